@@ -1,0 +1,137 @@
+// The resource model every layer shares: what a kind is (registry entry), what is special
+// about it (strategy), how it prints (table). Adding a built-in kind = one ResourceType.
+
+import type { FieldError } from './meta/errors.ts';
+
+/** A Kubernetes object as JSON. Strategies narrow it with the client-node model types. */
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: ObjectMeta;
+  [field: string]: unknown;
+}
+
+export interface ObjectMeta {
+  name?: string;
+  generateName?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: OwnerReference[];
+  finalizers?: string[];
+  managedFields?: unknown[];
+  [field: string]: unknown;
+}
+
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+  blockOwnerDeletion?: boolean;
+}
+
+export type Verb =
+  | 'create'
+  | 'delete'
+  | 'deletecollection'
+  | 'get'
+  | 'list'
+  | 'patch'
+  | 'update'
+  | 'watch';
+
+export const ALL_VERBS: Verb[] = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+/** Subresources served under /<resource>/<name>/<sub>. */
+export type SubresourceName = 'status' | 'scale' | 'binding' | 'eviction' | 'approval' | 'token' | 'finalize' | 'log' | 'exec' | 'attach' | 'portforward' | 'proxy' | 'ephemeralcontainers' | 'resize';
+
+export interface Subresource {
+  name: SubresourceName;
+  /** Kind served by the subresource (e.g. Scale in group autoscaling/v1 for scale). */
+  kind: string;
+  group?: string;
+  version?: string;
+  verbs: Verb[];
+}
+
+/** Context a strategy may read: injected clock, the request's user. */
+export interface StrategyContext {
+  now: Date;
+}
+
+/**
+ * What is special about a kind, split by verb as upstream's RESTCreateStrategy and
+ * RESTUpdateStrategy. Prepare* may mutate the object; validate* must not.
+ */
+export interface Strategy {
+  /** Defaults, clearing status on create for kinds with a status subresource, etc. */
+  prepareForCreate?(obj: KubeObject, ctx: StrategyContext): void;
+  validate?(obj: KubeObject): FieldError[];
+  prepareForUpdate?(obj: KubeObject, old: KubeObject, ctx: StrategyContext): void;
+  validateUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
+  /** Status subresource: keep old spec, take new status (generic engine does the default). */
+  prepareForStatusUpdate?(obj: KubeObject, old: KubeObject, ctx: StrategyContext): void;
+  validateStatusUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
+  /** Whether PUT may create (upstream: true for few kinds, e.g. none of the built-ins but some). */
+  allowCreateOnUpdate?: boolean;
+}
+
+export type ColumnType = 'string' | 'integer' | 'number' | 'boolean' | 'date';
+
+export interface TableColumn {
+  name: string;
+  type: ColumnType;
+  format?: string; // 'name' for the Name column
+  description: string;
+  /** 0: shown by default; 1: only with -o wide. */
+  priority: number;
+}
+
+export interface TablePrinter {
+  columns: TableColumn[];
+  /** One row's cells, in column order. Dates are RFC3339 strings; ages are computed by kubectl. */
+  row(obj: KubeObject, now: Date): unknown[];
+}
+
+export interface ResourceType {
+  group: string; // '' for core
+  version: string;
+  kind: string;
+  /** Lower-case plural: the REST path segment. */
+  plural: string;
+  singular: string;
+  namespaced: boolean;
+  shortNames?: string[];
+  categories?: string[];
+  verbs: Verb[];
+  subresources?: Subresource[];
+  /** Where it is stored: the resource name in the key (defaults to plural) and the storage version. */
+  storage?: { resource?: string; group?: string; version?: string };
+  /** Converts between this version and the storage version when they differ. */
+  convert?: {
+    toStorage(obj: KubeObject): KubeObject;
+    fromStorage(obj: KubeObject): KubeObject;
+  };
+  strategy?: Strategy;
+  table?: TablePrinter;
+  /** Field selectors beyond metadata.name / metadata.namespace: path -> value getter. */
+  fieldSelectors?: Record<string, (obj: KubeObject) => string | undefined>;
+  /** The definition name in the OpenAPI document, e.g. io.k8s.api.core.v1.Pod. */
+  openapiName?: string;
+  /** Whether the status subresource exists (then main-resource writes ignore status). */
+  hasStatus?: boolean;
+  /** Clients that cannot see generation bumps etc.; upstream: generation is bumped on spec change. */
+  preferredVersion?: boolean;
+}
+
+export function groupVersion(r: { group: string; version: string }): string {
+  return r.group ? `${r.group}/${r.version}` : r.version;
+}
