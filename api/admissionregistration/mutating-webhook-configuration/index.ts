@@ -1,0 +1,15 @@
+import type { ResourceType } from '../../types.ts';
+import { ALL } from '../../builtin.ts';
+
+// MutatingWebhookConfiguration: webhooks that may change objects on admission.
+export const mutatingWebhookConfigurations: ResourceType = {
+  group: 'admissionregistration.k8s.io',
+  version: 'v1',
+  kind: 'MutatingWebhookConfiguration',
+  plural: 'mutatingwebhookconfigurations',
+  singular: 'mutatingwebhookconfiguration',
+  namespaced: false,
+  categories: ['api-extensions'],
+  verbs: ALL,
+  openapiName: 'io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration',
+};

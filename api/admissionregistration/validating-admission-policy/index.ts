@@ -1,0 +1,17 @@
+import type { ResourceType } from '../../types.ts';
+import { ALL, status } from '../../builtin.ts';
+
+// ValidatingAdmissionPolicy: CEL rules evaluated in-process on admission.
+export const validatingAdmissionPolicies: ResourceType = {
+  group: 'admissionregistration.k8s.io',
+  version: 'v1',
+  kind: 'ValidatingAdmissionPolicy',
+  plural: 'validatingadmissionpolicies',
+  singular: 'validatingadmissionpolicy',
+  namespaced: false,
+  categories: ['api-extensions'],
+  verbs: ALL,
+  subresources: [status('ValidatingAdmissionPolicy')],
+  openapiName: 'io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicy',
+  hasStatus: true,
+};

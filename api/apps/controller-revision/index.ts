@@ -1,0 +1,14 @@
+import type { ResourceType } from '../../types.ts';
+import { ALL } from '../../builtin.ts';
+
+// ControllerRevision: an immutable snapshot of a StatefulSet or DaemonSet template.
+export const controllerRevisions: ResourceType = {
+  group: 'apps',
+  version: 'v1',
+  kind: 'ControllerRevision',
+  plural: 'controllerrevisions',
+  singular: 'controllerrevision',
+  namespaced: true,
+  verbs: ALL,
+  openapiName: 'io.k8s.api.apps.v1.ControllerRevision',
+};

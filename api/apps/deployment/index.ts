@@ -1,0 +1,18 @@
+import type { ResourceType } from '../../types.ts';
+import { ALL, scale, status } from '../../builtin.ts';
+
+// Deployment: declarative rollouts of a ReplicaSet-managed pod template.
+export const deployments: ResourceType = {
+  group: 'apps',
+  version: 'v1',
+  kind: 'Deployment',
+  plural: 'deployments',
+  singular: 'deployment',
+  namespaced: true,
+  shortNames: ['deploy'],
+  categories: ['all'],
+  verbs: ALL,
+  subresources: [scale(), status('Deployment')],
+  openapiName: 'io.k8s.api.apps.v1.Deployment',
+  hasStatus: true,
+};

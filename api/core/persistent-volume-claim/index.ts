@@ -1,0 +1,17 @@
+import type { ResourceType } from '../../types.ts';
+import { ALL, status } from '../../builtin.ts';
+
+// PersistentVolumeClaim: a request for storage, bound to a PersistentVolume.
+export const persistentVolumeClaims: ResourceType = {
+  group: '',
+  version: 'v1',
+  kind: 'PersistentVolumeClaim',
+  plural: 'persistentvolumeclaims',
+  singular: 'persistentvolumeclaim',
+  namespaced: true,
+  shortNames: ['pvc'],
+  verbs: ALL,
+  subresources: [status('PersistentVolumeClaim')],
+  openapiName: 'io.k8s.api.core.v1.PersistentVolumeClaim',
+  hasStatus: true,
+};

@@ -1,0 +1,17 @@
+import type { ResourceType } from '../../types.ts';
+import { ALL, status } from '../../builtin.ts';
+
+// PersistentVolume: a piece of storage provisioned for the cluster.
+export const persistentVolumes: ResourceType = {
+  group: '',
+  version: 'v1',
+  kind: 'PersistentVolume',
+  plural: 'persistentvolumes',
+  singular: 'persistentvolume',
+  namespaced: false,
+  shortNames: ['pv'],
+  verbs: ALL,
+  subresources: [status('PersistentVolume')],
+  openapiName: 'io.k8s.api.core.v1.PersistentVolume',
+  hasStatus: true,
+};

@@ -1,0 +1,14 @@
+import type { ResourceType } from '../../types.ts';
+import { ALL } from '../../builtin.ts';
+
+// PodTemplate: a stored pod template.
+export const podTemplates: ResourceType = {
+  group: '',
+  version: 'v1',
+  kind: 'PodTemplate',
+  plural: 'podtemplates',
+  singular: 'podtemplate',
+  namespaced: true,
+  verbs: ALL,
+  openapiName: 'io.k8s.api.core.v1.PodTemplate',
+};

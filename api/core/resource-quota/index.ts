@@ -1,0 +1,17 @@
+import type { ResourceType } from '../../types.ts';
+import { ALL, status } from '../../builtin.ts';
+
+// ResourceQuota: aggregate resource limits for a namespace.
+export const resourceQuotas: ResourceType = {
+  group: '',
+  version: 'v1',
+  kind: 'ResourceQuota',
+  plural: 'resourcequotas',
+  singular: 'resourcequota',
+  namespaced: true,
+  shortNames: ['quota'],
+  verbs: ALL,
+  subresources: [status('ResourceQuota')],
+  openapiName: 'io.k8s.api.core.v1.ResourceQuota',
+  hasStatus: true,
+};

@@ -1,0 +1,16 @@
+import type { ResourceType } from '../../types.ts';
+import { ALL } from '../../builtin.ts';
+
+// Event (events.k8s.io/v1): the newer shape of core events, stored with them.
+export const eventsV1: ResourceType = {
+  group: 'events.k8s.io',
+  version: 'v1',
+  kind: 'Event',
+  plural: 'events',
+  singular: 'event',
+  namespaced: true,
+  shortNames: ['ev'],
+  verbs: ALL,
+  storage: { group: '', version: 'v1' },
+  openapiName: 'io.k8s.api.events.v1.Event',
+};

@@ -1,0 +1,14 @@
+import type { ResourceType } from '../../types.ts';
+import { ALL } from '../../builtin.ts';
+
+// ClusterRoleBinding: grants a ClusterRole cluster-wide.
+export const clusterRoleBindings: ResourceType = {
+  group: 'rbac.authorization.k8s.io',
+  version: 'v1',
+  kind: 'ClusterRoleBinding',
+  plural: 'clusterrolebindings',
+  singular: 'clusterrolebinding',
+  namespaced: false,
+  verbs: ALL,
+  openapiName: 'io.k8s.api.rbac.v1.ClusterRoleBinding',
+};

@@ -1,0 +1,15 @@
+import type { ResourceType } from '../../types.ts';
+import { ALL } from '../../builtin.ts';
+
+// PriorityClass: a named pod priority.
+export const priorityClasses: ResourceType = {
+  group: 'scheduling.k8s.io',
+  version: 'v1',
+  kind: 'PriorityClass',
+  plural: 'priorityclasses',
+  singular: 'priorityclass',
+  namespaced: false,
+  shortNames: ['pc'],
+  verbs: ALL,
+  openapiName: 'io.k8s.api.scheduling.v1.PriorityClass',
+};

@@ -1,0 +1,14 @@
+import type { ResourceType } from '../../types.ts';
+import { ALL } from '../../builtin.ts';
+
+// CSIDriver: what a CSI volume driver supports.
+export const csiDrivers: ResourceType = {
+  group: 'storage.k8s.io',
+  version: 'v1',
+  kind: 'CSIDriver',
+  plural: 'csidrivers',
+  singular: 'csidriver',
+  namespaced: false,
+  verbs: ALL,
+  openapiName: 'io.k8s.api.storage.v1.CSIDriver',
+};
