@@ -154,6 +154,7 @@ export function tooLarge(message: string): StatusError {
 /** Field-level problems as upstream's field.Error: the type names the cause reason. */
 export type FieldErrorType =
   | 'FieldValueRequired'
+  | 'FieldValueNotFound'
   | 'FieldValueInvalid'
   | 'FieldValueNotSupported'
   | 'FieldValueDuplicate'
@@ -198,6 +199,11 @@ export const fieldError = {
     type: 'FieldValueNotSupported',
     field,
     detail: `Unsupported value: ${formatValue(value)}: supported values: ${valid.map((v) => `"${v}"`).join(', ')}`,
+  }),
+  notFound: (field: string, value: unknown): FieldError => ({
+    type: 'FieldValueNotFound',
+    field,
+    detail: `Not found: ${formatValue(value)}`,
   }),
   duplicate: (field: string, value: unknown): FieldError => ({
     type: 'FieldValueDuplicate',
