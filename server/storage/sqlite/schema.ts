@@ -1,0 +1,78 @@
+// The one log table and its pragmas. Every write appends a row; the autoincrement id is the
+// store's revision. A key's current value is its newest row; a delete appends a tombstone
+// that carries the value it removed. `meta` holds the compacted revision.
+
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+/** One row of the log, as the statements below select it. */
+export interface LogRow {
+  id: number;
+  name: string;
+  value: string;
+  create_revision: number;
+  prev_revision: number;
+  created: number;
+  deleted: number;
+}
+
+export const PRAGMAS = [
+  'journal_mode = WAL',
+  // An acknowledged write has been fsynced to the WAL.
+  'synchronous = FULL',
+  'busy_timeout = 5000',
+  'foreign_keys = OFF',
+];
+
+export const CREATE_SCHEMA = `
+CREATE TABLE IF NOT EXISTS kv (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,
+  create_revision INTEGER NOT NULL,
+  prev_revision INTEGER NOT NULL,
+  created INTEGER NOT NULL,
+  deleted INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS kv_name_id ON kv (name, id);
+CREATE UNIQUE INDEX IF NOT EXISTS kv_name_prev_revision ON kv (name, prev_revision);
+CREATE TABLE IF NOT EXISTS meta (
+  key TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+);
+`;
+
+/** AUTOINCREMENT keeps the highest id ever used here, even after its row was compacted away. */
+export const SELECT_SEQUENCE = `SELECT seq FROM sqlite_sequence WHERE name = 'kv'`;
+export const SELECT_MAX_ID = `SELECT MAX(id) AS id FROM kv`;
+export const SELECT_META = `SELECT value FROM meta WHERE key = ?`;
+export const UPSERT_META = `INSERT INTO meta (key, value) VALUES (?, ?)
+  ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
+
+export const COMPACTED_KEY = 'compacted_revision';
+
+export function openDb(path: string): Db {
+  const db = new Database(path);
+  for (const p of PRAGMAS) db.pragma(p);
+  db.exec(CREATE_SCHEMA);
+  return db;
+}
+
+/** The highest revision ever handed out: it never goes back, even after compaction or a crash. */
+export function readCurrentRevision(db: Db): number {
+  const seq = db.prepare<[], { seq: number }>(SELECT_SEQUENCE).get()?.seq ?? 0;
+  const max = db.prepare<[], { id: number | null }>(SELECT_MAX_ID).get()?.id ?? 0;
+  return Math.max(seq, max);
+}
+
+export function readCompactedRevision(db: Db): number {
+  return db.prepare<[string], { value: number }>(SELECT_META).get(COMPACTED_KEY)?.value ?? 0;
+}
+
+/** The smallest string greater than every string starting with prefix (for range scans). */
+export function prefixEnd(prefix: string): string {
+  if (prefix === '') return '\u{10ffff}';
+  const last = prefix.charCodeAt(prefix.length - 1);
+  return prefix.slice(0, -1) + String.fromCharCode(last + 1);
+}
