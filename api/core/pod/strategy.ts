@@ -1,0 +1,50 @@
+// Pod strategy: defaults and admission extras on create, status Pending with its QoS class,
+// generation bumps on spec change, and the narrow set of spec changes an update may make.
+
+import type { KubeObject, Strategy } from '../../types.ts';
+import { semanticEqual } from '../../meta/validation.ts';
+import { admitPod, defaultPod } from './defaults.ts';
+import { podQOSClass } from './qos.ts';
+import type { Pod } from './types.ts';
+import { validatePodUpdate } from './update.ts';
+import { validatePod } from './validation.ts';
+
+const asPod = (o: KubeObject): Pod => o as Pod;
+
+export const podStrategy = {
+  prepareForCreate(obj) {
+    const pod = asPod(obj);
+    defaultPod(pod);
+    admitPod(pod);
+    pod.metadata ??= {};
+    pod.metadata.generation = 1;
+    pod.status = { phase: 'Pending', qosClass: podQOSClass(pod.spec) };
+  },
+  validate: (obj) => validatePod(asPod(obj)),
+  prepareForUpdate(obj, old) {
+    const pod = asPod(obj);
+    const prev = asPod(old);
+    defaultPod(pod);
+    if (pod.spec && prev.spec) {
+      // Fields only admission sets on create survive a PUT that omits them.
+      for (const k of ['serviceAccountName', 'serviceAccount', 'priority', 'preemptionPolicy', 'nodeName'] as const) {
+        if (pod.spec[k] === undefined && prev.spec[k] !== undefined) (pod.spec as Record<string, unknown>)[k] = prev.spec[k];
+      }
+    }
+    pod.status = prev.status;
+    pod.metadata ??= {};
+    const gen = prev.metadata?.generation ?? 1;
+    pod.metadata.generation = semanticEqual(pod.spec, prev.spec) ? gen : gen + 1;
+  },
+  validateUpdate: (obj, old) => validatePodUpdate(asPod(obj), asPod(old)),
+  prepareForStatusUpdate(obj, old) {
+    const pod = asPod(obj);
+    const prev = asPod(old);
+    pod.spec = prev.spec;
+    pod.metadata ??= {};
+    if (prev.metadata) {
+      pod.metadata.generation = prev.metadata.generation;
+      pod.metadata.deletionTimestamp = prev.metadata.deletionTimestamp;
+    }
+  },
+} satisfies Strategy;
