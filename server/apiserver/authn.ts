@@ -1,0 +1,210 @@
+// Authentication: who sent this request. In order: a client certificate the cluster CA signed
+// (CN -> user, O -> groups), a bearer token (static token file, then service-account JWT),
+// else anonymous. A credential that is presented but invalid fails (401), as upstream does.
+
+import type { IncomingMessage } from 'node:http';
+import type { ServerOptions } from 'node:https';
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { TLSSocket } from 'node:tls';
+import type { Pki } from '../pki/index.ts';
+import { looksLikeJwt } from '../pki/jwt.ts';
+import { DEFAULT_ISSUER, serviceAccountUsername, verifyServiceAccountToken } from '../pki/sa-token.ts';
+
+export interface UserInfo {
+  username: string;
+  uid?: string;
+  groups: string[];
+  extra?: Record<string, string[]>;
+}
+
+export const ANONYMOUS_USER = 'system:anonymous';
+export const UNAUTHENTICATED_GROUP = 'system:unauthenticated';
+export const AUTHENTICATED_GROUP = 'system:authenticated';
+export const SERVICE_ACCOUNTS_GROUP = 'system:serviceaccounts';
+
+export interface AuthnConfig {
+  /** Static bearer tokens (token -> user). */
+  tokens: Map<string, UserInfo>;
+  /** Keys that verify service-account tokens. */
+  serviceAccountKeys: KeyObject[];
+  /** Accepted service-account token issuers. */
+  serviceAccountIssuers: string[];
+  /** Audiences a bound token must name one of. */
+  apiAudiences: string[];
+  /** When false, a request without credentials is rejected instead of being system:anonymous. */
+  anonymous: boolean;
+}
+
+export interface AuthnOptions {
+  pki: Pki;
+  /** Path of a CSV token file: token,user,uid,"group1,group2". */
+  tokenAuthFile?: string;
+  anonymous?: boolean;
+  serviceAccountIssuers?: string[];
+  apiAudiences?: string[];
+}
+
+export function createAuthnConfig(opts: AuthnOptions): AuthnConfig {
+  const issuers = opts.serviceAccountIssuers ?? [DEFAULT_ISSUER];
+  return {
+    tokens: opts.tokenAuthFile ? parseTokenFile(readFileSync(opts.tokenAuthFile, 'utf8')) : new Map(),
+    serviceAccountKeys: [createPublicKey(opts.pki.serviceAccountPublicKey)],
+    serviceAccountIssuers: issuers,
+    apiAudiences: opts.apiAudiences ?? issuers,
+    anonymous: opts.anonymous ?? true,
+  };
+}
+
+/** TLS options for https.createServer: our serving cert, and client certs asked for but optional. */
+export function createHttpsServerOptions(pki: Pki): ServerOptions {
+  return {
+    key: pki.servingKey,
+    cert: pki.servingCert,
+    ca: pki.caCert,
+    requestCert: true,
+    // Requests without a client certificate (tokens, anonymous) must still get through;
+    // authenticate() trusts a certificate only when the TLS layer verified it.
+    rejectUnauthorized: false,
+    minVersion: 'TLSv1.2',
+  };
+}
+
+/**
+ * Parses a static token file: CSV lines `token,user,uid[,"group1,group2"]`; blank lines and
+ * lines starting with # are ignored. Throws on a malformed line, naming it.
+ */
+export function parseTokenFile(text: string): Map<string, UserInfo> {
+  const out = new Map<string, UserInfo>();
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (line.trim() === '' || line.trimStart().startsWith('#')) return;
+    const cells = parseCsvLine(line);
+    const [token, username, uid, groups] = cells;
+    if (cells.length < 3 || !token || !username) {
+      throw new Error(`token file line ${i + 1}: want token,user,uid[,"group1,group2"]`);
+    }
+    out.set(token, {
+      username,
+      uid: uid || undefined,
+      groups: (groups ?? '').split(',').map((g) => g.trim()).filter(Boolean),
+    });
+  });
+  return out;
+}
+
+function parseCsvLine(line: string): string[] {
+  const cells: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cur += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      cells.push(cur.trim());
+      cur = '';
+    } else cur += c;
+  }
+  cells.push(cur.trim());
+  return cells;
+}
+
+/** Adds system:authenticated, as every authenticated user carries it. */
+function withAuthenticated(user: UserInfo): UserInfo {
+  if (user.groups.includes(AUTHENTICATED_GROUP)) return user;
+  return { ...user, groups: [...user.groups, AUTHENTICATED_GROUP] };
+}
+
+function asList(v: string | string[] | undefined): string[] {
+  if (v === undefined) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+/**
+ * The client certificate's verdict: a user when the CA signed it, 'invalid' when one was
+ * presented that does not verify (or names no user), undefined when there is none.
+ */
+export function userFromClientCert(req: IncomingMessage): UserInfo | 'invalid' | undefined {
+  const socket = req.socket;
+  if (!(socket instanceof TLSSocket)) return undefined;
+  const cert = socket.getPeerCertificate();
+  const presented = cert !== null && typeof cert === 'object' && Object.keys(cert).length > 0;
+  if (!presented) return undefined;
+  if (!socket.authorized) return 'invalid';
+  const cn = cert.subject?.CN;
+  const username = Array.isArray(cn) ? cn[0] : cn;
+  if (!username) return 'invalid';
+  return withAuthenticated({ username, groups: asList(cert.subject.O) });
+}
+
+/** The bearer token of a request: the Authorization header, or a websocket subprotocol. */
+export function bearerToken(req: IncomingMessage): string | undefined {
+  const auth = req.headers.authorization;
+  if (auth) {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+    return m ? m[1] : undefined;
+  }
+  // Browsers cannot set headers on websockets; clients send base64url.bearer.authorization.k8s.io.<token>.
+  const proto = req.headers['sec-websocket-protocol'];
+  if (proto) {
+    for (const p of proto.split(',').map((s) => s.trim())) {
+      const prefix = 'base64url.bearer.authorization.k8s.io.';
+      if (p.startsWith(prefix)) return Buffer.from(p.slice(prefix.length), 'base64url').toString('utf8') || undefined;
+    }
+  }
+  return undefined;
+}
+
+/** The user a bearer token stands for, or undefined when it is not valid. */
+export function userFromToken(token: string, config: AuthnConfig): UserInfo | undefined {
+  const stat = config.tokens.get(token);
+  if (stat) return withAuthenticated(stat);
+  if (!looksLikeJwt(token)) return undefined;
+  const sa = verifyServiceAccountToken(token, {
+    publicKeys: config.serviceAccountKeys,
+    issuers: config.serviceAccountIssuers,
+    audiences: config.apiAudiences,
+  });
+  if (!sa) return undefined;
+  const extra: Record<string, string[]> = {};
+  if (sa.pod) {
+    extra['authentication.kubernetes.io/pod-name'] = [sa.pod.name];
+    extra['authentication.kubernetes.io/pod-uid'] = [sa.pod.uid];
+  }
+  if (sa.node) {
+    extra['authentication.kubernetes.io/node-name'] = [sa.node.name];
+    extra['authentication.kubernetes.io/node-uid'] = [sa.node.uid];
+  }
+  if (sa.tokenId) extra['authentication.kubernetes.io/credential-id'] = [`JTI=${sa.tokenId}`];
+  return withAuthenticated({
+    username: serviceAccountUsername(sa.namespace, sa.name),
+    uid: sa.uid,
+    groups: [SERVICE_ACCOUNTS_GROUP, `${SERVICE_ACCOUNTS_GROUP}:${sa.namespace}`],
+    extra: Object.keys(extra).length > 0 ? extra : undefined,
+  });
+}
+
+/**
+ * Who made the request. undefined means 401: a credential was presented and is not valid,
+ * or there is none and anonymous requests are off.
+ */
+export function authenticate(req: IncomingMessage, config: AuthnConfig): UserInfo | undefined {
+  const fromCert = userFromClientCert(req);
+  if (fromCert === 'invalid') return undefined;
+  if (fromCert) return fromCert;
+  const token = bearerToken(req);
+  if (token !== undefined) return userFromToken(token, config);
+  if (req.headers.authorization) return undefined; // a scheme we do not accept
+  if (!config.anonymous) return undefined;
+  return { username: ANONYMOUS_USER, groups: [UNAUTHENTICATED_GROUP] };
+}
+
+/** authenticate() bound to one config, for middleware. */
+export function createAuthenticator(config: AuthnConfig): (req: IncomingMessage) => UserInfo | undefined {
+  return (req) => authenticate(req, config);
+}

@@ -1,0 +1,142 @@
+// Command-line parsing for `kubets`: pure, so every flag rule is testable without a process.
+
+export const DISABLEABLE = ['controllers', 'scheduler'] as const;
+export type Disableable = (typeof DISABLEABLE)[number];
+
+export interface ServerFlags {
+  dataDir: string;
+  port: number;
+  bindAddress: string;
+  etcdServers?: string[];
+  disable: Disableable[];
+  verbosity: number;
+  /** Extra serving-certificate SANs. */
+  tlsSans: string[];
+  tokenAuthFile?: string;
+}
+
+export type Command =
+  | { kind: 'help'; topic?: string }
+  | { kind: 'version' }
+  | { kind: 'server' | 'all'; flags: ServerFlags }
+  | { kind: 'error'; message: string };
+
+export const USAGE = `kubets: a Kubernetes control plane in TypeScript
+
+Usage:
+  kubets server [flags]   run the apiserver (and controllers and scheduler unless disabled)
+  kubets all [flags]      everything on one machine (what npm start runs)
+  kubets version          print the version
+  kubets --help           this text
+
+Flags of server and all:
+  --data-dir DIR            where state, PKI and kubeconfig live (default .kubets)
+  --port PORT               HTTPS port (default 6443; 0 picks a free one)
+  --bind-address ADDR       address to listen on (default 127.0.0.1)
+  --etcd-servers URL,...    store in etcd instead of the embedded SQLite file
+  --disable NAME,...        do not start: controllers, scheduler
+  --tls-san NAME,...        extra DNS names or IPs for the serving certificate
+  --token-auth-file FILE    static bearer tokens, CSV: token,user,uid,"group1,group2"
+  -v, -v=N                  more logging (repeat -v, or give a level)
+`;
+
+const VALUE_FLAGS = new Set([
+  'data-dir',
+  'port',
+  'bind-address',
+  'etcd-servers',
+  'disable',
+  'tls-san',
+  'token-auth-file',
+]);
+
+function list(v: string): string[] {
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function parseServerFlags(args: string[]): ServerFlags | string {
+  const flags: ServerFlags = {
+    dataDir: '.kubets',
+    port: 6443,
+    bindAddress: '127.0.0.1',
+    disable: [],
+    verbosity: 0,
+    tlsSans: [],
+  };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const v = /^--?v(?:=(.*))?$/.exec(arg);
+    if (v) {
+      if (v[1] === undefined) flags.verbosity += 1;
+      else if (/^\d+$/.test(v[1])) flags.verbosity = Number(v[1]);
+      else return `-v wants a number, got "${v[1]}"`;
+      continue;
+    }
+    if (/^-v+$/.test(arg)) {
+      flags.verbosity += arg.length - 1;
+      continue;
+    }
+    const m = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg);
+    if (!m || !VALUE_FLAGS.has(m[1])) return `unknown flag ${arg}`;
+    const name = m[1];
+    let value = m[2];
+    if (value === undefined) {
+      if (i + 1 >= args.length) return `--${name} needs a value`;
+      value = args[++i];
+    }
+    switch (name) {
+      case 'data-dir':
+        if (value === '') return '--data-dir must not be empty';
+        flags.dataDir = value;
+        break;
+      case 'port': {
+        const port = Number(value);
+        if (!/^\d+$/.test(value) || port > 65535) return `--port wants a number from 0 to 65535, got "${value}"`;
+        flags.port = port;
+        break;
+      }
+      case 'bind-address':
+        flags.bindAddress = value;
+        break;
+      case 'etcd-servers': {
+        const urls = list(value);
+        const bad = urls.find((u) => !/^https?:\/\/[^/]+/.test(u));
+        if (urls.length === 0 || bad !== undefined) {
+          return `--etcd-servers wants http(s) URLs, got "${bad ?? value}"`;
+        }
+        flags.etcdServers = urls;
+        break;
+      }
+      case 'disable':
+        for (const d of list(value)) {
+          if (!(DISABLEABLE as readonly string[]).includes(d)) {
+            return `--disable: unknown component "${d}" (known: ${DISABLEABLE.join(', ')})`;
+          }
+          if (!flags.disable.includes(d as Disableable)) flags.disable.push(d as Disableable);
+        }
+        break;
+      case 'tls-san':
+        flags.tlsSans.push(...list(value));
+        break;
+      case 'token-auth-file':
+        flags.tokenAuthFile = value;
+        break;
+    }
+  }
+  return flags;
+}
+
+export function parseCli(argv: string[]): Command {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') return { kind: 'help', topic: rest[0] };
+  if (cmd === 'version' || cmd === '--version') return { kind: 'version' };
+  if (cmd === 'server' || cmd === 'all') {
+    if (rest.includes('--help') || rest.includes('-h')) return { kind: 'help', topic: cmd };
+    const flags = parseServerFlags(rest);
+    return typeof flags === 'string' ? { kind: 'error', message: flags } : { kind: cmd, flags };
+  }
+  return { kind: 'error', message: `unknown command "${cmd}"` };
+}

@@ -1,0 +1,206 @@
+// The cluster's PKI under DATA_DIR/pki/: made on first start, reused afterwards.
+//   ca.crt, ca.key               the cluster CA (signs everything below, verifies client certs)
+//   apiserver.crt, apiserver.key serving certificate
+//   admin.crt, admin.key         client certificate CN=kubernetes-admin, O=system:masters
+//   sa.key, sa.pub               service-account token signing key pair
+// Only what is missing, expiring, not signed by the CA or lacking a wanted SAN is remade.
+
+import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
+import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
+import { hostname as osHostname } from 'node:os';
+import { isIP } from 'node:net';
+import { join } from 'node:path';
+import type { CertAndKey, LeafSpec } from './certs.ts';
+
+export interface Pki {
+  dir: string;
+  caCert: string;
+  caKey: string;
+  servingCert: string;
+  servingKey: string;
+  adminCert: string;
+  adminKey: string;
+  /** PKCS#8 PEM, ECDSA P-256: signs service-account tokens (ES256). */
+  serviceAccountKey: string;
+  /** SPKI PEM: verifies service-account tokens. */
+  serviceAccountPublicKey: string;
+}
+
+export interface PkiOptions {
+  /** Extra DNS names or IPs for the serving certificate. */
+  extraSans?: string[];
+  /** The address the apiserver binds; added as a SAN unless it is a wildcard. */
+  bindAddress?: string;
+  /** Defaults to the machine's host name. */
+  hostname?: string;
+  /** Which files were made or reused; for the log. */
+  onEvent?: (event: 'generated' | 'reused', what: string) => void;
+}
+
+export const ADMIN_USER = 'kubernetes-admin';
+export const ADMIN_GROUP = 'system:masters';
+export const KUBERNETES_SERVICE_IP = '10.96.0.1';
+export const KUBERNETES_SERVICE_NAMES = [
+  'kubernetes',
+  'kubernetes.default',
+  'kubernetes.default.svc',
+  'kubernetes.default.svc.cluster.local',
+];
+
+const RENEW_BEFORE_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** Every SAN the serving certificate must carry, in a stable order without duplicates. */
+export function servingSans(opts: PkiOptions = {}): string[] {
+  const sans = ['localhost', '127.0.0.1', '::1', opts.hostname ?? osHostname()];
+  const bind = opts.bindAddress;
+  if (bind && bind !== '0.0.0.0' && bind !== '::') sans.push(bind);
+  sans.push(KUBERNETES_SERVICE_IP, ...KUBERNETES_SERVICE_NAMES, ...(opts.extraSans ?? []));
+  const seen = new Set<string>();
+  return sans.filter((s) => {
+    const k = canonicalSan(s);
+    if (!s || seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** IPv6 addresses have many spellings; compare them expanded. DNS names compare case-blind. */
+export function canonicalSan(san: string): string {
+  if (isIP(san) !== 6) return san.toLowerCase();
+  const [head, tail] = san.includes('::') ? san.split('::') : [san, undefined];
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const zeros = tail === undefined ? [] : Array(8 - left.length - right.length).fill('0');
+  return [...left, ...zeros, ...right].map((g) => parseInt(g, 16).toString(16)).join(':');
+}
+
+/** The SANs in a certificate, canonical. */
+export function certSans(cert: X509Certificate): Set<string> {
+  const out = new Set<string>();
+  for (const part of (cert.subjectAltName ?? '').split(/,\s*/)) {
+    const m = /^(DNS|IP Address):(.+)$/.exec(part.trim());
+    if (m) out.add(canonicalSan(m[2]));
+  }
+  return out;
+}
+
+async function readPair(dir: string, name: string): Promise<CertAndKey | undefined> {
+  try {
+    const [cert, key] = await Promise.all([
+      readFile(join(dir, `${name}.crt`), 'utf8'),
+      readFile(join(dir, `${name}.key`), 'utf8'),
+    ]);
+    return { cert, key };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+/** Writes through a temporary name so a crash never leaves half a key behind. */
+async function writeSecure(path: string, text: string, mode: number): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, text, { mode });
+  await rename(tmp, path);
+}
+
+async function writePair(dir: string, name: string, pair: CertAndKey): Promise<void> {
+  await writeSecure(join(dir, `${name}.key`), pair.key, 0o600);
+  await writeSecure(join(dir, `${name}.crt`), pair.cert, 0o644);
+}
+
+/** Why a stored leaf certificate cannot be kept, or undefined when it can. */
+function leafProblem(pair: CertAndKey, ca: X509Certificate, wantSans: string[]): string | undefined {
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(pair.cert);
+    if (!cert.checkPrivateKey(createPrivateKey(pair.key))) return 'key does not match';
+  } catch {
+    return 'unreadable';
+  }
+  if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey)) return 'not signed by the CA';
+  if (Date.parse(cert.validTo) - Date.now() < RENEW_BEFORE_MS) return 'expiring';
+  const have = certSans(cert);
+  const missing = wantSans.filter((s) => !have.has(canonicalSan(s)));
+  if (missing.length > 0) return `missing SANs ${missing.join(',')}`;
+  return undefined;
+}
+
+function caUsable(pair: CertAndKey | undefined): pair is CertAndKey {
+  if (!pair) return false;
+  try {
+    const cert = new X509Certificate(pair.cert);
+    return cert.ca && cert.checkPrivateKey(createPrivateKey(pair.key)) && Date.parse(cert.validTo) - Date.now() > RENEW_BEFORE_MS;
+  } catch {
+    return false;
+  }
+}
+
+async function ensureServiceAccountKey(dir: string): Promise<{ key: string; publicKey: string; made: boolean }> {
+  const keyPath = join(dir, 'sa.key');
+  const pubPath = join(dir, 'sa.pub');
+  try {
+    const key = await readFile(keyPath, 'utf8');
+    // The public half is derived, so a stale sa.pub can never disagree with sa.key.
+    const publicKey = createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString();
+    return { key, publicKey, made: false };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  const { generateKeyPair } = await import('./certs.ts');
+  const pair = await generateKeyPair();
+  await writeSecure(keyPath, pair.key, 0o600);
+  await writeSecure(pubPath, pair.publicKey, 0o644);
+  return { ...pair, made: true };
+}
+
+/** Loads DATA_DIR/pki, making whatever is missing or unusable. */
+export async function ensurePki(dataDir: string, opts: PkiOptions = {}): Promise<Pki> {
+  const dir = join(dataDir, 'pki');
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const note = opts.onEvent ?? (() => {});
+  // certs.ts (and @peculiar/x509 with it) loads only when something must be made.
+  const gen = () => import('./certs.ts');
+
+  let ca = await readPair(dir, 'ca');
+  const caFresh = !caUsable(ca);
+  if (caFresh || !ca) {
+    ca = await (await gen()).generateCa(`kubets-ca@${Math.floor(Date.now() / 1000)}`);
+    await writePair(dir, 'ca', ca);
+    note('generated', 'ca');
+  } else {
+    note('reused', 'ca');
+  }
+  const caCert = new X509Certificate(ca.cert);
+  const issuer = ca;
+
+  const leaf = async (name: string, spec: LeafSpec): Promise<CertAndKey> => {
+    const stored = caFresh ? undefined : await readPair(dir, name);
+    if (stored && !leafProblem(stored, caCert, spec.sans ?? [])) {
+      note('reused', name);
+      return stored;
+    }
+    const made = await (await gen()).generateLeaf(issuer, spec);
+    await writePair(dir, name, made);
+    note('generated', name);
+    return made;
+  };
+
+  const [serving, admin, sa] = await Promise.all([
+    leaf('apiserver', { commonName: 'kube-apiserver', sans: servingSans(opts), usage: 'server' }),
+    leaf('admin', { commonName: ADMIN_USER, organizations: [ADMIN_GROUP], usage: 'client' }),
+    ensureServiceAccountKey(dir),
+  ]);
+  note(sa.made ? 'generated' : 'reused', 'sa');
+  return {
+    dir,
+    caCert: ca.cert,
+    caKey: ca.key,
+    servingCert: serving.cert,
+    servingKey: serving.key,
+    adminCert: admin.cert,
+    adminKey: admin.key,
+    serviceAccountKey: sa.key,
+    serviceAccountPublicKey: sa.publicKey,
+  };
+}
