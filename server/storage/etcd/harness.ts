@@ -8,6 +8,7 @@ import { openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, which } from '../../../testing/tools.ts';
+import { MAX_VALUE_BYTES } from '../types.ts';
 
 export interface EtcdHarnessOptions {
   /** The etcd binary; default: `etcd` on PATH. */
@@ -37,6 +38,8 @@ export interface EtcdHarness {
 }
 
 const HEALTH_POLL_MS = 50;
+/** etcd's default is 1.5 MiB, which is exactly our value limit and leaves no room for the key. */
+export const MAX_REQUEST_BYTES = MAX_VALUE_BYTES + 64 * 1024;
 
 export async function startEtcd(opts: EtcdHarnessOptions = {}): Promise<EtcdHarness> {
   const bin = opts.bin ?? which('etcd');
@@ -64,6 +67,8 @@ export async function startEtcd(opts: EtcdHarnessOptions = {}): Promise<EtcdHarn
       '--logger', 'zap',
       '--log-level', 'error',
       '--log-outputs', 'stderr',
+      // A 1.5 MiB value (the store's limit) plus the key and the txn around it.
+      '--max-request-bytes', String(MAX_REQUEST_BYTES),
     ];
     if (opts.progressNotifyIntervalMs) {
       a.push('--experimental-watch-progress-notify-interval', `${opts.progressNotifyIntervalMs}ms`);
