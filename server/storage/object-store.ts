@@ -1,0 +1,346 @@
+// The Kubernetes object layer over a byte-level Backend, for one resource (upstream's
+// storage.Interface over etcd3): objects in and out as JSON, metadata.resourceVersion taken from
+// the store's revision on every read and never stored, optimistic concurrency, preconditions,
+// paged lists with continue tokens, typed watch events, and StorageError -> StatusError.
+
+import type { KubeObject } from '../../api/types.ts';
+import {
+  conflict,
+  gone,
+  notFound,
+  OPTIMISTIC_LOCK_MESSAGE,
+  badRequest,
+  StatusError,
+  tooLarge,
+  type GroupResource,
+} from '../../api/meta/errors.ts';
+import { decodeContinue, encodeContinue, keyAfter } from './continue-token.ts';
+import { nameOfKey, REQUEST_TOO_LARGE_MESSAGE, tooLargeResourceVersion, toStatusError } from './status-errors.ts';
+import { isStorageError, MAX_VALUE_BYTES, type Backend, type KeyValue, type StoreEvent } from './types.ts';
+
+/** `/registry/<group/><resource>/` and, for a namespace, `.../<namespace>/`. */
+export function prefixFor(gr: GroupResource, namespace?: string): string {
+  const base = `/registry/${gr.group ? `${gr.group}/` : ''}${gr.resource}/`;
+  return namespace ? `${base}${namespace}/` : base;
+}
+
+/** The key of one object; namespace undefined or '' for cluster-scoped kinds. */
+export function keyFor(gr: GroupResource, namespace: string | undefined, name: string): string {
+  return `${prefixFor(gr, namespace)}${name}`;
+}
+
+export interface Preconditions {
+  uid?: string;
+  resourceVersion?: string;
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+
+export interface WatchEvent {
+  type: WatchEventType;
+  object: KubeObject;
+  /** JSON of object when already serialized (the watch cache shares one string among watchers). */
+  raw?: string;
+}
+
+export type Predicate = (obj: KubeObject) => boolean;
+
+export interface ListOptions {
+  resourceVersion?: string;
+  resourceVersionMatch?: 'Exact' | 'NotOlderThan';
+  limit?: number;
+  continue?: string;
+  /** Only items it accepts are returned (and count towards limit). */
+  predicate?: Predicate;
+}
+
+export interface ListResult {
+  items: KubeObject[];
+  resourceVersion: string;
+  continue?: string;
+  remainingItemCount?: number;
+}
+
+export interface WatchHandler {
+  onEvents(events: WatchEvent[]): void;
+  /** The watch has ended (e.g. 410 when resourceVersion is compacted); no calls follow. */
+  onError(err: StatusError): void;
+}
+
+/** The message upstream gives when a list at an exact, compacted resourceVersion is asked for. */
+export const LIST_EXPIRED_MESSAGE = 'The resourceVersion for the provided list is too old.';
+export const CONTINUE_EXPIRED_MESSAGE =
+  'The provided continue parameter is too old to display a consistent list result. You can start a new list ' +
+  'without the continue parameter, or use the continue token in this response to retrieve the remainder of the ' +
+  'results. Continuing with the provided token results in an inconsistent list - objects that were created, ' +
+  'modified, or deleted between the time the first chunk was returned and now may show up in the list.';
+
+/** 410 whose Status carries metadata.continue: a token resuming at the latest revision. */
+export class ExpiredContinueError extends StatusError {
+  constructor(readonly continueToken: string) {
+    super(410, 'Expired', CONTINUE_EXPIRED_MESSAGE);
+  }
+  override toStatus() {
+    const s = super.toStatus();
+    s.metadata = { continue: this.continueToken };
+    return s;
+  }
+}
+
+/** A stored value as the object clients see: resourceVersion set from the revision. */
+export function decodeObject(value: string, revision: number): KubeObject {
+  const obj = JSON.parse(value) as KubeObject;
+  obj.metadata = { ...(obj.metadata ?? {}), resourceVersion: String(revision) };
+  return obj;
+}
+
+/** The stored form: JSON without metadata.resourceVersion. */
+export function encodeObject(obj: KubeObject): string {
+  if (!obj.metadata || obj.metadata.resourceVersion === undefined) return JSON.stringify(obj);
+  const { resourceVersion: _rv, ...metadata } = obj.metadata;
+  return JSON.stringify({ ...obj, metadata });
+}
+
+/** Parses a resourceVersion parameter: '' and '0' are 0, anything else a positive integer. */
+export function parseResourceVersion(rv: string | undefined): number {
+  if (rv === undefined || rv === '' || rv === '0') return 0;
+  if (!/^[1-9][0-9]{0,15}$/.test(rv)) throw badRequest(`invalid resource version: ${JSON.stringify(rv)}`);
+  return Number(rv);
+}
+
+function checkPreconditions(gr: GroupResource, key: string, p: Preconditions | undefined, cur: KubeObject): void {
+  if (!p) return;
+  const meta = cur.metadata ?? {};
+  if (p.uid !== undefined && p.uid !== meta.uid) {
+    throw conflict(gr, nameOfKey(key), `Precondition failed: UID in precondition: ${p.uid}, UID in object meta: ${meta.uid ?? ''}`);
+  }
+  if (p.resourceVersion !== undefined && p.resourceVersion !== meta.resourceVersion) {
+    throw conflict(
+      gr,
+      nameOfKey(key),
+      `Precondition failed: ResourceVersion in precondition: ${p.resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion ?? ''}`,
+    );
+  }
+}
+
+export interface UpdateOptions {
+  preconditions?: Preconditions;
+  /** When the object is absent, tryUpdate gets undefined and its result is created. */
+  ignoreNotFound?: boolean;
+}
+
+export type TryUpdate = (current: KubeObject | undefined) => KubeObject | Promise<KubeObject>;
+
+export class ObjectStore {
+  constructor(
+    readonly resource: GroupResource,
+    readonly backend: Backend,
+  ) {}
+
+  private fail(e: unknown, key: string): StatusError {
+    return toStatusError(e, this.resource, key, this.backend);
+  }
+
+  private encode(obj: KubeObject): string {
+    const value = encodeObject(obj);
+    if (Buffer.byteLength(value) > MAX_VALUE_BYTES) throw tooLarge(REQUEST_TOO_LARGE_MESSAGE);
+    return value;
+  }
+
+  async create(key: string, obj: KubeObject): Promise<KubeObject> {
+    const value = this.encode(obj);
+    try {
+      const rev = await this.backend.create(key, value);
+      return decodeObject(value, rev);
+    } catch (e) {
+      throw this.fail(e, key);
+    }
+  }
+
+  async get(key: string): Promise<KubeObject> {
+    let kv: KeyValue | undefined;
+    try {
+      kv = await this.backend.get(key);
+    } catch (e) {
+      throw this.fail(e, key);
+    }
+    if (!kv) throw notFound(this.resource, nameOfKey(key));
+    return decodeObject(kv.value, kv.modRevision);
+  }
+
+  /**
+   * Read-modify-write with optimistic concurrency. A Conflict from the store means someone wrote in
+   * between: read again and call tryUpdate again. An object from tryUpdate that names a different
+   * resourceVersion than the current one is the caller's stale read: 409 without retry.
+   */
+  async guaranteedUpdate(key: string, tryUpdate: TryUpdate, opts: UpdateOptions = {}): Promise<KubeObject> {
+    const name = nameOfKey(key);
+    try {
+      let kv = await this.backend.get(key);
+      for (;;) {
+        const current = kv ? decodeObject(kv.value, kv.modRevision) : undefined;
+        if (!current && !opts.ignoreNotFound) throw notFound(this.resource, name);
+        if (current) checkPreconditions(this.resource, key, opts.preconditions, current);
+        const next = await tryUpdate(current);
+        const pinned = next.metadata?.resourceVersion;
+        if (pinned && pinned !== (current?.metadata?.resourceVersion ?? '')) {
+          throw conflict(this.resource, name, OPTIMISTIC_LOCK_MESSAGE);
+        }
+        const value = this.encode(next);
+        try {
+          if (!kv) return decodeObject(value, await this.backend.create(key, value));
+          if (value === kv.value) return decodeObject(kv.value, kv.modRevision); // unchanged: no write, no new revision
+          return decodeObject(value, await this.backend.update(key, value, kv.modRevision));
+        } catch (e) {
+          if (isStorageError(e, 'Conflict')) kv = e.extra?.current ?? (await this.backend.get(key));
+          else if (isStorageError(e, 'KeyExists') || isStorageError(e, 'KeyNotFound')) kv = await this.backend.get(key);
+          else throw e;
+        }
+      }
+    } catch (e) {
+      throw this.fail(e, key);
+    }
+  }
+
+  /** Deletes and returns the last state, its resourceVersion being the delete's revision. */
+  async delete(key: string, opts: { preconditions?: Preconditions } = {}): Promise<KubeObject> {
+    try {
+      let kv = await this.backend.get(key);
+      for (;;) {
+        if (!kv) throw notFound(this.resource, nameOfKey(key));
+        checkPreconditions(this.resource, key, opts.preconditions, decodeObject(kv.value, kv.modRevision));
+        try {
+          const { revision, prev } = await this.backend.delete(key, kv.modRevision);
+          return decodeObject(prev.value, revision);
+        } catch (e) {
+          if (isStorageError(e, 'Conflict')) kv = e.extra?.current ?? (await this.backend.get(key));
+          else if (isStorageError(e, 'KeyNotFound')) kv = undefined;
+          else throw e;
+        }
+      }
+    } catch (e) {
+      throw this.fail(e, key);
+    }
+  }
+
+  /**
+   * A list at one revision. resourceVersion semantics as upstream's storage layer: '' / '0' read the
+   * latest; Exact N reads at N (410 if compacted); NotOlderThan N (or legacy N without limit) reads the
+   * latest and fails with 504 "Too large resource version" if that is older than N.
+   */
+  async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
+    const requested = parseResourceVersion(opts.resourceVersion);
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
+    let revision = 0;
+    let startKey: string | undefined;
+    if (opts.continue) {
+      if (requested !== 0) throw badRequest('specifying resource version is not allowed when using continue');
+      const pos = decodeContinue(opts.continue, prefix);
+      startKey = pos.startKey;
+      revision = pos.revision > 0 ? pos.revision : 0;
+    } else if (requested > 0 && (opts.resourceVersionMatch === 'Exact' || (!opts.resourceVersionMatch && limit > 0))) {
+      revision = requested;
+    }
+    try {
+      if (revision > 0 && !opts.continue) {
+        const current = await this.backend.currentRevision();
+        if (revision > current) throw tooLargeResourceVersion(revision, current);
+      }
+      const res = await this.scan(prefix, revision, startKey, limit, opts.predicate);
+      if (!revision && requested > Number(res.resourceVersion)) {
+        throw tooLargeResourceVersion(requested, Number(res.resourceVersion));
+      }
+      return res;
+    } catch (e) {
+      if (isStorageError(e, 'Compacted')) {
+        if (opts.continue && startKey) throw new ExpiredContinueError(encodeContinue(startKey, prefix, -1));
+        throw gone(LIST_EXPIRED_MESSAGE);
+      }
+      throw this.fail(e, prefix);
+    }
+  }
+
+  /** Pages through the backend at one revision until limit items pass the predicate. */
+  private async scan(
+    prefix: string,
+    revision: number,
+    startKey: string | undefined,
+    limit: number,
+    predicate: Predicate | undefined,
+  ): Promise<ListResult> {
+    const items: KubeObject[] = [];
+    let rev = revision;
+    let from = startKey;
+    for (;;) {
+      const want = limit ? Math.min(Math.max((limit - items.length) * (predicate ? 2 : 1), 1), 10_000) : 0;
+      const page = await this.backend.list(prefix, { limit: want, revision: rev || undefined, startKey: from });
+      rev = page.revision;
+      for (let i = 0; i < page.items.length; i++) {
+        const kv = page.items[i];
+        const obj = decodeObject(kv.value, kv.modRevision);
+        if (predicate && !predicate(obj)) continue;
+        items.push(obj);
+        const moreHere = i < page.items.length - 1 || page.more;
+        if (limit && items.length >= limit && moreHere) {
+          const result: ListResult = {
+            items,
+            resourceVersion: String(rev),
+            continue: encodeContinue(keyAfter(kv.key), prefix, rev),
+          };
+          if (!predicate && page.remaining !== undefined) {
+            result.remainingItemCount = page.remaining + (page.items.length - 1 - i);
+          }
+          return result;
+        }
+      }
+      if (!page.more || page.items.length === 0) return { items, resourceVersion: String(rev) };
+      from = keyAfter(page.items[page.items.length - 1].key);
+    }
+  }
+
+  /**
+   * Watches keys under prefix. resourceVersion '' or '0': the current state as ADDED events, then
+   * changes; N: every change after N (410 through onError when N is compacted).
+   */
+  watch(prefix: string, resourceVersion: string, handler: WatchHandler): { close(): void } {
+    let closed = false;
+    let inner: { close(): void } | undefined;
+    const start = async (): Promise<void> => {
+      let after = parseResourceVersion(resourceVersion);
+      if (after === 0) {
+        const all = await this.list(prefix);
+        after = Number(all.resourceVersion);
+        if (closed) return;
+        if (all.items.length) handler.onEvents(all.items.map((object) => ({ type: 'ADDED', object })));
+      }
+      if (closed) return;
+      inner = this.backend.watch(
+        { prefix, afterRevision: after },
+        {
+          onEvents: (events) => {
+            if (!closed) handler.onEvents(events.map(toWatchEvent));
+          },
+          onError: (err) => {
+            if (!closed) handler.onError(this.fail(err, prefix));
+            closed = true;
+          },
+        },
+      );
+    };
+    start().catch((e: unknown) => {
+      if (!closed) handler.onError(this.fail(e, prefix));
+      closed = true;
+    });
+    return {
+      close: () => {
+        closed = true;
+        inner?.close();
+      },
+    };
+  }
+}
+
+/** DELETED carries the last state with resourceVersion = the delete's revision. */
+export function toWatchEvent(ev: StoreEvent): WatchEvent {
+  return { type: ev.type, object: decodeObject(ev.value, ev.revision) };
+}
