@@ -1,0 +1,148 @@
+// Reads the type models of the pinned @kubernetes/client-node: the attribute maps of its
+// generated model classes (runtime), the doc comments and optional markers of their .d.ts
+// files, and the REST paths of its generated API classes (to learn each kind's group).
+// Everything here is raw material; names.ts and definitions.ts give it upstream shape.
+
+import { readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as clientNode from '@kubernetes/client-node';
+
+export interface Attribute {
+  /** The JSON field name. */
+  name: string;
+  /** client-node's type string: 'string', 'number', 'Array<V1Foo>', '{ [key: string]: string; }', 'V1Foo', 'any', 'Date', 'IntOrString'. */
+  type: string;
+  /** '', 'int32', 'int64', 'double', 'byte', 'date-time', 'date-time-micro', 'int-or-string'. */
+  format: string;
+  description?: string;
+  required: boolean;
+}
+
+export interface ModelClass {
+  /** The class name in client-node, e.g. V1Pod, AppsV1... , CoreV1Event. */
+  className: string;
+  description?: string;
+  attributes: Attribute[];
+}
+
+interface AttributeTypeMapEntry {
+  name: string;
+  baseName: string;
+  type: string;
+  format: string;
+}
+
+function genDir(): string {
+  const req = createRequire(import.meta.url);
+  // The package's main entry is dist/index.js; the generated code sits in dist/gen.
+  return join(dirname(req.resolve('@kubernetes/client-node')), 'gen');
+}
+
+interface DtsInfo {
+  description?: string;
+  props: Map<string, { description?: string; required: boolean }>;
+}
+
+const PROP_LINE = /^\s{4}'([^']+)'(\?)?:/;
+
+function unescapeDoc(s: string): string {
+  return s.replace(/\\(['"\\])/g, '$1').trim();
+}
+
+/** Parses one generated .d.ts: the class comment and, per property, its comment and optionality. */
+export function parseDts(text: string): DtsInfo {
+  const info: DtsInfo = { props: new Map() };
+  let pending: string[] | undefined;
+  let inComment = false;
+  let buf: string[] = [];
+  let seenClass = false;
+  for (const line of text.split('\n')) {
+    const t = line.trim();
+    if (t.startsWith('/**')) {
+      inComment = true;
+      buf = [];
+      continue;
+    }
+    if (inComment) {
+      if (t === '*/') {
+        inComment = false;
+        pending = buf;
+      } else buf.push(t.replace(/^\* ?/, ''));
+      continue;
+    }
+    if (t.startsWith('export declare class')) {
+      seenClass = true;
+      if (pending && pending.join(' ').trim()) info.description = unescapeDoc(pending.join('\n'));
+      pending = undefined;
+      continue;
+    }
+    const m = seenClass ? PROP_LINE.exec(line) : null;
+    if (m) {
+      const d = pending ? unescapeDoc(pending.join('\n')) : '';
+      info.props.set(m[1], { description: d || undefined, required: m[2] !== '?' });
+      pending = undefined;
+    } else if (t && !t.startsWith('*') && !t.startsWith('[key') && t !== '};') {
+      pending = undefined;
+    }
+  }
+  return info;
+}
+
+let modelsCache: Map<string, ModelClass> | undefined;
+
+/** Every generated model class with an attribute map, keyed by class name. */
+export function loadModels(): Map<string, ModelClass> {
+  if (modelsCache) return modelsCache;
+  const dir = join(genDir(), 'models');
+  const out = new Map<string, ModelClass>();
+  const exported = clientNode as unknown as Record<string, unknown>;
+  for (const file of readdirSync(dir)) {
+    if (!file.endsWith('.d.ts') || file === 'all.d.ts' || file === 'ObjectSerializer.d.ts') continue;
+    const className = file.slice(0, -'.d.ts'.length);
+    const cls = exported[className] as { attributeTypeMap?: AttributeTypeMapEntry[] } | undefined;
+    if (!cls || !Array.isArray(cls.attributeTypeMap)) continue;
+    const dts = parseDts(readFileSync(join(dir, file), 'utf8'));
+    const attributes: Attribute[] = cls.attributeTypeMap.map((a) => {
+      // The .d.ts names properties by their TS name (e.g. _continue), not the JSON name.
+      const p = dts.props.get(a.name) ?? dts.props.get(a.baseName);
+      return {
+        name: a.baseName,
+        type: a.type,
+        format: a.format,
+        description: p?.description,
+        required: p?.required ?? false,
+      };
+    });
+    out.set(className, { className, description: dts.description, attributes });
+  }
+  modelsCache = out;
+  return out;
+}
+
+export interface ApiGroupTypes {
+  group: string;
+  version: string;
+  /** Model class names the API's operations return. */
+  returns: Set<string>;
+}
+
+/** For each generated API class (CoreV1Api, AppsV1Api, ...): its group/version and returned models. */
+export function loadApis(): ApiGroupTypes[] {
+  const dir = join(genDir(), 'apis');
+  const out: ApiGroupTypes[] = [];
+  for (const file of readdirSync(dir)) {
+    if (!/V\d+(alpha\d+|beta\d+)?Api\.js$/.test(file)) continue;
+    const text = readFileSync(join(dir, file), 'utf8');
+    const path = /localVarPath = '\/(?:api\/(v\d\w*)|apis\/([^/']+)\/(v\d\w*))/.exec(text);
+    if (!path) continue;
+    const group = path[1] ? '' : path[2];
+    const version = path[1] ?? path[3];
+    const returns = new Set<string>();
+    for (const m of text.matchAll(/ObjectSerializer\.deserialize\([^;]*?, "([A-Za-z0-9]+)", ""\)/g)) {
+      returns.add(m[1]);
+    }
+    out.push({ group, version, returns });
+  }
+  return out;
+}
