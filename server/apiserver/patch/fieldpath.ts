@@ -1,0 +1,182 @@
+// Sets of field paths, the content of managedFields[].fieldsV1. A path is a list of path
+// elements in their FieldsV1 spelling:
+//   f:<name>          a field of an object          .name
+//   k:{"name":"x"}    an item of a keyed list       [name="x"]
+//   v:"x"             an item of a set              [="x"]
+//   i:3               an item of an unkeyed list    [3]
+// A node is a member when the path itself is in the set (FieldsV1 writes it `.` when it
+// also has children, `{}` when it is a leaf).
+
+import { canonicalJson, isObject } from './json.ts';
+import type { JsonObject } from './json.ts';
+
+export type PathElement = string;
+export type FieldPath = PathElement[];
+
+export const fieldElement = (name: string): PathElement => `f:${name}`;
+export const valueElement = (v: unknown): PathElement => `v:${canonicalJson(v)}`;
+export const indexElement = (i: number): PathElement => `i:${i}`;
+export function keyElement(item: JsonObject, keys: string[]): PathElement {
+  const picked: JsonObject = {};
+  for (const k of [...keys].sort()) if (item[k] !== undefined) picked[k] = item[k];
+  return `k:${canonicalJson(picked)}`;
+}
+
+export class FieldSet {
+  member = false;
+  readonly children = new Map<PathElement, FieldSet>();
+
+  static fromFieldsV1(v: unknown): FieldSet {
+    const set = new FieldSet();
+    if (!isObject(v)) return set;
+    for (const [k, child] of Object.entries(v)) {
+      if (k === '.') set.member = true;
+      else {
+        const c = FieldSet.fromFieldsV1(child);
+        if (!isObject(child) || Object.keys(child).length === 0) c.member = true;
+        set.children.set(k, c);
+      }
+    }
+    return set;
+  }
+
+  /** The FieldsV1 JSON of this set (the root itself is never a member). */
+  toFieldsV1(): JsonObject {
+    const out: JsonObject = {};
+    for (const pe of [...this.children.keys()].sort(comparePathElements)) {
+      const c = this.children.get(pe) as FieldSet;
+      if (c.isEmpty()) continue;
+      const inner = c.toFieldsV1();
+      out[pe] = c.member && Object.keys(inner).length > 0 ? { '.': {}, ...inner } : inner;
+    }
+    return out;
+  }
+
+  isEmpty(): boolean {
+    if (this.member) return false;
+    for (const c of this.children.values()) if (!c.isEmpty()) return false;
+    return true;
+  }
+
+  child(pe: PathElement): FieldSet | undefined {
+    return this.children.get(pe);
+  }
+
+  descend(pe: PathElement): FieldSet {
+    let c = this.children.get(pe);
+    if (!c) {
+      c = new FieldSet();
+      this.children.set(pe, c);
+    }
+    return c;
+  }
+
+  insert(path: FieldPath): void {
+    let node: FieldSet = this;
+    for (const pe of path) node = node.descend(pe);
+    node.member = true;
+  }
+
+  has(path: FieldPath): boolean {
+    const node = this.at(path);
+    return node !== undefined && node.member;
+  }
+
+  at(path: FieldPath): FieldSet | undefined {
+    let node: FieldSet | undefined = this;
+    for (const pe of path) node = node?.children.get(pe);
+    return node;
+  }
+
+  /** Removes the membership of `path` (not its children). */
+  remove(path: FieldPath): void {
+    const node = this.at(path);
+    if (node) node.member = false;
+  }
+
+  clone(): FieldSet {
+    const out = new FieldSet();
+    out.member = this.member;
+    for (const [pe, c] of this.children) out.children.set(pe, c.clone());
+    return out;
+  }
+
+  union(other: FieldSet): FieldSet {
+    const out = this.clone();
+    out.member ||= other.member;
+    for (const [pe, c] of other.children) {
+      const mine = out.children.get(pe);
+      out.children.set(pe, mine ? mine.union(c) : c.clone());
+    }
+    return out;
+  }
+
+  /** Members of this set that are not members of `other`. */
+  difference(other: FieldSet): FieldSet {
+    const out = new FieldSet();
+    out.member = this.member && !other.member;
+    for (const [pe, c] of this.children) {
+      const o = other.children.get(pe);
+      const d = o ? c.difference(o) : c.clone();
+      if (!d.isEmpty()) out.children.set(pe, d);
+    }
+    return out;
+  }
+
+  intersection(other: FieldSet): FieldSet {
+    const out = new FieldSet();
+    out.member = this.member && other.member;
+    for (const [pe, c] of this.children) {
+      const o = other.children.get(pe);
+      if (!o) continue;
+      const i = c.intersection(o);
+      if (!i.isEmpty()) out.children.set(pe, i);
+    }
+    return out;
+  }
+
+  /** Every member path, depth first in FieldsV1 order. */
+  paths(prefix: FieldPath = []): FieldPath[] {
+    const out: FieldPath[] = [];
+    if (this.member && prefix.length > 0) out.push(prefix);
+    for (const pe of [...this.children.keys()].sort(comparePathElements)) {
+      out.push(...(this.children.get(pe) as FieldSet).paths([...prefix, pe]));
+    }
+    return out;
+  }
+}
+
+const RANK: Record<string, number> = { f: 0, v: 1, k: 2, i: 3 };
+
+function comparePathElements(a: PathElement, b: PathElement): number {
+  const ra = RANK[a[0]] ?? 9;
+  const rb = RANK[b[0]] ?? 9;
+  if (ra !== rb) return ra - rb;
+  if (a[0] === 'i' && b[0] === 'i') return Number(a.slice(2)) - Number(b.slice(2));
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A path as upstream prints it in conflicts: `.spec.containers[name="nginx"].image`. */
+export function pathToString(path: FieldPath): string {
+  return path
+    .map((pe) => {
+      const body = pe.slice(2);
+      switch (pe[0]) {
+        case 'f':
+          return `.${body}`;
+        case 'v':
+          return `[=${body}]`;
+        case 'i':
+          return `[${body}]`;
+        case 'k': {
+          const keys = JSON.parse(body) as JsonObject;
+          return `[${Object.keys(keys)
+            .map((k) => `${k}=${JSON.stringify(keys[k])}`)
+            .join(',')}]`;
+        }
+        default:
+          return pe;
+      }
+    })
+    .join('');
+}

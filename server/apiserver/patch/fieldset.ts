@@ -1,0 +1,135 @@
+// Field sets of objects, read through the schema: which paths an object sets, and what
+// changed between two versions of an object.
+
+import { badRequest } from '../../../api/meta/errors.ts';
+import { FieldSet, fieldElement, indexElement, keyElement, valueElement } from './fieldpath.ts';
+import type { FieldPath, PathElement } from './fieldpath.ts';
+import { deepEqual, isObject } from './json.ts';
+import type { JsonObject } from './json.ts';
+import { mapTypeOf, ssaListKind } from './schema.ts';
+import type { PatchSchema } from './schema.ts';
+
+export interface Child {
+  pe: PathElement;
+  value: unknown;
+  schema: PatchSchema | undefined;
+  /** For list items: the index in the list. */
+  index?: number;
+}
+
+/**
+ * The children of a value as field tracking sees them, or undefined for a leaf (a scalar,
+ * an atomic list or map). `strict` rejects keyed-list items without any key (apply
+ * configurations); otherwise such items are tracked by index.
+ */
+export function childrenOf(value: unknown, schema: PatchSchema | undefined, strict = false): Child[] | undefined {
+  if (isObject(value)) {
+    if (mapTypeOf(schema) === 'atomic') return undefined;
+    return Object.entries(value).map(([k, v]) => ({ pe: fieldElement(k), value: v, schema: schema?.field(k) }));
+  }
+  if (!Array.isArray(value)) return undefined;
+  const list = ssaListKind(schema);
+  const items = schema?.items();
+  if (list.kind === 'atomic') return undefined;
+  if (list.kind === 'set') return value.map((v, index) => ({ pe: valueElement(v), value: v, schema: items, index }));
+  return value.map((v, index) => {
+    if (isObject(v) && list.keys.some((k) => v[k] !== undefined)) {
+      return { pe: keyElement(v, list.keys), value: v, schema: items, index };
+    }
+    if (strict) {
+      throw badRequest(`associative list with keys has an element that omits key field ${list.keys.map((k) => `"${k}"`).join(', ')}: ${JSON.stringify(v)}`);
+    }
+    return { pe: indexElement(index), value: v, schema: items, index };
+  });
+}
+
+const isItem = (pe: PathElement): boolean => pe[0] !== 'f';
+
+/**
+ * The fields a value sets. 'apply' mode is what an applier owns: leaves, list items and
+ * atomic values. 'all' mode also counts every map[string]T node (labels, annotations,
+ * any object without a struct schema), as upstream records for Update operations.
+ */
+export function fieldSetOf(value: unknown, schema: PatchSchema | undefined, mode: 'apply' | 'all', strict = false): FieldSet {
+  const set = new FieldSet();
+  addValue(set, value, schema, [], mode, strict);
+  return set;
+}
+
+function addValue(set: FieldSet, value: unknown, schema: PatchSchema | undefined, path: FieldPath, mode: 'apply' | 'all', strict: boolean): void {
+  if (value === null && mode === 'apply') return;
+  const children = childrenOf(value, schema, strict);
+  if (path.length > 0) {
+    const leaf = children === undefined || children.length === 0;
+    const map = mode === 'all' && isObject(value) && mapTypeOf(schema) === 'map';
+    if (leaf || map || isItem(path[path.length - 1])) set.insert(path);
+  }
+  for (const c of children ?? []) addValue(set, c.value, c.schema, [...path, c.pe], mode, strict);
+}
+
+export interface Comparison {
+  added: FieldSet;
+  modified: FieldSet;
+  removed: FieldSet;
+}
+
+/** What changed from `before` to `after` (both may be undefined). */
+export function compareObjects(before: unknown, after: unknown, schema: PatchSchema | undefined): Comparison {
+  const out: Comparison = { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet() };
+  compareInto(before, after, schema, [], out);
+  return out;
+}
+
+function compareInto(before: unknown, after: unknown, schema: PatchSchema | undefined, path: FieldPath, out: Comparison): void {
+  if (before === undefined && after === undefined) return;
+  if (before === undefined) return addValue(out.added, after, schema, path, 'all', false);
+  if (after === undefined) return addValue(out.removed, before, schema, path, 'all', false);
+  const bc = childrenOf(before, schema);
+  const ac = childrenOf(after, schema);
+  if (bc && ac && Array.isArray(before) === Array.isArray(after)) {
+    const beforeByPe = new Map(bc.map((c) => [c.pe, c]));
+    const afterPes = new Set(ac.map((c) => c.pe));
+    for (const c of ac) compareInto(beforeByPe.get(c.pe)?.value, c.value, c.schema, [...path, c.pe], out);
+    for (const c of bc) if (!afterPes.has(c.pe)) compareInto(c.value, undefined, c.schema, [...path, c.pe], out);
+    return;
+  }
+  if (deepEqual(before, after)) return;
+  out.modified.insert(path);
+  for (const c of bc ?? []) addValue(out.removed, c.value, c.schema, [...path, c.pe], 'all', false);
+  for (const c of ac ?? []) addValue(out.added, c.value, c.schema, [...path, c.pe], 'all', false);
+}
+
+/** Finds the child of a container named by a path element. */
+export function findChild(container: unknown, pe: PathElement, schema: PatchSchema | undefined): Child | undefined {
+  if (pe[0] === 'f') {
+    if (!isObject(container)) return undefined;
+    const name = pe.slice(2);
+    return Object.prototype.hasOwnProperty.call(container, name)
+      ? { pe, value: container[name], schema: schema?.field(name) }
+      : undefined;
+  }
+  return childrenOf(container, schema)?.find((c) => c.pe === pe);
+}
+
+/** Removes a child found by findChild from its container. */
+export function removeChild(container: unknown, child: Child): void {
+  if (Array.isArray(container) && child.index !== undefined) container.splice(child.index, 1);
+  else if (isObject(container) && child.pe[0] === 'f') delete (container as JsonObject)[child.pe.slice(2)];
+}
+
+/** Metadata the apiserver sets: never owned by a manager (upstream's stripped fields). */
+const SYSTEM_METADATA = ['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'];
+
+/** Drops apiVersion, kind and system metadata from a set, as upstream does before recording it. */
+export function stripSystemFields(set: FieldSet): FieldSet {
+  const out = set.clone();
+  out.children.delete(fieldElement('apiVersion'));
+  out.children.delete(fieldElement('kind'));
+  const meta = out.child(fieldElement('metadata'));
+  if (meta) {
+    meta.member = false;
+    for (const f of SYSTEM_METADATA) meta.children.delete(fieldElement(f));
+    if (meta.isEmpty()) out.children.delete(fieldElement('metadata'));
+  }
+  return out;
+}

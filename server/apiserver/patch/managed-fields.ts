@@ -1,0 +1,156 @@
+// metadata.managedFields: who owns which fields. Every write records the fields it
+// changed for its manager (operation Update) and takes them away from the others;
+// server-side apply (apply.ts) records the applied configuration (operation Apply).
+
+import type { KubeObject } from '../../../api/types.ts';
+import { FieldSet } from './fieldpath.ts';
+import { compareObjects, fieldSetOf, stripSystemFields } from './fieldset.ts';
+import { clone, deepEqual, isObject } from './json.ts';
+import type { JsonObject } from './json.ts';
+import type { PatchSchema } from './schema.ts';
+
+export type ManagedFieldsOperation = 'Apply' | 'Update';
+
+export interface ManagedFieldsEntry {
+  manager?: string;
+  operation?: ManagedFieldsOperation;
+  apiVersion?: string;
+  time?: string;
+  fieldsType?: 'FieldsV1';
+  fieldsV1?: JsonObject;
+  subresource?: string;
+}
+
+/** One decoded entry: its identity and its field set. */
+export interface Manager {
+  manager: string;
+  operation: ManagedFieldsOperation;
+  apiVersion: string;
+  time?: string;
+  subresource?: string;
+  set: FieldSet;
+}
+
+/** Entries are one per manager, operation and subresource; Update entries also per apiVersion. */
+export function managerId(m: Pick<Manager, 'manager' | 'operation' | 'apiVersion' | 'subresource'>): string {
+  return JSON.stringify([m.manager, m.operation, m.subresource ?? '', m.operation === 'Update' ? m.apiVersion : '']);
+}
+
+/** How upstream names a manager in conflicts: `"kubectl"`, `"x" with subresource "status" using v1`. */
+export function describeManager(m: Manager): string {
+  let s = JSON.stringify(m.manager);
+  if (m.subresource) s += ` with subresource ${JSON.stringify(m.subresource)}`;
+  if (m.operation === 'Update') s += ` using ${m.apiVersion}`;
+  return s;
+}
+
+export function decodeManagedFields(entries: unknown): Manager[] {
+  if (!Array.isArray(entries)) return [];
+  const out: Manager[] = [];
+  for (const e of entries) {
+    if (!isObject(e)) continue;
+    const m: Manager = {
+      manager: typeof e.manager === 'string' ? e.manager : '',
+      operation: e.operation === 'Apply' ? 'Apply' : 'Update',
+      apiVersion: typeof e.apiVersion === 'string' ? e.apiVersion : '',
+      set: FieldSet.fromFieldsV1(e.fieldsV1),
+    };
+    if (typeof e.time === 'string') m.time = e.time;
+    if (typeof e.subresource === 'string' && e.subresource) m.subresource = e.subresource;
+    out.push(m);
+  }
+  return out;
+}
+
+/** Entries as upstream orders them: Apply before Update, then by time, manager, apiVersion. */
+export function encodeManagedFields(managers: Manager[]): ManagedFieldsEntry[] {
+  const live = managers.filter((m) => !m.set.isEmpty());
+  live.sort(
+    (a, b) =>
+      cmp(a.operation, b.operation) ||
+      cmp(a.time ?? '', b.time ?? '') ||
+      cmp(a.manager, b.manager) ||
+      cmp(a.apiVersion, b.apiVersion) ||
+      cmp(a.subresource ?? '', b.subresource ?? ''),
+  );
+  return live.map((m) => {
+    const e: ManagedFieldsEntry = { manager: m.manager, operation: m.operation, apiVersion: m.apiVersion };
+    if (m.time) e.time = m.time;
+    e.fieldsType = 'FieldsV1';
+    e.fieldsV1 = m.set.toFieldsV1();
+    if (m.subresource) e.subresource = m.subresource;
+    return e;
+  });
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** RFC 3339 to the second, as metav1.Time serialises. */
+export function formatTime(now: Date): string {
+  return now.toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+/** The object without metadata.managedFields (a copy). */
+export function withoutManagedFields(obj: KubeObject): KubeObject {
+  const out = clone(obj);
+  if (out.metadata) delete out.metadata.managedFields;
+  return out;
+}
+
+/** The user wrote managedFields `[{}]`: upstream's documented way to clear them. */
+function isReset(entries: unknown): boolean {
+  return Array.isArray(entries) && entries.length === 1 && isObject(entries[0]) && Object.keys(entries[0]).length === 0;
+}
+
+/**
+ * Records a write in `newObj`'s managedFields and returns the updated copy. The fields that
+ * changed from `oldObj` (undefined on create) go to `manager` and are taken from every other
+ * manager; removed fields are owned by nobody. Operation 'Apply' records all of `newObj`'s
+ * fields as an applier's (an apply that creates). A request that rewrites managedFields
+ * replaces them (`[{}]` clears them); leaving them out keeps the live ones.
+ */
+export function updateManagedFields(
+  oldObj: KubeObject | undefined,
+  newObj: KubeObject,
+  manager: string,
+  operation: ManagedFieldsOperation,
+  now: Date,
+  subresource?: string,
+  schema?: PatchSchema,
+): KubeObject {
+  const liveEntries = oldObj?.metadata?.managedFields;
+  const sent = newObj.metadata?.managedFields;
+  let managers: Manager[];
+  if (isReset(sent)) managers = [];
+  else if (Array.isArray(sent) && sent.length > 0 && !deepEqual(sent, liveEntries)) managers = decodeManagedFields(sent);
+  else managers = decodeManagedFields(liveEntries);
+
+  const before = oldObj ? withoutManagedFields(oldObj) : undefined;
+  const after = withoutManagedFields(newObj);
+  const apiVersion = typeof newObj.apiVersion === 'string' ? newObj.apiVersion : '';
+  const me: Manager = { manager, operation, apiVersion, set: new FieldSet() };
+  if (subresource) me.subresource = subresource;
+  const id = managerId(me);
+
+  const diff = compareObjects(before, after, schema);
+  const changed = stripSystemFields(diff.added.union(diff.modified));
+  const removed = stripSystemFields(diff.removed);
+  for (const m of managers) m.set = m.set.difference(changed).difference(removed);
+
+  const previous = managers.find((m) => managerId(m) === id);
+  if (operation === 'Apply') {
+    me.set = stripSystemFields(fieldSetOf(after, schema, 'apply'));
+    me.time = formatTime(now);
+  } else {
+    me.set = (previous?.set ?? new FieldSet()).union(changed);
+    me.time = changed.isEmpty() ? previous?.time : formatTime(now);
+  }
+  const result = clone(newObj);
+  result.metadata = { ...(result.metadata ?? {}) };
+  const entries = encodeManagedFields([...managers.filter((m) => managerId(m) !== id), me]);
+  if (entries.length > 0) result.metadata.managedFields = entries;
+  else delete result.metadata.managedFields;
+  return result;
+}
