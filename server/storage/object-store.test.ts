@@ -84,7 +84,7 @@ test('errors carry upstream reason, code and message', async (t) => {
   for (const [title, run, code, reason, message] of cases) {
     const e = await statusOf(run());
     t.is(e.code, code, title);
-    t.is(e.reason, reason, title);
+    t.is(e.reason as string, reason, title);
     t.is(e.message, message, title);
   }
   await backend.close();
@@ -137,7 +137,7 @@ test('guaranteedUpdate: unchanged object writes nothing; ignoreNotFound creates'
   const other = keyFor(CM, 'default', 'b');
   let seen: KubeObject | undefined = cm('sentinel');
   const made = await store.guaranteedUpdate(other, (cur) => ((seen = cur), cm('b')), { ignoreNotFound: true });
-  t.is(seen, undefined);
+  t.true(seen === undefined);
   t.is(made.metadata?.resourceVersion, String(await backend.currentRevision()));
   await backend.close();
 });
