@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { KubeObject } from '../../types.ts';
 import { imageTag } from './defaults.ts';
-import { podQOSClass } from './qos.ts';
+import { podQOSClass, type QOSClass } from './qos.ts';
 import { parseQuantity } from './quantity.ts';
 import { podStrategy } from './strategy.ts';
 import type { Container, Pod } from './types.ts';
@@ -10,11 +10,11 @@ const ctx = { now: new Date('2024-01-01T00:00:00Z') };
 
 function created(spec: Pod['spec']): Pod {
   const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec };
-  podStrategy.prepareForCreate(pod as KubeObject, ctx);
+  podStrategy.prepareForCreate!(pod as KubeObject, ctx);
   return pod;
 }
 
-const messages = (pod: Pod) => podStrategy.validate(pod as KubeObject).map((e) => `${e.field}: ${e.detail}`);
+const messages = (pod: Pod) => podStrategy.validate!(pod as KubeObject).map((e) => `${e.field}: ${e.detail}`);
 
 test('pod create defaults as the apiserver and admission fill them in', (t) => {
   const pod = created({ containers: [{ name: 'c', image: 'nginx', ports: [{ containerPort: 80 }], livenessProbe: { httpGet: { port: 80 } } }], volumes: [{ name: 'v' }, { name: 's', secret: { secretName: 'x' } }] });
@@ -74,7 +74,7 @@ for (const [image, tag, policy] of pullCases) {
   });
 }
 
-const qosCases: Array<[string, Container[], string]> = [
+const qosCases: Array<[string, Container[], QOSClass]> = [
   ['no resources', [{ name: 'a' }], 'BestEffort'],
   ['requests only', [{ name: 'a', resources: { requests: { cpu: '100m' } } }], 'Burstable'],
   ['limits equal requests', [{ name: 'a', resources: { limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '1000m', memory: '1024Mi' } } }], 'Guaranteed'],
@@ -130,14 +130,14 @@ test('pod update: image may change, other spec fields may not', (t) => {
   old.metadata = { ...old.metadata, uid: 'u', resourceVersion: '1' };
   const next = structuredClone(old);
   next.spec!.containers![0].image = 'x:2';
-  podStrategy.prepareForUpdate(next as KubeObject, old as KubeObject, ctx);
-  t.deepEqual(podStrategy.validateUpdate(next as KubeObject, old as KubeObject), []);
+  podStrategy.prepareForUpdate!(next as KubeObject, old as KubeObject, ctx);
+  t.deepEqual(podStrategy.validateUpdate!(next as KubeObject, old as KubeObject), []);
   t.is(next.metadata?.generation, 2);
 
   const bad = structuredClone(old);
   bad.spec!.restartPolicy = 'Never';
   bad.spec!.containers![0].ports = [{ containerPort: 80, protocol: 'TCP' }];
-  const errs = podStrategy.validateUpdate(bad as KubeObject, old as KubeObject);
+  const errs = podStrategy.validateUpdate!(bad as KubeObject, old as KubeObject);
   t.is(errs.length, 1);
   t.is(errs[0].field, 'spec');
   t.true(errs[0].detail.startsWith('Forbidden: pod updates may not change fields other than `spec.containers[*].image`'));
@@ -150,7 +150,7 @@ test('pod update: tolerations may only be added, deadline only shortened', (t) =
   next.spec!.tolerations = [...next.spec!.tolerations!.slice(1), { key: 'k', operator: 'Exists' }];
   next.spec!.activeDeadlineSeconds = 200;
   t.deepEqual(
-    podStrategy.validateUpdate(next as KubeObject, old as KubeObject).map((e) => `${e.field}: ${e.detail}`),
+    podStrategy.validateUpdate!(next as KubeObject, old as KubeObject).map((e) => `${e.field}: ${e.detail}`),
     [
       'spec.activeDeadlineSeconds: Invalid value: 200: must be less than or equal to previous value',
       'spec.tolerations: Forbidden: existing toleration can not be modified except its tolerationSeconds',

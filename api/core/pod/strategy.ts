@@ -11,7 +11,7 @@ import { validatePod } from './validation.ts';
 
 const asPod = (o: KubeObject): Pod => o as Pod;
 
-export const podStrategy = {
+export const podStrategy: Strategy = {
   prepareForCreate(obj) {
     const pod = asPod(obj);
     defaultPod(pod);
@@ -47,4 +47,4 @@ export const podStrategy = {
       pod.metadata.deletionTimestamp = prev.metadata.deletionTimestamp;
     }
   },
-} satisfies Strategy;
+};
