@@ -1,0 +1,196 @@
+// startApiServer: the whole apiserver in one call — storage backend, registry of kinds,
+// one engine and watch cache per resource, the koa app on HTTPS, and bootstrap objects.
+
+import https from 'node:https';
+import type { Socket } from 'node:net';
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import type { KubeObject, ResourceType } from '../../api/types.ts';
+import { groupVersion } from '../../api/types.ts';
+import { Registry } from '../../api/registry.ts';
+import { toTable } from '../../api/meta/table.ts';
+import { Cacher } from '../storage/cacher.ts';
+import type { Backend } from '../storage/types.ts';
+import { openSqliteBackend } from '../storage/sqlite/index.ts';
+import { openEtcdBackend } from '../storage/etcd/index.ts';
+import type { Pki } from '../pki/index.ts';
+import type { Logger } from '../log.ts';
+import { createAuthnConfig, createAuthenticator, createHttpsServerOptions } from './authn.ts';
+import type { ApiContext } from './api-context.ts';
+import { GenericStore, type EngineHooks } from './registry/store.ts';
+import { CachedResourceStore } from './registry/storage-adapter.ts';
+import { randomNameGenerator, randomUid, systemClock, type Clock } from './registry/meta.ts';
+import { admit } from './admission.ts';
+import { ServiceAllocator } from './service-alloc.ts';
+import { buildPredicate } from './selectors.ts';
+import { createApp } from './http.ts';
+import { createRoutes } from './routes.ts';
+import { ApiMetrics } from './metrics.ts';
+import { bootstrap } from './bootstrap.ts';
+import { createOpenApiDocs, schemaHooks } from './openapi-wiring.ts';
+import { applyRequestPatch, manageFields } from './patch-wiring.ts';
+import { subresourceHandlers } from './subresources.ts';
+import { StatusError } from '../../api/meta/errors.ts';
+
+export interface ApiServerOptions {
+  dataDir: string;
+  port: number;
+  bindAddress: string;
+  etcdServers?: string[];
+  pki: Pki;
+  log: Logger;
+  tokenAuthFile?: string;
+  clock?: Clock;
+}
+
+export interface ApiServer {
+  url: string;
+  port: number;
+  backend: Backend;
+  registry: Registry;
+  close(): Promise<void>;
+}
+
+export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
+  const log = opts.log.child({ component: 'apiserver' });
+  const clock = opts.clock ?? systemClock;
+  mkdirSync(opts.dataDir, { recursive: true });
+  const backend: Backend = opts.etcdServers?.length
+    ? openEtcdBackend({ endpoints: opts.etcdServers })
+    : openSqliteBackend({ path: join(opts.dataDir, 'kubets.db') });
+  const registry = new Registry();
+
+  // One watch cache per storage prefix (autoscaling/v1 and v2 share one), one engine per kind.
+  const cachers = new Map<string, Cacher>();
+  const engines = new Map<ResourceType, GenericStore>();
+  const allocator = new ServiceAllocator();
+  const schema = schemaHooks();
+  const hooks: EngineHooks = {
+    validateMeta: schema.validateMeta,
+    validateSchema: schema.validateSchema,
+    admit: (op, rt, obj, old, ctx) =>
+      admit(
+        {
+          allocator,
+          getNamespace: async (name) => {
+            try {
+              return await engineFor(registry.get('', 'v1', 'namespaces')!).store.get(`/registry/namespaces/${name}`);
+            } catch (e) {
+              if (e instanceof StatusError && e.code === 404) return undefined;
+              throw e;
+            }
+          },
+        },
+        op,
+        rt,
+        obj,
+        old,
+        ctx,
+      ),
+    manageFields,
+  };
+  const deps = { clock, names: randomNameGenerator, uids: randomUid, hooks };
+
+  function engineFor(rt: ResourceType): GenericStore {
+    let e = engines.get(rt);
+    if (e) return e;
+    const probe = new GenericStore(rt, undefined as never, deps);
+    const prefix = probe.listPrefix('');
+    let cacher = cachers.get(prefix);
+    if (!cacher) {
+      cacher = new Cacher({
+        resource: { group: rt.group, resource: rt.plural },
+        backend,
+        kind: rt.kind,
+        apiVersion: groupVersion(rt),
+        prefix,
+      });
+      cachers.set(prefix, cacher);
+    }
+    e = new GenericStore(rt, new CachedResourceStore(cacher), deps);
+    engines.set(rt, e);
+    return e;
+  }
+
+  const openapi = createOpenApiDocs(() => registry.all());
+  const api: ApiContext = {
+    lookup: (g, v, p) => registry.get(g, v, p),
+    engine: engineFor,
+    toTable: (rt, objects, now, o) => toTable(rt, objects, now, o) as unknown as Record<string, unknown>,
+    patch: (rt, type, live, patch, ctx, force, subresource) => applyRequestPatch(rt, type, live, patch, ctx, force, subresource),
+    predicate: buildPredicate,
+    watchTimeoutSeconds: () => 1800 + Math.floor(Math.random() * 1800),
+  };
+  api.subresource = subresourceHandlers(api, (group, plural) => engineFor(registryByPlural(registry, group, plural)));
+
+  let ready = false;
+  const metrics = new ApiMetrics();
+  const serverAddress = `${opts.bindAddress === '0.0.0.0' ? '127.0.0.1' : opts.bindAddress}:${opts.port}`;
+  const routes = createRoutes({
+    resources: () => registry.all(),
+    preferredVersion: (g) => registry.preferredVersion(g),
+    serverAddress,
+    metrics,
+    checks: [{ name: backend.name, check: async () => void (await backend.currentRevision()) }],
+    openapi,
+    ready: () => ready,
+  });
+  const authn = createAuthenticator(createAuthnConfig({ pki: opts.pki, tokenAuthFile: opts.tokenAuthFile }));
+  const app = createApp({ api, routes, authenticate: authn, metrics, log, now: () => clock.now() });
+
+  const server = https.createServer(createHttpsServerOptions(opts.pki), app.callback());
+  server.keepAliveTimeout = 60_000;
+  const sockets = new Set<Socket>();
+  server.on('secureConnection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.bindAddress, () => resolve());
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : opts.port;
+  const host = opts.bindAddress === '0.0.0.0' ? '127.0.0.1' : opts.bindAddress;
+  const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  // Existing Services hold their addresses.
+  const services = await engineFor(registry.get('', 'v1', 'services')!).list(
+    { user: { username: 'system:apiserver', groups: [] }, namespace: '', now: clock.now(), dryRun: false, fieldValidation: 'Ignore', warnings: [] },
+    {},
+  );
+  allocator.load(services.items);
+  await bootstrap({
+    engine: (group, plural) => engineFor(registryByPlural(registry, group, plural)),
+    advertiseAddress: host === 'localhost' ? '127.0.0.1' : host,
+    port,
+    now: () => clock.now(),
+  });
+  ready = true;
+  log.info('apiserver ready', { url, store: backend.name });
+
+  return {
+    url,
+    port,
+    backend,
+    registry,
+    async close() {
+      ready = false;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      });
+      for (const c of cachers.values()) c.close();
+      await backend.close();
+    },
+  };
+}
+
+function registryByPlural(registry: Registry, group: string, plural: string): ResourceType {
+  const v = registry.preferredVersion(group);
+  const rt = v ? registry.get(group, v, plural) : undefined;
+  if (!rt) throw new Error(`no resource ${plural} in group "${group}"`);
+  return rt;
+}
+
+export type { KubeObject };

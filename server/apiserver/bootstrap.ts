@@ -1,0 +1,91 @@
+// What upstream's apiserver makes at start: the system namespaces, the `kubernetes` Service
+// with its Endpoints and EndpointSlice pointing at this apiserver, the built-in
+// PriorityClasses, and the bootstrap RBAC roles and bindings. Each is created if absent and
+// left alone if present, so restarts and several apiservers agree.
+
+import type { KubeObject } from '../../api/types.ts';
+import { StatusError } from '../../api/meta/errors.ts';
+import type { GenericStore } from './registry/store.ts';
+import type { RequestContext } from './registry/types.ts';
+import { bootstrapRbac } from './bootstrap-rbac.ts';
+
+export interface BootstrapDeps {
+  engine(group: string, plural: string): GenericStore;
+  /** Address clients reach this apiserver at, and its port. */
+  advertiseAddress: string;
+  port: number;
+  now(): Date;
+}
+
+export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+function systemCtx(now: Date, namespace = ''): RequestContext {
+  return {
+    user: { username: 'system:apiserver', groups: ['system:masters'] },
+    namespace,
+    now,
+    dryRun: false,
+    fieldValidation: 'Ignore',
+    fieldManager: 'kube-apiserver',
+    warnings: [],
+  };
+}
+
+async function ensure(deps: BootstrapDeps, group: string, plural: string, obj: KubeObject): Promise<void> {
+  const engine = deps.engine(group, plural);
+  const ns = obj.metadata?.namespace ?? '';
+  try {
+    await engine.create(systemCtx(deps.now(), ns), obj);
+  } catch (e) {
+    if (e instanceof StatusError && e.code === 409) return;
+    throw e;
+  }
+}
+
+export async function bootstrap(deps: BootstrapDeps): Promise<void> {
+  for (const name of SYSTEM_NAMESPACES) {
+    await ensure(deps, '', 'namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name } } });
+  }
+  await ensure(deps, '', 'services', {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+    spec: {
+      type: 'ClusterIP',
+      clusterIP: '10.96.0.1',
+      ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: deps.port }],
+      sessionAffinity: 'None',
+    },
+  });
+  await ensure(deps, '', 'endpoints', {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
+    subsets: [{ addresses: [{ ip: deps.advertiseAddress }], ports: [{ name: 'https', port: deps.port, protocol: 'TCP' }] }],
+  });
+  await ensure(deps, 'discovery.k8s.io', 'endpointslices', {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: { name: 'kubernetes', namespace: 'default', labels: { 'kubernetes.io/service-name': 'kubernetes' } },
+    addressType: 'IPv4',
+    endpoints: [{ addresses: [deps.advertiseAddress], conditions: { ready: true } }],
+    ports: [{ name: 'https', port: deps.port, protocol: 'TCP' }],
+  });
+  for (const [name, value, description] of [
+    ['system-node-critical', 2000001000, 'Used for system critical pods that must not be moved from their current node.'],
+    ['system-cluster-critical', 2000000000, 'Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.'],
+  ] as const) {
+    await ensure(deps, 'scheduling.k8s.io', 'priorityclasses', {
+      apiVersion: 'scheduling.k8s.io/v1',
+      kind: 'PriorityClass',
+      metadata: { name },
+      value,
+      description,
+      preemptionPolicy: 'PreemptLowerPriority',
+    });
+  }
+  for (const obj of bootstrapRbac()) {
+    const plural = obj.kind === 'ClusterRole' ? 'clusterroles' : obj.kind === 'ClusterRoleBinding' ? 'clusterrolebindings' : obj.kind === 'Role' ? 'roles' : 'rolebindings';
+    await ensure(deps, 'rbac.authorization.k8s.io', plural, obj);
+  }
+}

@@ -1,0 +1,135 @@
+// The koa app: one small middleware per job — metrics and logging, errors as Status,
+// authentication, then routing to health, version, metrics, discovery, OpenAPI or resources.
+
+import Koa from 'koa';
+import type { IncomingMessage } from 'node:http';
+import { StatusError } from '../../api/meta/errors.ts';
+import type { Logger } from '../log.ts';
+import type { UserInfo } from './registry/types.ts';
+import { toStatusError } from './errors.ts';
+import { parseRequestInfo, type RequestInfo } from './request-info.ts';
+import type { ApiMetrics } from './metrics.ts';
+import { handleResource, type Reply } from './resource-handler.ts';
+import type { ApiContext } from './api-context.ts';
+import { negotiateOutput } from './negotiate.ts';
+import { encode } from './output.ts';
+
+export interface NonResourceRoutes {
+  /** Answers a non-resource path (discovery, OpenAPI, version, health), or undefined for 404. */
+  route(path: string, req: IncomingMessage, query: URLSearchParams): Promise<Reply | undefined>;
+}
+
+export interface HttpDeps {
+  api: ApiContext;
+  routes: NonResourceRoutes;
+  authenticate(req: IncomingMessage): UserInfo | undefined;
+  metrics: ApiMetrics;
+  log: Logger;
+  now(): Date;
+}
+
+const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version', '/version/']);
+
+function isPublic(path: string): boolean {
+  return PUBLIC_PATHS.has(path) || /^\/(healthz|livez|readyz)\//.test(path);
+}
+
+interface State {
+  info?: RequestInfo;
+  dryRun?: boolean;
+}
+
+export function createApp(deps: HttpDeps): Koa {
+  const app = new Koa();
+  app.proxy = false;
+  app.silent = true;
+
+  // Metrics and logging: time every request and label it as upstream does.
+  app.use(async (ctx, next) => {
+    const start = process.hrtime.bigint();
+    const state = ctx.state as State;
+    try {
+      await next();
+    } finally {
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      const info = state.info;
+      if (info?.isResourceRequest && info.verb !== 'watch') {
+        deps.metrics.observe(
+          {
+            verb: info.verb,
+            group: info.group,
+            version: info.version,
+            resource: info.resource,
+            subresource: info.subresource,
+            scope: info.name ? 'resource' : info.namespace ? 'namespace' : 'cluster',
+            code: String(ctx.res.statusCode),
+            dry_run: ctx.query.dryRun ? 'All' : '',
+          },
+          seconds,
+        );
+      }
+      if (deps.log.enabled(2)) {
+        deps.log.debug('request', { method: ctx.method, path: ctx.path, code: ctx.res.statusCode, ms: Math.round(seconds * 1000) });
+      }
+    }
+  });
+
+  // Errors: every failure reaches the client as a Status with the upstream reason and code.
+  app.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (e) {
+      const err = toStatusError(e);
+      if (!(e instanceof StatusError)) deps.log.error('request failed', { method: ctx.method, path: ctx.path, err: e as Error, stack: (e as Error)?.stack });
+      if (ctx.res.headersSent) {
+        ctx.res.end();
+        return;
+      }
+      ctx.respond = true;
+      ctx.status = err.code;
+      ctx.type = 'application/json';
+      ctx.body = JSON.stringify(err.toStatus());
+    }
+  });
+
+  // Authentication: anonymous requests only reach health and version.
+  app.use(async (ctx, next) => {
+    const user = deps.authenticate(ctx.req);
+    if (!user) throw new StatusError(401, 'Unauthorized', 'Unauthorized');
+    if (user.username === 'system:anonymous' && !isPublic(ctx.path)) {
+      throw new StatusError(401, 'Unauthorized', 'Unauthorized');
+    }
+    (ctx.state as { user?: UserInfo }).user = user;
+    await next();
+  });
+
+  // Routing.
+  app.use(async (ctx) => {
+    const query = new URLSearchParams(ctx.querystring);
+    const info = parseRequestInfo(ctx.method, ctx.path, query);
+    (ctx.state as State).info = info;
+    let r: Reply | undefined;
+    if (info.isResourceRequest) {
+      ctx.respond = false;
+      r = await handleResource(deps.api, info, ctx.req, ctx.res, query, (ctx.state as { user: UserInfo }).user, deps.now());
+      if (!r) return; // a watch wrote its own response
+      ctx.respond = true;
+    } else {
+      r = await deps.routes.route(ctx.path, ctx.req, query);
+      if (!r) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+    }
+    ctx.status = r.code;
+    ctx.set('Cache-Control', 'no-cache, private');
+    for (const [k, v] of Object.entries(r.headers ?? {})) ctx.set(k, v);
+    ctx.type = r.contentType;
+    ctx.body = r.body;
+  });
+  return app;
+}
+
+/** A JSON (or YAML) reply for a plain document. */
+export function docReply(req: IncomingMessage, doc: unknown, code = 200): Reply {
+  const out = negotiateOutput(req.headers.accept?.includes('yaml') ? 'application/yaml' : 'application/json', { supportsAs: false });
+  const e = encode(doc, out);
+  return { code, contentType: e.contentType, body: e.body };
+}

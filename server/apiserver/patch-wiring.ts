@@ -1,0 +1,57 @@
+// Connects the patch engines to the request pipeline: content type, field manager, the
+// kind's patch schema, and managedFields for plain creates and updates.
+
+import type { KubeObject, ResourceType } from '../../api/types.ts';
+import { applyPatch, managerFromUserAgent, updateManagedFields, type PatchSchema } from './patch/index.ts';
+import type { BodyType } from './negotiate.ts';
+import type { RequestContext } from './registry/types.ts';
+
+const CONTENT_TYPES: Record<BodyType, string> = {
+  'json-patch': 'application/json-patch+json',
+  'merge-patch': 'application/merge-patch+json',
+  'strategic-merge-patch': 'application/strategic-merge-patch+json',
+  'apply-patch': 'application/apply-patch+yaml',
+  json: 'application/json',
+  yaml: 'application/yaml',
+};
+
+/** Requests whose patch engine already recorded managedFields. */
+const handled = new WeakSet<RequestContext>();
+
+export type PatchSchemaOf = (rt: ResourceType) => PatchSchema | undefined;
+
+let schemaOf: PatchSchemaOf = () => undefined;
+export function setPatchSchemaSource(f: PatchSchemaOf): void {
+  schemaOf = f;
+}
+
+export function applyRequestPatch(
+  rt: ResourceType,
+  type: BodyType,
+  live: KubeObject | undefined,
+  patch: unknown,
+  ctx: RequestContext,
+  force: boolean,
+  subresource?: string,
+): KubeObject {
+  handled.add(ctx);
+  return applyPatch(CONTENT_TYPES[type], live, patch, schemaOf(rt), {
+    now: ctx.now,
+    fieldManager: ctx.fieldManager,
+    force: type === 'apply-patch' ? force : undefined,
+    userAgent: ctx.userAgent,
+    subresource,
+    customResource: false,
+    resource: { group: rt.group, resource: rt.plural },
+    name: live?.metadata?.name,
+  });
+}
+
+/** managedFields for creates and updates (patches did their own). */
+export function manageFields(rt: ResourceType, old: KubeObject | undefined, obj: KubeObject, ctx: RequestContext, subresource: string | undefined): void {
+  if (handled.has(ctx)) return;
+  const manager = ctx.fieldManager || managerFromUserAgent(ctx.userAgent);
+  if (!manager) return;
+  const next = updateManagedFields(old, obj, manager, 'Update', ctx.now, subresource, schemaOf(rt));
+  if (next.metadata?.managedFields !== undefined) (obj.metadata ??= {}).managedFields = next.metadata.managedFields;
+}

@@ -1,0 +1,101 @@
+// System metadata the generic engine owns: uid, creationTimestamp, generateName, generation,
+// and what a write may not change. Clock and name generator are injected for determinism.
+
+import { randomUUID, randomInt } from 'node:crypto';
+import type { KubeObject, ObjectMeta } from '../../../api/types.ts';
+
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface NameGenerator {
+  /** base + 5 random characters from upstream's alphabet (no vowels, no confusable digits). */
+  generate(base: string): string;
+}
+
+const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+const MAX_GENERATED_NAME_LENGTH = 63 - 5;
+
+export const randomNameGenerator: NameGenerator = {
+  generate(base: string): string {
+    const b = base.length > MAX_GENERATED_NAME_LENGTH ? base.slice(0, MAX_GENERATED_NAME_LENGTH) : base;
+    let s = '';
+    for (let i = 0; i < 5; i++) s += ALPHABET[randomInt(ALPHABET.length)];
+    return b + s;
+  },
+};
+
+export interface UidGenerator {
+  uid(): string;
+}
+export const randomUid: UidGenerator = { uid: () => randomUUID() };
+
+/** RFC 3339 with second precision, as metav1.Time serializes. */
+export function rfc3339(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** RFC 3339 with microseconds, as metav1.MicroTime serializes. */
+export function rfc3339Micro(d: Date): string {
+  return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
+export function meta(obj: KubeObject): ObjectMeta {
+  if (!obj.metadata || typeof obj.metadata !== 'object') obj.metadata = {};
+  return obj.metadata;
+}
+
+/** Fields of ObjectMeta a client may not set on create: the engine fills them. */
+export function fillCreateMeta(obj: KubeObject, now: Date, uids: UidGenerator): void {
+  const m = meta(obj);
+  m.uid = uids.uid();
+  m.creationTimestamp = rfc3339(now);
+  delete m.deletionTimestamp;
+  delete m.deletionGracePeriodSeconds;
+  delete m.resourceVersion;
+  delete m.selfLink;
+  if (m.generation !== undefined) m.generation = 1;
+}
+
+/** On update: the fields that never change through a plain write come from the stored object. */
+export function keepSystemMeta(obj: KubeObject, old: KubeObject): void {
+  const m = meta(obj);
+  const o = meta(old);
+  m.uid = o.uid;
+  m.creationTimestamp = o.creationTimestamp;
+  m.namespace = o.namespace;
+  m.name = o.name;
+  if (o.deletionTimestamp) m.deletionTimestamp = o.deletionTimestamp;
+  else delete m.deletionTimestamp;
+  if (o.deletionGracePeriodSeconds !== undefined) m.deletionGracePeriodSeconds = o.deletionGracePeriodSeconds;
+  else delete m.deletionGracePeriodSeconds;
+  if (o.generation !== undefined) m.generation = o.generation;
+  else delete m.generation;
+  if (o.generateName !== undefined && m.generateName === undefined) m.generateName = o.generateName;
+  delete m.selfLink;
+}
+
+const NON_SPEC = new Set(['metadata', 'status', 'apiVersion', 'kind']);
+
+/** Everything but metadata and status: what a generation bump watches. */
+export function specOf(obj: KubeObject): string {
+  const rest: Record<string, unknown> = {};
+  for (const k of Object.keys(obj).sort()) if (!NON_SPEC.has(k)) rest[k] = obj[k];
+  return JSON.stringify(rest);
+}
+
+/** Upstream bumps generation when the spec (or, for some kinds, annotations) changes. */
+export function bumpGeneration(obj: KubeObject, old: KubeObject): void {
+  const m = meta(obj);
+  if (m.generation === undefined) return;
+  if (specOf(obj) !== specOf(old)) m.generation = (meta(old).generation ?? 0) + 1;
+}
+
+export function deepEqualJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+export function clone<T>(o: T): T {
+  return structuredClone(o);
+}

@@ -1,0 +1,391 @@
+// The generic engine (upstream's registry.Store): one implementation for every kind, driven by
+// the kind's ResourceType and Strategy. It owns key layout, system metadata, the
+// prepare -> validate -> admit -> write pipeline, optimistic concurrency, status and scale
+// subresources, finalizers and graceful deletion, dry-run and managedFields.
+// It is an engine, so it may run past 300 lines; kind-specific policy stays in strategies.
+
+import type { KubeObject, ResourceType, StrategyContext } from '../../../api/types.ts';
+import { groupVersion } from '../../../api/types.ts';
+import {
+  StatusError,
+  badRequest,
+  conflict,
+  invalid,
+  notFound,
+  OPTIMISTIC_LOCK_MESSAGE,
+  type FieldError,
+  type GroupResource,
+} from '../../../api/meta/errors.ts';
+import { bumpGeneration, clone, fillCreateMeta, keepSystemMeta, meta, rfc3339, type Clock, type NameGenerator, type UidGenerator } from './meta.ts';
+import type { DeleteOptions, ListPage, RequestContext, ResourceStore, StoreListOptions, StoreWatchOptions, WatchEvent, WatchHandle } from './types.ts';
+
+/** Checks that live outside the kind's strategy: meta rules, schema, admission plugins. */
+export interface EngineHooks {
+  /** ObjectMeta rules for any kind (names, labels, annotations, finalizers). */
+  validateMeta(rt: ResourceType, obj: KubeObject, old: KubeObject | undefined): FieldError[];
+  /** Schema (types) errors and unknown field paths of a body. */
+  validateSchema(rt: ResourceType, obj: KubeObject): { errors: FieldError[]; unknownFields: string[] };
+  /** Mutating and validating admission; may throw StatusError. */
+  admit(op: 'CREATE' | 'UPDATE' | 'DELETE', rt: ResourceType, obj: KubeObject, old: KubeObject | undefined, ctx: RequestContext): Promise<void>;
+  /** managedFields bookkeeping for an Update/Apply operation. */
+  manageFields(rt: ResourceType, old: KubeObject | undefined, obj: KubeObject, ctx: RequestContext, subresource: string | undefined): void;
+}
+
+export interface EngineDeps {
+  clock: Clock;
+  names: NameGenerator;
+  uids: UidGenerator;
+  hooks: EngineHooks;
+}
+
+export interface WriteResult {
+  object: KubeObject;
+  created: boolean;
+}
+
+export interface DeleteResult {
+  object: KubeObject;
+  /** false when the object stays (finalizers pending or graceful deletion). */
+  deleted: boolean;
+}
+
+export class GenericStore {
+  readonly gr: GroupResource;
+  private readonly prefix: string;
+
+  constructor(
+    readonly rt: ResourceType,
+    readonly store: ResourceStore,
+    private readonly deps: EngineDeps,
+  ) {
+    this.gr = { group: rt.group, resource: rt.plural };
+    const g = rt.storage?.group ?? rt.group;
+    const r = rt.storage?.resource ?? rt.plural;
+    this.prefix = `/registry/${g ? `${g}/` : ''}${r}/`;
+  }
+
+  key(namespace: string, name: string): string {
+    return this.rt.namespaced ? `${this.prefix}${namespace}/${name}` : `${this.prefix}${name}`;
+  }
+
+  /** Prefix for a list: one namespace, or all (namespace ''). */
+  listPrefix(namespace: string): string {
+    return this.rt.namespaced && namespace ? `${this.prefix}${namespace}/` : this.prefix;
+  }
+
+  private strategyCtx(ctx: RequestContext): StrategyContext {
+    return { now: ctx.now };
+  }
+
+  // ---- read ----
+
+  async get(ctx: RequestContext, name: string, resourceVersion?: string): Promise<KubeObject> {
+    const obj = await this.store.get(this.key(ctx.namespace, name), { resourceVersion });
+    return this.fromStorage(obj);
+  }
+
+  async list(ctx: RequestContext, opts: StoreListOptions): Promise<ListPage> {
+    const page = await this.store.list(this.listPrefix(ctx.namespace), opts);
+    if (this.rt.convert) {
+      page.items = page.items.map((o) => this.fromStorage(o));
+      page.serialized = undefined;
+    } else if (this.needsTypeMeta()) {
+      page.serialized = undefined;
+    }
+    return page;
+  }
+
+  async watch(ctx: RequestContext, opts: StoreWatchOptions, onEvent: (e: WatchEvent) => void, onClose: (err?: Error) => void): Promise<WatchHandle> {
+    const convert = !!this.rt.convert;
+    return this.store.watch(
+      this.listPrefix(ctx.namespace),
+      opts,
+      (e) => {
+        if (convert && e.type !== 'BOOKMARK' && e.type !== 'ERROR') onEvent({ type: e.type, object: this.fromStorage(e.object) });
+        else onEvent(e);
+      },
+      onClose,
+    );
+  }
+
+  private needsTypeMeta(): boolean {
+    return false;
+  }
+
+  private fromStorage(obj: KubeObject): KubeObject {
+    const o = this.rt.convert ? this.rt.convert.fromStorage(obj) : obj;
+    o.apiVersion = groupVersion(this.rt);
+    o.kind = this.rt.kind;
+    return o;
+  }
+
+  private toStorage(obj: KubeObject): KubeObject {
+    if (!this.rt.convert) return obj;
+    return this.rt.convert.toStorage(obj);
+  }
+
+  // ---- create ----
+
+  /** Checks a body's kind and apiVersion, and sets the namespace from the path. */
+  checkBody(ctx: RequestContext, obj: unknown, name?: string): KubeObject {
+    if (!obj || typeof obj !== 'object' || Array.isArray(obj)) {
+      throw badRequest(`the body of the request was not a JSON object`);
+    }
+    const o = obj as KubeObject;
+    const gv = groupVersion(this.rt);
+    if (o.kind === undefined || o.kind === '') {
+      throw badRequest(`Object 'Kind' is missing in '${JSON.stringify(o).slice(0, 200)}'`);
+    }
+    if (o.kind !== this.rt.kind) {
+      throw badRequest(`the kind in the data (${o.kind}) does not match the expected kind (${this.rt.kind})`);
+    }
+    if (o.apiVersion !== undefined && o.apiVersion !== gv) {
+      throw badRequest(`the API version in the data (${o.apiVersion}) does not match the expected API version (${gv})`);
+    }
+    if (o.metadata !== undefined && (typeof o.metadata !== 'object' || o.metadata === null || Array.isArray(o.metadata))) {
+      throw badRequest(`metadata must be an object`);
+    }
+    const m = meta(o);
+    if (this.rt.namespaced) {
+      if (m.namespace && ctx.namespace && m.namespace !== ctx.namespace) {
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+      if (ctx.namespace) m.namespace = ctx.namespace;
+    } else if (m.namespace) {
+      delete m.namespace;
+    }
+    if (name !== undefined && m.name !== undefined && m.name !== name) {
+      throw badRequest(`the name of the object (${m.name}) does not match the name on the URL (${name})`);
+    }
+    if (name !== undefined && !m.name) m.name = name;
+    return o;
+  }
+
+  async create(ctx: RequestContext, body: unknown): Promise<KubeObject> {
+    const obj = this.checkBody(ctx, body);
+    const m = meta(obj);
+    if (this.rt.namespaced && !m.namespace) {
+      throw badRequest('the server could not find the requested resource: a namespace is required');
+    }
+    if (!m.name && m.generateName) m.name = this.deps.names.generate(m.generateName);
+    fillCreateMeta(obj, ctx.now, this.deps.uids);
+    this.rt.strategy?.prepareForCreate?.(obj, this.strategyCtx(ctx));
+    this.validate(ctx, obj, undefined, [...(this.rt.strategy?.validate?.(obj) ?? [])]);
+    await this.deps.hooks.admit('CREATE', this.rt, obj, undefined, ctx);
+    this.deps.hooks.manageFields(this.rt, undefined, obj, ctx, undefined);
+    if (ctx.dryRun) return this.fromStorage(obj);
+    const stored = await this.store.create(this.key(m.namespace ?? '', m.name!), this.toStorage(obj));
+    return this.fromStorage(stored);
+  }
+
+  /** Meta rules, strategy errors and schema errors: one 422 naming every field. */
+  private validate(ctx: RequestContext, obj: KubeObject, old: KubeObject | undefined, strategyErrors: FieldError[]): void {
+    const schema = this.deps.hooks.validateSchema(this.rt, obj);
+    const errs = [...this.deps.hooks.validateMeta(this.rt, obj, old), ...schema.errors, ...strategyErrors];
+    if (schema.unknownFields.length) {
+      if (ctx.fieldValidation === 'Strict') {
+        const list = schema.unknownFields.map((f) => `unknown field "${f.replace(/^\./, '')}"`);
+        throw badRequest(`strict decoding error: ${list.join(', ')}`);
+      }
+      if (ctx.fieldValidation === 'Warn') {
+        for (const f of schema.unknownFields) ctx.warnings.push(`unknown field "${f.replace(/^\./, '')}"`);
+      }
+    }
+    if (errs.length) throw invalid(this.rt.kind, this.rt.group, meta(obj).name ?? '', errs);
+  }
+
+  // ---- update ----
+
+  /**
+   * PUT: replaces the object. A resourceVersion in the body must match the stored one (409);
+   * none means unconditional. Status (for kinds with a status subresource) is kept.
+   */
+  async update(ctx: RequestContext, name: string, body: unknown, subresource?: string): Promise<WriteResult> {
+    const obj = this.checkBody(ctx, body, name);
+    return this.updateWith(ctx, name, () => obj, subresource, false);
+  }
+
+  /**
+   * The shared update pipeline: `produce` makes the new object from the current one (a PUT
+   * body, a patch applied to it). forceAllowCreate: server-side apply may create.
+   */
+  async updateWith(
+    ctx: RequestContext,
+    name: string,
+    produce: (current: KubeObject | undefined) => KubeObject | Promise<KubeObject>,
+    subresource: string | undefined,
+    forceAllowCreate: boolean,
+  ): Promise<WriteResult> {
+    const key = this.key(ctx.namespace, name);
+    let created = false;
+    let dryRunResult: KubeObject | undefined;
+    const allowCreate = forceAllowCreate || !!this.rt.strategy?.allowCreateOnUpdate;
+    const result = await this.store.guaranteedUpdate(
+      key,
+      async (stored) => {
+        const current = stored ? this.fromStorage(clone(stored)) : undefined;
+        const next = await produce(current ? clone(current) : undefined);
+        const m = meta(next);
+        if (m.name !== undefined && m.name !== name) {
+          throw badRequest(`the name of the object (${m.name}) does not match the name on the URL (${name})`);
+        }
+        m.name = name;
+        if (this.rt.namespaced) m.namespace = ctx.namespace;
+        if (!current) {
+          if (!allowCreate || subresource) throw notFound(this.gr, name);
+          created = true;
+          fillCreateMeta(next, ctx.now, this.deps.uids);
+          this.rt.strategy?.prepareForCreate?.(next, this.strategyCtx(ctx));
+          this.validate(ctx, next, undefined, this.rt.strategy?.validate?.(next) ?? []);
+          await this.deps.hooks.admit('CREATE', this.rt, next, undefined, ctx);
+          this.deps.hooks.manageFields(this.rt, undefined, next, ctx, undefined);
+          if (ctx.dryRun) {
+            dryRunResult = next;
+            throw DRY_RUN;
+          }
+          return this.toStorage(next);
+        }
+        const rv = m.resourceVersion;
+        if (rv !== undefined && rv !== '' && rv !== meta(current).resourceVersion) {
+          throw conflict(this.gr, name, OPTIMISTIC_LOCK_MESSAGE);
+        }
+        keepSystemMeta(next, current);
+        if (subresource === 'status') this.prepareStatusUpdate(ctx, next, current);
+        else if (subresource === undefined) this.prepareMainUpdate(ctx, next, current);
+        // Other subresources (binding) are server-side writes whose handler made its own checks.
+        await this.deps.hooks.admit('UPDATE', this.rt, next, current, ctx);
+        this.deps.hooks.manageFields(this.rt, current, next, ctx, subresource);
+        meta(next).resourceVersion = meta(current).resourceVersion;
+        if (ctx.dryRun) {
+          dryRunResult = next;
+          throw DRY_RUN;
+        }
+        return this.toStorage(next);
+      },
+      { ignoreNotFound: allowCreate && !subresource },
+    ).catch((e) => {
+      if (e === DRY_RUN) return undefined;
+      throw e;
+    });
+    if (!result) return { object: this.fromStorage(dryRunResult!), created };
+    const object = this.fromStorage(result);
+    // The last finalizer gone from an object that is being deleted: it goes now.
+    const om = meta(object);
+    if (om.deletionTimestamp && !(om.finalizers?.length) && !om.deletionGracePeriodSeconds) {
+      await this.store.delete(key, { preconditions: { uid: om.uid } }).catch(() => undefined);
+    }
+    return { object, created };
+  }
+
+  private prepareMainUpdate(ctx: RequestContext, next: KubeObject, current: KubeObject): void {
+    if (this.rt.hasStatus) {
+      if (current.status !== undefined) next.status = clone(current.status);
+      else delete next.status;
+    }
+    const sctx = this.strategyCtx(ctx);
+    this.rt.strategy?.prepareForUpdate?.(next, current, sctx);
+    bumpGeneration(next, current);
+    this.validate(ctx, next, current, this.rt.strategy?.validateUpdate?.(next, current) ?? []);
+  }
+
+  /** Status writes keep the old spec and the old metadata but for managedFields. */
+  private prepareStatusUpdate(ctx: RequestContext, next: KubeObject, current: KubeObject): void {
+    const status = next.status;
+    const managedFields = meta(next).managedFields;
+    const keep = clone(current);
+    for (const k of Object.keys(next)) delete next[k];
+    Object.assign(next, keep);
+    if (status !== undefined) next.status = status;
+    else delete next.status;
+    if (managedFields !== undefined) meta(next).managedFields = managedFields;
+    const sctx = this.strategyCtx(ctx);
+    this.rt.strategy?.prepareForStatusUpdate?.(next, current, sctx);
+    const errs = this.rt.strategy?.validateStatusUpdate?.(next, current) ?? [];
+    if (errs.length) throw invalid(this.rt.kind, this.rt.group, meta(next).name ?? '', errs);
+  }
+
+  // ---- delete ----
+
+  async delete(ctx: RequestContext, name: string, opts: DeleteOptions): Promise<DeleteResult> {
+    const key = this.key(ctx.namespace, name);
+    const current = this.fromStorage(await this.store.get(key));
+    const m = meta(current);
+    checkPreconditions(this.gr, name, m, opts);
+    await this.deps.hooks.admit('DELETE', this.rt, current, current, ctx);
+    const grace = this.gracePeriod(current, opts);
+    const finalizers = new Set(m.finalizers ?? []);
+    const policy = opts.propagationPolicy ?? (opts.orphanDependents ? 'Orphan' : undefined);
+    if (policy === 'Foreground') finalizers.add('foregroundDeletion');
+    if (policy === 'Orphan') finalizers.add('orphan');
+    if (finalizers.size === 0 && grace === 0) {
+      if (ctx.dryRun) return { object: current, deleted: true };
+      const deleted = await this.store.delete(key, { preconditions: { uid: m.uid, resourceVersion: opts.preconditions?.resourceVersion } });
+      return { object: this.fromStorage(deleted), deleted: true };
+    }
+    // Graceful or finalized: mark it, it goes when the last finalizer does / the grace ends.
+    if (ctx.dryRun) return { object: current, deleted: false };
+    const marked = await this.store.guaranteedUpdate(
+      key,
+      (stored) => {
+        if (!stored) throw notFound(this.gr, name);
+        const o = clone(stored);
+        const om = meta(o);
+        if (om.uid !== m.uid) throw notFound(this.gr, name);
+        const deadline = new Date(ctx.now.getTime() + grace * 1000);
+        if (!om.deletionTimestamp || (om.deletionGracePeriodSeconds ?? 0) > grace) {
+          om.deletionTimestamp = rfc3339(deadline);
+          om.deletionGracePeriodSeconds = grace;
+        }
+        if (finalizers.size) om.finalizers = [...finalizers];
+        if (om.generation !== undefined && !meta(stored).deletionTimestamp) om.generation = (om.generation ?? 0) + 1;
+        return o;
+      },
+      { preconditions: { uid: m.uid } },
+    );
+    return { object: this.fromStorage(marked), deleted: false };
+  }
+
+  /** Pods bound to a node get a grace period; everything else goes at once. */
+  private gracePeriod(obj: KubeObject, opts: DeleteOptions): number {
+    if (this.rt.group !== '' || this.rt.kind !== 'Pod') return 0;
+    const spec = (obj.spec ?? {}) as { nodeName?: string; terminationGracePeriodSeconds?: number };
+    const phase = ((obj.status ?? {}) as { phase?: string }).phase;
+    if (!spec.nodeName || phase === 'Succeeded' || phase === 'Failed') return 0;
+    const g = opts.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
+    return Math.max(0, g);
+  }
+
+  async deleteCollection(ctx: RequestContext, listOpts: StoreListOptions, opts: DeleteOptions): Promise<KubeObject[]> {
+    const page = await this.list(ctx, { predicate: listOpts.predicate });
+    const out: KubeObject[] = [];
+    for (const item of page.items) {
+      const m = meta(item);
+      try {
+        const r = await this.delete({ ...ctx, namespace: m.namespace ?? ctx.namespace }, m.name!, opts);
+        out.push(r.object);
+      } catch (e) {
+        if (e instanceof StatusError && e.code === 404) continue;
+        throw e;
+      }
+    }
+    return out;
+  }
+}
+
+function checkPreconditions(gr: GroupResource, name: string, m: { uid?: string; resourceVersion?: string }, opts: DeleteOptions): void {
+  const p = opts.preconditions;
+  if (!p) return;
+  if (p.uid && p.uid !== m.uid) {
+    throw conflict(gr, name, `Precondition failed: UID in precondition: ${p.uid}, UID in object meta: ${m.uid}`);
+  }
+  if (p.resourceVersion && p.resourceVersion !== m.resourceVersion) {
+    throw conflict(
+      gr,
+      name,
+      `Precondition failed: ResourceVersion in precondition: ${p.resourceVersion}, ResourceVersion in object meta: ${m.resourceVersion}`,
+    );
+  }
+}
+
+const DRY_RUN = Symbol('dry-run');
+

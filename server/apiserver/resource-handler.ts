@@ -1,0 +1,257 @@
+// Serves resource requests: resolve the kind, check verb and scope, and hand the request to
+// the generic engine; the response is the object, a list, a Table, or a watch stream.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { KubeObject, ResourceType, Verb } from '../../api/types.ts';
+import { groupVersion } from '../../api/types.ts';
+import { StatusError, badRequest } from '../../api/meta/errors.ts';
+import type { ApiContext } from './api-context.ts';
+import { bodyType, negotiateOutput, type Output } from './negotiate.ts';
+import { decodeBody, duplicateJsonFields, readBody } from './body.ts';
+import { encode, encodeJsonText, listJson, partialObjectMetadata, partialObjectMetadataList } from './output.ts';
+import { parseDeleteOptions, parseListQuery, parseWriteQuery } from './query.ts';
+import type { ResourceRequest } from './request-info.ts';
+import type { RequestContext, UserInfo } from './registry/types.ts';
+import { serveWatch } from './watch.ts';
+
+export interface Reply {
+  code: number;
+  contentType: string;
+  body: string;
+  headers?: Record<string, string>;
+}
+
+const NOT_FOUND = () => new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+
+/** Returns a Reply, or undefined when it wrote the response itself (watch). */
+export async function handleResource(
+  api: ApiContext,
+  info: ResourceRequest,
+  req: IncomingMessage,
+  res: ServerResponse,
+  query: URLSearchParams,
+  user: UserInfo,
+  now: Date,
+): Promise<Reply | undefined> {
+  const rt = api.lookup(info.group, info.version, info.resource);
+  if (!rt) throw NOT_FOUND();
+  if (info.apiPrefix === 'api' ? info.group !== '' : info.group === '') throw NOT_FOUND();
+  // A cluster-scoped resource under /namespaces/{ns}/ does not exist (the Namespace itself aside).
+  if (!rt.namespaced && info.namespace && !(rt.plural === 'namespaces' && rt.group === '')) throw NOT_FOUND();
+  const namespace = rt.namespaced ? info.namespace : '';
+  const pretty = query.get('pretty') === 'true' || query.get('pretty') === '1';
+  const ctx: RequestContext = {
+    user,
+    namespace,
+    now,
+    dryRun: false,
+    fieldValidation: 'Warn',
+    userAgent: req.headers['user-agent'],
+    warnings: [],
+  };
+  if (info.subresource) return handleSubresource(api, rt, info, req, query, ctx, pretty);
+  if (info.rest.length) throw NOT_FOUND();
+  if (!rt.verbs.includes(info.verb as Verb)) throw methodNotAllowed();
+  const out = (supportsAs: boolean) => negotiateOutput(req.headers.accept, { supportsAs, pretty });
+  const engine = api.engine(rt);
+
+  switch (info.verb) {
+    case 'get': {
+      const o = out(true);
+      const obj = await engine.get(ctx, info.name, query.get('resourceVersion') ?? undefined);
+      return objectReply(api, rt, obj, o, 200, ctx, query);
+    }
+    case 'list': {
+      const o = out(true);
+      const lq = parseListQuery(query);
+      const predicate = api.predicate(rt, lq.labelSelector, lq.fieldSelector);
+      const page = await engine.list(ctx, { ...lq, predicate });
+      const lm = { resourceVersion: page.resourceVersion, continue: page.continue, remainingItemCount: page.remainingItemCount };
+      if (o.as === 'Table') {
+        const table = api.toTable(rt, page.items, now, tableOpts(query));
+        (table as { metadata?: unknown }).metadata = { resourceVersion: page.resourceVersion, continue: page.continue, remainingItemCount: page.continue ? page.remainingItemCount : undefined };
+        return reply(200, encode(table, o), ctx);
+      }
+      if (o.as === 'PartialObjectMetadataList' || o.as === 'PartialObjectMetadata') {
+        return reply(200, encode(partialObjectMetadataList(page.items, o.asVersion ?? 'v1', lm), o), ctx);
+      }
+      return reply(200, encodeJsonText(listJson(rt, page.items, page.serialized, lm), o), ctx);
+    }
+    case 'watch': {
+      const o = out(true);
+      const lq = parseListQuery(query);
+      let predicate = api.predicate(rt, lq.labelSelector, lq.fieldSelector);
+      if (info.name) {
+        const name = info.name;
+        const p = predicate;
+        predicate = (obj) => obj.metadata?.name === name && (!p || p(obj));
+      }
+      await serveWatch(api, rt, engine, ctx, lq, predicate, o, query, req, res);
+      return undefined;
+    }
+    case 'create': {
+      const wq = parseWriteQuery(query);
+      Object.assign(ctx, { dryRun: wq.dryRun, fieldManager: wq.fieldManager, fieldValidation: wq.fieldValidation });
+      const o = out(false);
+      const body = await readObject(req, ctx);
+      if (info.name) throw methodNotAllowed();
+      const created = await engine.create(ctx, body);
+      return objectReply(api, rt, created, o, 201, ctx, query);
+    }
+    case 'update': {
+      const wq = parseWriteQuery(query);
+      Object.assign(ctx, { dryRun: wq.dryRun, fieldManager: wq.fieldManager, fieldValidation: wq.fieldValidation });
+      const o = out(false);
+      const body = await readObject(req, ctx);
+      const r = await engine.update(ctx, info.name, body);
+      return objectReply(api, rt, r.object, o, r.created ? 201 : 200, ctx, query);
+    }
+    case 'patch': {
+      const wq = parseWriteQuery(query);
+      Object.assign(ctx, { dryRun: wq.dryRun, fieldManager: wq.fieldManager, fieldValidation: wq.fieldValidation });
+      const o = out(false);
+      const type = bodyType(req.headers['content-type'], true);
+      const patch = decodeBody(await readBody(req), type);
+      if (type === 'apply-patch' && !wq.fieldManager) {
+        throw badRequest('PATCH is not supported for apply requests without a fieldManager: fieldManager is required for apply requests');
+      }
+      const r = await engine.updateWith(ctx, info.name, (live) => api.patch(rt, type, live, patch, ctx, wq.force), undefined, type === 'apply-patch');
+      return objectReply(api, rt, r.object, o, r.created ? 201 : 200, ctx, query);
+    }
+    case 'delete': {
+      const wq = parseWriteQuery(query);
+      ctx.dryRun = wq.dryRun;
+      const o = out(false);
+      const raw = await readBody(req);
+      const body = raw.length ? decodeBody(raw, bodyType(req.headers['content-type'], false)) : undefined;
+      const r = await engine.delete(ctx, info.name, parseDeleteOptions(query, body));
+      if (!r.deleted || returnsDeletedObject(rt)) return reply(r.deleted ? 200 : 202, encode(r.object, o), ctx);
+      const m = r.object.metadata ?? {};
+      return reply(200, encode(successStatus(rt, m.name ?? info.name, m.uid), o), ctx);
+    }
+    case 'deletecollection': {
+      const wq = parseWriteQuery(query);
+      ctx.dryRun = wq.dryRun;
+      const o = out(false);
+      const lq = parseListQuery(query);
+      const raw = await readBody(req);
+      const body = raw.length ? decodeBody(raw, bodyType(req.headers['content-type'], false)) : undefined;
+      const predicate = api.predicate(rt, lq.labelSelector, lq.fieldSelector);
+      const items = await engine.deleteCollection(ctx, { predicate }, parseDeleteOptions(query, body));
+      return reply(200, encodeJsonText(listJson(rt, items, undefined, { resourceVersion: '' }), o), ctx);
+    }
+  }
+  throw methodNotAllowed();
+}
+
+async function handleSubresource(
+  api: ApiContext,
+  rt: ResourceType,
+  info: ResourceRequest,
+  req: IncomingMessage,
+  query: URLSearchParams,
+  ctx: RequestContext,
+  pretty: boolean,
+): Promise<Reply> {
+  const sub = rt.subresources?.find((s) => s.name === info.subresource);
+  if (!sub || info.rest.length) throw NOT_FOUND();
+  const verb = info.verb === 'list' || info.verb === 'watch' ? 'get' : info.verb;
+  if (!sub.verbs.includes(verb as Verb)) throw methodNotAllowed();
+  const o = negotiateOutput(req.headers.accept, { supportsAs: false, pretty });
+  const wq = parseWriteQuery(query);
+  Object.assign(ctx, { dryRun: wq.dryRun, fieldManager: wq.fieldManager, fieldValidation: wq.fieldValidation });
+  const engine = api.engine(rt);
+  const custom = api.subresource?.(rt, sub.name);
+  if (custom) {
+    if (verb === 'get' && custom.get) return reply(200, encode(await custom.get(ctx, info.name), o), ctx);
+    if (verb === 'update' && custom.update) {
+      const r = await custom.update(ctx, info.name, (await readObject(req, ctx)) as KubeObject);
+      return reply(r.created ? 201 : 200, encode(r.object, o), ctx);
+    }
+    if (verb === 'patch' && custom.get && custom.update) {
+      const type = bodyType(req.headers['content-type'], true);
+      const patch = decodeBody(await readBody(req), type);
+      const live = await custom.get(ctx, info.name);
+      const next = api.patch(rt, type, live, patch, ctx, wq.force, sub.name);
+      const r = await custom.update(ctx, info.name, next);
+      return reply(200, encode(r.object, o), ctx);
+    }
+    if (verb === 'create' && custom.create) {
+      const r = await custom.create(ctx, info.name, (await readObject(req, ctx)) as KubeObject);
+      return reply(r.code, encode(r.object, o), ctx);
+    }
+    throw methodNotAllowed();
+  }
+  if (sub.name !== 'status') throw NOT_FOUND();
+  switch (verb) {
+    case 'get':
+      return reply(200, encode(await engine.get(ctx, info.name), o), ctx);
+    case 'update': {
+      const body = await readObject(req, ctx);
+      const r = await engine.updateWith(ctx, info.name, () => engine.checkBody(ctx, body, info.name), 'status', false);
+      return reply(200, encode(r.object, o), ctx);
+    }
+    case 'patch': {
+      const type = bodyType(req.headers['content-type'], true);
+      const patch = decodeBody(await readBody(req), type);
+      const r = await engine.updateWith(ctx, info.name, (live) => {
+        if (!live) throw NOT_FOUND();
+        return api.patch(rt, type, live, patch, ctx, wq.force, 'status');
+      }, 'status', false);
+      return reply(200, encode(r.object, o), ctx);
+    }
+  }
+  throw methodNotAllowed();
+}
+
+async function readObject(req: IncomingMessage, ctx: RequestContext): Promise<unknown> {
+  const type = bodyType(req.headers['content-type'], false);
+  const raw = await readBody(req);
+  const body = decodeBody(raw, type);
+  if (type === 'json' && ctx.fieldValidation !== 'Ignore') {
+    const dups = duplicateJsonFields(raw.toString('utf8'));
+    if (dups.length) {
+      if (ctx.fieldValidation === 'Strict') {
+        throw badRequest(`strict decoding error: ${dups.map((d) => `json: duplicate field "${d}"`).join(', ')}`);
+      }
+      for (const d of dups) ctx.warnings.push(`duplicate field "${d}"`);
+    }
+  }
+  return body;
+}
+
+function tableOpts(query: URLSearchParams) {
+  const io = query.get('includeObject');
+  const includeObject = io === 'Object' || io === 'None' || io === 'Metadata' ? io : 'Metadata';
+  return { includeObject, noHeaders: false } as const;
+}
+
+function objectReply(api: ApiContext, rt: ResourceType, obj: KubeObject, o: Output, code: number, ctx: RequestContext, query: URLSearchParams): Reply {
+  if (o.as === 'Table') return reply(code, encode(api.toTable(rt, [obj], ctx.now, tableOpts(query)), o), ctx);
+  if (o.as === 'PartialObjectMetadata') return reply(code, encode(partialObjectMetadata(obj, o.asVersion ?? 'v1'), o), ctx);
+  return reply(code, encode(obj, o), ctx);
+}
+
+function reply(code: number, e: { contentType: string; body: string }, ctx: RequestContext): Reply {
+  const r: Reply = { code, contentType: e.contentType, body: e.body };
+  if (ctx.warnings.length) r.headers = { Warning: ctx.warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ') };
+  return r;
+}
+
+export function methodNotAllowed(): StatusError {
+  return new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+}
+
+/** Kinds whose DELETE answers with the object rather than a Status (as upstream). */
+function returnsDeletedObject(rt: ResourceType): boolean {
+  return (rt.group === '' && ['pods', 'namespaces', 'services', 'persistentvolumes', 'persistentvolumeclaims', 'nodes'].includes(rt.plural)) || rt.group.includes('.') && !rt.group.endsWith('.k8s.io');
+}
+
+function successStatus(rt: ResourceType, name: string, uid: string | undefined): Record<string, unknown> {
+  const details: Record<string, unknown> = { name, kind: rt.plural };
+  if (rt.group) details.group = rt.group;
+  if (uid) details.uid = uid;
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details };
+}
+
+export { groupVersion };

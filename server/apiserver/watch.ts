@@ -1,0 +1,112 @@
+// Watch streams: newline-delimited JSON watch events over a chunked response, ended by the
+// client, by timeoutSeconds, or by an ERROR event (e.g. 410 Gone).
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as yaml from 'js-yaml';
+import type { KubeObject, ResourceType } from '../../api/types.ts';
+import { StatusError } from '../../api/meta/errors.ts';
+import type { ApiContext } from './api-context.ts';
+import type { Output } from './negotiate.ts';
+import type { ListQuery } from './query.ts';
+import type { GenericStore } from './registry/store.ts';
+import type { RequestContext, WatchEvent } from './registry/types.ts';
+import { partialObjectMetadata } from './output.ts';
+
+export async function serveWatch(
+  api: ApiContext,
+  rt: ResourceType,
+  engine: GenericStore,
+  ctx: RequestContext,
+  lq: ListQuery,
+  predicate: ((o: KubeObject) => boolean) | undefined,
+  out: Output,
+  query: URLSearchParams,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  let headersWritten = false;
+  let firstTable = true;
+  let ended = false;
+  const tableOpts = { includeObject: (query.get('includeObject') as 'None' | 'Object' | 'Metadata' | null) ?? 'Metadata' } as const;
+
+  const writeHead = () => {
+    if (headersWritten) return;
+    headersWritten = true;
+    res.writeHead(200, {
+      'Content-Type': out.format === 'yaml' ? 'application/yaml' : 'application/json',
+      'Cache-Control': 'no-cache, private',
+      'Transfer-Encoding': 'chunked',
+    });
+    res.flushHeaders();
+  };
+
+  const eventText = (e: WatchEvent): string => {
+    if (out.as === 'Table' && e.type !== 'BOOKMARK' && e.type !== 'ERROR') {
+      const table = api.toTable(rt, [e.object], new Date(), { ...tableOpts, noHeaders: !firstTable });
+      firstTable = false;
+      return JSON.stringify({ type: e.type, object: table });
+    }
+    if ((out.as === 'PartialObjectMetadata' || out.as === 'PartialObjectMetadataList') && e.type !== 'ERROR') {
+      return JSON.stringify({ type: e.type, object: partialObjectMetadata(e.object, out.asVersion ?? 'v1') });
+    }
+    if (e.serialized) return `{"type":"${e.type}","object":${e.serialized}}`;
+    return JSON.stringify({ type: e.type, object: e.object });
+  };
+
+  const write = (e: WatchEvent) => {
+    if (ended) return;
+    writeHead();
+    const text = eventText(e);
+    res.write(out.format === 'yaml' ? yaml.dump(JSON.parse(text)) + '---\n' : text + '\n');
+  };
+
+  let handle: { stop(): void } | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const finish = () => {
+    if (ended) return;
+    ended = true;
+    if (timer) clearTimeout(timer);
+    handle?.stop();
+    writeHead();
+    res.end();
+  };
+
+  req.on('close', finish);
+  res.on('close', finish);
+  const seconds = lq.timeoutSeconds && lq.timeoutSeconds > 0 ? lq.timeoutSeconds : api.watchTimeoutSeconds();
+  timer = setTimeout(finish, seconds * 1000);
+
+  try {
+    handle = await engine.watch(
+      ctx,
+      {
+        resourceVersion: lq.resourceVersion,
+        allowBookmarks: lq.allowWatchBookmarks,
+        sendInitialEvents: lq.sendInitialEvents,
+        predicate,
+      },
+      (e) => {
+        write(e);
+        if (e.type === 'ERROR') finish();
+      },
+      (err) => {
+        if (err instanceof StatusError) write({ type: 'ERROR', object: err.toStatus() as unknown as KubeObject });
+        finish();
+      },
+    );
+    if (ended) handle.stop();
+    else writeHead();
+  } catch (e) {
+    // A watch that cannot start (e.g. 410 for a compacted resourceVersion) is, as upstream's
+    // watch cache does it, a stream with one ERROR event; anything else is a plain error reply.
+    if (e instanceof StatusError && e.code === 410) {
+      write({ type: 'ERROR', object: e.toStatus() as unknown as KubeObject });
+      finish();
+      return;
+    }
+    if (timer) clearTimeout(timer);
+    ended = true;
+    if (!headersWritten) throw e;
+    res.end();
+  }
+}
