@@ -1,0 +1,243 @@
+import test from 'ava';
+import { StatusError, type GroupResource } from '../../api/meta/errors.ts';
+import type { KubeObject } from '../../api/types.ts';
+import { openSqliteBackend } from './sqlite/index.ts';
+import { Cacher, INITIAL_EVENTS_END_ANNOTATION, type CacherOptions, type CacheWatcher } from './cacher.ts';
+import { keyFor, ObjectStore, prefixFor, type WatchEvent } from './object-store.ts';
+
+const CM: GroupResource = { group: '', resource: 'configmaps' };
+
+function open(opts: Partial<CacherOptions> = {}, progressIntervalMs = 1000) {
+  const backend = openSqliteBackend({ path: ':memory:', progressIntervalMs });
+  let backendWatches = 0;
+  const watch = backend.watch.bind(backend);
+  backend.watch = (o, h) => (backendWatches++, watch(o, h));
+  const store = new ObjectStore(CM, backend);
+  const cacher = new Cacher({ resource: CM, backend, store, kind: 'ConfigMap', apiVersion: 'v1', ...opts });
+  return {
+    backend,
+    store,
+    cacher,
+    backendWatches: () => backendWatches,
+    async close() {
+      cacher.close();
+      await backend.close();
+    },
+  };
+}
+
+function cm(name: string, labels: Record<string, string> = {}, data: Record<string, string> = {}): KubeObject {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default', labels }, data };
+}
+const key = (name: string) => keyFor(CM, 'default', name);
+
+async function statusOf(p: Promise<unknown>): Promise<StatusError> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  if (!(e instanceof StatusError)) throw new Error(`expected a StatusError, got ${String(e)}`);
+  return e;
+}
+
+/** The next n events, failing after ms. */
+async function take(w: CacheWatcher, n: number, ms = 2000): Promise<WatchEvent[]> {
+  const out: WatchEvent[] = [];
+  const deadline = Date.now() + ms;
+  while (out.length < n) {
+    const r = await Promise.race([w.next(), new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), deadline - Date.now()))]);
+    if (r === 'timeout') throw new Error(`timed out with ${out.length}/${n} events`);
+    if (r.done) throw new Error(`watch closed (${w.closeReason}) after ${out.length}/${n} events`);
+    out.push(r.value);
+  }
+  return out;
+}
+const view = (evs: WatchEvent[]) => evs.map((e) => `${e.type} ${e.object.metadata?.name ?? ''}@${e.object.metadata?.resourceVersion}`);
+
+test('list rv="" is consistent right after a write; rv="0" and get come from the cache', async (t) => {
+  const c = open();
+  await c.cacher.start();
+  const a = await c.store.create(key('a'), cm('a'));
+  const list = await c.cacher.list({});
+  t.deepEqual(list.items.map((o) => o.metadata!.name), ['a']);
+  t.is(list.resourceVersion, a.metadata!.resourceVersion!);
+  t.deepEqual(list.raw, [JSON.stringify(list.items[0])]);
+  t.is((await c.cacher.list({ resourceVersion: '0' })).items.length, 1);
+  t.is((await c.cacher.get(key('a'), { resourceVersion: '0' })).metadata!.resourceVersion, a.metadata!.resourceVersion);
+  const missing = await statusOf(c.cacher.get(key('zz'), { resourceVersion: '0' }));
+  t.deepEqual([missing.code, missing.message], [404, 'configmaps "zz" not found']);
+  t.true(Object.isFrozen(list.items[0].metadata), 'cached objects are shared read-only');
+  await c.close();
+});
+
+test('list rv="" stays consistent when the store moved on through other resources', async (t) => {
+  const c = open({ consistentWaitMs: 20 });
+  await c.store.create(key('a'), cm('a'));
+  await c.cacher.start();
+  const other = new ObjectStore({ group: '', resource: 'secrets' }, c.backend);
+  await other.create(keyFor({ group: '', resource: 'secrets' }, 'default', 's'), cm('s'));
+  const list = await c.cacher.list({});
+  t.is(list.resourceVersion, String(await c.backend.currentRevision()));
+  t.deepEqual(list.items.map((o) => o.metadata!.name), ['a']);
+  await c.close();
+});
+
+test('paged list from the cache continues through the store at the same revision', async (t) => {
+  const c = open();
+  for (const n of ['a', 'b', 'c', 'd', 'e']) await c.store.create(key(n), cm(n));
+  const first = await c.cacher.list({ limit: 2, prefix: prefixFor(CM, 'default') });
+  t.deepEqual(first.items.map((o) => o.metadata!.name), ['a', 'b']);
+  t.is(first.remainingItemCount, 3);
+  await c.store.delete(key('c'));
+  const names = first.items.map((o) => o.metadata!.name);
+  let cont = first.continue;
+  while (cont) {
+    const page = await c.cacher.list({ limit: 2, continue: cont, prefix: prefixFor(CM, 'default') });
+    t.is(page.resourceVersion, first.resourceVersion);
+    names.push(...page.items.map((o) => o.metadata!.name));
+    cont = page.continue;
+  }
+  t.deepEqual(names, ['a', 'b', 'c', 'd', 'e']);
+  const filtered = await c.cacher.list({ predicate: (o) => o.metadata!.name !== 'a', limit: 1 });
+  t.deepEqual(filtered.items.map((o) => o.metadata!.name), ['b']);
+  t.is(filtered.remainingItemCount, undefined);
+  await c.close();
+});
+
+test('watch rv=0 sends the state then changes; exact rv replays the window', async (t) => {
+  const c = open();
+  const a = await c.store.create(key('a'), cm('a'));
+  const fromZero = await c.cacher.watch({ resourceVersion: '0' });
+  t.deepEqual(view(await take(fromZero, 1)), [`ADDED a@${a.metadata!.resourceVersion}`]);
+  const b = await c.store.create(key('b'), cm('b'));
+  const a2 = await c.store.guaranteedUpdate(key('a'), (o) => ({ ...o!, data: { v: '2' } }));
+  const del = await c.store.delete(key('b'));
+  const live = [`ADDED b@${b.metadata!.resourceVersion}`, `MODIFIED a@${a2.metadata!.resourceVersion}`, `DELETED b@${del.metadata!.resourceVersion}`];
+  t.deepEqual(view(await take(fromZero, 3)), live);
+  const replay = await c.cacher.watch({ resourceVersion: a.metadata!.resourceVersion });
+  t.deepEqual(view(await take(replay, 3)), live);
+  const evs = await take(await c.cacher.watch({ resourceVersion: a2.metadata!.resourceVersion }), 1);
+  t.is(evs[0].raw, JSON.stringify(evs[0].object));
+  t.is(c.backendWatches(), 1, 'one backend watch serves every client watch');
+  await c.close();
+});
+
+test('watch: 410 before the window, 504 after waiting for a future rv, wakes when it arrives', async (t) => {
+  const c = open({ windowCapacity: 3, freshTimeoutMs: 100 });
+  await c.cacher.start();
+  const first = await c.store.create(key('a'), cm('a'));
+  for (let i = 0; i < 5; i++) await c.store.guaranteedUpdate(key('a'), (o) => ({ ...o!, data: { i: String(i) } }));
+  const old = await statusOf(c.cacher.watch({ resourceVersion: first.metadata!.resourceVersion }));
+  t.deepEqual([old.code, old.reason], [410, 'Expired']);
+  // Six events, three kept: the window starts after the third.
+  t.is(old.message, `too old resource version: ${first.metadata!.resourceVersion} (${Number(first.metadata!.resourceVersion) + 2})`);
+  const cur = c.cacher.revision;
+  const future = await statusOf(c.cacher.watch({ resourceVersion: String(cur + 10) }));
+  t.deepEqual([future.code, future.reason, future.message], [504, 'Timeout', `Too large resource version: ${cur + 10}, current: ${cur}`]);
+  const pending = c.cacher.watch({ resourceVersion: String(cur + 1) });
+  const next = await c.store.create(key('b'), cm('b'));
+  const w = await pending;
+  await c.store.create(key('c'), cm('c'));
+  t.deepEqual(view(await take(w, 1)), [`ADDED c@${Number(next.metadata!.resourceVersion) + 1}`]);
+  await c.close();
+});
+
+test('bookmarks go to idle watchers that asked; initial-events-end ends the initial state', async (t) => {
+  const c = open({ bookmarkIntervalMs: 30 });
+  await c.store.create(key('a'), cm('a'));
+  await c.store.create(key('b'), cm('b'));
+  const rv = String(await c.backend.currentRevision());
+  const withBm = await c.cacher.watch({ resourceVersion: rv, allowBookmarks: true });
+  const without = await c.cacher.watch({ resourceVersion: rv });
+  const bm = (await take(withBm, 1))[0];
+  t.deepEqual(bm, { type: 'BOOKMARK', object: { kind: 'ConfigMap', apiVersion: 'v1', metadata: { resourceVersion: rv } }, raw: bm.raw });
+  t.is(bm.raw, JSON.stringify(bm.object));
+  await new Promise((r) => setTimeout(r, 100));
+  t.is(without.pending, 0, 'no bookmark without allowBookmarks');
+
+  const list = await c.cacher.watch({ sendInitialEvents: true, allowBookmarks: true, resourceVersion: '' });
+  const evs = await take(list, 3);
+  t.deepEqual(view(evs.slice(0, 2)).map((s) => s.split('@')[0]), ['ADDED a', 'ADDED b']);
+  t.deepEqual(evs[2].object, {
+    kind: 'ConfigMap',
+    apiVersion: 'v1',
+    metadata: { resourceVersion: rv, annotations: { [INITIAL_EVENTS_END_ANNOTATION]: 'true' } },
+  });
+  t.is(evs[2].type, 'BOOKMARK');
+  await c.close();
+});
+
+test('filters see transitions: leaving the selection is DELETED, entering is ADDED', async (t) => {
+  const c = open();
+  await c.cacher.start();
+  const w = await c.cacher.watch({ resourceVersion: String(c.cacher.revision), filter: (o) => o.metadata?.labels?.app === 'web' });
+  await c.store.create(key('x'), cm('x', { app: 'db' }));
+  const a = await c.store.create(key('a'), cm('a', { app: 'web' }));
+  const out = await c.store.guaranteedUpdate(key('a'), (o) => ({ ...o!, metadata: { ...o!.metadata, labels: { app: 'db' } } }));
+  const back = await c.store.guaranteedUpdate(key('a'), (o) => ({ ...o!, metadata: { ...o!.metadata, labels: { app: 'web' } } }));
+  const evs = await take(w, 3);
+  t.deepEqual(view(evs), [`ADDED a@${a.metadata!.resourceVersion}`, `DELETED a@${out.metadata!.resourceVersion}`, `ADDED a@${back.metadata!.resourceVersion}`]);
+  t.is(evs[1].object.metadata?.labels?.app, 'web', 'DELETED shows the last state that matched');
+  await c.close();
+});
+
+test('a slow watcher is closed without holding up the others', async (t) => {
+  const c = open({ watcherBufferSize: 3 });
+  await c.cacher.start();
+  const rv = String(c.cacher.revision);
+  const slow = await c.cacher.watch({ resourceVersion: rv });
+  const fast = await c.cacher.watch({ resourceVersion: rv });
+  const got: WatchEvent[] = [];
+  const reading = (async () => {
+    for await (const ev of fast) if (got.push(ev) === 10) break;
+  })();
+  for (let i = 0; i < 10; i++) await c.store.create(key(`n${i}`), cm(`n${i}`));
+  await reading;
+  t.is(got.length, 10);
+  t.true(slow.isClosed);
+  t.is(slow.closeReason, 'too slow');
+  t.is(c.cacher.watcherCount, 0, 'both are gone: one too slow, one stopped by its reader');
+  await c.close();
+});
+
+test.serial('1,000 watchers all receive an event', async (t) => {
+  const c = open();
+  await c.cacher.start();
+  const rv = String(c.cacher.revision);
+  const watchers = await Promise.all(Array.from({ length: 1000 }, () => c.cacher.watch({ resourceVersion: rv })));
+  // Warm up (JIT, first write), then measure the second event.
+  const warm = Promise.all(watchers.map((w) => w.next()));
+  await c.store.create(key('warm'), cm('warm'));
+  await warm;
+  const received: number[] = [];
+  let start = 0;
+  const all = Promise.all(
+    watchers.map(async (w) => {
+      const r = await w.next();
+      received.push(performance.now() - start);
+      return r.value as WatchEvent;
+    }),
+  );
+  start = performance.now();
+  const created = await c.store.create(key('hello'), cm('hello'));
+  const events = await all;
+  t.true(events.every((e) => e.type === 'ADDED' && e.object.metadata?.resourceVersion === created.metadata!.resourceVersion));
+  received.sort((a, b) => a - b);
+  const p = (q: number) => received[Math.min(received.length - 1, Math.floor(q * received.length))].toFixed(2);
+  const spread = (received[received.length - 1] - received[0]).toFixed(2);
+  t.log(`1000 watchers, from write call to receipt: p50 ${p(0.5)} ms, p99 ${p(0.99)} ms; first to last receipt ${spread} ms`);
+  t.is(c.backendWatches(), 1);
+  await c.close();
+});
+
+test('close ends every watch and refuses new ones', async (t) => {
+  const c = open();
+  const w = await c.cacher.watch({ resourceVersion: '0' });
+  const pending = w.next();
+  c.cacher.close();
+  t.true((await pending).done);
+  t.is(w.closeReason, 'shutdown');
+  const e = await statusOf(c.cacher.watch({}));
+  t.is(e.code, 503);
+  await c.backend.close();
+});

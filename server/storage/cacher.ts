@@ -1,0 +1,350 @@
+// The watch cache for one resource (upstream's Cacher): one backend watch per resource prefix,
+// started on first use and kept, feeds an in-memory WatchCache; every client watch and most lists
+// and gets are answered from it. N client watches never mean N backend watches.
+//
+// resourceVersion semantics (as upstream's API concepts describe them):
+//   watch  ''  : consistent current state as ADDED, then changes     '0': current state, then changes
+//          N   : every change after N (410 if older than the window; waits, then 504, if newer than the cache)
+//          sendInitialEvents: state as ADDED, then a BOOKMARK annotated k8s.io/initial-events-end
+//   list   ''  : consistent (waits until the cache has seen the store's current revision, else the store answers)
+//          '0' : whatever the cache holds     N (NotOlderThan): waits for N
+//          Exact N, legacy N with limit, and continue tokens: the ObjectStore answers
+//   get    ''  : the store                    '0' / N: the cache (after waiting for N)
+
+import type { KubeObject } from '../../api/types.ts';
+import { notFound, serviceUnavailable, tooOldResourceVersion, type GroupResource } from '../../api/meta/errors.ts';
+import { CacheWatcher } from './cache-watcher.ts';
+import { encodeContinue, keyAfter } from './continue-token.ts';
+import {
+  ObjectStore,
+  parseResourceVersion,
+  prefixFor,
+  type ListOptions,
+  type ListResult,
+  type Predicate,
+  type WatchEvent,
+} from './object-store.ts';
+import { nameOfKey, tooLargeResourceVersion, toStatusError } from './status-errors.ts';
+import type { Backend, KeyValue, StorageError, StoreEvent, Watch } from './types.ts';
+import { WatchCache } from './watch-cache.ts';
+
+export { CacheWatcher } from './cache-watcher.ts';
+
+/** Optional backend ability (etcd's RequestProgress): ask every watch for a progress notification now. */
+export interface ProgressRequester {
+  requestProgress(): void;
+}
+
+function canRequestProgress(b: Backend): b is Backend & ProgressRequester {
+  return typeof (b as Partial<ProgressRequester>).requestProgress === 'function';
+}
+
+export const INITIAL_EVENTS_END_ANNOTATION = 'k8s.io/initial-events-end';
+
+export interface CacherOptions {
+  resource: GroupResource;
+  backend: Backend;
+  /** kind and apiVersion of the objects, for BOOKMARK events. */
+  kind: string;
+  apiVersion: string;
+  store?: ObjectStore;
+  /** Defaults to prefixFor(resource). */
+  prefix?: string;
+  /** Events kept for watches that resume at a revision. */
+  windowCapacity?: number;
+  /** Live events a watcher may have waiting before it is closed as too slow. */
+  watcherBufferSize?: number;
+  bookmarkIntervalMs?: number;
+  /** How long a request for a revision newer than the cache waits before 504. */
+  freshTimeoutMs?: number;
+  /** Without requestProgress, how long a consistent read waits for the cache before asking the store. */
+  consistentWaitMs?: number;
+}
+
+export interface CacheWatchOptions {
+  resourceVersion?: string;
+  /** Key prefix to narrow to, e.g. prefixFor(resource, namespace). */
+  prefix?: string;
+  filter?: Predicate;
+  allowBookmarks?: boolean;
+  sendInitialEvents?: boolean;
+}
+
+export interface CacheListOptions extends ListOptions {
+  prefix?: string;
+}
+
+export interface CacheListResult extends ListResult {
+  /** items as JSON, when served from the cache: a response body can join them without serializing. */
+  raw?: string[];
+}
+
+interface Waiter {
+  revision: number;
+  resolve(ok: boolean): void;
+  timer: NodeJS.Timeout;
+}
+
+export class Cacher {
+  readonly store: ObjectStore;
+  readonly prefix: string;
+  private readonly cache: WatchCache;
+  private readonly watchers = new Set<CacheWatcher>();
+  private waiters: Waiter[] = [];
+  private backendWatch: Watch | undefined;
+  private starting: Promise<void> | undefined;
+  private ready = false;
+  private closed = false;
+  private bookmarkTimer: NodeJS.Timeout | undefined;
+  private readonly o: Required<Omit<CacherOptions, 'store' | 'prefix'>>;
+
+  constructor(opts: CacherOptions) {
+    this.o = {
+      windowCapacity: 4096,
+      watcherBufferSize: 1000,
+      bookmarkIntervalMs: 1000,
+      freshTimeoutMs: 3000,
+      consistentWaitMs: 100,
+      ...opts,
+    };
+    this.store = opts.store ?? new ObjectStore(opts.resource, opts.backend);
+    this.prefix = opts.prefix ?? prefixFor(opts.resource);
+    this.cache = new WatchCache(this.o.windowCapacity);
+  }
+
+  /** The highest revision the cache has seen (events or progress). */
+  get revision(): number {
+    return this.cache.revision;
+  }
+
+  get watcherCount(): number {
+    return this.watchers.size;
+  }
+
+  /** Lists the prefix and starts the backend watch; later calls wait for the same start. */
+  start(): Promise<void> {
+    if (this.closed) return Promise.reject(serviceUnavailable(`the watch cache for ${this.prefix} is closed`));
+    if (this.ready) return Promise.resolve();
+    this.starting ??= this.init().catch((e: unknown) => {
+      this.starting = undefined;
+      throw toStatusError(e, this.o.resource, this.prefix, this.o.backend);
+    });
+    return this.starting;
+  }
+
+  private async init(): Promise<void> {
+    const items: KeyValue[] = [];
+    let revision = 0;
+    let startKey: string | undefined;
+    for (;;) {
+      const page = await this.o.backend.list(this.prefix, { limit: 10_000, revision: revision || undefined, startKey });
+      revision = page.revision;
+      items.push(...page.items);
+      if (!page.more || page.items.length === 0) break;
+      startKey = keyAfter(page.items[page.items.length - 1].key);
+    }
+    if (this.closed) return;
+    this.cache.reset(items, revision);
+    this.backendWatch = this.o.backend.watch(
+      { prefix: this.prefix, afterRevision: revision },
+      {
+        onEvents: (events) => this.onEvents(events),
+        onProgress: (rev) => {
+          this.cache.progress(rev);
+          this.wake();
+        },
+        onError: (err) => this.onWatchError(err),
+      },
+    );
+    this.ready = true;
+    this.starting = undefined;
+    if (!this.bookmarkTimer) {
+      this.bookmarkTimer = setInterval(() => this.sendBookmarks(), this.o.bookmarkIntervalMs);
+      this.bookmarkTimer.unref();
+    }
+    this.wake();
+  }
+
+  private onEvents(events: StoreEvent[]): void {
+    for (const ev of events) {
+      const ce = this.cache.apply(ev);
+      for (const w of this.watchers) w.dispatch(ce);
+    }
+    this.wake();
+  }
+
+  /** The backend watch ended (e.g. compacted after a long disconnect): drop everything and relist. */
+  private onWatchError(_err: StorageError): void {
+    this.backendWatch = undefined;
+    this.ready = false;
+    for (const w of [...this.watchers]) w.close('cache reset');
+    if (this.closed) return;
+    const retry = (delay: number): void => {
+      setTimeout(() => {
+        if (this.closed || this.ready) return;
+        this.start().catch(() => retry(Math.min(delay * 2, 5000)));
+      }, delay).unref();
+    };
+    retry(10);
+  }
+
+  private wake(): void {
+    if (this.waiters.length === 0) return;
+    const rev = this.cache.revision;
+    this.waiters = this.waiters.filter((w) => {
+      if (rev < w.revision) return true;
+      clearTimeout(w.timer);
+      w.resolve(true);
+      return false;
+    });
+  }
+
+  /** Resolves true once the cache has seen revision, false after timeoutMs. */
+  private waitFor(revision: number, timeoutMs: number): Promise<boolean> {
+    if (this.ready && this.cache.revision >= revision) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const w: Waiter = {
+        revision,
+        resolve,
+        timer: setTimeout(() => {
+          this.waiters = this.waiters.filter((x) => x !== w);
+          resolve(false);
+        }, timeoutMs),
+      };
+      this.waiters.push(w);
+    });
+  }
+
+  /** Waits until the cache has seen the store's current revision; false if it could not in time. */
+  private async waitConsistent(): Promise<boolean> {
+    const current = await this.o.backend.currentRevision().catch((e: unknown) => {
+      throw toStatusError(e, this.o.resource, this.prefix, this.o.backend);
+    });
+    if (this.cache.revision >= current) return true;
+    const backend = this.o.backend;
+    if (canRequestProgress(backend)) {
+      backend.requestProgress();
+      return this.waitFor(current, this.o.freshTimeoutMs);
+    }
+    return this.waitFor(current, this.o.consistentWaitMs);
+  }
+
+  private async waitNotOlderThan(revision: number): Promise<void> {
+    if (!(await this.waitFor(revision, this.o.freshTimeoutMs))) {
+      throw tooLargeResourceVersion(revision, this.cache.revision);
+    }
+  }
+
+  private bookmarkEvent(revision: number, initialEventsEnd = false): WatchEvent {
+    const metadata: KubeObject['metadata'] = { resourceVersion: String(revision) };
+    if (initialEventsEnd) metadata.annotations = { [INITIAL_EVENTS_END_ANNOTATION]: 'true' };
+    const object: KubeObject = { kind: this.o.kind, apiVersion: this.o.apiVersion, metadata };
+    return { type: 'BOOKMARK', object, raw: JSON.stringify(object) };
+  }
+
+  /** Idle watchers that asked for bookmarks learn the current revision. */
+  private sendBookmarks(): void {
+    if (!this.ready || this.watchers.size === 0) return;
+    let ev: WatchEvent | undefined;
+    for (const w of this.watchers) {
+      if (w.allowBookmarks && !w.busy) w.send((ev ??= this.bookmarkEvent(this.cache.revision)));
+      w.busy = false;
+    }
+  }
+
+  async watch(opts: CacheWatchOptions = {}): Promise<CacheWatcher> {
+    const rv = parseResourceVersion(opts.resourceVersion);
+    await this.start();
+    const consistent = !opts.resourceVersion;
+    const initial = opts.sendInitialEvents ?? rv === 0;
+    if (rv > 0) await this.waitNotOlderThan(rv);
+    else if (consistent && initial) await this.waitConsistent(); // best effort: else the state we have
+    if (!this.ready) throw serviceUnavailable(`the watch cache for ${this.prefix} is restarting`);
+    // From here to the end no await: the watcher sees the state, then every later event exactly once.
+    const w = new CacheWatcher(
+      {
+        prefix: opts.prefix ?? this.prefix,
+        filter: opts.filter,
+        allowBookmarks: opts.allowBookmarks ?? false,
+        bufferSize: this.o.watcherBufferSize,
+      },
+      (closed) => this.watchers.delete(closed),
+    );
+    if (initial) {
+      for (const e of this.cache.range(opts.prefix ?? this.prefix)) {
+        if (!opts.filter || opts.filter(e.object)) w.pushInitial({ type: 'ADDED', object: e.object, raw: e.raw });
+      }
+      if (opts.sendInitialEvents) w.pushInitial(this.bookmarkEvent(this.cache.revision, true));
+    } else if (rv > 0) {
+      const events = this.cache.eventsAfter(rv);
+      if (!events) throw tooOldResourceVersion(rv, this.cache.oldest);
+      for (const ev of events) {
+        const out = w.convert(ev);
+        if (out) w.pushInitial(out);
+      }
+    }
+    this.watchers.add(w);
+    return w;
+  }
+
+  async list(opts: CacheListOptions = {}): Promise<CacheListResult> {
+    const prefix = opts.prefix ?? this.prefix;
+    const rv = parseResourceVersion(opts.resourceVersion);
+    const legacyExact = rv > 0 && !opts.resourceVersionMatch && (opts.limit ?? 0) > 0;
+    if (opts.continue || opts.resourceVersionMatch === 'Exact' || legacyExact) return this.store.list(prefix, opts);
+    await this.start();
+    if (!opts.resourceVersion) {
+      if (!(await this.waitConsistent())) return this.store.list(prefix, opts);
+    } else if (rv > 0) {
+      await this.waitNotOlderThan(rv);
+    }
+    return this.listFromCache(prefix, opts.limit ?? 0, opts.predicate);
+  }
+
+  private listFromCache(prefix: string, limit: number, predicate: Predicate | undefined): CacheListResult {
+    const revision = this.cache.revision;
+    const items: KubeObject[] = [];
+    const raw: string[] = [];
+    const result: CacheListResult = { items, raw, resourceVersion: String(revision) };
+    let lastKey = '';
+    for (const e of this.cache.range(prefix)) {
+      if (limit > 0 && items.length >= limit) {
+        // More keys follow the page: the continuation reads the store at this same revision.
+        result.continue = encodeContinue(keyAfter(lastKey), prefix, revision);
+        if (!predicate) result.remainingItemCount = this.cache.countAfter(prefix, lastKey);
+        break;
+      }
+      if (predicate && !predicate(e.object)) continue;
+      items.push(e.object);
+      raw.push(e.raw);
+      lastKey = e.key;
+    }
+    return result;
+  }
+
+  async get(key: string, opts: { resourceVersion?: string } = {}): Promise<KubeObject> {
+    const rv = parseResourceVersion(opts.resourceVersion);
+    if (!opts.resourceVersion) return this.store.get(key);
+    await this.start();
+    if (rv > 0) await this.waitNotOlderThan(rv);
+    const e = this.cache.get(key);
+    if (!e) throw notFound(this.o.resource, nameOfKey(key));
+    return e.object;
+  }
+
+  /** Stops the backend watch, the bookmark timer and every client watch. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.ready = false;
+    this.backendWatch?.close();
+    this.backendWatch = undefined;
+    if (this.bookmarkTimer) clearInterval(this.bookmarkTimer);
+    for (const w of [...this.watchers]) w.close('shutdown');
+    for (const w of this.waiters) {
+      clearTimeout(w.timer);
+      w.resolve(false);
+    }
+    this.waiters = [];
+  }
+}

@@ -1,0 +1,173 @@
+// The watch cache's data: the current state of every key under one resource prefix (each object
+// kept parsed, frozen, and pre-serialized with its resourceVersion in), the keys in sorted order
+// for paged lists, and a sliding window of recent events for watches that resume at a revision.
+// No I/O and no async: ./cacher.ts feeds it from the one backend watch.
+
+import type { KubeObject } from '../../api/types.ts';
+import { decodeObject } from './object-store.ts';
+import type { KeyValue, StoreEvent } from './types.ts';
+
+export interface CacheEntry {
+  key: string;
+  /** Frozen: shared by every reader, never to be mutated. */
+  object: KubeObject;
+  /** JSON of object, resourceVersion included. */
+  raw: string;
+}
+
+export interface CacheEvent extends CacheEntry {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  revision: number;
+  /** The state before this event (MODIFIED, DELETED), for filters that must see transitions. */
+  prevObject?: KubeObject;
+}
+
+export function deepFreeze<T>(v: T): T {
+  if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
+  }
+  return v;
+}
+
+function entryOf(key: string, value: string, revision: number): CacheEntry {
+  const object = deepFreeze(decodeObject(value, revision));
+  return { key, object, raw: JSON.stringify(object) };
+}
+
+/** First index i in sorted with sorted[i] >= key. */
+function lowerBound(sorted: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export class WatchCache {
+  private readonly entries = new Map<string, CacheEntry>();
+  private sorted: string[] = [];
+  private readonly ring: (CacheEvent | undefined)[];
+  private head = 0;
+  private count = 0;
+  /** Every change up to here is applied. */
+  revision = 0;
+  /** Watches may resume at any revision >= this one (events after it are all in the window). */
+  oldest = 0;
+
+  constructor(readonly capacity: number) {
+    this.ring = new Array<CacheEvent | undefined>(Math.max(1, capacity));
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Replaces everything with a list read at revision. */
+  reset(items: KeyValue[], revision: number): void {
+    this.entries.clear();
+    for (const kv of items) this.entries.set(kv.key, entryOf(kv.key, kv.value, kv.modRevision));
+    this.sorted = [...this.entries.keys()].sort();
+    this.ring.fill(undefined);
+    this.head = 0;
+    this.count = 0;
+    this.revision = revision;
+    this.oldest = revision;
+  }
+
+  /** Applies one backend event (in revision order) and returns what watchers get. */
+  apply(ev: StoreEvent): CacheEvent {
+    const prev = this.entries.get(ev.key);
+    const entry = entryOf(ev.key, ev.value, ev.revision);
+    const out: CacheEvent = { ...entry, type: ev.type, revision: ev.revision, prevObject: prev?.object };
+    if (ev.type === 'DELETED') {
+      if (prev) {
+        this.entries.delete(ev.key);
+        const i = lowerBound(this.sorted, ev.key);
+        if (this.sorted[i] === ev.key) this.sorted.splice(i, 1);
+      }
+    } else {
+      if (!prev) {
+        const i = lowerBound(this.sorted, ev.key);
+        if (this.sorted[i] !== ev.key) this.sorted.splice(i, 0, ev.key);
+      }
+      this.entries.set(ev.key, entry);
+      // An ADDED over a key we hold means we missed its delete; watchers see it as a change.
+      if (prev && ev.type === 'ADDED') out.type = 'MODIFIED';
+    }
+    if (ev.type === 'MODIFIED' && !prev) out.type = 'ADDED';
+    this.push(out);
+    if (ev.revision > this.revision) this.revision = ev.revision;
+    return out;
+  }
+
+  /** The store said: nothing under the prefix changed up to revision. */
+  progress(revision: number): void {
+    if (revision > this.revision) this.revision = revision;
+  }
+
+  private push(ev: CacheEvent): void {
+    const cap = this.ring.length;
+    if (this.count === cap) {
+      const evicted = this.ring[this.head]!;
+      this.oldest = evicted.revision;
+      this.ring[this.head] = ev;
+      this.head = (this.head + 1) % cap;
+    } else {
+      this.ring[(this.head + this.count) % cap] = ev;
+      this.count++;
+    }
+  }
+
+  private at(i: number): CacheEvent {
+    return this.ring[(this.head + i) % this.ring.length]!;
+  }
+
+  /** Window events with revision > rv, or undefined when rv is older than the window. */
+  eventsAfter(rv: number): CacheEvent[] | undefined {
+    if (rv < this.oldest) return undefined;
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.at(mid).revision <= rv) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: CacheEvent[] = [];
+    for (let i = lo; i < this.count; i++) out.push(this.at(i));
+    return out;
+  }
+
+  get(key: string): CacheEntry | undefined {
+    return this.entries.get(key);
+  }
+
+  /** Entries under prefix in key order, starting at startKey (inclusive) when given. */
+  *range(prefix: string, startKey?: string): Generator<CacheEntry, void, undefined> {
+    const from = startKey !== undefined && startKey > prefix ? startKey : prefix;
+    for (let i = lowerBound(this.sorted, from); i < this.sorted.length; i++) {
+      const key = this.sorted[i];
+      if (!key.startsWith(prefix)) return;
+      yield this.entries.get(key)!;
+    }
+  }
+
+  /** Number of keys under prefix after (excluding) key. */
+  countAfter(prefix: string, key: string): number {
+    const start = lowerBound(this.sorted, `${key}\x00`);
+    let end = start;
+    // Keys under a prefix are contiguous: find the first key past it.
+    let lo = start;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.sorted[mid].startsWith(prefix) || this.sorted[mid] < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    end = lo;
+    return end - start;
+  }
+}
