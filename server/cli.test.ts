@@ -1,0 +1,124 @@
+import test from 'ava';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat, symlink, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { parseCli, type Command } from './cli-args.ts';
+import { main, version, type ApiServerOptions } from './cli.ts';
+import { createLogger } from './log.ts';
+import { startFakeApiServer } from '../conformance/fake-apiserver.ts';
+import { httpsGet, readKubeconfig } from '../conformance/harness.ts';
+
+const run = promisify(execFile);
+const SHIM = fileURLToPath(new URL('../bin/kubets.js', import.meta.url));
+
+const defaults = { dataDir: '.kubets', port: 6443, bindAddress: '127.0.0.1', disable: [], verbosity: 0, tlsSans: [] };
+const cases: [string, string[], Command][] = [
+  ['no arguments is help', [], { kind: 'help', topic: undefined }],
+  ['--help', ['--help'], { kind: 'help', topic: undefined }],
+  ['server --help', ['server', '--help'], { kind: 'help', topic: 'server' }],
+  ['version', ['version'], { kind: 'version' }],
+  ['server defaults', ['server'], { kind: 'server', flags: defaults }],
+  ['all is server on one machine', ['all', '--data-dir', '.kubets'], { kind: 'all', flags: defaults }],
+  [
+    'every flag, both spellings',
+    ['server', '--data-dir=/d', '--port', '0', '--bind-address=::', '--etcd-servers', 'http://a:2379,https://b:2379', '--disable', 'scheduler,controllers,scheduler', '--tls-san', 'x.test', '--tls-san=1.2.3.4', '--token-auth-file', 't.csv', '-v', '-v'],
+    {
+      kind: 'server',
+      flags: {
+        dataDir: '/d',
+        port: 0,
+        bindAddress: '::',
+        etcdServers: ['http://a:2379', 'https://b:2379'],
+        disable: ['scheduler', 'controllers'],
+        verbosity: 2,
+        tlsSans: ['x.test', '1.2.3.4'],
+        tokenAuthFile: 't.csv',
+      },
+    },
+  ],
+  ['-v=4', ['server', '-v=4'], { kind: 'server', flags: { ...defaults, verbosity: 4 } }],
+  ['--v=3', ['server', '--v=3'], { kind: 'server', flags: { ...defaults, verbosity: 3 } }],
+  ['-vvv', ['server', '-vvv'], { kind: 'server', flags: { ...defaults, verbosity: 3 } }],
+  ['unknown command', ['serve'], { kind: 'error', message: 'unknown command "serve"' }],
+  ['unknown flag', ['server', '--prot', '1'], { kind: 'error', message: 'unknown flag --prot' }],
+  ['missing value', ['server', '--port'], { kind: 'error', message: '--port needs a value' }],
+  ['bad port', ['server', '--port', '70000'], { kind: 'error', message: '--port wants a number from 0 to 65535, got "70000"' }],
+  ['bad etcd URL', ['server', '--etcd-servers', 'a:2379'], { kind: 'error', message: '--etcd-servers wants http(s) URLs, got "a:2379"' }],
+  ['unknown component', ['server', '--disable', 'kubelet'], { kind: 'error', message: '--disable: unknown component "kubelet" (known: controllers, scheduler)' }],
+];
+for (const [name, argv, want] of cases) {
+  test(`parseCli: ${name}`, (t) => t.deepEqual(parseCli(argv), want));
+}
+
+test('server: PKI, apiserver, kubeconfig, a message for the person, and a clean stop', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'kubets-cli-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  let printed = '';
+  let received: ApiServerOptions | undefined;
+  let closed = false;
+  let stop!: (sig: string) => void;
+  const lines: string[] = [];
+  const exit = main(['server', '--data-dir', dir, '--port', '0', '--disable', 'scheduler', '-v'], {
+    print: (s) => (printed += s),
+    log: createLogger({ verbosity: 1, write: (l) => lines.push(l) }),
+    stopSignal: new Promise((r) => (stop = r)),
+    loadApiServer: async () => async (opts) => {
+      received = opts;
+      const api = await startFakeApiServer(opts);
+      return { url: api.url, close: async () => ((closed = true), api.close()) };
+    },
+  });
+  const kubeconfig = join(dir, 'kubeconfig');
+  while (!printed) await new Promise((r) => setTimeout(r, 20));
+  t.regex(printed, /^kubets is running at https:\/\/127\.0\.0\.1:\d+\n/);
+  t.true(printed.includes(`export KUBECONFIG=${kubeconfig}\n`));
+  t.is(received?.dataDir, dir);
+  t.deepEqual(received?.disable, ['scheduler']);
+  t.truthy(received?.pki.caCert);
+
+  const kc = await readKubeconfig(kubeconfig);
+  t.is((await stat(kubeconfig)).mode & 0o777, 0o600);
+  const whoami = await httpsGet(`${kc.server}/whoami`, { ca: await readFile(join(dir, 'pki', 'ca.crt'), 'utf8'), cert: kc.cert, key: kc.key });
+  t.deepEqual(JSON.parse(whoami.body), { username: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] });
+  t.true(lines.some((l) => l.includes('level=info msg="apiserver listening"')), lines.join('\n'));
+
+  stop('SIGTERM');
+  t.is(await exit, 0);
+  t.true(closed);
+});
+
+test('server: a failing apiserver start is exit code 1 with the reason logged', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'kubets-cli-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const lines: string[] = [];
+  const code = await main(['server', '--data-dir', dir], {
+    log: createLogger({ write: (l) => lines.push(l) }),
+    stopSignal: new Promise(() => {}),
+    loadApiServer: async () => async () => {
+      throw new Error('port in use');
+    },
+  });
+  t.is(code, 1);
+  t.regex(lines.join('\n'), /level=error msg="failed to start" err="port in use"/);
+});
+
+test('bin/kubets.js runs the CLI through tsx, also as node_modules/.bin/kubets from elsewhere', async (t) => {
+  const { stdout } = await run(process.execPath, [SHIM, 'version']);
+  t.is(stdout, `kubets v${version()}\n`);
+  const help = await run(process.execPath, [SHIM, '--help']);
+  t.regex(help.stdout, /kubets server \[flags\]/);
+  const err = await run(process.execPath, [SHIM, 'server', '--nope']).catch((e: { code: number; stderr: string }) => e);
+  t.is((err as { code: number }).code, 2);
+  t.regex((err as { stderr: string }).stderr, /unknown flag --nope/);
+
+  const elsewhere = await mkdtemp(join(tmpdir(), 'kubets-bin-'));
+  t.teardown(() => rm(elsewhere, { recursive: true, force: true }));
+  await mkdir(join(elsewhere, 'node_modules', '.bin'), { recursive: true });
+  const link = join(elsewhere, 'node_modules', '.bin', 'kubets');
+  await symlink(SHIM, link);
+  const viaLink = await run(link, ['version'], { cwd: elsewhere });
+  t.is(viaLink.stdout, `kubets v${version()}\n`);
+});
