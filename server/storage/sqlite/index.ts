@@ -71,7 +71,9 @@ export function openSqliteBackend(opts: SqliteBackendOptions): SqliteBackend {
 
   const commit = new GroupCommit((ops) => {
     if (closed) throw unavailable();
-    const results = applyAll(ops);
+    // IMMEDIATE takes the write lock up front: should a second process ever write the same file,
+    // it waits (busy_timeout) instead of committing from a stale snapshot.
+    const results = applyAll.immediate(ops);
     const events: StoreEvent[] = [];
     for (const r of results) {
       if (r instanceof StorageError) continue;
