@@ -14,7 +14,7 @@ import {
   type WatchHandlers,
   type WatchOptions,
 } from '../types.ts';
-import { connect, Keys, translateError } from './client.ts';
+import { Endpoints, Keys, translateError } from './client.ts';
 import { openWatch } from './watch.ts';
 
 export interface EtcdBackendOptions {
@@ -30,6 +30,8 @@ export interface EtcdBackendOptions {
 const CREATE = 1;
 const MOD = 2;
 const EQUAL = 0;
+/** gRPC's words for a call that failed before any connection carried it. */
+const NOT_SENT = /No connection established|ECONNREFUSED/;
 
 export function openEtcdBackend(opts: EtcdBackendOptions): EtcdBackend {
   return new EtcdBackend(opts);
@@ -38,7 +40,7 @@ export function openEtcdBackend(opts: EtcdBackendOptions): EtcdBackend {
 export class EtcdBackend implements Backend {
   readonly name = 'etcd' as const;
   readonly endpoints: string[];
-  private readonly client: Etcd3;
+  private readonly clients: Endpoints;
   private readonly keys: Keys;
   /** A readable revision such that the one before it is not (0: nothing compacted seen yet). */
   private knownCompacted = 0;
@@ -46,7 +48,7 @@ export class EtcdBackend implements Backend {
 
   constructor(opts: EtcdBackendOptions) {
     this.endpoints = opts.endpoints;
-    this.client = connect({ endpoints: opts.endpoints, requestTimeoutMs: opts.requestTimeoutMs });
+    this.clients = new Endpoints(opts.endpoints, opts.requestTimeoutMs);
     this.keys = new Keys(opts.prefix ?? '');
   }
 
@@ -143,7 +145,12 @@ export class EtcdBackend implements Backend {
 
   watch(opts: WatchOptions, handlers: WatchHandlers): Watch {
     const inner = openWatch(
-      { client: this.client, keys: this.keys, sawCompaction: (r) => this.learnCompacted(r) },
+      {
+        pick: () => this.clients.pick(),
+        failed: (c) => this.clients.failed(c),
+        keys: this.keys,
+        sawCompaction: (r) => this.learnCompacted(r),
+      },
       opts,
       {
         onEvents: (evs) => handlers.onEvents(evs),
@@ -191,7 +198,7 @@ export class EtcdBackend implements Backend {
 
   async compact(revision: number): Promise<void> {
     try {
-      await this.client.kv.compact({ revision, physical: false });
+      await this.call((c) => c.kv.compact({ revision, physical: false }), true, `compact to revision ${revision}`);
       this.learnCompacted(revision);
     } catch (e) {
       const err = translateError(e, this.endpoints, `compact to revision ${revision}`);
@@ -205,7 +212,7 @@ export class EtcdBackend implements Backend {
 
   async close(): Promise<void> {
     for (const w of [...this.watches]) w.close();
-    this.client.close();
+    this.clients.close();
   }
 
   private learnCompacted(revision: number): void {
@@ -237,19 +244,31 @@ export class EtcdBackend implements Backend {
     throw conflict(key, expected, this.keys.kv(kvs[0]));
   }
 
-  private async txn(req: ITxnRequest, what: string, key: string): Promise<ITxnResponse> {
-    try {
-      return await this.client.kv.txn(req);
-    } catch (e) {
-      throw translateError(e, this.endpoints, `${what} ${key}`, key);
-    }
+  private txn(req: ITxnRequest, what: string, key: string): Promise<ITxnResponse> {
+    return this.call((c) => c.kv.txn(req), false, `${what} ${key}`, key);
   }
 
-  private async range(req: IRangeRequest, what: string, key?: string): Promise<IRangeResponse> {
-    try {
-      return await this.client.kv.range(req);
-    } catch (e) {
-      throw translateError(e, this.endpoints, key ? `${what} ${key}` : what, key);
+  private range(req: IRangeRequest, what: string, key?: string): Promise<IRangeResponse> {
+    return this.call((c) => c.kv.range(req), true, key ? `${what} ${key}` : what, key);
+  }
+
+  /**
+   * Calls go to the preferred endpoint. When it is unavailable the next one becomes preferred,
+   * and a read is tried there at once; a write only when it never left this process (no
+   * connection), as a write that reached etcd may have committed though its answer was lost.
+   */
+  private async call<T>(fn: (c: Etcd3) => Promise<T>, idempotent: boolean, what: string, key?: string): Promise<T> {
+    for (let i = 1; ; i++) {
+      const client = this.clients.pick();
+      try {
+        return await fn(client);
+      } catch (e) {
+        const err = translateError(e, this.endpoints, what, key);
+        if (err.code !== 'Unavailable') throw err;
+        this.clients.failed(client);
+        const retry = idempotent || NOT_SENT.test(err.message);
+        if (!retry || i >= this.clients.size) throw err;
+      }
     }
   }
 }

@@ -55,6 +55,37 @@ export function connect(opts: EtcdClientOptions): Etcd3 {
   });
 }
 
+/**
+ * One client per endpoint, with a preferred one that calls stick to until it fails. (etcd3's
+ * own pool picks a random endpoint per call, so a retry could land on the same dead member.)
+ */
+export class Endpoints {
+  private readonly clients: Etcd3[];
+  private current = 0;
+
+  constructor(readonly urls: string[], requestTimeoutMs?: number) {
+    if (urls.length === 0) throw new Error('etcd: no endpoints given');
+    this.clients = urls.map((url) => connect({ endpoints: [url], requestTimeoutMs }));
+  }
+
+  get size(): number {
+    return this.clients.length;
+  }
+
+  pick(): Etcd3 {
+    return this.clients[this.current];
+  }
+
+  /** client failed to answer: prefer the next endpoint, unless another call already moved on. */
+  failed(client: Etcd3): void {
+    if (this.clients[this.current] === client) this.current = (this.current + 1) % this.clients.length;
+  }
+
+  close(): void {
+    for (const c of this.clients) c.close();
+  }
+}
+
 const COMPACTED = 'required revision has been compacted';
 const FUTURE = 'required revision is a future revision';
 

@@ -4,7 +4,7 @@
 
 import test from 'ava';
 import { Etcd3 } from 'etcd3';
-import { checkTool } from '../../../testing/tools.ts';
+import { checkTool, freePort } from '../../../testing/tools.ts';
 import { runBackendContract } from '../backend.contract.ts';
 import { collect, json, uniquePrefix } from '../contract/helpers.ts';
 import { isStorageError } from '../types.ts';
@@ -134,6 +134,21 @@ if (tool.skipReason) {
       t.true(isStorageError(err, 'Timeout'), String(err));
     } finally {
       await cleanup();
+    }
+  });
+
+  test('with one of two endpoints down, reads and writes go to the other', async (t) => {
+    const dead = `http://127.0.0.1:${await freePort()}`;
+    const backend = openEtcdBackend({ endpoints: [dead, etcd!.endpoint], prefix: PREFIX });
+    try {
+      const p = uniquePrefix('failover');
+      for (let i = 0; i < 10; i++) {
+        const rev = await backend.create(`${p}/k${i}`, json({ i }));
+        t.is((await backend.get(`${p}/k${i}`))?.modRevision, rev);
+      }
+      t.is(await backend.count(`${p}/`), 10);
+    } finally {
+      await backend.close();
     }
   });
 }

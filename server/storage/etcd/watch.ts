@@ -25,7 +25,9 @@ const RETRY_MAX_MS = 2000;
 type Stream = IDuplexStream<IWatchRequest, IWatchResponse>;
 
 export interface WatchContext {
-  client: Etcd3;
+  /** The client to (re)open the stream with, and where to report that it failed. */
+  pick(): Etcd3;
+  failed(client: Etcd3): void;
   keys: Keys;
   /** Called when etcd tells us it compacted past the watch: lets the backend learn the revision. */
   sawCompaction(revision: number): void;
@@ -63,13 +65,17 @@ class EtcdWatch implements Watch {
 
   open(): void {
     if (this.closed) return;
-    this.ctx.client.watchClient.watch().then(
-      (stream) => this.attach(stream),
-      () => this.retryLater(),
+    const client = this.ctx.pick();
+    client.watchClient.watch().then(
+      (stream) => this.attach(client, stream),
+      () => {
+        this.ctx.failed(client);
+        this.retryLater();
+      },
     );
   }
 
-  private attach(stream: Stream): void {
+  private attach(client: Etcd3, stream: Stream): void {
     if (this.closed) {
       stream.cancel();
       return;
@@ -81,6 +87,8 @@ class EtcdWatch implements Watch {
       ended = true;
       if (this.stream === stream) this.stream = undefined;
       stream.cancel();
+      if (this.closed) return;
+      this.ctx.failed(client);
       this.retryLater();
     };
     stream.on('data', (res: IWatchResponse) => {
@@ -88,7 +96,7 @@ class EtcdWatch implements Watch {
     });
     stream.on('error', lost);
     stream.on('end', lost);
-    const { keys, } = this.ctx;
+    const { keys } = this.ctx;
     stream.write({
       create_request: {
         key: keys.enc(this.opts.prefix),
