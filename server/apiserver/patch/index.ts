@@ -2,7 +2,7 @@
 // object, managedFields included. The HTTP handler reads the body, finds the live object
 // and stores the result; everything about the patch itself happens here.
 
-import yaml from 'js-yaml';
+import * as yaml from 'js-yaml';
 import { badRequest, notFound } from '../../../api/meta/errors.ts';
 import type { GroupResource } from '../../../api/meta/errors.ts';
 import type { KubeObject } from '../../../api/types.ts';
@@ -10,10 +10,9 @@ import { apply } from './apply.ts';
 import {
   ALL_PATCH_TYPES,
   APPLY_PATCH,
+  CUSTOM_RESOURCE_PATCH_TYPES,
   JSON_PATCH,
   MERGE_PATCH,
-  STRATEGIC_MERGE_PATCH,
-  strategicMergePatchNotSupported,
   unsupportedPatchType,
   validatePatchOptions,
 } from './errors.ts';
@@ -58,8 +57,8 @@ export function applyPatch(
   opts: PatchOptions,
 ): KubeObject {
   const type = patchTypeOf(contentType);
-  if (!ALL_PATCH_TYPES.includes(type)) throw unsupportedPatchType(opts.customResource ? ALL_PATCH_TYPES.filter((t) => t !== STRATEGIC_MERGE_PATCH) : ALL_PATCH_TYPES);
-  if (type === STRATEGIC_MERGE_PATCH && opts.customResource) throw strategicMergePatchNotSupported();
+  const accepted = opts.customResource ? CUSTOM_RESOURCE_PATCH_TYPES : ALL_PATCH_TYPES;
+  if (!accepted.includes(type)) throw unsupportedPatchType(accepted);
   validatePatchOptions(type, opts.fieldManager, opts.force);
 
   if (type === APPLY_PATCH) {
