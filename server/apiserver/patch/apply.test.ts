@@ -69,6 +69,13 @@ test('a field the applier owned and no longer applies is removed', (t) => {
   t.deepEqual(entry(out, 'kubectl')?.fieldsV1, { 'f:metadata': { 'f:labels': { 'f:app': {} } }, 'f:spec': { 'f:replicas': {} } });
 });
 
+test('dropping every label removes the emptied labels map', (t) => {
+  const live = apply(undefined, config({ replicas: 1 }, { app: 'web', tier: 'fe' }), 'kubectl', false, deploymentSchema, now);
+  const out = apply(live, config({ replicas: 1 }, null), 'kubectl', false, deploymentSchema, later);
+  t.deepEqual(out.metadata?.labels, undefined);
+  t.deepEqual(out.metadata?.name, 'web');
+});
+
 test('a dropped field another manager also owns stays', (t) => {
   let live = apply(undefined, config({ replicas: 2 }, { app: 'web', tier: 'fe' }), 'a', false, deploymentSchema, now);
   live = apply(live, config({}, { tier: 'fe' }), 'b', false, deploymentSchema, now);
