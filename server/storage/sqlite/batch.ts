@@ -5,6 +5,7 @@
 // write is durable. One fsync per batch instead of one per write is where the speed comes from.
 
 import { StorageError } from '../types.ts';
+import { translateError } from './schema.ts';
 import type { WriteOp, WriteResult } from './write.ts';
 
 /** Runs a batch in one transaction: per op a result or the StorageError that refused it. */
@@ -69,7 +70,7 @@ export class GroupCommit {
       results = this.run(batch.map((p) => p.op));
     } catch (e) {
       // The whole transaction failed (disk full, I/O error, closed): nothing was written.
-      const err = e instanceof StorageError ? e : new StorageError('Unavailable', `write batch failed: ${String(e)}`);
+      const err = translateError(e, 'write batch failed');
       for (const p of batch) p.reject(err);
       return;
     }

@@ -18,7 +18,7 @@ import {
 import { GroupCommit, type BatchStats } from './batch.ts';
 import { compactRange, prepareCompaction } from './compact.ts';
 import { prepareReads } from './read.ts';
-import { openDb, readCompactedRevision, readCurrentRevision } from './schema.ts';
+import { openDb, readCompactedRevision, readCurrentRevision, translateError } from './schema.ts';
 import { WatchHub } from './watch.ts';
 import { applyWrite, prepareWrites, type WriteOp, type WriteResult } from './write.ts';
 
@@ -94,7 +94,7 @@ export function openSqliteBackend(opts: SqliteBackendOptions): SqliteBackend {
     try {
       return Promise.resolve(fn());
     } catch (e) {
-      return Promise.reject(e);
+      return Promise.reject(translateError(e, `sqlite ${opts.path}`));
     }
   }
 
@@ -159,9 +159,13 @@ export function openSqliteBackend(opts: SqliteBackendOptions): SqliteBackend {
           throw new StorageError('InvalidValue', `cannot compact at ${revision}: current revision is ${current}`);
         }
         if (revision <= compacted) return;
-        compactor.record(revision);
-        compacted = revision;
-        await compactRange(compactor, compactor.progress(), revision, () => !closed);
+        try {
+          compactor.record(revision);
+          compacted = revision;
+          await compactRange(compactor, compactor.progress(), revision, () => !closed);
+        } catch (e) {
+          throw translateError(e, `compacting ${opts.path} at ${revision}`);
+        }
       };
       const next = compaction.then(run);
       compaction = next.catch(() => undefined);

@@ -3,6 +3,7 @@
 // that carries the value it removed. `meta` holds the compacted revision.
 
 import Database from 'better-sqlite3';
+import { StorageError } from '../types.ts';
 
 export type Db = Database.Database;
 
@@ -75,4 +76,14 @@ export function prefixEnd(prefix: string): string {
   if (prefix === '') return '\u{10ffff}';
   const last = prefix.charCodeAt(prefix.length - 1);
   return prefix.slice(0, -1) + String.fromCharCode(last + 1);
+}
+
+/** Turns a driver error into the StorageError the contract promises (the only kind we throw). */
+export function translateError(e: unknown, what: string): StorageError {
+  if (e instanceof StorageError) return e;
+  const code = e instanceof Error && 'code' in e ? String(e.code) : '';
+  const message = `${what}: ${e instanceof Error ? e.message : String(e)}`;
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return new StorageError('Timeout', message);
+  if (/^SQLITE_(IOERR|FULL|CANTOPEN|READONLY|CORRUPT|NOTADB)/.test(code)) return new StorageError('Unavailable', message);
+  return new StorageError('Internal', message);
 }

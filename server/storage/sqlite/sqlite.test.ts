@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { runBackendContract } from '../backend.contract.ts';
 import { isStorageError, type StorageErrorCode } from '../types.ts';
 import { openSqliteBackend, type SqliteBackendOptions } from './index.ts';
-import { prefixEnd } from './schema.ts';
+import { prefixEnd, translateError } from './schema.ts';
 
 async function tempDir(): Promise<{ dir: string; cleanup(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'kubets-sqlite-'));
@@ -48,6 +48,24 @@ test('prefixEnd bounds exactly the keys that start with the prefix', (t) => {
     const end = prefixEnd(prefix);
     for (const k of inside) t.true(k >= prefix && k < end, `${k} should be under ${prefix}`);
     for (const k of outside) t.false(k >= prefix && k < end, `${k} should not be under ${prefix}`);
+  }
+});
+
+test('driver errors become StorageErrors with the code a caller can act on', (t) => {
+  const driverError = (code: string) => Object.assign(new Error(`sqlite says ${code}`), { code });
+  const cases: Array<[unknown, StorageErrorCode]> = [
+    [driverError('SQLITE_BUSY'), 'Timeout'],
+    [driverError('SQLITE_BUSY_SNAPSHOT'), 'Timeout'],
+    [driverError('SQLITE_IOERR_FSYNC'), 'Unavailable'],
+    [driverError('SQLITE_FULL'), 'Unavailable'],
+    [driverError('SQLITE_READONLY'), 'Unavailable'],
+    [driverError('SQLITE_MISMATCH'), 'Internal'],
+    ['not even an Error', 'Internal'],
+  ];
+  for (const [input, code] of cases) {
+    const e = translateError(input, 'reading');
+    t.is(e.code, code, String(input));
+    t.true(e.message.startsWith('reading: '));
   }
 });
 
