@@ -4,7 +4,7 @@
 // 'too slow'), as upstream does: the client re-watches from the last resourceVersion it saw.
 
 import type { KubeObject } from '../../api/types.ts';
-import type { Predicate, WatchEvent } from './object-store.ts';
+import type { Predicate, WatchEvent } from './objects.ts';
 import type { CacheEvent } from './watch-cache.ts';
 
 export interface WatcherSpec {

@@ -10,6 +10,13 @@
 //          '0' : whatever the cache holds     N (NotOlderThan): waits for N
 //          Exact N, legacy N with limit, and continue tokens: the ObjectStore answers
 //   get    ''  : the store                    '0' / N: the cache (after waiting for N)
+// Errors (410, 504, 503) are thrown by watch()/list()/get(); the HTTP layer turns a watch's 410
+// into an ERROR event as upstream does. Objects handed out are shared and frozen: copy to change.
+// Consistent reads need the cache to learn the store's revision even when only other resources
+// changed: a backend with requestProgress() (etcd's RequestProgress) answers at once; without it
+// the cache waits consistentWaitMs for a periodic progress notification, then the store answers.
+// Over 300 lines: this is the cache engine (lifecycle, freshness waits, fan-out, bookmarks); its
+// data (./watch-cache.ts) and per-watcher parts (./cache-watcher.ts) are already split out.
 
 import type { KubeObject } from '../../api/types.ts';
 import { notFound, serviceUnavailable, tooOldResourceVersion, type GroupResource } from '../../api/meta/errors.ts';
@@ -104,7 +111,7 @@ export class Cacher {
       watcherBufferSize: 1000,
       bookmarkIntervalMs: 1000,
       freshTimeoutMs: 3000,
-      consistentWaitMs: 100,
+      consistentWaitMs: 20,
       ...opts,
     };
     this.store = opts.store ?? new ObjectStore(opts.resource, opts.backend);

@@ -3,47 +3,15 @@
 // the store's revision on every read and never stored, optimistic concurrency, preconditions,
 // paged lists with continue tokens, typed watch events, and StorageError -> StatusError.
 
+export * from './objects.ts';
+
 import type { KubeObject } from '../../api/types.ts';
-import {
-  conflict,
-  gone,
-  notFound,
-  OPTIMISTIC_LOCK_MESSAGE,
-  badRequest,
-  StatusError,
-  tooLarge,
-  type GroupResource,
-} from '../../api/meta/errors.ts';
+import { badRequest, conflict, gone, notFound, OPTIMISTIC_LOCK_MESSAGE, StatusError, tooLarge } from '../../api/meta/errors.ts';
+import type { GroupResource } from '../../api/meta/errors.ts';
 import { decodeContinue, encodeContinue, keyAfter } from './continue-token.ts';
+import { decodeObject, encodeObject, parseResourceVersion, type Predicate, type Preconditions, type WatchEvent } from './objects.ts';
 import { nameOfKey, REQUEST_TOO_LARGE_MESSAGE, tooLargeResourceVersion, toStatusError } from './status-errors.ts';
 import { isStorageError, MAX_VALUE_BYTES, type Backend, type KeyValue, type StoreEvent } from './types.ts';
-
-/** `/registry/<group/><resource>/` and, for a namespace, `.../<namespace>/`. */
-export function prefixFor(gr: GroupResource, namespace?: string): string {
-  const base = `/registry/${gr.group ? `${gr.group}/` : ''}${gr.resource}/`;
-  return namespace ? `${base}${namespace}/` : base;
-}
-
-/** The key of one object; namespace undefined or '' for cluster-scoped kinds. */
-export function keyFor(gr: GroupResource, namespace: string | undefined, name: string): string {
-  return `${prefixFor(gr, namespace)}${name}`;
-}
-
-export interface Preconditions {
-  uid?: string;
-  resourceVersion?: string;
-}
-
-export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
-
-export interface WatchEvent {
-  type: WatchEventType;
-  object: KubeObject;
-  /** JSON of object when already serialized (the watch cache shares one string among watchers). */
-  raw?: string;
-}
-
-export type Predicate = (obj: KubeObject) => boolean;
 
 export interface ListOptions {
   resourceVersion?: string;
@@ -85,27 +53,6 @@ export class ExpiredContinueError extends StatusError {
     s.metadata = { continue: this.continueToken };
     return s;
   }
-}
-
-/** A stored value as the object clients see: resourceVersion set from the revision. */
-export function decodeObject(value: string, revision: number): KubeObject {
-  const obj = JSON.parse(value) as KubeObject;
-  obj.metadata = { ...(obj.metadata ?? {}), resourceVersion: String(revision) };
-  return obj;
-}
-
-/** The stored form: JSON without metadata.resourceVersion. */
-export function encodeObject(obj: KubeObject): string {
-  if (!obj.metadata || obj.metadata.resourceVersion === undefined) return JSON.stringify(obj);
-  const { resourceVersion: _rv, ...metadata } = obj.metadata;
-  return JSON.stringify({ ...obj, metadata });
-}
-
-/** Parses a resourceVersion parameter: '' and '0' are 0, anything else a positive integer. */
-export function parseResourceVersion(rv: string | undefined): number {
-  if (rv === undefined || rv === '' || rv === '0') return 0;
-  if (!/^[1-9][0-9]{0,15}$/.test(rv)) throw badRequest(`invalid resource version: ${JSON.stringify(rv)}`);
-  return Number(rv);
 }
 
 function checkPreconditions(gr: GroupResource, key: string, p: Preconditions | undefined, cur: KubeObject): void {

@@ -4,7 +4,7 @@
 // No I/O and no async: ./cacher.ts feeds it from the one backend watch.
 
 import type { KubeObject } from '../../api/types.ts';
-import { decodeObject } from './object-store.ts';
+import { decodeObject } from './objects.ts';
 import type { KeyValue, StoreEvent } from './types.ts';
 
 export interface CacheEntry {
