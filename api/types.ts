@@ -95,10 +95,22 @@ export interface TableColumn {
   priority: number;
 }
 
+/** A condition on a table row (upstream marks finished pods Completed). */
+export interface TableRowCondition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+}
+
 export interface TablePrinter {
   columns: TableColumn[];
-  /** One row's cells, in column order. Dates are RFC3339 strings; ages are computed by kubectl. */
+  /**
+   * One row's cells for every column, wide ones included (the server always prints wide and
+   * kubectl hides priority 1). Dates are RFC3339 strings; ages are rendered here from `now`.
+   */
   row(obj: KubeObject, now: Date): unknown[];
+  conditions?(obj: KubeObject): TableRowCondition[];
 }
 
 export interface ResourceType {

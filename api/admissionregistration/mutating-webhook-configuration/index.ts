@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
+import { mutatingWebhookConfigurationTable } from './table.ts';
 
 // MutatingWebhookConfiguration: webhooks that may change objects on admission.
 export const mutatingWebhookConfigurations: ResourceType = {
@@ -12,4 +13,5 @@ export const mutatingWebhookConfigurations: ResourceType = {
   categories: ['api-extensions'],
   verbs: ALL,
   openapiName: 'io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration',
+  table: mutatingWebhookConfigurationTable,
 };

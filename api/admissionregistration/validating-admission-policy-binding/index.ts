@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
+import { validatingAdmissionPolicyBindingTable } from './table.ts';
 
 // ValidatingAdmissionPolicyBinding: where and with which parameters a policy applies.
 export const validatingAdmissionPolicyBindings: ResourceType = {
@@ -12,4 +13,5 @@ export const validatingAdmissionPolicyBindings: ResourceType = {
   categories: ['api-extensions'],
   verbs: ALL,
   openapiName: 'io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding',
+  table: validatingAdmissionPolicyBindingTable,
 };

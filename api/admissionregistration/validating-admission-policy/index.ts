@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, status } from '../../builtin.ts';
+import { validatingAdmissionPolicyTable } from './table.ts';
 
 // ValidatingAdmissionPolicy: CEL rules evaluated in-process on admission.
 export const validatingAdmissionPolicies: ResourceType = {
@@ -14,4 +15,5 @@ export const validatingAdmissionPolicies: ResourceType = {
   subresources: [status('ValidatingAdmissionPolicy')],
   openapiName: 'io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicy',
   hasStatus: true,
+  table: validatingAdmissionPolicyTable,
 };

@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
+import { validatingWebhookConfigurationTable } from './table.ts';
 
 // ValidatingWebhookConfiguration: webhooks that may reject objects on admission.
 export const validatingWebhookConfigurations: ResourceType = {
@@ -12,4 +13,5 @@ export const validatingWebhookConfigurations: ResourceType = {
   categories: ['api-extensions'],
   verbs: ALL,
   openapiName: 'io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration',
+  table: validatingWebhookConfigurationTable,
 };

@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, status } from '../../builtin.ts';
+import { apiServiceTable } from './table.ts';
 
 // APIService: a group/version served locally or by an aggregated server.
 export const apiServices: ResourceType = {
@@ -14,4 +15,5 @@ export const apiServices: ResourceType = {
   subresources: [status('APIService')],
   openapiName: 'io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIService',
   hasStatus: true,
+  table: apiServiceTable,
 };

@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
+import { controllerRevisionTable } from './table.ts';
 
 // ControllerRevision: an immutable snapshot of a StatefulSet or DaemonSet template.
 export const controllerRevisions: ResourceType = {
@@ -11,4 +12,5 @@ export const controllerRevisions: ResourceType = {
   namespaced: true,
   verbs: ALL,
   openapiName: 'io.k8s.api.apps.v1.ControllerRevision',
+  table: controllerRevisionTable,
 };

@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, status } from '../../builtin.ts';
+import { daemonSetTable } from './table.ts';
 
 // DaemonSet: one pod per eligible node.
 export const daemonSets: ResourceType = {
@@ -15,4 +16,5 @@ export const daemonSets: ResourceType = {
   subresources: [status('DaemonSet')],
   openapiName: 'io.k8s.api.apps.v1.DaemonSet',
   hasStatus: true,
+  table: daemonSetTable,
 };

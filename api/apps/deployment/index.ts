@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, scale, status } from '../../builtin.ts';
+import { deploymentTable } from './table.ts';
 
 // Deployment: declarative rollouts of a ReplicaSet-managed pod template.
 export const deployments: ResourceType = {
@@ -15,4 +16,5 @@ export const deployments: ResourceType = {
   subresources: [scale(), status('Deployment')],
   openapiName: 'io.k8s.api.apps.v1.Deployment',
   hasStatus: true,
+  table: deploymentTable,
 };

@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, intField, scale, status } from '../../builtin.ts';
+import { replicaSetTable } from './table.ts';
 
 // ReplicaSet: keeps N replicas of a pod template running.
 export const replicaSets: ResourceType = {
@@ -18,4 +19,5 @@ export const replicaSets: ResourceType = {
   fieldSelectors: {
     'status.replicas': intField('status.replicas'),
   },
+  table: replicaSetTable,
 };

@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, scale, status } from '../../builtin.ts';
+import { statefulSetTable } from './table.ts';
 
 // StatefulSet: pods with stable names and storage, rolled out in order.
 export const statefulSets: ResourceType = {
@@ -15,4 +16,5 @@ export const statefulSets: ResourceType = {
   subresources: [scale(), status('StatefulSet')],
   openapiName: 'io.k8s.api.apps.v1.StatefulSet',
   hasStatus: true,
+  table: statefulSetTable,
 };

@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, status } from '../../builtin.ts';
+import { horizontalPodAutoscalerV1Table, horizontalPodAutoscalerTable } from './table.ts';
 
 // HorizontalPodAutoscaler (autoscaling/v1): CPU-only form, stored as autoscaling/v2.
 export const horizontalPodAutoscalersV1: ResourceType = {
@@ -16,6 +17,7 @@ export const horizontalPodAutoscalersV1: ResourceType = {
   storage: { version: 'v2' },
   openapiName: 'io.k8s.api.autoscaling.v1.HorizontalPodAutoscaler',
   hasStatus: true,
+  table: horizontalPodAutoscalerV1Table,
 };
 
 // HorizontalPodAutoscaler (autoscaling/v2): scales a target on resource, pod, object or external metrics.
@@ -32,4 +34,5 @@ export const horizontalPodAutoscalersV2: ResourceType = {
   subresources: [status('HorizontalPodAutoscaler')],
   openapiName: 'io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler',
   hasStatus: true,
+  table: horizontalPodAutoscalerTable,
 };

@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, status } from '../../builtin.ts';
+import { cronJobTable } from './table.ts';
 
 // CronJob: Jobs created on a schedule.
 export const cronJobs: ResourceType = {
@@ -15,4 +16,5 @@ export const cronJobs: ResourceType = {
   subresources: [status('CronJob')],
   openapiName: 'io.k8s.api.batch.v1.CronJob',
   hasStatus: true,
+  table: cronJobTable,
 };

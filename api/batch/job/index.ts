@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, intField, status } from '../../builtin.ts';
+import { jobTable } from './table.ts';
 
 // Job: pods run to completion.
 export const jobs: ResourceType = {
@@ -17,4 +18,5 @@ export const jobs: ResourceType = {
   fieldSelectors: {
     'status.successful': intField('status.succeeded'),
   },
+  table: jobTable,
 };

@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, status, strField } from '../../builtin.ts';
+import { certificateSigningRequestTable } from './table.ts';
 
 // CertificateSigningRequest: a request for a signed X.509 certificate.
 export const certificateSigningRequests: ResourceType = {
@@ -20,4 +21,5 @@ export const certificateSigningRequests: ResourceType = {
   fieldSelectors: {
     'spec.signerName': strField('spec.signerName'),
   },
+  table: certificateSigningRequestTable,
 };

@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
+import { leaseTable } from './table.ts';
 
 // Lease: a lock with a holder and a renew time (leader election, node heartbeats).
 export const leases: ResourceType = {
@@ -11,4 +12,5 @@ export const leases: ResourceType = {
   namespaced: true,
   verbs: ALL,
   openapiName: 'io.k8s.api.coordination.v1.Lease',
+  table: leaseTable,
 };

@@ -1,4 +1,5 @@
 import type { ResourceType } from '../../types.ts';
+import { componentStatusTable } from './table.ts';
 
 // ComponentStatus: health of control-plane components (deprecated upstream, read-only).
 export const componentStatuses: ResourceType = {
@@ -11,4 +12,5 @@ export const componentStatuses: ResourceType = {
   shortNames: ['cs'],
   verbs: ['get', 'list'],
   openapiName: 'io.k8s.api.core.v1.ComponentStatus',
+  table: componentStatusTable,
 };

@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
+import { configMapTable } from './table.ts';
 
 // ConfigMap: non-secret configuration data for pods.
 export const configMaps: ResourceType = {
@@ -12,4 +13,5 @@ export const configMaps: ResourceType = {
   shortNames: ['cm'],
   verbs: ALL,
   openapiName: 'io.k8s.api.core.v1.ConfigMap',
+  table: configMapTable,
 };

@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
+import { endpointsTable } from './table.ts';
 
 // Endpoints: the addresses behind a Service (the legacy API, superseded by EndpointSlice).
 export const endpoints: ResourceType = {
@@ -12,4 +13,5 @@ export const endpoints: ResourceType = {
   shortNames: ['ep'],
   verbs: ALL,
   openapiName: 'io.k8s.api.core.v1.Endpoints',
+  table: endpointsTable,
 };

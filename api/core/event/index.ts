@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, strField } from '../../builtin.ts';
+import { eventTable } from './table.ts';
 
 // Event (core/v1): a report of something that happened to an object.
 export const events: ResourceType = {
@@ -25,4 +26,5 @@ export const events: ResourceType = {
     source: strField('source.component'),
     type: strField('type'),
   },
+  table: eventTable,
 };

@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL_BUT_DELETECOLLECTION, status, strField } from '../../builtin.ts';
+import { namespaceTable } from './table.ts';
 
 // Namespace: a scope for names and for policy.
 export const namespaces: ResourceType = {
@@ -20,4 +21,5 @@ export const namespaces: ResourceType = {
   fieldSelectors: {
     'status.phase': strField('status.phase'),
   },
+  table: namespaceTable,
 };

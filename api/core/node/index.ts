@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, boolField, proxy, status } from '../../builtin.ts';
+import { nodeTable } from './table.ts';
 
 // Node: a machine (or simulated one) that runs pods.
 export const nodes: ResourceType = {
@@ -17,4 +18,5 @@ export const nodes: ResourceType = {
   fieldSelectors: {
     'spec.unschedulable': boolField('spec.unschedulable'),
   },
+  table: nodeTable,
 };

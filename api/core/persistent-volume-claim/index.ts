@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, status } from '../../builtin.ts';
+import { persistentVolumeClaimTable } from './table.ts';
 
 // PersistentVolumeClaim: a request for storage, bound to a PersistentVolume.
 export const persistentVolumeClaims: ResourceType = {
@@ -14,4 +15,5 @@ export const persistentVolumeClaims: ResourceType = {
   subresources: [status('PersistentVolumeClaim')],
   openapiName: 'io.k8s.api.core.v1.PersistentVolumeClaim',
   hasStatus: true,
+  table: persistentVolumeClaimTable,
 };

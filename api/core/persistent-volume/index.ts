@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, status } from '../../builtin.ts';
+import { persistentVolumeTable } from './table.ts';
 
 // PersistentVolume: a piece of storage provisioned for the cluster.
 export const persistentVolumes: ResourceType = {
@@ -14,4 +15,5 @@ export const persistentVolumes: ResourceType = {
   subresources: [status('PersistentVolume')],
   openapiName: 'io.k8s.api.core.v1.PersistentVolume',
   hasStatus: true,
+  table: persistentVolumeTable,
 };

@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
+import { podTemplateTable } from './table.ts';
 
 // PodTemplate: a stored pod template.
 export const podTemplates: ResourceType = {
@@ -11,4 +12,5 @@ export const podTemplates: ResourceType = {
   namespaced: true,
   verbs: ALL,
   openapiName: 'io.k8s.api.core.v1.PodTemplate',
+  table: podTemplateTable,
 };

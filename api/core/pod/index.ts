@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, CREATE_ONLY, boolField, proxy, status, strField } from '../../builtin.ts';
+import { podTable } from './table.ts';
 
 // Pod: containers scheduled together onto one node.
 export const pods: ResourceType = {
@@ -36,4 +37,5 @@ export const pods: ResourceType = {
     'status.podIP': strField('status.podIP'),
     'status.nominatedNodeName': strField('status.nominatedNodeName'),
   },
+  table: podTable,
 };

@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, intField, scale, status } from '../../builtin.ts';
+import { replicationControllerTable } from './table.ts';
 
 // ReplicationController: the original keeper of N pod replicas (ReplicaSet's predecessor).
 export const replicationControllers: ResourceType = {
@@ -18,4 +19,5 @@ export const replicationControllers: ResourceType = {
   fieldSelectors: {
     'status.replicas': intField('status.replicas'),
   },
+  table: replicationControllerTable,
 };

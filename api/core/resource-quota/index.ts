@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, status } from '../../builtin.ts';
+import { resourceQuotaTable } from './table.ts';
 
 // ResourceQuota: aggregate resource limits for a namespace.
 export const resourceQuotas: ResourceType = {
@@ -14,4 +15,5 @@ export const resourceQuotas: ResourceType = {
   subresources: [status('ResourceQuota')],
   openapiName: 'io.k8s.api.core.v1.ResourceQuota',
   hasStatus: true,
+  table: resourceQuotaTable,
 };

@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, strField } from '../../builtin.ts';
+import { secretTable } from './table.ts';
 
 // Secret: sensitive data (tokens, keys, passwords) for pods.
 export const secrets: ResourceType = {
@@ -14,4 +15,5 @@ export const secrets: ResourceType = {
   fieldSelectors: {
     type: strField('type'),
   },
+  table: secretTable,
 };

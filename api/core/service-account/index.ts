@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, CREATE_ONLY } from '../../builtin.ts';
+import { serviceAccountTable } from './table.ts';
 
 // ServiceAccount: an identity for processes that run in pods.
 export const serviceAccounts: ResourceType = {
@@ -15,4 +16,5 @@ export const serviceAccounts: ResourceType = {
     { name: 'token', kind: 'TokenRequest', group: 'authentication.k8s.io', version: 'v1', verbs: CREATE_ONLY },
   ],
   openapiName: 'io.k8s.api.core.v1.ServiceAccount',
+  table: serviceAccountTable,
 };

@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, proxy, status, strField } from '../../builtin.ts';
+import { serviceTable } from './table.ts';
 
 // Service: a stable virtual IP and DNS name in front of a set of pods.
 export const services: ResourceType = {
@@ -19,4 +20,5 @@ export const services: ResourceType = {
     'spec.clusterIP': strField('spec.clusterIP'),
     'spec.type': strField('spec.type'),
   },
+  table: serviceTable,
 };

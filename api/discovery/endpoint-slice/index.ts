@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
+import { endpointSliceTable } from './table.ts';
 
 // EndpointSlice: a slice of the endpoints behind a Service.
 export const endpointSlices: ResourceType = {
@@ -11,4 +12,5 @@ export const endpointSlices: ResourceType = {
   namespaced: true,
   verbs: ALL,
   openapiName: 'io.k8s.api.discovery.v1.EndpointSlice',
+  table: endpointSliceTable,
 };

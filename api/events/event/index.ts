@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
+import { eventsV1Table } from './table.ts';
 
 // Event (events.k8s.io/v1): the newer shape of core events, stored with them.
 export const eventsV1: ResourceType = {
@@ -13,4 +14,5 @@ export const eventsV1: ResourceType = {
   verbs: ALL,
   storage: { group: '', version: 'v1' },
   openapiName: 'io.k8s.api.events.v1.Event',
+  table: eventsV1Table,
 };

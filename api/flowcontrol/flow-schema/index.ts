@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, status } from '../../builtin.ts';
+import { flowSchemaTable } from './table.ts';
 
 // FlowSchema: classifies requests into priority levels.
 export const flowSchemas: ResourceType = {
@@ -13,4 +14,5 @@ export const flowSchemas: ResourceType = {
   subresources: [status('FlowSchema')],
   openapiName: 'io.k8s.api.flowcontrol.v1.FlowSchema',
   hasStatus: true,
+  table: flowSchemaTable,
 };

@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, status } from '../../builtin.ts';
+import { priorityLevelConfigurationTable } from './table.ts';
 
 // PriorityLevelConfiguration: concurrency shares and queuing for a priority level.
 export const priorityLevelConfigurations: ResourceType = {
@@ -13,4 +14,5 @@ export const priorityLevelConfigurations: ResourceType = {
   subresources: [status('PriorityLevelConfiguration')],
   openapiName: 'io.k8s.api.flowcontrol.v1.PriorityLevelConfiguration',
   hasStatus: true,
+  table: priorityLevelConfigurationTable,
 };

@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
+import { ingressClassTable } from './table.ts';
 
 // IngressClass: which controller implements an Ingress.
 export const ingressClasses: ResourceType = {
@@ -11,4 +12,5 @@ export const ingressClasses: ResourceType = {
   namespaced: false,
   verbs: ALL,
   openapiName: 'io.k8s.api.networking.v1.IngressClass',
+  table: ingressClassTable,
 };

@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, status } from '../../builtin.ts';
+import { ingressTable } from './table.ts';
 
 // Ingress: HTTP routing from outside the cluster to Services.
 export const ingresses: ResourceType = {
@@ -14,4 +15,5 @@ export const ingresses: ResourceType = {
   subresources: [status('Ingress')],
   openapiName: 'io.k8s.api.networking.v1.Ingress',
   hasStatus: true,
+  table: ingressTable,
 };

@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
+import { ipAddressTable } from './table.ts';
 
 // IPAddress: one allocated Service IP (GA in 1.33).
 export const ipAddresses: ResourceType = {
@@ -12,4 +13,5 @@ export const ipAddresses: ResourceType = {
   shortNames: ['ip'],
   verbs: ALL,
   openapiName: 'io.k8s.api.networking.v1.IPAddress',
+  table: ipAddressTable,
 };

@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
+import { networkPolicyTable } from './table.ts';
 
 // NetworkPolicy: which traffic may reach or leave selected pods.
 export const networkPolicies: ResourceType = {
@@ -12,4 +13,5 @@ export const networkPolicies: ResourceType = {
   shortNames: ['netpol'],
   verbs: ALL,
   openapiName: 'io.k8s.api.networking.v1.NetworkPolicy',
+  table: networkPolicyTable,
 };

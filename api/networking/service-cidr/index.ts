@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, status } from '../../builtin.ts';
+import { serviceCIDRTable } from './table.ts';
 
 // ServiceCIDR: a range Service cluster IPs are allocated from (GA in 1.33).
 export const serviceCIDRs: ResourceType = {
@@ -13,4 +14,5 @@ export const serviceCIDRs: ResourceType = {
   subresources: [status('ServiceCIDR')],
   openapiName: 'io.k8s.api.networking.v1.ServiceCIDR',
   hasStatus: true,
+  table: serviceCIDRTable,
 };

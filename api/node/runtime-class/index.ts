@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
+import { runtimeClassTable } from './table.ts';
 
 // RuntimeClass: a container runtime configuration pods can select.
 export const runtimeClasses: ResourceType = {
@@ -11,4 +12,5 @@ export const runtimeClasses: ResourceType = {
   namespaced: false,
   verbs: ALL,
   openapiName: 'io.k8s.api.node.v1.RuntimeClass',
+  table: runtimeClassTable,
 };

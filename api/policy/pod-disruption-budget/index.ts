@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, status } from '../../builtin.ts';
+import { podDisruptionBudgetTable } from './table.ts';
 
 // PodDisruptionBudget: how many pods voluntary disruptions may take down.
 export const podDisruptionBudgets: ResourceType = {
@@ -14,4 +15,5 @@ export const podDisruptionBudgets: ResourceType = {
   subresources: [status('PodDisruptionBudget')],
   openapiName: 'io.k8s.api.policy.v1.PodDisruptionBudget',
   hasStatus: true,
+  table: podDisruptionBudgetTable,
 };

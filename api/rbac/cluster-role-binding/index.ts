@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
+import { clusterRoleBindingTable } from './table.ts';
 
 // ClusterRoleBinding: grants a ClusterRole cluster-wide.
 export const clusterRoleBindings: ResourceType = {
@@ -11,4 +12,5 @@ export const clusterRoleBindings: ResourceType = {
   namespaced: false,
   verbs: ALL,
   openapiName: 'io.k8s.api.rbac.v1.ClusterRoleBinding',
+  table: clusterRoleBindingTable,
 };

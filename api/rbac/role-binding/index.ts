@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
+import { roleBindingTable } from './table.ts';
 
 // RoleBinding: grants a Role or ClusterRole within a namespace.
 export const roleBindings: ResourceType = {
@@ -11,4 +12,5 @@ export const roleBindings: ResourceType = {
   namespaced: true,
   verbs: ALL,
   openapiName: 'io.k8s.api.rbac.v1.RoleBinding',
+  table: roleBindingTable,
 };

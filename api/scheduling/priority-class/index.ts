@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
+import { priorityClassTable } from './table.ts';
 
 // PriorityClass: a named pod priority.
 export const priorityClasses: ResourceType = {
@@ -12,4 +13,5 @@ export const priorityClasses: ResourceType = {
   shortNames: ['pc'],
   verbs: ALL,
   openapiName: 'io.k8s.api.scheduling.v1.PriorityClass',
+  table: priorityClassTable,
 };

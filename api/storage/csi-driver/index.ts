@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
+import { csiDriverTable } from './table.ts';
 
 // CSIDriver: what a CSI volume driver supports.
 export const csiDrivers: ResourceType = {
@@ -11,4 +12,5 @@ export const csiDrivers: ResourceType = {
   namespaced: false,
   verbs: ALL,
   openapiName: 'io.k8s.api.storage.v1.CSIDriver',
+  table: csiDriverTable,
 };

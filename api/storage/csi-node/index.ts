@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
+import { csiNodeTable } from './table.ts';
 
 // CSINode: CSI drivers installed on one node.
 export const csiNodes: ResourceType = {
@@ -11,4 +12,5 @@ export const csiNodes: ResourceType = {
   namespaced: false,
   verbs: ALL,
   openapiName: 'io.k8s.api.storage.v1.CSINode',
+  table: csiNodeTable,
 };

@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
+import { csiStorageCapacityTable } from './table.ts';
 
 // CSIStorageCapacity: storage a CSI driver can provision in a topology segment.
 export const csiStorageCapacities: ResourceType = {
@@ -11,4 +12,5 @@ export const csiStorageCapacities: ResourceType = {
   namespaced: true,
   verbs: ALL,
   openapiName: 'io.k8s.api.storage.v1.CSIStorageCapacity',
+  table: csiStorageCapacityTable,
 };

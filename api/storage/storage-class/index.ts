@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
+import { storageClassTable } from './table.ts';
 
 // StorageClass: how volumes of a class are provisioned.
 export const storageClasses: ResourceType = {
@@ -12,4 +13,5 @@ export const storageClasses: ResourceType = {
   shortNames: ['sc'],
   verbs: ALL,
   openapiName: 'io.k8s.api.storage.v1.StorageClass',
+  table: storageClassTable,
 };

@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, status } from '../../builtin.ts';
+import { volumeAttachmentTable } from './table.ts';
 
 // VolumeAttachment: a request to attach a volume to a node.
 export const volumeAttachments: ResourceType = {
@@ -13,4 +14,5 @@ export const volumeAttachments: ResourceType = {
   subresources: [status('VolumeAttachment')],
   openapiName: 'io.k8s.api.storage.v1.VolumeAttachment',
   hasStatus: true,
+  table: volumeAttachmentTable,
 };

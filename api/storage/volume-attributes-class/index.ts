@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
+import { volumeAttributesClassTable } from './table.ts';
 
 // VolumeAttributesClass: mutable volume attributes (GA in 1.34).
 export const volumeAttributesClasses: ResourceType = {
@@ -12,4 +13,5 @@ export const volumeAttributesClasses: ResourceType = {
   shortNames: ['vac'],
   verbs: ALL,
   openapiName: 'io.k8s.api.storage.v1.VolumeAttributesClass',
+  table: volumeAttributesClassTable,
 };
