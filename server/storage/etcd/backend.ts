@@ -203,9 +203,6 @@ export class EtcdBackend implements Backend {
     } catch (e) {
       const err = translateError(e, this.endpoints, `compact to revision ${revision}`);
       if (err.code === 'Compacted') return; // already compacted at least that far
-      if (err.code === 'Timeout') {
-        throw new StorageError('InvalidValue', `cannot compact to revision ${revision}: it is newer than etcd's current revision`);
-      }
       throw err;
     }
   }

@@ -99,7 +99,8 @@ export function translateError(e: unknown, endpoints: string[], what: string, ke
     return new StorageError('Compacted', `${what}: the requested revision has been compacted in etcd`, key);
   }
   if (msg.includes(FUTURE)) {
-    return new StorageError('Timeout', `${what}: the requested revision is newer than etcd's current revision`, key);
+    // As the sqlite backend: the caller asked for a revision that does not exist yet.
+    return new StorageError('InvalidValue', `${what}: the requested revision is in the future (newer than etcd's current revision)`, key);
   }
   const name = err.constructor.name;
   if (name === 'GRPCDeadlineExceededError' || /deadline exceeded/i.test(msg)) {
