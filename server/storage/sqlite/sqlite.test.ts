@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { runBackendContract } from '../backend.contract.ts';
 import { isStorageError, type StorageErrorCode } from '../types.ts';
 import { openSqliteBackend, type SqliteBackendOptions } from './index.ts';
-import { prefixEnd, translateError } from './schema.ts';
+import { COUNT_AFTER, COUNT_RANGE, LIST_RANGE } from './read.ts';
+import { openDb, prefixEnd, translateError } from './schema.ts';
+import { SELECT_HISTORY } from './watch.ts';
+import { SELECT_LATEST } from './write.ts';
 
 async function tempDir(): Promise<{ dir: string; cleanup(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'kubets-sqlite-'));
@@ -49,6 +52,26 @@ test('prefixEnd bounds exactly the keys that start with the prefix', (t) => {
     for (const k of inside) t.true(k >= prefix && k < end, `${k} should be under ${prefix}`);
     for (const k of outside) t.false(k >= prefix && k < end, `${k} should not be under ${prefix}`);
   }
+});
+
+test('reads are index searches, never full table scans', (t) => {
+  const db = openDb(':memory:');
+  const queries: Array<[string, string, unknown[]]> = [
+    ['SELECT_LATEST', SELECT_LATEST, ['/a']],
+    ['LIST_RANGE', LIST_RANGE, ['/a/', '/a0', 5, 10]],
+    ['COUNT_RANGE', COUNT_RANGE, ['/a/', '/a0', 5]],
+    ['COUNT_AFTER', COUNT_AFTER, ['/a/x', '/a0', 5]],
+    ['SELECT_HISTORY', SELECT_HISTORY, [1, 5, '/a/', '/a0', 10]],
+  ];
+  for (const [name, sql, args] of queries) {
+    const plan = db
+      .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+      .all(...args)
+      .map((r) => r.detail);
+    t.false(plan.some((d) => /^SCAN /.test(d)), `${name}: ${plan.join(' | ')}`);
+    t.false(plan.some((d) => d.includes('TEMP B-TREE')), `${name} sorts: ${plan.join(' | ')}`);
+  }
+  db.close();
 });
 
 test('driver errors become StorageErrors with the code a caller can act on', (t) => {
