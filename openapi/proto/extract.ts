@@ -1,6 +1,7 @@
 // Regenerates openapi/proto/k8s-types.json: the protobuf wire schema (message names, field
 // numbers, types) of Kubernetes' built-in API types, read from the gzipped file descriptors
-// that a kubectl binary embeds. The apiserver needs it to decode request bodies that
+// that a kubectl binary embeds (kubectl up to v1.32 carries them; /usr/bin/kubectl here is
+// v1.32.4; from v1.35 on the binaries no longer register descriptors). The apiserver needs it to decode request bodies that
 // client-go's typed clients send as application/vnd.kubernetes.protobuf.
 //
 //   node --import=tsx openapi/proto/extract.ts /path/to/kubectl
@@ -55,9 +56,31 @@ function main(): void {
   const root = (protobuf.Root as unknown as { fromDescriptor(d: unknown): protobuf.Root }).fromDescriptor(set);
   const json = root.toJSON({ keepComments: false });
   strip(json);
+  mapsFromEntries(json as JsonNode);
   const out = new URL('./k8s-types.json', import.meta.url);
   writeFileSync(out, JSON.stringify(json));
   process.stdout.write(`${files.length} descriptors -> ${out.pathname}\n`);
+}
+
+interface JsonNode {
+  fields?: Record<string, { type: string; id: number; rule?: string; keyType?: string }>;
+  nested?: Record<string, JsonNode>;
+}
+
+/**
+ * Descriptors spell map<K,V> as a repeated nested XxxEntry {key, value}; protobufjs' JSON form
+ * has real map fields (same wire format), which decode to objects.
+ */
+function mapsFromEntries(node: JsonNode): void {
+  for (const [name, f] of Object.entries(node.fields ?? {})) {
+    const entryName = f.type.split('.').pop() ?? '';
+    const entry = node.nested?.[entryName];
+    if (f.rule !== 'repeated' || !entryName.endsWith('Entry') || !entry?.fields?.key || !entry.fields.value) continue;
+    node.fields![name] = { keyType: entry.fields.key.type, type: entry.fields.value.type, id: f.id };
+    delete node.nested![entryName];
+  }
+  if (node.nested && Object.keys(node.nested).length === 0) delete node.nested;
+  for (const child of Object.values(node.nested ?? {})) mapsFromEntries(child);
 }
 
 /** Drops options (go package names and the like): only names, ids and types remain. */

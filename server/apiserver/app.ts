@@ -27,7 +27,7 @@ import { createApp } from './http.ts';
 import { createRoutes } from './routes.ts';
 import { ApiMetrics } from './metrics.ts';
 import { bootstrap } from './bootstrap.ts';
-import { createOpenApiDocs, schemaHooks } from './openapi-wiring.ts';
+import { createOpenApiDocs, patchSchemaOf, schemaHooks } from './openapi-wiring.ts';
 import { applyRequestPatch, manageFields } from './patch-wiring.ts';
 import { subresourceHandlers } from './subresources.ts';
 import { StatusError } from '../../api/meta/errors.ts';
@@ -87,7 +87,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         old,
         ctx,
       ),
-    manageFields,
+    manageFields: (rt, old, obj, ctx, sub) => manageFields(old, obj, ctx, sub, patchSchemaOf(rt)),
   };
   const deps = { clock, names: randomNameGenerator, uids: randomUid, hooks };
 
@@ -117,7 +117,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     lookup: (g, v, p) => registry.get(g, v, p),
     engine: engineFor,
     toTable: (rt, objects, now, o) => toTable(rt, objects, now, o) as unknown as Record<string, unknown>,
-    patch: (rt, type, live, patch, ctx, force, subresource) => applyRequestPatch(rt, type, live, patch, ctx, force, subresource),
+    patch: (rt, type, live, patch, ctx, force, subresource) => applyRequestPatch(rt, type, live, patch, ctx, force, patchSchemaOf(rt), subresource),
     predicate: buildPredicate,
     watchTimeoutSeconds: () => 1800 + Math.floor(Math.random() * 1800),
   };

@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import * as yaml from 'js-yaml';
 import { StatusError, badRequest } from '../../api/meta/errors.ts';
 import type { BodyType } from './negotiate.ts';
+import { ProtobufDecodeError, decodeProtobufBody } from '../../openapi/proto/decode.ts';
 
 /** Upstream's limit on a request body: 3 MiB. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -33,6 +34,14 @@ function tooLargeError(limit: number): StatusError {
 
 /** Decodes a body to a JSON value; 400 BadRequest with the parser's complaint if malformed. */
 export function decodeBody(buf: Buffer, type: BodyType): unknown {
+  if (type === 'protobuf') {
+    try {
+      return decodeProtobufBody(buf);
+    } catch (e) {
+      if (e instanceof ProtobufDecodeError) throw badRequest(e.message);
+      throw e;
+    }
+  }
   const text = buf.toString('utf8');
   if (text.trim() === '') throw badRequest('the request body is empty; an object was expected');
   if (type === 'yaml' || type === 'apply-patch') {

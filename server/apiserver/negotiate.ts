@@ -72,7 +72,7 @@ export function negotiateOutput(accept: string | undefined, opts: { supportsAs: 
   );
 }
 
-export type BodyType = 'json' | 'yaml' | 'json-patch' | 'merge-patch' | 'strategic-merge-patch' | 'apply-patch';
+export type BodyType = 'json' | 'yaml' | 'protobuf' | 'json-patch' | 'merge-patch' | 'strategic-merge-patch' | 'apply-patch';
 
 /** The request body's type from Content-Type; 415 for what we cannot decode. */
 export function bodyType(contentType: string | undefined, forPatch: boolean): BodyType {
@@ -96,9 +96,10 @@ export function bodyType(contentType: string | undefined, forPatch: boolean): Bo
   }
   if (t === 'application/json' || t === '') return 'json';
   if (YAML_TYPES.has(t)) return 'yaml';
+  if (t === 'application/vnd.kubernetes.protobuf') return 'protobuf';
   throw new StatusError(
     415,
     'UnsupportedMediaType',
-    `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
+    `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`,
   );
 }

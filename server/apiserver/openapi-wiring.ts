@@ -8,6 +8,11 @@ import type { NameRule } from '../../api/meta/names.ts';
 import { servedOpenAPIV2 } from '../../openapi/v2.ts';
 import { buildOpenAPIV3Index, groupVersionOfV3Path, servedOpenAPIV3GroupVersion } from '../../openapi/v3.ts';
 import type { OpenApiDocs } from './routes.ts';
+import { definitionForKind } from '../../openapi/definitions.ts';
+import { validatorFor, decodeError } from '../../openapi/validate.ts';
+import { unknownFields } from '../../openapi/unknown-fields.ts';
+import { patchSchemaFor, type PatchSchema as OpenApiNode } from '../../openapi/merge-keys.ts';
+import type { PatchSchema } from './patch/index.ts';
 
 export function createOpenApiDocs(resources: () => ResourceType[]): OpenApiDocs {
   let index: string | undefined;
@@ -51,8 +56,42 @@ export function schemaHooks(): SchemaHooks {
       if (old) errs.push(...validateObjectMetaUpdate(obj.metadata, old.metadata));
       return errs;
     },
-    validateSchema() {
-      return { errors: [], unknownFields: [] };
+    validateSchema(rt, obj) {
+      const def = definitionFor(rt);
+      if (!def) return { errors: [], unknownFields: [] };
+      // Type errors are decode errors upstream: a 400, not a 422.
+      const errs = validatorFor(def)?.(obj) ?? [];
+      if (errs.length) throw decodeError(rt.kind, rt.version, errs);
+      return { errors: [], unknownFields: unknownFields(def, obj) };
     },
+  };
+}
+
+const definitions = new WeakMap<ResourceType, string | null>();
+function definitionFor(rt: ResourceType): string | undefined {
+  let d = definitions.get(rt);
+  if (d === undefined) {
+    d = definitionForKind(rt) ?? null;
+    definitions.set(rt, d);
+  }
+  return d ?? undefined;
+}
+
+/** The patch engines' view of a kind's schema (merge keys, list types, atomic maps). */
+export function patchSchemaOf(rt: ResourceType): PatchSchema | undefined {
+  const def = definitionFor(rt);
+  return def ? adapt(patchSchemaFor(def)) : undefined;
+}
+
+function adapt(n: OpenApiNode | undefined): PatchSchema | undefined {
+  if (!n) return undefined;
+  return {
+    field: (name) => adapt(n.field(name)),
+    items: () => adapt(n.items()),
+    listStrategy: () => {
+      const s = n.strategy();
+      return { patchStrategy: s.patchStrategy, patchMergeKey: s.patchMergeKey, listType: s.listType, listMapKeys: s.listMapKeys };
+    },
+    mapType: () => (n.strategy().mapType === 'atomic' ? 'atomic' : n.kind === 'struct' ? 'struct' : 'map'),
   };
 }

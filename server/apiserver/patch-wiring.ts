@@ -13,17 +13,11 @@ const CONTENT_TYPES: Record<BodyType, string> = {
   'apply-patch': 'application/apply-patch+yaml',
   json: 'application/json',
   yaml: 'application/yaml',
+  protobuf: 'application/vnd.kubernetes.protobuf',
 };
 
 /** Requests whose patch engine already recorded managedFields. */
 const handled = new WeakSet<RequestContext>();
-
-export type PatchSchemaOf = (rt: ResourceType) => PatchSchema | undefined;
-
-let schemaOf: PatchSchemaOf = () => undefined;
-export function setPatchSchemaSource(f: PatchSchemaOf): void {
-  schemaOf = f;
-}
 
 export function applyRequestPatch(
   rt: ResourceType,
@@ -32,10 +26,11 @@ export function applyRequestPatch(
   patch: unknown,
   ctx: RequestContext,
   force: boolean,
+  schema: PatchSchema | undefined,
   subresource?: string,
 ): KubeObject {
   handled.add(ctx);
-  return applyPatch(CONTENT_TYPES[type], live, patch, schemaOf(rt), {
+  return applyPatch(CONTENT_TYPES[type], live, patch, schema, {
     now: ctx.now,
     fieldManager: ctx.fieldManager,
     force: type === 'apply-patch' ? force : undefined,
@@ -48,10 +43,16 @@ export function applyRequestPatch(
 }
 
 /** managedFields for creates and updates (patches did their own). */
-export function manageFields(rt: ResourceType, old: KubeObject | undefined, obj: KubeObject, ctx: RequestContext, subresource: string | undefined): void {
+export function manageFields(
+  old: KubeObject | undefined,
+  obj: KubeObject,
+  ctx: RequestContext,
+  subresource: string | undefined,
+  schema: PatchSchema | undefined,
+): void {
   if (handled.has(ctx)) return;
   const manager = ctx.fieldManager || managerFromUserAgent(ctx.userAgent);
   if (!manager) return;
-  const next = updateManagedFields(old, obj, manager, 'Update', ctx.now, subresource, schemaOf(rt));
+  const next = updateManagedFields(old, obj, manager, 'Update', ctx.now, subresource, schema);
   if (next.metadata?.managedFields !== undefined) (obj.metadata ??= {}).managedFields = next.metadata.managedFields;
 }
