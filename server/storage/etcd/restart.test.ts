@@ -59,70 +59,72 @@ if (tool.skipReason) {
     t.pass();
   });
 } else {
-  test.serial('a watch resumes across an etcd restart with every acknowledged write once, in order', async (t) => {
-    const etcd = await startEtcd({ bin: tool.path });
-    const b = openEtcdBackend({ endpoints: [etcd.endpoint], requestTimeoutMs: REQUEST_TIMEOUT_MS });
-    const p = '/registry/restart';
-    try {
-      const start = await b.currentRevision();
-      const live = collect(b, { prefix: `${p}/`, afterRevision: start });
-      const writers = load(b, p, 8);
-      await sleep(400);
+  for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
+    test.serial(`after ${signal} and a restart, watches resume with every acknowledged write once, in order`, async (t) => {
+      const etcd = await startEtcd({ bin: tool.path });
+      const b = openEtcdBackend({ endpoints: [etcd.endpoint], requestTimeoutMs: REQUEST_TIMEOUT_MS });
+      const p = '/registry/restart';
+      try {
+        const start = await b.currentRevision();
+        const live = collect(b, { prefix: `${p}/`, afterRevision: start });
+        const writers = load(b, p, 8);
+        await sleep(400);
 
-      await etcd.kill('SIGKILL');
-      await sleep(300);
-      // A watch opened while etcd is down starts once it is back.
-      const during = collect(b, { prefix: `${p}/`, afterRevision: start });
-      await sleep(1200);
-      const downRead = (await b.get(`${p}/probe`).then(() => 'answered', (e: unknown) => e));
-      await etcd.restart();
-      await sleep(800);
-      const outcome = await writers.stop();
+        await etcd.kill(signal);
+        await sleep(300);
+        // A watch opened while etcd is down starts once it is back.
+        const during = collect(b, { prefix: `${p}/`, afterRevision: start });
+        await sleep(1200);
+        const downRead = (await b.get(`${p}/probe`).then(() => 'answered', (e: unknown) => e));
+        await etcd.restart();
+        await sleep(800);
+        const outcome = await writers.stop();
 
-      t.true(isStorageError(downRead, 'Unavailable'), `a read while etcd was down: ${String(downRead)}`);
-      t.regex((downRead as Error).message, /etcd/);
-      t.true((downRead as Error).message.includes(etcd.endpoint.replace(/^http:\/\//, '')));
+        t.true(isStorageError(downRead, 'Unavailable'), `a read while etcd was down: ${String(downRead)}`);
+        t.regex((downRead as Error).message, /etcd/);
+        t.true((downRead as Error).message.includes(etcd.endpoint.replace(/^http:\/\//, '')));
 
-      // Calls during the outage failed as Unavailable, within the bound, and some did fail.
-      t.true(outcome.failures.length > 0, 'no write failed while etcd was down');
-      for (const f of outcome.failures) {
-        t.is(f.code, 'Unavailable', f.message);
-        t.true(f.ms < BOUND_MS, `a failing write took ${f.ms} ms`);
+        // Calls during the outage failed as Unavailable, within the bound, and some did fail.
+        t.true(outcome.failures.length > 0, 'no write failed while etcd was down');
+        for (const f of outcome.failures) {
+          t.is(f.code, 'Unavailable', f.message);
+          t.true(f.ms < BOUND_MS, `a failing write took ${f.ms} ms`);
+        }
+        const ackedRevs = [...outcome.acked.values()];
+        const lastAcked = Math.max(...ackedRevs);
+        t.true(ackedRevs.filter((r) => r > start).length > 10, 'too few writes acknowledged');
+
+        // No acknowledged write is lost.
+        const listed = await b.list(`${p}/`);
+        const stored = new Map(listed.items.map((i) => [i.key, i.modRevision]));
+        for (const [key, rev] of outcome.acked) t.is(stored.get(key), rev, `acknowledged ${key} at ${rev}`);
+        // Anything else stored was a write whose answer was lost in the outage.
+        for (const key of stored.keys()) t.true(outcome.attempted.has(key), `stored ${key} nobody wrote`);
+
+        // The watches saw exactly etcd's history: compare with a fresh watch replaying it now.
+        const replay = collect(b, { prefix: `${p}/`, afterRevision: start });
+        for (const w of [live, during, replay]) {
+          await w.until((evs) => evs.length >= listed.items.length && evs.some((e) => e.revision >= lastAcked), 15_000);
+        }
+        replay.close();
+        const history = replay.events.map((e) => `${e.type} ${e.key} ${e.revision}`);
+        t.is(history.length, listed.items.length);
+        for (const [name, w] of [['live', live], ['opened during the outage', during]] as const) {
+          w.close();
+          t.is(w.error, undefined, name);
+          const seen = w.events.map((e) => `${e.type} ${e.key} ${e.revision}`);
+          t.deepEqual(seen, history, `${name}: not exactly the history`);
+          for (let i = 1; i < w.events.length; i++) t.true(w.events[i]!.revision > w.events[i - 1]!.revision);
+        }
+        t.log(
+          `acknowledged ${outcome.acked.size}, failed ${outcome.failures.length} (max ${Math.max(...outcome.failures.map((f) => f.ms))} ms), stored ${stored.size}`,
+        );
+      } finally {
+        await b.close();
+        await etcd.stop();
       }
-      const ackedRevs = [...outcome.acked.values()];
-      const lastAcked = Math.max(...ackedRevs);
-      t.true(ackedRevs.filter((r) => r > start).length > 10, 'too few writes acknowledged');
-
-      // No acknowledged write is lost.
-      const listed = await b.list(`${p}/`);
-      const stored = new Map(listed.items.map((i) => [i.key, i.modRevision]));
-      for (const [key, rev] of outcome.acked) t.is(stored.get(key), rev, `acknowledged ${key} at ${rev}`);
-      // Anything else stored was a write whose answer was lost in the outage.
-      for (const key of stored.keys()) t.true(outcome.attempted.has(key), `stored ${key} nobody wrote`);
-
-      // The watches saw exactly etcd's history: compare with a fresh watch replaying it now.
-      const replay = collect(b, { prefix: `${p}/`, afterRevision: start });
-      for (const w of [live, during, replay]) {
-        await w.until((evs) => evs.length >= listed.items.length && evs.some((e) => e.revision >= lastAcked), 15_000);
-      }
-      replay.close();
-      const history = replay.events.map((e) => `${e.type} ${e.key} ${e.revision}`);
-      t.is(history.length, listed.items.length);
-      for (const [name, w] of [['live', live], ['opened during the outage', during]] as const) {
-        w.close();
-        t.is(w.error, undefined, name);
-        const seen = w.events.map((e) => `${e.type} ${e.key} ${e.revision}`);
-        t.deepEqual(seen, history, `${name}: not exactly the history`);
-        for (let i = 1; i < w.events.length; i++) t.true(w.events[i]!.revision > w.events[i - 1]!.revision);
-      }
-      t.log(
-        `acknowledged ${outcome.acked.size}, failed ${outcome.failures.length} (max ${Math.max(...outcome.failures.map((f) => f.ms))} ms), stored ${stored.size}`,
-      );
-    } finally {
-      await b.close();
-      await etcd.stop();
-    }
-  });
+    });
+  }
 
   const calls: Array<[string, (b: Backend) => Promise<unknown>]> = [
     ['create', (b) => b.create('/x/a', '{}')],
