@@ -1,0 +1,79 @@
+// PersistentVolumeClaim strategy: access modes and a storage request are required, volume
+// mode Filesystem by default, phase Pending on create; spec is fixed after create except
+// a one-time volumeName binding and storage growth of bound claims.
+
+import { fieldError, type FieldError } from '../../meta/errors.ts';
+import { semanticEqual, validateEnum } from '../../meta/validation.ts';
+import { simpleStrategy } from '../../strategy-kit.ts';
+import type { KubeObject } from '../../types.ts';
+import { parseQuantity, QUANTITY_ERROR } from '../pod/quantity.ts';
+
+export interface PVCSpec {
+  accessModes?: string[];
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+  volumeMode?: string;
+  volumeName?: string;
+  storageClassName?: string;
+  volumeAttributesClassName?: string;
+  [k: string]: unknown;
+}
+interface PVC extends KubeObject {
+  spec?: PVCSpec;
+  status?: { phase?: string; capacity?: Record<string, string>; [k: string]: unknown };
+}
+
+export const ACCESS_MODES = ['ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod'];
+
+export function validateAccessModes(modes: string[] | undefined, field: string): FieldError[] {
+  if (!modes || modes.length === 0) return [fieldError.required(field, 'at least 1 access mode is required')];
+  const errs = modes.flatMap((m) => validateEnum(m, ACCESS_MODES, field));
+  if (modes.includes('ReadWriteOncePod') && modes.length > 1) {
+    errs.push(fieldError.forbidden(field, 'may not use ReadWriteOncePod with other access modes'));
+  }
+  return errs;
+}
+
+export function validatePVCSpec(spec: PVCSpec, field = 'spec'): FieldError[] {
+  const errs = validateAccessModes(spec.accessModes, `${field}.accessModes`);
+  const storage = spec.resources?.requests?.storage;
+  if (storage === undefined) errs.push(fieldError.required(`${field}.resources[storage]`));
+  else {
+    const q = parseQuantity(storage);
+    if (q === undefined) errs.push(fieldError.invalid(`${field}.resources.requests[storage]`, storage, QUANTITY_ERROR));
+    else if (q <= 0) errs.push(fieldError.invalid(`${field}.resources[storage]`, storage, 'must be greater than zero'));
+  }
+  errs.push(...validateEnum(spec.volumeMode, ['Block', 'Filesystem'], `${field}.volumeMode`));
+  return errs;
+}
+
+const IMMUTABLE_SPEC = 'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims';
+
+export function validatePVCUpdate(n: PVC, o: PVC): FieldError[] {
+  const ns = structuredClone(n.spec ?? {});
+  const os = structuredClone(o.spec ?? {});
+  if (!os.volumeName) os.volumeName = ns.volumeName;
+  const errs: FieldError[] = [];
+  if (o.status?.phase === 'Bound') {
+    const next = parseQuantity(ns.resources?.requests?.storage);
+    const prev = parseQuantity(os.resources?.requests?.storage);
+    const capacity = parseQuantity(o.status.capacity?.storage);
+    if (next !== undefined && prev !== undefined && next < prev && (capacity === undefined || next < capacity)) {
+      errs.push(fieldError.forbidden('spec.resources.requests.storage', 'field can not be less than status.capacity'));
+    }
+    os.resources = ns.resources;
+    os.volumeAttributesClassName = ns.volumeAttributesClassName;
+  }
+  if (!semanticEqual(ns, os)) errs.push(fieldError.forbidden('spec', IMMUTABLE_SPEC));
+  return errs;
+}
+
+export const persistentVolumeClaimStrategy = simpleStrategy<PVC>({
+  namespaced: true,
+  defaults: (pvc) => {
+    pvc.spec ??= {};
+    pvc.spec.volumeMode ??= 'Filesystem';
+  },
+  initialStatus: () => ({ phase: 'Pending' }),
+  validate: (pvc) => validatePVCSpec(pvc.spec ?? {}),
+  validateUpdate: validatePVCUpdate,
+});
