@@ -34,8 +34,15 @@ function systemCtx(now: Date, namespace = ''): RequestContext {
 async function ensure(deps: BootstrapDeps, group: string, plural: string, obj: KubeObject): Promise<void> {
   const engine = deps.engine(group, plural);
   const ns = obj.metadata?.namespace ?? '';
+  const ctx = systemCtx(deps.now(), ns);
   try {
-    await engine.create(systemCtx(deps.now(), ns), obj);
+    await engine.get(ctx, obj.metadata?.name ?? '');
+    return;
+  } catch (e) {
+    if (!(e instanceof StatusError && e.code === 404)) throw e;
+  }
+  try {
+    await engine.create(ctx, obj);
   } catch (e) {
     if (e instanceof StatusError && e.code === 409) return;
     throw e;
