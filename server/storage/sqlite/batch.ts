@@ -31,6 +31,8 @@ export class GroupCommit {
   constructor(
     private readonly run: BatchRunner,
     private readonly maxBatch: number,
+    /** Also cut a batch once its values reach this many characters (big objects, big WAL frames). */
+    private readonly maxBatchChars = 32 * 1024 * 1024,
   ) {}
 
   submit(op: WriteOp): Promise<WriteResult> {
@@ -63,7 +65,14 @@ export class GroupCommit {
   }
 
   private flushOne(): void {
-    const batch = this.queue.splice(0, this.maxBatch);
+    let n = 0;
+    let chars = 0;
+    while (n < this.queue.length && n < this.maxBatch && (n === 0 || chars < this.maxBatchChars)) {
+      const op = this.queue[n]!.op;
+      chars += op.verb === 'delete' ? 0 : op.value.length;
+      n++;
+    }
+    const batch = this.queue.splice(0, n);
     if (batch.length === 0) return;
     let results: Array<WriteResult | StorageError>;
     try {

@@ -235,3 +235,18 @@ test('compaction over several chunks keeps the state at the compacted revision a
     await cleanup();
   }
 });
+
+test('a batch is cut by count and by size, and every write still lands', async (t) => {
+  const b = openSqliteBackend({ path: ':memory:', maxBatch: 10 });
+  await Promise.all(Array.from({ length: 35 }, (_, i) => b.create(`/registry/x/k${i}`, '{}')));
+  t.is(b.batchStats().largestBatch, 10);
+  t.is(b.batchStats().batches, 4);
+  await b.close();
+  const sized = openSqliteBackend({ path: ':memory:' });
+  const big = JSON.stringify({ data: 'x'.repeat(1024 * 1024) });
+  // 40 values of 1 MiB: the first batch stops once it holds 32 MiB.
+  await Promise.all(Array.from({ length: 40 }, (_, i) => sized.create(`/registry/big/k${i}`, big)));
+  t.deepEqual(sized.batchStats(), { batches: 2, writes: 40, largestBatch: 32 });
+  t.is(await sized.count('/registry/big/'), 40);
+  await sized.close();
+});
