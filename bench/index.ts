@@ -1,0 +1,14 @@
+// npm run bench: every benchmark, each printing its figures beside a reference measured in
+// the same run. `npm run bench -- storage` runs one.
+
+import { benchStorage } from './storage.ts';
+
+const benches: Record<string, () => Promise<void>> = {
+  storage: () => benchStorage({ ops: Number(process.env.BENCH_OPS) || undefined }),
+};
+
+const wanted = process.argv.slice(2);
+for (const [name, run] of Object.entries(benches)) {
+  if (wanted.length && !wanted.includes(name)) continue;
+  await run();
+}
