@@ -217,57 +217,53 @@ export class GenericStore {
     forceAllowCreate: boolean,
   ): Promise<WriteResult> {
     const key = this.key(ctx.namespace, name);
-    let created = false;
-    let dryRunResult: KubeObject | undefined;
     const allowCreate = forceAllowCreate || !!this.rt.strategy?.allowCreateOnUpdate;
-    const result = await this.store.guaranteedUpdate(
-      key,
-      async (stored) => {
-        const current = stored ? this.fromStorage(clone(stored)) : undefined;
-        const next = await produce(current ? clone(current) : undefined);
-        const m = meta(next);
-        if (m.name !== undefined && m.name !== name) {
-          throw badRequest(`the name of the object (${m.name}) does not match the name on the URL (${name})`);
-        }
-        m.name = name;
-        if (this.rt.namespaced) m.namespace = ctx.namespace;
-        if (!current) {
-          if (!allowCreate || subresource) throw notFound(this.gr, name);
-          created = true;
-          fillCreateMeta(next, ctx.now, this.deps.uids);
-          this.rt.strategy?.prepareForCreate?.(next, this.strategyCtx(ctx));
-          this.validate(ctx, next, undefined, this.rt.strategy?.validate?.(next) ?? []);
-          await this.deps.hooks.admit('CREATE', this.rt, next, undefined, ctx);
-          this.deps.hooks.manageFields(this.rt, undefined, next, ctx, undefined);
-          if (ctx.dryRun) {
-            dryRunResult = next;
-            throw DRY_RUN;
-          }
-          return this.toStorage(next);
-        }
-        const rv = m.resourceVersion;
-        if (rv !== undefined && rv !== '' && rv !== meta(current).resourceVersion) {
-          throw conflict(this.gr, name, OPTIMISTIC_LOCK_MESSAGE);
-        }
-        keepSystemMeta(next, current);
-        if (subresource === 'status') this.prepareStatusUpdate(ctx, next, current);
-        else if (subresource === undefined) this.prepareMainUpdate(ctx, next, current);
-        // Other subresources (binding) are server-side writes whose handler made its own checks.
-        await this.deps.hooks.admit('UPDATE', this.rt, next, current, ctx);
-        this.deps.hooks.manageFields(this.rt, current, next, ctx, subresource);
-        meta(next).resourceVersion = meta(current).resourceVersion;
-        if (ctx.dryRun) {
-          dryRunResult = next;
-          throw DRY_RUN;
-        }
-        return this.toStorage(next);
-      },
-      { ignoreNotFound: allowCreate && !subresource },
-    ).catch((e) => {
-      if (e === DRY_RUN) return undefined;
-      throw e;
+    let created = false;
+    const step = async (stored: KubeObject | undefined): Promise<KubeObject> => {
+      created = false;
+      const current = stored ? this.fromStorage(clone(stored)) : undefined;
+      const next = await produce(current ? clone(current) : undefined);
+      const m = meta(next);
+      if (m.name !== undefined && m.name !== name) {
+        throw badRequest(`the name of the object (${m.name}) does not match the name on the URL (${name})`);
+      }
+      m.name = name;
+      if (this.rt.namespaced) m.namespace = ctx.namespace;
+      if (!current) {
+        if (!allowCreate || subresource) throw notFound(this.gr, name);
+        created = true;
+        fillCreateMeta(next, ctx.now, this.deps.uids);
+        this.rt.strategy?.prepareForCreate?.(next, this.strategyCtx(ctx));
+        this.validate(ctx, next, undefined, this.rt.strategy?.validate?.(next) ?? []);
+        await this.deps.hooks.admit('CREATE', this.rt, next, undefined, ctx);
+        this.deps.hooks.manageFields(this.rt, undefined, next, ctx, undefined);
+        return next;
+      }
+      const rv = m.resourceVersion;
+      if (rv !== undefined && rv !== '' && rv !== meta(current).resourceVersion) {
+        throw conflict(this.gr, name, OPTIMISTIC_LOCK_MESSAGE);
+      }
+      keepSystemMeta(next, current);
+      if (subresource === 'status') this.prepareStatusUpdate(ctx, next, current);
+      else if (subresource === undefined) this.prepareMainUpdate(ctx, next, current);
+      // Other subresources (binding) are server-side writes whose handler made its own checks.
+      await this.deps.hooks.admit('UPDATE', this.rt, next, current, ctx);
+      this.deps.hooks.manageFields(this.rt, current, next, ctx, subresource);
+      meta(next).resourceVersion = meta(current).resourceVersion;
+      return next;
+    };
+    // Dry run: the same pipeline over one read, and no write (upstream runs the update
+    // function and skips only the storage transaction).
+    if (ctx.dryRun) {
+      const stored = await this.store.get(key).catch((e: unknown) => {
+        if (allowCreate && !subresource && e instanceof StatusError && e.code === 404) return undefined;
+        throw e;
+      });
+      return { object: this.fromStorage(await step(stored)), created };
+    }
+    const result = await this.store.guaranteedUpdate(key, async (stored) => this.toStorage(await step(stored)), {
+      ignoreNotFound: allowCreate && !subresource,
     });
-    if (!result) return { object: this.fromStorage(dryRunResult!), created };
     const object = this.fromStorage(result);
     // The last finalizer gone from an object that is being deleted: it goes now.
     const om = meta(object);
@@ -386,6 +382,4 @@ function checkPreconditions(gr: GroupResource, name: string, m: { uid?: string; 
     );
   }
 }
-
-const DRY_RUN = Symbol('dry-run');
 
