@@ -1,0 +1,41 @@
+// What every controller is built from: the client and informers it talks through, an
+// injected clock, a logger, and the definition the manager runs (a name, a worker count,
+// the handlers that map informer events to keys, and reconcile(key)).
+
+import type { Client, Clock, InformerFactory, Result } from '../../../client/types.ts';
+
+export type Fields = Record<string, unknown>;
+
+/** The structured logger shape (server/log.ts satisfies it). */
+export interface Logger {
+  error(msg: string, fields?: Fields): void;
+  warn(msg: string, fields?: Fields): void;
+  info(msg: string, fields?: Fields): void;
+  debug(msg: string, fields?: Fields): void;
+}
+
+export interface ControllerContext {
+  client: Client;
+  informers: InformerFactory;
+  clock: Clock;
+  log: Logger;
+}
+
+/** Adds a key to the controller's queue, optionally after a delay. */
+export type Enqueue = (key: string, afterMs?: number) => void;
+
+export interface ControllerDefinition {
+  /** Upstream's controller name (`--controllers` uses it). */
+  name: string;
+  workers: number;
+  /** Registers informer handlers that enqueue keys. Called once before informers start. */
+  register(enqueue: Enqueue): void;
+  reconcile(key: string): Promise<Result>;
+}
+
+export const silentLogger: Logger = {
+  error: () => undefined,
+  warn: () => undefined,
+  info: () => undefined,
+  debug: () => undefined,
+};
