@@ -28,8 +28,9 @@ export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
   return Buffer.concat(chunks);
 }
 
+/** Upstream's words: "Request entity too large: limit is 3145728". */
 function tooLargeError(limit: number): StatusError {
-  return new StatusError(413, 'RequestEntityTooLarge', `the request body is too large: limit is ${limit} bytes`);
+  return new StatusError(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${limit}`);
 }
 
 /** Decodes a body to a JSON value; 400 BadRequest with the parser's complaint if malformed. */
