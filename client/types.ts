@@ -138,3 +138,11 @@ export interface Clock {
   /** Like setTimeout; tests use a fake clock. */
   setTimeout(fn: () => void, ms: number): { cancel(): void };
 }
+
+/** The structured logger loops are handed (server/log.ts's Logger satisfies it). */
+export interface Log {
+  error(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  debug(msg: string, fields?: Record<string, unknown>): void;
+}

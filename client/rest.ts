@@ -1,0 +1,230 @@
+// createClient: the Client over HTTPS. Keep-alive agents (one for calls, one for watches so
+// long streams never starve calls), a client-side token bucket like client-go's (qps/burst),
+// JSON in and out, errors as ApiError with the server's Status, watches as streamed
+// newline-delimited JSON parsed incrementally.
+
+import https from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import type { KubeObject } from '../api/types.ts';
+import type { Client, DeleteOptions, ListOptions, ObjectList, PatchOptions, PatchType, ResourceRef, WatchEvent, WatchHandle, WatchOptions, WriteOptions } from './types.ts';
+import { ApiError } from './errors.ts';
+import { TokenBucket } from './token-bucket.ts';
+import { deleteBody, listQuery, PATCH_CONTENT_TYPES, patchQuery, resourcePath, watchQuery, withQuery, writeQuery } from './paths.ts';
+import { WatchDecoder } from './watch-stream.ts';
+
+export interface RestConfig {
+  /** https://host:port of the apiserver. */
+  server: string;
+  ca?: string | Buffer;
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  token?: string;
+  /** For exec/auth-provider users: the Authorization header value, asked for on every call. */
+  authorization?: () => Promise<string | undefined>;
+  tlsServerName?: string;
+  insecureSkipTLSVerify?: boolean;
+  /** Client-side rate limit; default 200 qps, burst 400. qps <= 0 means no limit. */
+  qps?: number;
+  burst?: number;
+  /** Sockets per host for calls (watches have their own agent); default 64. */
+  maxSockets?: number;
+  /** Per-call timeout (not watches); default 60 s. */
+  timeoutMs?: number;
+  userAgent?: string;
+}
+
+/** The Client plus raw calls and closing the agents. */
+export interface RestClient extends Client {
+  /** A raw call to any path; JSON in and out. */
+  request<T = unknown>(method: string, path: string, body?: unknown, contentType?: string): Promise<T>;
+  close(): void;
+}
+
+const MAX_429_RETRIES = 3;
+
+export function createClient(config: RestConfig): RestClient {
+  const base = new URL(config.server);
+  const tls = {
+    ca: config.ca,
+    cert: config.cert,
+    key: config.key,
+    servername: config.tlsServerName,
+    rejectUnauthorized: !config.insecureSkipTLSVerify,
+  };
+  const agent = new https.Agent({ keepAlive: true, maxSockets: config.maxSockets ?? 64, ...tls });
+  const watchAgent = new https.Agent({ keepAlive: true, ...tls });
+  const bucket = new TokenBucket(config.qps ?? 200, config.burst ?? 400, () => Date.now());
+  const timeoutMs = config.timeoutMs ?? 60_000;
+  const userAgent = config.userAgent ?? 'kubets-client';
+
+  async function headers(contentType?: string, length?: number): Promise<Record<string, string | number>> {
+    const h: Record<string, string | number> = { Accept: 'application/json', 'User-Agent': userAgent };
+    if (contentType) h['Content-Type'] = contentType;
+    if (length !== undefined) h['Content-Length'] = length;
+    const auth = config.token ? `Bearer ${config.token}` : await config.authorization?.();
+    if (auth) h.Authorization = auth;
+    return h;
+  }
+
+  async function throttle(): Promise<void> {
+    const wait = bucket.reserve();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
+
+  function once(method: string, path: string, body: Buffer | undefined, hs: Record<string, string | number>): Promise<{ code: number; text: string; retryAfter?: number }> {
+    return new Promise((resolve, reject) => {
+      const req = https.request(
+        { agent, host: base.hostname.replace(/^\[|\]$/g, ''), port: base.port || 443, method, path, headers: hs },
+        (res) => {
+          res.setEncoding('utf8');
+          let text = '';
+          res.on('data', (c: string) => (text += c));
+          res.on('end', () => resolve({ code: res.statusCode ?? 0, text, retryAfter: retryAfterSeconds(res) }));
+          res.on('error', (e) => reject(ApiError.noAnswer(`${method} ${path}`, e)));
+        },
+      );
+      req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+      req.on('error', (e) => reject(ApiError.noAnswer(`${method} ${path}`, e)));
+      req.end(body);
+    });
+  }
+
+  async function request<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+    const buf = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+    for (let attempt = 0; ; attempt++) {
+      await throttle();
+      const hs = await headers(buf ? contentType : undefined, buf?.length);
+      const r = await once(method, path, buf, hs);
+      if (r.code >= 200 && r.code < 300) return (r.text ? JSON.parse(r.text) : undefined) as T;
+      // Too many requests: the server says when to come back (APF); a few polite retries.
+      if (r.code === 429 && attempt < MAX_429_RETRIES) {
+        await new Promise((res) => setTimeout(res, Math.min(r.retryAfter ?? 1, 10) * 1000));
+        continue;
+      }
+      throw ApiError.fromResponse(r.code, r.text, `${method} ${path}`);
+    }
+  }
+
+  function watch<T extends KubeObject>(r: ResourceRef, namespace: string, opts: WatchOptions, onEvent: (e: WatchEvent<T>) => void): WatchHandle {
+    const path = withQuery(resourcePath(r, namespace), watchQuery(opts));
+    let req: ReturnType<typeof https.request> | undefined;
+    let stopped = false;
+    const done = new Promise<void>((resolve, reject) => {
+      const fail = (e: unknown) => (stopped ? resolve() : reject(e instanceof ApiError ? e : ApiError.noAnswer(`watch ${path}`, e)));
+      const onResponse = (res: IncomingMessage) => {
+        res.setEncoding('utf8');
+        if (res.statusCode !== 200) {
+          let text = '';
+          res.on('data', (c: string) => (text += c));
+          res.on('end', () => reject(ApiError.fromResponse(res.statusCode ?? 0, text, `watch ${path}`)));
+          return;
+        }
+        const decoder = new WatchDecoder();
+        let error: ApiError | undefined;
+        const deliver = (events: WatchEvent[]) => {
+          for (const e of events) {
+            if (stopped) return;
+            if (e.type === 'ERROR' && !error) error = ApiError.fromStatus(e.object as never);
+            onEvent(e as WatchEvent<T>);
+          }
+        };
+        res.on('data', (c: string) => {
+          try {
+            deliver(decoder.push(c));
+          } catch (e) {
+            req?.destroy();
+            fail(e instanceof SyntaxError ? new ApiError(0, 'InternalError', e.message) : e);
+          }
+        });
+        res.on('end', () => {
+          try {
+            deliver(decoder.end());
+          } catch {
+            // a torn last line: the stream was cut, nothing to deliver
+          }
+          if (error && !stopped) reject(error);
+          else resolve();
+        });
+        res.on('error', fail);
+        res.on('aborted', () => fail(new Error('stream aborted')));
+      };
+      (async () => {
+        await throttle();
+        if (stopped) return resolve();
+        req = https.request(
+          { agent: watchAgent, host: base.hostname.replace(/^\[|\]$/g, ''), port: base.port || 443, method: 'GET', path, headers: await headers() },
+          onResponse,
+        );
+        req.on('error', fail);
+        req.end();
+      })().catch(fail);
+    });
+    // Nobody may await `done`: keep an unobserved rejection from crashing the process.
+    done.catch(() => {});
+    return {
+      done,
+      stop() {
+        if (stopped) return;
+        stopped = true;
+        req?.destroy();
+      },
+    };
+  }
+
+  const client: RestClient = {
+    request,
+    get: <T extends KubeObject>(r: ResourceRef, ns: string, name: string, o: { subresource?: string } = {}) =>
+      request<T>('GET', resourcePath(r, ns, name, o.subresource)),
+    list: <T extends KubeObject>(r: ResourceRef, ns: string, o?: ListOptions) =>
+      request<ObjectList<T>>('GET', withQuery(resourcePath(r, ns), listQuery(o))),
+    create: <T extends KubeObject>(r: ResourceRef, ns: string, obj: T | KubeObject, o: WriteOptions & { name?: string } = {}) =>
+      request<T>('POST', withQuery(resourcePath(r, ns, o.name, o.subresource), writeQuery(o)), o.subresource ? obj : typed(r, obj)),
+    update: <T extends KubeObject>(r: ResourceRef, ns: string, obj: T, o: WriteOptions = {}) => {
+      const name = obj.metadata?.name;
+      if (!name) return Promise.reject(new TypeError('update: the object has no metadata.name'));
+      return request<T>('PUT', withQuery(resourcePath(r, ns, name, o.subresource), writeQuery(o)), o.subresource ? obj : typed(r, obj));
+    },
+    patch: <T extends KubeObject>(r: ResourceRef, ns: string, name: string, type: PatchType, patch: unknown, o: PatchOptions = {}) => {
+      let q: URLSearchParams;
+      try {
+        q = patchQuery(type, o);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return request<T>('PATCH', withQuery(resourcePath(r, ns, name, o.subresource), q), patch, PATCH_CONTENT_TYPES[type]);
+    },
+    delete: async (r: ResourceRef, ns: string, name: string, o?: DeleteOptions) => {
+      await request('DELETE', resourcePath(r, ns, name), deleteBody(o));
+    },
+    watch,
+    close() {
+      agent.destroy();
+      watchAgent.destroy();
+    },
+  };
+  return client;
+}
+
+export interface LoopbackCredentials {
+  ca: string | Buffer;
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  token?: string;
+}
+
+/** For loops in the apiserver's process: the same HTTPS path (so the same semantics). */
+export function createLoopbackClient(url: string, tls: LoopbackCredentials, opts: Partial<RestConfig> = {}): RestClient {
+  return createClient({ qps: 0, ...opts, server: url, ...tls, userAgent: opts.userAgent ?? 'kubets-loopback' });
+}
+
+/** The object with apiVersion and kind filled in from the reference when it lacks them. */
+function typed(r: ResourceRef, obj: KubeObject): KubeObject {
+  if (obj.apiVersion && obj.kind) return obj;
+  return { ...obj, apiVersion: obj.apiVersion ?? (r.group ? `${r.group}/${r.version}` : r.version), kind: obj.kind ?? r.kind };
+}
+
+function retryAfterSeconds(res: IncomingMessage): number | undefined {
+  const v = res.headers['retry-after'];
+  const n = typeof v === 'string' ? Number(v) : NaN;
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
