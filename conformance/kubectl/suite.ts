@@ -1,0 +1,137 @@
+// The kubectl suite's frame: one kubets per test file, every scenario run once per kubectl
+// binary (v1.32 and v1.35), each run in a namespace of its own so scenarios never meet.
+
+import test, { type ExecutionContext } from 'ava';
+import { kubectl, kubectlBinaries, startKubets, type Kubets, type RunOptions, type RunResult, type Tool } from '../harness.ts';
+import { startEtcd, type EtcdHarness } from '../../server/storage/etcd/harness.ts';
+import { checkTool } from '../../testing/tools.ts';
+
+export type Store = 'sqlite' | 'etcd';
+
+/** What a scenario gets for one kubectl binary. */
+export interface Ctx {
+  t: ExecutionContext;
+  tool: Required<Pick<Tool, 'name' | 'path'>>;
+  kubets: Kubets;
+  /** This run's namespace (already created). */
+  ns: string;
+  /** kubectl -n <ns> <args>. */
+  run(args: string[], opts?: RunOptions): Promise<RunResult>;
+  /** Like run, but fails the test unless kubectl exits 0; returns stdout. */
+  ok(args: string[], opts?: RunOptions): Promise<string>;
+  /** 'v1.32' or 'v1.35': kubectl's wording moved between them in places. */
+  minor: number;
+}
+
+export interface Scenario {
+  title: string;
+  /** A short, DNS-safe tag for the namespaces: `<id>-<minor>`. */
+  id: string;
+  run(c: Ctx): Promise<void>;
+}
+
+interface Cluster {
+  kubets: Kubets;
+  tools: { name: string; path: string }[];
+  etcd?: EtcdHarness;
+}
+
+function minorOf(name: string): number {
+  const m = /v1\.(\d+)/.exec(name);
+  return m ? Number(m[1]) : 0;
+}
+
+/**
+ * Registers one ava test per scenario against a kubets on `store`, started once for the file.
+ * Without etcd on the machine (and not required), the etcd run is one test saying why.
+ */
+export function runScenarios(store: Store, scenarios: Scenario[]): void {
+  const etcdTool = store === 'etcd' ? checkTool('etcd') : undefined;
+  if (etcdTool?.skipReason) {
+    test(`kubectl scenarios on etcd`, (t) => {
+      t.log(etcdTool.skipReason);
+      t.pass();
+    });
+    return;
+  }
+  let cluster: Cluster | undefined;
+  test.before(async () => {
+    const bins = await kubectlBinaries();
+    const tools = bins.kubectl.filter((k): k is Tool & { path: string } => !!k.path).map((k) => ({ name: k.name, path: k.path }));
+    if (!tools.length) throw new Error(`no kubectl binary: ${bins.kubectl.map((k) => k.skipReason).join('; ')}`);
+    let etcd: EtcdHarness | undefined;
+    if (store === 'etcd') etcd = await startEtcd({ bin: etcdTool!.path });
+    const kubets = await startKubets({ store, etcdEndpoint: etcd?.endpoint });
+    cluster = { kubets, tools, etcd };
+  });
+  test.after.always(async () => {
+    await cluster?.kubets.stop();
+    await cluster?.etcd?.stop();
+  });
+
+  for (const s of scenarios) {
+    test(s.title, async (t) => {
+      const c = cluster!;
+      for (const tool of c.tools) {
+        const minor = minorOf(tool.name);
+        const ns = `${s.id}-${minor}`;
+        const made = await kubectl(tool.path, c.kubets.kubeconfig, ['create', 'namespace', ns]);
+        t.is(made.code, 0, `${tool.name}: ${made.stderr}`);
+        const run = (args: string[], opts?: RunOptions) => kubectl(tool.path, c.kubets.kubeconfig, ['-n', ns, ...args], opts);
+        const ok = async (args: string[], opts?: RunOptions) => {
+          const r = await run(args, opts);
+          t.is(r.code, 0, `${tool.name} kubectl ${args.join(' ')}: ${r.stderr}`);
+          return r.stdout;
+        };
+        await s.run({ t, tool, kubets: c.kubets, ns, run, ok, minor });
+      }
+    });
+  }
+}
+
+/** kubectl's stderr without the version-skew warning v1.32 prints against a v1.34 server. */
+export function errLines(r: RunResult): string[] {
+  return r.stderr.split('\n').filter((l) => l && !l.startsWith('WARNING: version difference'));
+}
+
+/** A YAML ConfigMap. */
+export function configMapYaml(name: string, data: Record<string, string>, labels: Record<string, string> = {}): string {
+  const d = Object.entries(data).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`);
+  const l = Object.entries(labels).map(([k, v]) => `    ${k}: ${JSON.stringify(v)}`);
+  return ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', `  name: ${name}`, ...(l.length ? ['  labels:', ...l] : []), 'data:', ...d, ''].join('\n');
+}
+
+/** A Deployment with two containers (for strategic merge by container name). */
+export function deploymentYaml(name: string, o: { replicas: number; tier: string; env: string; image?: string }): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+  labels: {tier: ${o.tier}}
+spec:
+  replicas: ${o.replicas}
+  selector:
+    matchLabels: {app: ${name}}
+  template:
+    metadata:
+      labels: {app: ${name}}
+    spec:
+      containers:
+      - name: main
+        image: ${o.image ?? 'busybox:1.36'}
+        env:
+        - {name: MODE, value: "${o.env}"}
+      - name: side
+        image: busybox:1.36
+`;
+}
+
+/** Polls until check() is true, or fails after timeoutMs. */
+export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}
