@@ -16,6 +16,8 @@ export interface SimpleStrategyOptions<T extends KubeObject> {
   initialStatus?(obj: T): Record<string, unknown>;
   /** Track metadata.generation: 1 on create, +1 when spec changes. */
   generation?: boolean;
+  /** Top-level fields whose change bumps generation (default: spec). */
+  specFields?: string[];
   prepareForCreate?(obj: T, ctx: StrategyContext): void;
   prepareForUpdate?(obj: T, old: T, ctx: StrategyContext): void;
 }
@@ -43,7 +45,8 @@ export function simpleStrategy<T extends KubeObject>(o: SimpleStrategyOptions<T>
       if (o.generation) {
         x.metadata ??= {};
         const gen = prev.metadata?.generation ?? 1;
-        x.metadata.generation = semanticEqual(x.spec, prev.spec) ? gen : gen + 1;
+        const fields = o.specFields ?? ['spec'];
+        x.metadata.generation = fields.every((f) => semanticEqual(x[f], prev[f])) ? gen : gen + 1;
       }
       o.prepareForUpdate?.(x, prev, ctx);
     },
