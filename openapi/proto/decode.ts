@@ -3,9 +3,9 @@
 // Wire format: the 4 bytes "k8s\0", then a runtime.Unknown {typeMeta, raw} whose raw is the
 // object's message. Responses stay JSON: those clients accept JSON too.
 
-import { readFileSync } from 'node:fs';
 import protobuf from 'protobufjs';
 import type { KubeObject } from '../../api/types.ts';
+import k8sTypes from './k8s-types.json' with { type: 'json' };
 
 export const PROTOBUF_MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 const META = 'k8s.io.apimachinery.pkg.apis.meta.v1';
@@ -13,8 +13,7 @@ const META = 'k8s.io.apimachinery.pkg.apis.meta.v1';
 let root: protobuf.Root | undefined;
 function types(): protobuf.Root {
   if (!root) {
-    const json = JSON.parse(readFileSync(new URL('./k8s-types.json', import.meta.url), 'utf8')) as protobuf.INamespace;
-    root = protobuf.Root.fromJSON(json);
+    root = protobuf.Root.fromJSON(k8sTypes as unknown as protobuf.INamespace);
   }
   return root;
 }

@@ -12,7 +12,6 @@ import { toTable } from '../../api/meta/table.ts';
 import { Cacher } from '../storage/cacher.ts';
 import type { Backend } from '../storage/types.ts';
 import { openSqliteBackend } from '../storage/sqlite/index.ts';
-import { openEtcdBackend } from '../storage/etcd/index.ts';
 import type { Pki } from '../pki/index.ts';
 import type { Logger } from '../log.ts';
 import { createAuthnConfig, createAuthenticator, createHttpsServerOptions } from './authn.ts';
@@ -55,8 +54,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const log = opts.log.child({ component: 'apiserver' });
   const clock = opts.clock ?? systemClock;
   mkdirSync(opts.dataDir, { recursive: true });
+  // The etcd client (gRPC) is loaded only when asked for: it is most of a cold start.
   const backend: Backend = opts.etcdServers?.length
-    ? openEtcdBackend({ endpoints: opts.etcdServers })
+    ? (await import('../storage/etcd/index.ts')).openEtcdBackend({ endpoints: opts.etcdServers })
     : openSqliteBackend({ path: join(opts.dataDir, 'kubets.db') });
   const registry = new Registry();
 
