@@ -2,6 +2,7 @@
 // binary (v1.32 and v1.35), each run in a namespace of its own so scenarios never meet.
 
 import test, { type ExecutionContext } from 'ava';
+import { spawn } from 'node:child_process';
 import { kubectl, kubectlBinaries, startKubets, type Kubets, type RunOptions, type RunResult, type Tool } from '../harness.ts';
 import { startEtcd, type EtcdHarness } from '../../server/storage/etcd/harness.ts';
 import { checkTool } from '../../testing/tools.ts';
@@ -134,4 +135,47 @@ export async function eventually(check: () => Promise<boolean> | boolean, timeou
     await new Promise((r) => setTimeout(r, 50));
   }
   return false;
+}
+
+/**
+ * Starts a long-running kubectl (get -w), calls `act` once it printed `ready`, and kills it as
+ * soon as its output matches `until` (or after timeoutMs). Returns everything it printed.
+ */
+export async function streamUntil(
+  c: Ctx,
+  args: string[],
+  ready: RegExp,
+  act: () => Promise<void>,
+  until: RegExp,
+  timeoutMs = 20_000,
+): Promise<{ stdout: string; stderr: string; matched: boolean }> {
+  const child = spawn(c.tool.path, ['--kubeconfig', c.kubets.kubeconfig, '-n', c.ns, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let acted = false;
+  let matched = false;
+  const done = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  await new Promise<void>((resolve) => {
+    const check = () => {
+      if (!acted && ready.test(stdout)) {
+        acted = true;
+        void act().catch((e: unknown) => {
+          stderr += `act failed: ${String(e)}`;
+          child.kill('SIGKILL');
+        });
+      }
+      if (acted && until.test(stdout)) {
+        matched = true;
+        child.kill('SIGTERM');
+        resolve();
+      }
+    };
+    child.stdout.setEncoding('utf8').on('data', (s: string) => ((stdout += s), check()));
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    void done.then(() => resolve());
+  });
+  await done;
+  clearTimeout(timer);
+  return { stdout, stderr, matched };
 }
