@@ -85,3 +85,59 @@ test('v3 wraps described refs in allOf and keeps extensions (what kubectl explai
   t.true(reach.has('io.k8s.api.core.v1.Container'));
   t.is(refName(containers.items as Schema), 'io.k8s.api.core.v1.Container');
 });
+
+type Op = { parameters?: { name: string; in: string }[]; 'x-kubernetes-action'?: string; 'x-kubernetes-group-version-kind'?: unknown };
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+
+/** What kubectl's field-validation check does: the patch operation of the kind must declare the parameter. */
+function patchDeclares(paths: Record<string, Record<string, unknown>>, gvk: object, param: string): boolean {
+  const patches = Object.values(paths)
+    .map((p) => p.patch as Op | undefined)
+    .filter((op): op is Op => JSON.stringify(op?.['x-kubernetes-group-version-kind']) === JSON.stringify(gvk));
+  return patches.length > 0 && patches.every((op) => (op.parameters ?? []).some((p) => p.name === param && p.in === 'query'));
+}
+
+for (const gv of ['v1', 'apps/v1']) {
+  test(`v3 ${gv}: every operation has action and GVK; patch, create and update declare fieldValidation, dryRun, fieldManager`, (t) => {
+    const doc = buildOpenAPIV3GroupVersion(testResources, gv)!;
+    let ops = 0;
+    for (const [path, item] of Object.entries(doc.paths)) {
+      t.true((item.parameters as { name: string }[]).some((p) => p.name === 'pretty'), path);
+      for (const m of METHODS.filter((m) => item[m])) {
+        const op = item[m] as Op;
+        ops++;
+        t.truthy(op['x-kubernetes-action'], `${m} ${path}`);
+        t.truthy(op['x-kubernetes-group-version-kind'], `${m} ${path}`);
+        if (['post', 'put', 'patch'].includes(m)) {
+          const names = (op.parameters ?? []).map((p) => p.name);
+          for (const q of ['dryRun', 'fieldManager', 'fieldValidation']) t.true(names.includes(q), `${m} ${path} ${q}`);
+          if (m === 'patch') t.true(names.includes('force'), path);
+        }
+      }
+    }
+    t.true(ops > 0);
+    for (const r of testResources.filter((r) => (r.group ? `${r.group}/${r.version}` : r.version) === gv)) {
+      t.true(patchDeclares(doc.paths, { group: r.group, kind: r.kind, version: r.version }, 'fieldValidation'), r.kind);
+    }
+  });
+}
+
+test('v3: list operations take the list and watch parameters; deletes take DeleteOptions', (t) => {
+  const doc = buildOpenAPIV3GroupVersion(testResources, 'v1')!;
+  const coll = doc.paths['/api/v1/namespaces/{namespace}/pods'];
+  const list = coll.get as Op;
+  t.is(list['x-kubernetes-action'], 'list');
+  const names = (list.parameters ?? []).map((p) => p.name);
+  for (const q of ['labelSelector', 'fieldSelector', 'limit', 'continue', 'watch', 'resourceVersion']) t.true(names.includes(q), q);
+  const del = doc.paths['/api/v1/namespaces/{namespace}/pods/{name}'].delete as Op & { requestBody: unknown };
+  t.true((del.parameters ?? []).some((p) => p.name === 'propagationPolicy'));
+  t.deepEqual(del.requestBody, { content: { '*/*': { schema: { $ref: '#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions' } } } });
+});
+
+test('v2: patch operations declare fieldValidation too', (t) => {
+  const doc = buildOpenAPIV2(testResources);
+  t.true(patchDeclares(doc.paths, { group: 'apps', kind: 'Deployment', version: 'v1' }, 'fieldValidation'));
+  const patch = doc.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}'].patch as Op;
+  t.deepEqual(patch.parameters?.[0], { name: 'body', in: 'body', required: true, schema: { type: 'object' } });
+  for (const r of refs(doc)) t.truthy(doc.definitions[r.replace('#/definitions/', '')], r);
+});

@@ -4,6 +4,7 @@
 
 import { groupVersion, type ResourceType, type Verb } from '../api/types.ts';
 import { definitionForKind } from './definitions.ts';
+import { OPERATION_PARAMS, type QueryParam } from './parameters.ts';
 
 export type Action = 'get' | 'list' | 'post' | 'put' | 'patch' | 'delete' | 'deletecollection';
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -15,7 +16,10 @@ export interface Operation {
   description: string;
   /** Definition of the response body (and of the request body for post/put). */
   response: string;
-  requestBody: boolean;
+  /** What the request body is: the object itself, a patch, or optional DeleteOptions. */
+  body?: 'object' | 'patch' | 'deleteOptions';
+  /** Query parameters the operation takes (see parameters.ts). */
+  query: QueryParam[];
 }
 
 export interface PathItem {
@@ -34,6 +38,11 @@ export const PATCH_CONTENT_TYPES = [
 ];
 
 const STATUS = 'io.k8s.apimachinery.pkg.apis.meta.v1.Status';
+export const DELETE_OPTIONS = 'io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions';
+
+function op(method: Method, action: Action, operationId: string, description: string, response: string, body?: Operation['body']): Operation {
+  return { method, action, operationId, description, response, body, query: OPERATION_PARAMS[action] };
+}
 
 /** "apps" -> "AppsV1", "rbac.authorization.k8s.io" -> "RbacAuthorizationV1", core -> "CoreV1". */
 export function operationGroupVersion(group: string, version: string): string {
@@ -67,25 +76,25 @@ export function pathItemsFor(r: ResourceType): PathItem[] {
   const item: Operation[] = [];
   const noun = r.kind;
   if (has('list') && list) {
-    coll.push({ method: 'get', action: 'list', operationId: id('list'), description: `list or watch objects of kind ${noun}`, response: list, requestBody: false });
+    coll.push(op('get', 'list', id('list'), `list or watch objects of kind ${noun}`, list));
   }
   if (has('create')) {
-    coll.push({ method: 'post', action: 'post', operationId: id('create'), description: `create a ${noun}`, response: def, requestBody: true });
+    coll.push(op('post', 'post', id('create'), `create a ${noun}`, def, 'object'));
   }
   if (has('deletecollection')) {
-    coll.push({ method: 'delete', action: 'deletecollection', operationId: id('deleteCollection'), description: `delete collection of ${noun}`, response: STATUS, requestBody: false });
+    coll.push(op('delete', 'deletecollection', id('deleteCollection'), `delete collection of ${noun}`, STATUS, 'deleteOptions'));
   }
   if (has('get')) {
-    item.push({ method: 'get', action: 'get', operationId: id('read'), description: `read the specified ${noun}`, response: def, requestBody: false });
+    item.push(op('get', 'get', id('read'), `read the specified ${noun}`, def));
   }
   if (has('update')) {
-    item.push({ method: 'put', action: 'put', operationId: id('replace'), description: `replace the specified ${noun}`, response: def, requestBody: true });
+    item.push(op('put', 'put', id('replace'), `replace the specified ${noun}`, def, 'object'));
   }
   if (has('patch')) {
-    item.push({ method: 'patch', action: 'patch', operationId: id('patch'), description: `partially update the specified ${noun}`, response: def, requestBody: false });
+    item.push(op('patch', 'patch', id('patch'), `partially update the specified ${noun}`, def, 'patch'));
   }
   if (has('delete')) {
-    item.push({ method: 'delete', action: 'delete', operationId: id('delete'), description: `delete a ${noun}`, response: STATUS, requestBody: false });
+    item.push(op('delete', 'delete', id('delete'), `delete a ${noun}`, STATUS, 'deleteOptions'));
   }
   const out: PathItem[] = [];
   if (coll.length > 0) out.push({ path: collection, params, gvk, tag, operations: coll });
@@ -96,9 +105,32 @@ export function pathItemsFor(r: ResourceType): PathItem[] {
 /** Definitions a document must carry for the given resources' operations. */
 export function rootDefinitions(items: PathItem[]): Set<string> {
   const out = new Set<string>();
-  for (const it of items) for (const op of it.operations) out.add(op.response);
+  for (const it of items) {
+    for (const o of it.operations) {
+      out.add(o.response);
+      if (o.body === 'deleteOptions') out.add(DELETE_OPTIONS);
+    }
+  }
   return out;
 }
+
+/** Status codes an operation answers with on success, as upstream declares them. */
+export function successCodes(o: Operation): string[] {
+  switch (o.method) {
+    case 'post':
+      return ['200', '201', '202'];
+    case 'put':
+    case 'patch':
+      return ['200', '201'];
+    case 'delete':
+      return o.action === 'delete' ? ['200', '202'] : ['200'];
+    default:
+      return ['200'];
+  }
+}
+
+const CODE_TEXT: Record<string, string> = { '200': 'OK', '201': 'Created', '202': 'Accepted' };
+export const codeText = (code: string): string => CODE_TEXT[code] ?? code;
 
 /** Stable identity of a resource list, for caching documents built from it. */
 export function resourcesSignature(resources: ResourceType[]): string {

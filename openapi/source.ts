@@ -1,12 +1,15 @@
 // Reads the type models of the pinned @kubernetes/client-node: the attribute maps of its
-// generated model classes (runtime), the doc comments and optional markers of their .d.ts
-// files, and the REST paths of its generated API classes (to learn each kind's group).
-// Everything here is raw material; names.ts and definitions.ts give it upstream shape.
+// generated model classes, the doc comments and optional markers of their .d.ts files, and
+// the REST paths of its generated API classes (to learn each kind's group). Everything here
+// is raw material; names.ts and definitions.ts give it upstream shape.
+//
+// The files are read as text, never imported: evaluating client-node (all its API classes
+// and dependencies) costs seconds, while its generated attribute maps are plain JSON
+// literals (`V1Pod.attributeTypeMap = [ {...}, ... ];`).
 
 import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import * as clientNode from '@kubernetes/client-node';
 
 export interface Attribute {
   /** The JSON field name. */
@@ -26,7 +29,7 @@ export interface ModelClass {
   attributes: Attribute[];
 }
 
-interface AttributeTypeMapEntry {
+export interface AttributeTypeMapEntry {
   name: string;
   baseName: string;
   type: string;
@@ -89,6 +92,21 @@ export function parseDts(text: string): DtsInfo {
   return info;
 }
 
+const ATTRIBUTE_MAP = /\.attributeTypeMap = (\[[\s\S]*?\n\]);/;
+
+/** The attribute map a generated model .js assigns, or undefined if it has none. */
+export function parseAttributeTypeMap(js: string): AttributeTypeMapEntry[] | undefined {
+  const m = ATTRIBUTE_MAP.exec(js);
+  if (!m) return undefined;
+  const parsed = JSON.parse(m[1]) as unknown;
+  return Array.isArray(parsed) ? (parsed as AttributeTypeMapEntry[]) : undefined;
+}
+
+/** The model classes the package exports (models/all.js); the folder also holds stale ones. */
+export function exportedModels(allJs: string): Set<string> {
+  return new Set([...allJs.matchAll(/^export \* from '\.\.\/models\/(\w+)\.js';$/gm)].map((m) => m[1]));
+}
+
 let modelsCache: Map<string, ModelClass> | undefined;
 
 /** Every generated model class with an attribute map, keyed by class name. */
@@ -96,14 +114,15 @@ export function loadModels(): Map<string, ModelClass> {
   if (modelsCache) return modelsCache;
   const dir = join(genDir(), 'models');
   const out = new Map<string, ModelClass>();
-  const exported = clientNode as unknown as Record<string, unknown>;
+  const exported = exportedModels(readFileSync(join(dir, 'all.js'), 'utf8'));
   for (const file of readdirSync(dir)) {
-    if (!file.endsWith('.d.ts') || file === 'all.d.ts' || file === 'ObjectSerializer.d.ts') continue;
+    if (!file.endsWith('.d.ts')) continue;
     const className = file.slice(0, -'.d.ts'.length);
-    const cls = exported[className] as { attributeTypeMap?: AttributeTypeMapEntry[] } | undefined;
-    if (!cls || !Array.isArray(cls.attributeTypeMap)) continue;
+    if (!exported.has(className)) continue;
+    const attributeTypeMap = parseAttributeTypeMap(readFileSync(join(dir, `${className}.js`), 'utf8'));
+    if (!attributeTypeMap) continue;
     const dts = parseDts(readFileSync(join(dir, file), 'utf8'));
-    const attributes: Attribute[] = cls.attributeTypeMap.map((a) => {
+    const attributes: Attribute[] = attributeTypeMap.map((a) => {
       // The .d.ts names properties by their TS name (e.g. _continue), not the JSON name.
       const p = dts.props.get(a.name) ?? dts.props.get(a.baseName);
       return {

@@ -3,7 +3,19 @@
 
 import type { ResourceType } from '../api/types.ts';
 import { builtinDefinitions } from './definitions.ts';
-import { DocumentCache, PATCH_CONTENT_TYPES, pathItemsFor, resourcesSignature, rootDefinitions, type PathItem } from './paths.ts';
+import { PATH_PARAMS, QUERY_PARAMS, type QueryParam } from './parameters.ts';
+import {
+  codeText,
+  DELETE_OPTIONS,
+  DocumentCache,
+  PATCH_CONTENT_TYPES,
+  pathItemsFor,
+  resourcesSignature,
+  rootDefinitions,
+  successCodes,
+  type Operation,
+  type PathItem,
+} from './paths.ts';
 import { closure, V2_REF_PREFIX, type Definitions } from './schema.ts';
 import { KUBERNETES_VERSION, served, type ServedDocument } from './served.ts';
 
@@ -33,31 +45,41 @@ function pathParams(it: PathItem): unknown[] {
   }));
 }
 
+/** A query parameter in swagger 2.0 form. */
+function v2Query(name: QueryParam): Record<string, unknown> {
+  const { type, description } = QUERY_PARAMS[name];
+  return { name, in: 'query', type, uniqueItems: true, description };
+}
+
+function v2Operation(it: PathItem, op: Operation): Record<string, unknown> {
+  const responses: Record<string, unknown> = {};
+  for (const code of successCodes(op)) responses[code] = { description: codeText(code), schema: { $ref: V2_REF_PREFIX + op.response } };
+  responses['401'] = { description: 'Unauthorized' };
+  const parameters: unknown[] = [];
+  if (op.body === 'object') parameters.push({ name: 'body', in: 'body', required: true, schema: { $ref: V2_REF_PREFIX + op.response } });
+  if (op.body === 'patch') parameters.push({ name: 'body', in: 'body', required: true, schema: { type: 'object' } });
+  if (op.body === 'deleteOptions') parameters.push({ name: 'body', in: 'body', schema: { $ref: V2_REF_PREFIX + DELETE_OPTIONS } });
+  parameters.push(...op.query.map(v2Query));
+  const operation: Record<string, unknown> = {
+    description: op.description,
+    operationId: op.operationId,
+    consumes: op.method === 'patch' ? PATCH_CONTENT_TYPES : ['*/*'],
+    produces: ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'],
+    schemes: ['https'],
+    tags: [it.tag],
+  };
+  if (parameters.length > 0) operation.parameters = parameters;
+  operation.responses = responses;
+  operation['x-kubernetes-action'] = op.action;
+  operation['x-kubernetes-group-version-kind'] = it.gvk;
+  return operation;
+}
+
 function v2Paths(items: PathItem[]): SwaggerDocument['paths'] {
   const paths: SwaggerDocument['paths'] = {};
   for (const it of items) {
-    const entry: Record<string, unknown> = { parameters: pathParams(it) };
-    for (const op of it.operations) {
-      const operation: Record<string, unknown> = {
-        description: op.description,
-        operationId: op.operationId,
-        consumes: op.method === 'patch' ? PATCH_CONTENT_TYPES : ['*/*'],
-        produces: ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'],
-        schemes: ['https'],
-        tags: [it.tag],
-        responses: {
-          '200': { description: 'OK', schema: { $ref: V2_REF_PREFIX + op.response } },
-          '401': { description: 'Unauthorized' },
-        },
-        'x-kubernetes-action': op.action,
-        'x-kubernetes-group-version-kind': it.gvk,
-      };
-      if (op.requestBody || op.method === 'patch') {
-        const schema = op.requestBody ? { $ref: V2_REF_PREFIX + op.response } : { type: 'object' };
-        operation.parameters = [{ name: 'body', in: 'body', required: true, schema }];
-      }
-      entry[op.method] = operation;
-    }
+    const entry: Record<string, unknown> = { parameters: [...pathParams(it), ...PATH_PARAMS.map(v2Query)] };
+    for (const op of it.operations) entry[op.method] = v2Operation(it, op);
     paths[it.path] = entry;
   }
   return paths;

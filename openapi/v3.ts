@@ -5,7 +5,19 @@
 
 import { groupVersion, type ResourceType } from '../api/types.ts';
 import { builtinDefinitions, INT_OR_STRING, QUANTITY } from './definitions.ts';
-import { DocumentCache, PATCH_CONTENT_TYPES, pathItemsFor, resourcesSignature, rootDefinitions, type PathItem } from './paths.ts';
+import { PATH_PARAMS, QUERY_PARAMS, type QueryParam } from './parameters.ts';
+import {
+  codeText,
+  DELETE_OPTIONS,
+  DocumentCache,
+  PATCH_CONTENT_TYPES,
+  pathItemsFor,
+  resourcesSignature,
+  rootDefinitions,
+  successCodes,
+  type Operation,
+  type PathItem,
+} from './paths.ts';
 import { closure, V3_REF_PREFIX, type Definitions, type Schema } from './schema.ts';
 import { KUBERNETES_VERSION, served, type ServedDocument } from './served.ts';
 import { ALWAYS_DEFINED } from './v2.ts';
@@ -64,35 +76,47 @@ export function v3Definitions(): Definitions {
 
 const json = (schema: Schema) => ({ 'application/json': { schema }, 'application/yaml': { schema } });
 
+/** A query parameter in v3 form. */
+function v3Query(name: QueryParam): Record<string, unknown> {
+  const { type, description } = QUERY_PARAMS[name];
+  return { name, in: 'query', description, schema: { type, uniqueItems: true } };
+}
+
+function v3PathParam(it: PathItem, p: 'namespace' | 'name'): Record<string, unknown> {
+  const description = p === 'name' ? `name of the ${it.gvk.kind}` : 'object name and auth scope, such as for teams and projects';
+  return { name: p, in: 'path', required: true, description, schema: { type: 'string', uniqueItems: true } };
+}
+
+function v3Operation(it: PathItem, op: Operation): Record<string, unknown> {
+  const ref = { $ref: V3_REF_PREFIX + op.response };
+  const responses: Record<string, unknown> = {};
+  for (const code of successCodes(op)) responses[code] = { description: codeText(code), content: json(ref) };
+  responses['401'] = { description: 'Unauthorized' };
+  const operation: Record<string, unknown> = {
+    tags: [it.tag],
+    description: op.description,
+    operationId: op.operationId,
+  };
+  if (op.query.length > 0) operation.parameters = op.query.map(v3Query);
+  if (op.body === 'object') operation.requestBody = { content: { '*/*': { schema: ref } }, required: true };
+  if (op.body === 'patch') {
+    const content = Object.fromEntries(PATCH_CONTENT_TYPES.map((t) => [t, { schema: { type: 'object' } }]));
+    operation.requestBody = { content, required: true };
+  }
+  if (op.body === 'deleteOptions') operation.requestBody = { content: { '*/*': { schema: { $ref: V3_REF_PREFIX + DELETE_OPTIONS } } } };
+  operation.responses = responses;
+  operation['x-kubernetes-action'] = op.action;
+  operation['x-kubernetes-group-version-kind'] = it.gvk;
+  return operation;
+}
+
 function v3Paths(items: PathItem[]): OpenAPIV3Document['paths'] {
   const paths: OpenAPIV3Document['paths'] = {};
   for (const it of items) {
     const entry: Record<string, unknown> = {
-      parameters: it.params.map((p) => ({
-        name: p,
-        in: 'path',
-        required: true,
-        description: p === 'name' ? `name of the ${it.gvk.kind}` : 'object name and auth scope, such as for teams and projects',
-        schema: { type: 'string', uniqueItems: true },
-      })),
+      parameters: [...it.params.map((p) => v3PathParam(it, p)), ...PATH_PARAMS.map(v3Query)],
     };
-    for (const op of it.operations) {
-      const ref = { $ref: V3_REF_PREFIX + op.response };
-      const operation: Record<string, unknown> = {
-        tags: [it.tag],
-        description: op.description,
-        operationId: op.operationId,
-        responses: { '200': { description: 'OK', content: json(ref) }, '401': { description: 'Unauthorized' } },
-        'x-kubernetes-action': op.action,
-        'x-kubernetes-group-version-kind': it.gvk,
-      };
-      if (op.requestBody) operation.requestBody = { content: { '*/*': { schema: ref } }, required: true };
-      if (op.method === 'patch') {
-        const content = Object.fromEntries(PATCH_CONTENT_TYPES.map((t) => [t, { schema: { type: 'object' } }]));
-        operation.requestBody = { content, required: true };
-      }
-      entry[op.method] = operation;
-    }
+    for (const op of it.operations) entry[op.method] = v3Operation(it, op);
     paths[it.path] = entry;
   }
   return paths;
