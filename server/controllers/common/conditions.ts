@@ -16,13 +16,13 @@ export function getCondition<C extends Condition>(conds: C[] | undefined, type: 
 }
 
 /**
- * Sets a condition, keeping lastTransitionTime when status and reason are unchanged (as
- * upstream's SetDeploymentCondition does: an identical condition is left alone).
+ * Sets a condition: one with the same status, reason and message is left alone; otherwise it
+ * is replaced, keeping lastTransitionTime when the status did not change.
  */
 export function setCondition<C extends Condition>(conds: C[] | undefined, c: C): C[] {
   const list = conds ?? [];
   const cur = list.find((x) => x.type === c.type);
-  if (cur && cur.status === c.status && cur.reason === c.reason) return list;
+  if (cur && cur.status === c.status && cur.reason === c.reason && cur.message === c.message) return list;
   const next = cur && cur.status === c.status && cur.lastTransitionTime ? { ...c, lastTransitionTime: cur.lastTransitionTime } : c;
   return [...list.filter((x) => x.type !== c.type), next];
 }
