@@ -40,6 +40,8 @@ export interface ApiServerOptions {
   log: Logger;
   tokenAuthFile?: string;
   clock?: Clock;
+  /** How often history is compacted (to the revision seen one interval earlier); upstream: 5 min. */
+  compactIntervalMs?: number;
 }
 
 export interface ApiServer {
@@ -169,6 +171,18 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   ready = true;
   log.info('apiserver ready', { url, store: backend.name });
 
+  // Compaction keeps one interval of history, as upstream's apiserver does: each tick
+  // compacts to the revision the previous tick saw.
+  let lastSeen = 0;
+  const compactor = setInterval(() => {
+    void (async () => {
+      const current = await backend.currentRevision();
+      if (lastSeen > 0 && lastSeen > (await backend.compactedRevision())) await backend.compact(lastSeen);
+      lastSeen = current;
+    })().catch((e) => log.warn('compaction failed', { err: e as Error }));
+  }, opts.compactIntervalMs ?? 5 * 60_000);
+  compactor.unref();
+
   return {
     url,
     port,
@@ -176,6 +190,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     registry,
     async close() {
       ready = false;
+      clearInterval(compactor);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         for (const s of sockets) s.destroy();
