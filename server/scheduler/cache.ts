@@ -1,0 +1,150 @@
+// The scheduler's view of nodes and the pods on them, fed by the node and pod informers.
+// Like upstream's cache with assume: a pod counts on its node from the moment Reserve picks
+// the node, so the next scheduling cycle already sees its resources taken; the informer's
+// update (spec.nodeName set) confirms it, a failed binding forgets it.
+
+import { newPodInfo, nodeAllocatable } from './resources.ts';
+import type { Node, NodeInfo, NodeSnapshot, Pod, PodInfo } from './types.ts';
+
+interface PodState {
+  info: PodInfo;
+  nodeName: string;
+  assumed: boolean;
+}
+
+function emptyNodeInfo(name: string): NodeInfo {
+  return {
+    name,
+    node: { metadata: { name } },
+    labels: {},
+    allocatable: new Map(),
+    requested: new Map(),
+    nonZeroCpu: 0,
+    nonZeroMemory: 0,
+    pods: new Map(),
+    usedPorts: new Map(),
+    podsWithAffinity: 0,
+    generation: 0,
+  };
+}
+
+export class SchedulerCache implements NodeSnapshot {
+  readonly #nodes = new Map<string, NodeInfo>();
+  /** Nodes whose Node object we have (pods may arrive for a node before it). */
+  readonly #known = new Set<string>();
+  readonly #pods = new Map<string, PodState>();
+  #list: NodeInfo[] | undefined;
+
+  list(): NodeInfo[] {
+    if (!this.#list) this.#list = [...this.#known].sort().map((n) => this.#nodes.get(n) as NodeInfo);
+    return this.#list;
+  }
+
+  get(name: string): NodeInfo | undefined {
+    return this.#known.has(name) ? this.#nodes.get(name) : undefined;
+  }
+
+  nodeCount(): number {
+    return this.#known.size;
+  }
+
+  setNode(node: Node): void {
+    const name = node.metadata?.name ?? '';
+    let ni = this.#nodes.get(name);
+    if (!ni) {
+      ni = emptyNodeInfo(name);
+      this.#nodes.set(name, ni);
+    }
+    if (!this.#known.has(name)) {
+      this.#known.add(name);
+      this.#list = undefined;
+    }
+    ni.node = node;
+    ni.labels = node.metadata?.labels ?? {};
+    ni.allocatable = nodeAllocatable(node);
+    ni.generation++;
+  }
+
+  removeNode(name: string): void {
+    if (this.#known.delete(name)) this.#list = undefined;
+    const ni = this.#nodes.get(name);
+    if (ni && ni.pods.size === 0) this.#nodes.delete(name);
+  }
+
+  /** Whether the pod is counted (assumed or confirmed). */
+  has(key: string): boolean {
+    return this.#pods.has(key);
+  }
+
+  isAssumed(key: string): boolean {
+    return this.#pods.get(key)?.assumed ?? false;
+  }
+
+  /** A bound, non-terminal pod from the informer (add or update). */
+  setPod(pod: Pod): void {
+    const nodeName = pod.spec?.nodeName ?? '';
+    const info = newPodInfo(pod);
+    const old = this.#pods.get(info.key);
+    if (old) this.#unaccount(old);
+    const st: PodState = { info, nodeName, assumed: false };
+    this.#pods.set(info.key, st);
+    this.#account(st);
+  }
+
+  removePod(key: string): void {
+    const old = this.#pods.get(key);
+    if (!old) return;
+    this.#unaccount(old);
+    this.#pods.delete(key);
+  }
+
+  /** Reserve: count the pod on the node before the binding is written. */
+  assume(info: PodInfo, nodeName: string): void {
+    const old = this.#pods.get(info.key);
+    if (old) this.#unaccount(old);
+    const st: PodState = { info, nodeName, assumed: true };
+    this.#pods.set(info.key, st);
+    this.#account(st);
+  }
+
+  /** Binding failed: stop counting an assumed pod. */
+  forget(key: string): void {
+    const st = this.#pods.get(key);
+    if (st?.assumed) this.removePod(key);
+  }
+
+  #account(st: PodState): void {
+    let ni = this.#nodes.get(st.nodeName);
+    if (!ni) {
+      ni = emptyNodeInfo(st.nodeName);
+      this.#nodes.set(st.nodeName, ni);
+    }
+    const p = st.info;
+    ni.pods.set(p.key, p);
+    for (const [k, v] of p.requests) ni.requested.set(k, (ni.requested.get(k) ?? 0) + v);
+    ni.nonZeroCpu += p.nonZeroCpu;
+    ni.nonZeroMemory += p.nonZeroMemory;
+    for (const hp of p.hostPorts) {
+      const k = `${hp.protocol}/${hp.port}`;
+      let ips = ni.usedPorts.get(k);
+      if (!ips) ni.usedPorts.set(k, (ips = new Set()));
+      ips.add(hp.hostIP);
+    }
+    if (p.hasAffinity) ni.podsWithAffinity++;
+    ni.generation++;
+  }
+
+  #unaccount(st: PodState): void {
+    const ni = this.#nodes.get(st.nodeName);
+    if (!ni) return;
+    const p = st.info;
+    ni.pods.delete(p.key);
+    for (const [k, v] of p.requests) ni.requested.set(k, (ni.requested.get(k) ?? 0) - v);
+    ni.nonZeroCpu -= p.nonZeroCpu;
+    ni.nonZeroMemory -= p.nonZeroMemory;
+    for (const hp of p.hostPorts) ni.usedPorts.get(`${hp.protocol}/${hp.port}`)?.delete(hp.hostIP);
+    if (p.hasAffinity) ni.podsWithAffinity--;
+    ni.generation++;
+    if (ni.pods.size === 0 && !this.#known.has(st.nodeName)) this.#nodes.delete(st.nodeName);
+  }
+}

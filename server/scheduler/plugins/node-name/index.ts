@@ -1,0 +1,21 @@
+// NodeName: a pod that names its node fits only that node.
+
+import { SUCCESS, unresolvable, type ClusterEvent, type FilterPlugin, type NodeInfo, type Pod, type Status } from '../../types.ts';
+
+export const NAME = 'NodeName';
+export const ERR_REASON = "node(s) didn't match the requested node name";
+
+export function fits(pod: Pod, nodeName: string): boolean {
+  const want = pod.spec?.nodeName;
+  return !want || want === nodeName;
+}
+
+export function newNodeName(): FilterPlugin {
+  return {
+    name: NAME,
+    filter(_state, pod, node: NodeInfo): Status {
+      return fits(pod.pod, node.name) ? SUCCESS : unresolvable(ERR_REASON);
+    },
+    eventsToRegister: (): ClusterEvent[] => [{ resource: 'Node', action: 'Add' }],
+  };
+}

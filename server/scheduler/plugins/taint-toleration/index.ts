@@ -1,0 +1,80 @@
+// TaintToleration: a node's NoSchedule and NoExecute taints keep out pods that do not tolerate
+// them; PreferNoSchedule taints the pod does not tolerate lower the node's score.
+
+import type { Toleration } from '../../../../api/core/pod/types.ts';
+import {
+  MAX_NODE_SCORE, SUCCESS, unresolvable,
+  type ClusterEvent, type CycleState, type FilterPlugin, type NodeInfo, type PodInfo, type PreScorePlugin, type ScorePlugin, type Status, type Taint,
+} from '../../types.ts';
+
+export const NAME = 'TaintToleration';
+const STATE_KEY = 'PreScore' + NAME;
+
+/** The FailedScheduling reason for one taint, as upstream words it. */
+export function untoleratedReason(t: Taint): string {
+  return `node(s) had untolerated taint {${t.key}: ${t.value ?? ''}}`;
+}
+
+/** v1.Toleration.ToleratesTaint. */
+export function tolerates(tol: Toleration, taint: Taint): boolean {
+  if (tol.effect && tol.effect !== taint.effect) return false;
+  if (tol.key && tol.key !== taint.key) return false;
+  switch (tol.operator ?? 'Equal') {
+    case 'Exists':
+      return true;
+    case 'Equal':
+    case '':
+      return (tol.value ?? '') === (taint.value ?? '');
+    default:
+      return false;
+  }
+}
+
+export function toleratedBy(tolerations: Toleration[] | undefined, taint: Taint): boolean {
+  return (tolerations ?? []).some((t) => tolerates(t, taint));
+}
+
+/** The first taint with one of the effects the pod does not tolerate, or undefined. */
+export function firstUntolerated(taints: Taint[] | undefined, tolerations: Toleration[] | undefined, effects: string[]): Taint | undefined {
+  for (const t of taints ?? []) {
+    if (!effects.includes(t.effect)) continue;
+    if (!toleratedBy(tolerations, t)) return t;
+  }
+  return undefined;
+}
+
+export function countIntolerablePreferNoSchedule(taints: Taint[] | undefined, tolerations: Toleration[] | undefined): number {
+  const prefer = (tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
+  let n = 0;
+  for (const t of taints ?? []) if (t.effect === 'PreferNoSchedule' && !toleratedBy(prefer, t)) n++;
+  return n;
+}
+
+export function newTaintToleration(): FilterPlugin & PreScorePlugin & ScorePlugin {
+  return {
+    name: NAME,
+    filter(_state, pod: PodInfo, node: NodeInfo): Status {
+      const t = firstUntolerated(node.node.spec?.taints, pod.pod.spec?.tolerations, ['NoSchedule', 'NoExecute']);
+      return t ? unresolvable(untoleratedReason(t)) : SUCCESS;
+    },
+    preScore(state: CycleState, pod: PodInfo): Status {
+      state.write(STATE_KEY, (pod.pod.spec?.tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule'));
+      return SUCCESS;
+    },
+    score(state: CycleState, pod: PodInfo, node: NodeInfo): number {
+      const tols = state.read<Toleration[]>(STATE_KEY) ?? pod.pod.spec?.tolerations;
+      return countIntolerablePreferNoSchedule(node.node.spec?.taints, tols);
+    },
+    normalizeScore(_state, _pod, scores: number[]): void {
+      // Fewer intolerable taints is better: reverse against the maximum.
+      let max = 0;
+      for (const s of scores) if (s > max) max = s;
+      for (let i = 0; i < scores.length; i++) scores[i] = max === 0 ? MAX_NODE_SCORE : Math.floor(((max - scores[i]) * MAX_NODE_SCORE) / max);
+    },
+    eventsToRegister: (): ClusterEvent[] => [
+      { resource: 'Node', action: 'Add' },
+      { resource: 'Node', action: 'Update' },
+      { resource: 'Pod', action: 'Update' },
+    ],
+  };
+}

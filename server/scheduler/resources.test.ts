@@ -1,0 +1,36 @@
+import test from 'ava';
+import { nonZeroRequests, podHostPorts, podRequests } from './resources.ts';
+import type { Pod } from './types.ts';
+
+const c = (cpu?: string, memory?: string, extra: Record<string, unknown> = {}) => ({ name: 'x', resources: { requests: { ...(cpu ? { cpu } : {}), ...(memory ? { memory } : {}) } }, ...extra });
+
+const cases: Array<{ name: string; spec: Pod['spec']; cpu: number; memory: number }> = [
+  { name: 'sum of containers', spec: { containers: [c('100m', '1Gi'), c('1', '1Gi')] }, cpu: 1100, memory: 2 * 2 ** 30 },
+  { name: 'init container larger than containers wins', spec: { containers: [c('100m')], initContainers: [c('2'), c('500m')] }, cpu: 2000, memory: 0 },
+  { name: 'init container smaller than containers', spec: { containers: [c('1'), c('1')], initContainers: [c('1500m')] }, cpu: 2000, memory: 0 },
+  { name: 'overhead is added', spec: { containers: [c('250m', '64Mi')], overhead: { cpu: '250m', memory: '64Mi' } }, cpu: 500, memory: 128 * 2 ** 20 },
+  {
+    name: 'sidecar adds to containers and to later init containers',
+    spec: { containers: [c('1')], initContainers: [c('500m', undefined, { restartPolicy: 'Always' }), c('2')] },
+    cpu: 2500,
+    memory: 0,
+  },
+  { name: 'no requests', spec: { containers: [{ name: 'x' }] }, cpu: 0, memory: 0 },
+];
+
+for (const tc of cases) {
+  test(`podRequests: ${tc.name}`, (t) => {
+    const r = podRequests({ spec: tc.spec });
+    t.is(r.get('cpu') ?? 0, tc.cpu);
+    t.is(r.get('memory') ?? 0, tc.memory);
+  });
+}
+
+test('nonZeroRequests defaults containers without requests', (t) => {
+  t.deepEqual(nonZeroRequests({ spec: { containers: [{ name: 'a' }, c('1')] } }), { cpu: 1100, memory: 2 * 200 * 2 ** 20 });
+});
+
+test('podHostPorts defaults protocol and address', (t) => {
+  const ports = podHostPorts({ spec: { containers: [{ name: 'a', ports: [{ containerPort: 80, hostPort: 8080 }, { containerPort: 81 }] }] } });
+  t.deepEqual(ports, [{ protocol: 'TCP', hostIP: '0.0.0.0', port: 8080 }]);
+});

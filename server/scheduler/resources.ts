@@ -1,0 +1,117 @@
+// Pod requests as the scheduler counts them (upstream's resource helpers): the sum over app
+// containers, at least the largest init container (restartable sidecars stay running, so they
+// add to everything after them), plus pod overhead. cpu in millicores, the rest in base units.
+
+import { parseQuantity } from '../../api/core/pod/quantity.ts';
+import type { Container } from '../../api/core/pod/types.ts';
+import type { HostPort, Node, Pod, PodInfo, Resources } from './types.ts';
+
+export const DEFAULT_MILLI_CPU_REQUEST = 100;
+export const DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024;
+
+/** One quantity in scheduler units: millicores for cpu, base units otherwise (rounded up). */
+export function amount(resource: string, q: unknown): number {
+  const v = parseQuantity(q) ?? 0;
+  return resource === 'cpu' ? Math.ceil(v * 1000 - 1e-9) : Math.ceil(v - 1e-9);
+}
+
+export function toResources(list: Record<string, unknown> | undefined): Resources {
+  const out: Resources = new Map();
+  for (const [k, v] of Object.entries(list ?? {})) out.set(k, amount(k, v));
+  return out;
+}
+
+function add(into: Resources, r: Resources): void {
+  for (const [k, v] of r) into.set(k, (into.get(k) ?? 0) + v);
+}
+
+function maxInto(into: Resources, r: Resources): void {
+  for (const [k, v] of r) if (v > (into.get(k) ?? 0)) into.set(k, v);
+}
+
+function containerRequests(c: Container): Resources {
+  return toResources(c.resources?.requests as Record<string, unknown> | undefined);
+}
+
+/** The effective requests of a pod (init containers max rule, sidecars, overhead). */
+export function podRequests(pod: Pod): Resources {
+  const spec = pod.spec ?? {};
+  const reqs: Resources = new Map();
+  for (const c of spec.containers ?? []) add(reqs, containerRequests(c));
+  const sidecars: Resources = new Map();
+  const initMax: Resources = new Map();
+  for (const c of spec.initContainers ?? []) {
+    const r = containerRequests(c);
+    if (c.restartPolicy === 'Always') {
+      add(sidecars, r);
+      continue;
+    }
+    // A regular init container runs beside the sidecars started before it.
+    const during: Resources = new Map(sidecars);
+    add(during, r);
+    maxInto(initMax, during);
+  }
+  add(reqs, sidecars);
+  maxInto(reqs, initMax);
+  add(reqs, toResources(spec.overhead as Record<string, unknown> | undefined));
+  return reqs;
+}
+
+/** cpu and memory with defaults for containers that request nothing (scoring only). */
+export function nonZeroRequests(pod: Pod): { cpu: number; memory: number } {
+  let cpu = 0;
+  let memory = 0;
+  const spec = pod.spec ?? {};
+  for (const c of spec.containers ?? []) {
+    const r = c.resources?.requests ?? {};
+    cpu += r.cpu !== undefined ? amount('cpu', r.cpu) : DEFAULT_MILLI_CPU_REQUEST;
+    memory += r.memory !== undefined ? amount('memory', r.memory) : DEFAULT_MEMORY_REQUEST;
+  }
+  for (const c of spec.initContainers ?? []) {
+    const r = c.resources?.requests ?? {};
+    cpu = Math.max(cpu, r.cpu !== undefined ? amount('cpu', r.cpu) : DEFAULT_MILLI_CPU_REQUEST);
+    memory = Math.max(memory, r.memory !== undefined ? amount('memory', r.memory) : DEFAULT_MEMORY_REQUEST);
+  }
+  const overhead = toResources(spec.overhead as Record<string, unknown> | undefined);
+  return { cpu: cpu + (overhead.get('cpu') ?? 0), memory: memory + (overhead.get('memory') ?? 0) };
+}
+
+export function podHostPorts(pod: Pod): HostPort[] {
+  const out: HostPort[] = [];
+  const spec = pod.spec ?? {};
+  for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
+    for (const p of c.ports ?? []) {
+      if (!p.hostPort) continue;
+      out.push({ protocol: p.protocol || 'TCP', hostIP: p.hostIP || '0.0.0.0', port: p.hostPort });
+    }
+  }
+  return out;
+}
+
+export function podKey(pod: Pod): string {
+  return `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`;
+}
+
+function hasAffinityTerms(pod: Pod): boolean {
+  const a = pod.spec?.affinity as { podAffinity?: unknown; podAntiAffinity?: unknown } | undefined;
+  return !!(a?.podAffinity || a?.podAntiAffinity);
+}
+
+export function newPodInfo(pod: Pod): PodInfo {
+  const nz = nonZeroRequests(pod);
+  return {
+    key: podKey(pod),
+    pod,
+    requests: podRequests(pod),
+    nonZeroCpu: nz.cpu,
+    nonZeroMemory: nz.memory,
+    hostPorts: podHostPorts(pod),
+    priority: pod.spec?.priority ?? 0,
+    hasAffinity: hasAffinityTerms(pod),
+  };
+}
+
+export function nodeAllocatable(node: Node): Resources {
+  const st = node.status ?? {};
+  return toResources((st.allocatable ?? st.capacity) as Record<string, unknown> | undefined);
+}
