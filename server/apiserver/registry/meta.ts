@@ -99,3 +99,22 @@ export function deepEqualJson(a: unknown, b: unknown): boolean {
 export function clone<T>(o: T): T {
   return structuredClone(o);
 }
+
+/** ObjectMeta maps and lists upstream omits when empty (`omitempty`); an empty managedFields
+ * in a request has a meaning of its own (reset), so it is left to the field manager. */
+const OMIT_EMPTY_META = ['labels', 'annotations', 'finalizers', 'ownerReferences'] as const;
+
+/**
+ * Drops empty labels, annotations, finalizers and owner references, as
+ * upstream's serialization does: removing the last label leaves no `labels` key at all.
+ */
+export function dropEmptyMeta(obj: KubeObject): void {
+  const m = obj.metadata as Record<string, unknown> | undefined;
+  if (!m) return;
+  for (const k of OMIT_EMPTY_META) {
+    const v = m[k];
+    if (v === null || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0)) {
+      delete m[k];
+    }
+  }
+}

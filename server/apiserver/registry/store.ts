@@ -16,7 +16,7 @@ import {
   type FieldError,
   type GroupResource,
 } from '../../../api/meta/errors.ts';
-import { bumpGeneration, clone, fillCreateMeta, keepSystemMeta, meta, rfc3339, type Clock, type NameGenerator, type UidGenerator } from './meta.ts';
+import { bumpGeneration, clone, dropEmptyMeta, fillCreateMeta, keepSystemMeta, meta, rfc3339, type Clock, type NameGenerator, type UidGenerator } from './meta.ts';
 import type { DeleteOptions, ListPage, RequestContext, ResourceStore, StoreListOptions, StoreWatchOptions, WatchEvent, WatchHandle } from './types.ts';
 
 /** Checks that live outside the kind's strategy: meta rules, schema, admission plugins. */
@@ -169,6 +169,7 @@ export class GenericStore {
     }
     if (!m.name && m.generateName) m.name = this.deps.names.generate(m.generateName);
     fillCreateMeta(obj, ctx.now, this.deps.uids);
+    dropEmptyMeta(obj);
     this.rt.strategy?.prepareForCreate?.(obj, this.strategyCtx(ctx));
     this.validate(ctx, obj, undefined, [...(this.rt.strategy?.validate?.(obj) ?? [])]);
     await this.deps.hooks.admit('CREATE', this.rt, obj, undefined, ctx);
@@ -229,6 +230,7 @@ export class GenericStore {
       }
       m.name = name;
       if (this.rt.namespaced) m.namespace = ctx.namespace;
+      dropEmptyMeta(next);
       if (!current) {
         if (!allowCreate || subresource) throw notFound(this.gr, name);
         created = true;
