@@ -1,0 +1,6 @@
+// edit, patch, label, annotate and scale with real kubectl, on SQLite.
+
+import { mutateScenarios } from './mutate.scenarios.ts';
+import { runScenarios } from './suite.ts';
+
+runScenarios('sqlite', mutateScenarios);
