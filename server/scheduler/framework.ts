@@ -30,9 +30,11 @@ export class FitError extends Error {
     public postFilterMsg = '',
   ) {
     super('');
-  }
-  override get message(): string {
-    return fitErrorMessage(this.numAllNodes, this.statuses, this.preFilterMsg, this.postFilterMsg);
+    this.name = 'FitError';
+    // The message depends on postFilterMsg, set after construction: compute it on read.
+    Object.defineProperty(this, 'message', {
+      get: () => fitErrorMessage(this.numAllNodes, this.statuses, this.preFilterMsg, this.postFilterMsg),
+    });
   }
 }
 
