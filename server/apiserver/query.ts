@@ -114,3 +114,18 @@ export function parseDeleteOptions(q: URLSearchParams, body: unknown): DeleteOpt
   if (opts.gracePeriodSeconds !== undefined && opts.gracePeriodSeconds < 0) opts.gracePeriodSeconds = 0;
   return opts;
 }
+
+/**
+ * Dry run asked in a DeleteOptions body (`"dryRun": ["All"]`, which is how kubectl delete
+ * --dry-run=server sends it) rather than in the query; other values are a 400 as in the query.
+ */
+export function bodyDryRun(body: unknown): boolean {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return false;
+  const d = (body as Record<string, unknown>).dryRun;
+  if (d === undefined || d === null) return false;
+  const values = Array.isArray(d) ? d : [d];
+  for (const v of values) {
+    if (v !== 'All') throw new StatusError(400, 'BadRequest', `Invalid dry run value: ${JSON.stringify(v)}: supported values: "All"`);
+  }
+  return values.length > 0;
+}

@@ -9,7 +9,7 @@ import type { ApiContext } from './api-context.ts';
 import { bodyType, negotiateOutput, type Output } from './negotiate.ts';
 import { decodeBody, duplicateJsonFields, readBody } from './body.ts';
 import { encode, encodeJsonText, listJson, partialObjectMetadata, partialObjectMetadataList } from './output.ts';
-import { parseDeleteOptions, parseListQuery, parseWriteQuery } from './query.ts';
+import { bodyDryRun, parseDeleteOptions, parseListQuery, parseWriteQuery } from './query.ts';
 import type { ResourceRequest } from './request-info.ts';
 import type { RequestContext, UserInfo } from './registry/types.ts';
 import { serveWatch } from './watch.ts';
@@ -124,6 +124,7 @@ export async function handleResource(
       const o = out(false);
       const raw = await readBody(req);
       const body = raw.length ? decodeBody(raw, bodyType(req.headers['content-type'], false)) : undefined;
+      ctx.dryRun = wq.dryRun || bodyDryRun(body);
       const r = await engine.delete(ctx, info.name, parseDeleteOptions(query, body));
       if (!r.deleted || returnsDeletedObject(rt)) return reply(r.deleted ? 200 : 202, encode(r.object, o), ctx);
       const m = r.object.metadata ?? {};
@@ -136,6 +137,7 @@ export async function handleResource(
       const lq = parseListQuery(query);
       const raw = await readBody(req);
       const body = raw.length ? decodeBody(raw, bodyType(req.headers['content-type'], false)) : undefined;
+      ctx.dryRun = wq.dryRun || bodyDryRun(body);
       const predicate = api.predicate(rt, lq.labelSelector, lq.fieldSelector);
       const items = await engine.deleteCollection(ctx, { predicate }, parseDeleteOptions(query, body));
       return reply(200, encodeJsonText(listJson(rt, items, undefined, { resourceVersion: '' }), o), ctx);
