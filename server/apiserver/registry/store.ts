@@ -182,7 +182,11 @@ export class GenericStore {
   /** Meta rules, strategy errors and schema errors: one 422 naming every field. */
   private validate(ctx: RequestContext, obj: KubeObject, old: KubeObject | undefined, strategyErrors: FieldError[]): void {
     const schema = this.deps.hooks.validateSchema(this.rt, obj);
-    const errs = [...this.deps.hooks.validateMeta(this.rt, obj, old), ...schema.errors, ...strategyErrors];
+    // As upstream's BeforeCreate/BeforeUpdate: the kind's own validation first (it checks its
+    // metadata itself, with its own words); the generic ObjectMeta rules only when it passed,
+    // so one bad name is reported once.
+    let errs = [...schema.errors, ...strategyErrors];
+    if (!errs.length) errs = this.deps.hooks.validateMeta(this.rt, obj, old);
     if (schema.unknownFields.length) {
       if (ctx.fieldValidation === 'Strict') {
         const list = schema.unknownFields.map((f) => `unknown field "${f.replace(/^\./, '')}"`);
