@@ -1,0 +1,6 @@
+// The delete scenarios with real kubectl, on SQLite.
+
+import { deleteScenarios } from './delete.scenarios.ts';
+import { runScenarios } from './suite.ts';
+
+runScenarios('sqlite', deleteScenarios);
