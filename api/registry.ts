@@ -3,6 +3,7 @@
 // Discovery order follows upstream's APIService priorities, so /apis lists groups as a real
 // cluster does and clients pick the same preferred versions.
 
+import { strategies } from './strategies.ts';
 import type { ResourceType } from './types.ts';
 import { mutatingWebhookConfigurations } from './admissionregistration/mutating-webhook-configuration/index.ts';
 import { validatingAdmissionPolicyBindings } from './admissionregistration/validating-admission-policy-binding/index.ts';
@@ -142,6 +143,17 @@ export function compareKubeVersions(a: string, b: string): number {
   return Number(mb[3] ?? 0) - Number(ma[3] ?? 0);
 }
 
+/**
+ * The kind's strategy from api/strategies.ts, attached to the entry that is stored as is.
+ * A version served through a conversion (autoscaling/v1 HPA) would need the strategy to
+ * run after conversion; it gets none rather than rules written for another shape.
+ */
+function withStrategy(rt: ResourceType): ResourceType {
+  const strategy = strategies[`${rt.group}/${rt.kind}`];
+  if (!strategy || rt.strategy || rt.convert) return rt;
+  return { ...rt, strategy };
+}
+
 function key(group: string, version: string, plural: string): string {
   return `${group}/${version}/${plural}`;
 }
@@ -150,7 +162,7 @@ export class Registry {
   readonly #byKey = new Map<string, ResourceType>();
 
   constructor(resources: readonly ResourceType[] = builtinResources) {
-    for (const rt of resources) this.register(rt);
+    for (const rt of resources) this.register(withStrategy(rt));
   }
 
   /** Adds a resource, replacing one with the same group, version and plural (CRD updates). */

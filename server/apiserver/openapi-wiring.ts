@@ -40,7 +40,7 @@ export function nameRuleFor(rt: ResourceType): NameRule {
     if (rt.kind === 'Namespace') return 'label';
     if (rt.kind === 'Service') return 'dns1035';
   }
-  if (rt.group === 'rbac.authorization.k8s.io') return 'path-segment';
+  if (rt.group === 'rbac.authorization.k8s.io' || rt.kind === 'CertificateSigningRequest') return 'path-segment';
   return 'subdomain';
 }
 

@@ -1,3 +1,4 @@
+import { hpaV1Convert } from './convert.ts';
 import type { ResourceType } from '../../types.ts';
 import { ALL, status } from '../../builtin.ts';
 import { horizontalPodAutoscalerV1Table, horizontalPodAutoscalerTable } from './table.ts';
@@ -15,6 +16,7 @@ export const horizontalPodAutoscalersV1: ResourceType = {
   verbs: ALL,
   subresources: [status('HorizontalPodAutoscaler')],
   storage: { version: 'v2' },
+  convert: hpaV1Convert,
   openapiName: 'io.k8s.api.autoscaling.v1.HorizontalPodAutoscaler',
   hasStatus: true,
   table: horizontalPodAutoscalerV1Table,

@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
 import { eventsV1Table } from './table.ts';
+import { eventsV1Convert } from './convert.ts';
 
 // Event (events.k8s.io/v1): the newer shape of core events, stored with them.
 export const eventsV1: ResourceType = {
@@ -13,6 +14,7 @@ export const eventsV1: ResourceType = {
   shortNames: ['ev'],
   verbs: ALL,
   storage: { group: '', version: 'v1' },
+  convert: eventsV1Convert,
   openapiName: 'io.k8s.api.events.v1.Event',
   table: eventsV1Table,
 };
