@@ -146,3 +146,25 @@ export interface Log {
   info(msg: string, fields?: Record<string, unknown>): void;
   debug(msg: string, fields?: Record<string, unknown>): void;
 }
+
+/**
+ * A rate-limited work queue of keys (client/workqueue.ts): a key is handed to one worker at a
+ * time; adds while it is in flight merge into one rerun after done().
+ */
+export interface WorkQueue<K = string> {
+  add(key: K): void;
+  addAfter(key: K, ms: number): void;
+  /** Adds after the rate limiter's delay for this key (grows with each call until forget). */
+  addRateLimited(key: K): void;
+  forget(key: K): void;
+  numRequeues(key: K): number;
+  /** The next key; undefined once shut down (or, when draining, once nothing is left). */
+  get(): Promise<K | undefined>;
+  done(key: K): void;
+  shutDown(): void;
+  /** Stops taking adds, lets queued and in-flight keys finish; resolves when they have. */
+  shutDownWithDrain(): Promise<void>;
+  shuttingDown(): boolean;
+  /** Keys waiting (not in flight). */
+  len(): number;
+}
