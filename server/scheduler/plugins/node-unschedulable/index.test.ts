@@ -14,7 +14,7 @@ const cases = [
 for (const tc of cases) {
   test(tc.name, (t) => {
     const s = newNodeUnschedulable().filter(new CycleState(), podInfo(makePod('p', { spec: { tolerations: tc.tolerations } })), nodeInfo(makeNode('n', { unschedulable: tc.unschedulable })));
-    t.is<string>(s.code, tc.code);
+    t.is(s.code as string, tc.code);
     if (s.code !== 'Success') t.deepEqual(s.reasons, [ERR_REASON_UNSCHEDULABLE]);
   });
 }
