@@ -137,7 +137,8 @@ export function builtinDefinitions(): BuiltDefinitions {
   const definitions: Definitions = {};
   const kinds = new Map<string, string>();
   const groupVersions = new Map<string, GroupVersionKind>();
-  const names = [...classNames().values()].sort((a, b) => a.definition.localeCompare(b.definition));
+  // Code-point order: localeCompare would cost tens of milliseconds on this many names.
+  const names = [...classNames().values()].sort((a, b) => (a.definition < b.definition ? -1 : a.definition > b.definition ? 1 : 0));
   for (const cn of names) {
     const m = models.get(cn.className)!;
     const schema: Schema = {};
@@ -163,7 +164,7 @@ export function builtinDefinitions(): BuiltDefinitions {
   // DeleteOptions and WatchEvent are registered in every group-version.
   const everyGV = [{ group: '', version: 'v1' }, ...[...groupVersions.values()]]
     .filter((gv, i, all) => all.findIndex((o) => o.group === gv.group && o.version === gv.version) === i)
-    .sort((a, b) => (a.group + a.version).localeCompare(b.group + b.version));
+    .sort((a, b) => (a.group + a.version < b.group + b.version ? -1 : 1));
   for (const kind of ALL_GV_KINDS) {
     const def = definitions[META + kind];
     if (!def) continue;

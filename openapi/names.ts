@@ -144,12 +144,18 @@ export function classNames(): Map<string, ClassName> {
   // version); core wins ties, because shared structs (PodTemplateSpec, NodeSelector,
   // ObjectReference, Toleration...) live in core.
   const reach = new Map<string, Set<string>>();
+  const refs = new Map<string, string[]>();
+  const refsOf = (c: string) => {
+    let r = refs.get(c);
+    if (!r) refs.set(c, (r = referencedClasses(models.get(c)!, models)));
+    return r;
+  };
   for (const [c, cn] of [...out]) {
     if (cn.group === 'meta') continue;
     const seen = new Set<string>();
     const stack = [c];
     while (stack.length > 0) {
-      for (const ref of referencedClasses(models.get(stack.pop()!)!, models)) {
+      for (const ref of refsOf(stack.pop()!)) {
         if (seen.has(ref) || out.has(ref) || `v${versionOf.get(ref)?.version}` !== cn.version) continue;
         seen.add(ref);
         stack.push(ref);

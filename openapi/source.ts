@@ -7,9 +7,12 @@
 // and dependencies) costs seconds, while its generated attribute maps are plain JSON
 // literals (`V1Pod.attributeTypeMap = [ {...}, ... ];`).
 
+import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NO_SNAPSHOTS, snapshotStore, type SnapshotStore } from './snapshot.ts';
 
 export interface Attribute {
   /** The JSON field name. */
@@ -36,10 +39,46 @@ export interface AttributeTypeMapEntry {
   format: string;
 }
 
-function genDir(): string {
+interface PackageInfo {
+  /** dist/gen of the package: generated models and API classes. */
+  gen: string;
+  version: string;
+  /** node_modules/.cache/kubets-openapi */
+  cache: string;
+}
+
+let pkgInfo: PackageInfo | undefined;
+
+function clientNodePackage(): PackageInfo {
+  if (pkgInfo) return pkgInfo;
   const req = createRequire(import.meta.url);
   // The package's main entry is dist/index.js; the generated code sits in dist/gen.
-  return join(dirname(req.resolve('@kubernetes/client-node')), 'gen');
+  const dist = dirname(req.resolve('@kubernetes/client-node'));
+  const root = dirname(dist);
+  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+  pkgInfo = { gen: join(dist, 'gen'), version, cache: join(root, '..', '..', '.cache', 'kubets-openapi') };
+  return pkgInfo;
+}
+
+let store: SnapshotStore | undefined;
+
+/** Where loadModels/loadApis keep their snapshot; tests point it elsewhere. */
+export function setSnapshotStore(s: SnapshotStore | undefined): void {
+  store = s;
+}
+
+function snapshots(): SnapshotStore {
+  if (!store) {
+    const pkg = clientNodePackage();
+    try {
+      // This file is the extraction: any change to it must not reuse an older snapshot.
+      const code = createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url))).digest('hex').slice(0, 16);
+      store = snapshotStore(pkg.cache, `${pkg.version}-${code}`);
+    } catch {
+      store = NO_SNAPSHOTS;
+    }
+  }
+  return store;
 }
 
 interface DtsInfo {
@@ -109,10 +148,21 @@ export function exportedModels(allJs: string): Set<string> {
 
 let modelsCache: Map<string, ModelClass> | undefined;
 
-/** Every generated model class with an attribute map, keyed by class name. */
+/** Every generated model class with an attribute map, keyed by class name (snapshotted). */
 export function loadModels(): Map<string, ModelClass> {
   if (modelsCache) return modelsCache;
-  const dir = join(genDir(), 'models');
+  let list = snapshots().read<ModelClass[]>('models');
+  if (!list) {
+    list = [...scanModels().values()];
+    snapshots().write('models', list);
+  }
+  modelsCache = new Map(list.map((m) => [m.className, m]));
+  return modelsCache;
+}
+
+/** Reads every exported model class out of the package's files. */
+export function scanModels(): Map<string, ModelClass> {
+  const dir = join(clientNodePackage().gen, 'models');
   const out = new Map<string, ModelClass>();
   const exported = exportedModels(readFileSync(join(dir, 'all.js'), 'utf8'));
   for (const file of readdirSync(dir)) {
@@ -135,7 +185,6 @@ export function loadModels(): Map<string, ModelClass> {
     });
     out.set(className, { className, description: dts.description, attributes });
   }
-  modelsCache = out;
   return out;
 }
 
@@ -146,9 +195,24 @@ export interface ApiGroupTypes {
   returns: Set<string>;
 }
 
-/** For each generated API class (CoreV1Api, AppsV1Api, ...): its group/version and returned models. */
+let apisCache: ApiGroupTypes[] | undefined;
+
+/** For each generated API class (CoreV1Api, AppsV1Api, ...): its group/version and returned models (snapshotted). */
 export function loadApis(): ApiGroupTypes[] {
-  const dir = join(genDir(), 'apis');
+  if (apisCache) return apisCache;
+  type Stored = Omit<ApiGroupTypes, 'returns'> & { returns: string[] };
+  let list = snapshots().read<Stored[]>('apis');
+  if (!list) {
+    list = scanApis().map((a) => ({ ...a, returns: [...a.returns] }));
+    snapshots().write('apis', list);
+  }
+  apisCache = list.map((a) => ({ ...a, returns: new Set(a.returns) }));
+  return apisCache;
+}
+
+/** Reads the group/version and returned models of every API class out of the package's files. */
+export function scanApis(): ApiGroupTypes[] {
+  const dir = join(clientNodePackage().gen, 'apis');
   const out: ApiGroupTypes[] = [];
   for (const file of readdirSync(dir)) {
     if (!/V\d+(alpha\d+|beta\d+)?Api\.js$/.test(file)) continue;
