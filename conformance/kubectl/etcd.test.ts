@@ -1,0 +1,16 @@
+// A representative subset of the kubectl scenarios against kubets on a real etcd: apply,
+// watch, patch, delete, wait and the optimistic-concurrency conflict.
+
+import { applyScenarios } from './apply.scenarios.ts';
+import { deleteScenarios } from './delete.scenarios.ts';
+import { errorScenarios } from './errors.scenarios.ts';
+import { getScenarios } from './get.scenarios.ts';
+import { mutateScenarios } from './mutate.scenarios.ts';
+import { runScenarios } from './suite.ts';
+
+const SUBSET = new Set(['create-multi', 'apply-twice', 'get-watch', 'patch', 'delete', 'wait', 'err-conflict']);
+
+runScenarios(
+  'etcd',
+  [...applyScenarios, ...getScenarios, ...mutateScenarios, ...deleteScenarios, ...errorScenarios].filter((s) => SUBSET.has(s.id)),
+);
