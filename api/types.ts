@@ -80,6 +80,10 @@ export interface Strategy {
   /** Status subresource: keep old spec, take new status (generic engine does the default). */
   prepareForStatusUpdate?(obj: KubeObject, old: KubeObject, ctx: StrategyContext): void;
   validateStatusUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
+  /** Deletion also waits while this holds (beyond metadata.finalizers): Namespace's spec.finalizers. */
+  deletionPending?(obj: KubeObject): boolean;
+  /** Marks an object whose deletion has to wait (Namespace: status.phase Terminating). */
+  prepareForDeletion?(obj: KubeObject, ctx: StrategyContext): void;
   /** Whether PUT may create (upstream: true for few kinds, e.g. none of the built-ins but some). */
   allowCreateOnUpdate?: boolean;
 }

@@ -93,10 +93,32 @@ function bindingHandler(pods: GenericStore): SubresourceHandler {
   };
 }
 
+/** PUT namespaces/{name}/finalize: the namespace controller's way to clear spec.finalizers. */
+function finalizeHandler(namespaces: GenericStore): SubresourceHandler {
+  return {
+    get: (ctx, name) => namespaces.get(ctx, name),
+    update: async (ctx, name, body) => {
+      const wanted = (body.spec as { finalizers?: unknown } | undefined)?.finalizers;
+      if (wanted !== undefined && (!Array.isArray(wanted) || wanted.some((f) => typeof f !== 'string'))) {
+        throw badRequest('spec.finalizers must be a list of strings');
+      }
+      const r = await namespaces.updateWith(ctx, name, (cur) => {
+        if (!cur) throw new StatusError(404, 'NotFound', `namespaces "${name}" not found`, { name, kind: 'namespaces' });
+        const spec = (cur.spec ??= {}) as { finalizers?: string[] };
+        if (wanted && wanted.length) spec.finalizers = wanted as string[];
+        else delete spec.finalizers;
+        return cur;
+      }, 'finalize', false);
+      return { object: r.object, created: false };
+    },
+  };
+}
+
 export function subresourceHandlers(_api: ApiContext, engineOf: EngineOf): (rt: ResourceType, sub: string) => SubresourceHandler | undefined {
   return (rt, sub) => {
     if (sub === 'scale') return scaleHandler(engineOf(rt.group, rt.plural));
     if (sub === 'binding' && rt.group === '' && rt.plural === 'pods') return bindingHandler(engineOf('', 'pods'));
+    if (sub === 'finalize' && rt.group === '' && rt.plural === 'namespaces') return finalizeHandler(engineOf('', 'namespaces'));
     return undefined;
   };
 }

@@ -4,7 +4,7 @@
 import { fieldError, type FieldError } from '../../meta/errors.ts';
 import { isQualifiedName } from '../../meta/validation.ts';
 import { simpleStrategy } from '../../strategy-kit.ts';
-import type { KubeObject } from '../../types.ts';
+import type { KubeObject, Strategy } from '../../types.ts';
 
 interface Namespace extends KubeObject {
   spec?: { finalizers?: string[] };
@@ -30,7 +30,7 @@ export function validateFinalizerNames(finalizers: string[] | undefined, field: 
   return errs;
 }
 
-export const namespaceStrategy = simpleStrategy<Namespace>({
+const baseNamespaceStrategy = simpleStrategy<Namespace>({
   namespaced: false,
   nameRule: 'label',
   defaults: defaultNamespace,
@@ -46,3 +46,13 @@ export const namespaceStrategy = simpleStrategy<Namespace>({
     ns.spec = { ...(ns.spec ?? {}), finalizers: old.spec?.finalizers };
   },
 });
+
+/** A Namespace is deleted in two steps: marked Terminating, then gone once spec.finalizers is empty. */
+export const namespaceStrategy: Strategy = {
+  ...baseNamespaceStrategy,
+  deletionPending: (ns) => ((ns as Namespace).spec?.finalizers?.length ?? 0) > 0,
+  prepareForDeletion: (ns) => {
+    const n = ns as Namespace;
+    n.status = { ...(n.status ?? {}), phase: 'Terminating' };
+  },
+};

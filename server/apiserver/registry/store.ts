@@ -190,7 +190,7 @@ export class GenericStore {
     if (schema.unknownFields.length) {
       if (ctx.fieldValidation === 'Strict') {
         const list = schema.unknownFields.map((f) => `unknown field "${f.replace(/^\./, '')}"`);
-        throw badRequest(`strict decoding error: ${list.join(', ')}`);
+        throw badRequest(`${this.rt.kind} in version "${this.rt.version}" cannot be handled as a ${this.rt.kind}: strict decoding error: ${list.join(', ')}`);
       }
       if (ctx.fieldValidation === 'Warn') {
         for (const f of schema.unknownFields) ctx.warnings.push(`unknown field "${f.replace(/^\./, '')}"`);
@@ -273,7 +273,7 @@ export class GenericStore {
     const object = this.fromStorage(result);
     // The last finalizer gone from an object that is being deleted: it goes now.
     const om = meta(object);
-    if (om.deletionTimestamp && !(om.finalizers?.length) && !om.deletionGracePeriodSeconds) {
+    if (om.deletionTimestamp && !(om.finalizers?.length) && !om.deletionGracePeriodSeconds && !this.rt.strategy?.deletionPending?.(object)) {
       await this.store.delete(key, { preconditions: { uid: om.uid } }).catch(() => undefined);
     }
     return { object, created };
@@ -319,7 +319,7 @@ export class GenericStore {
     const policy = opts.propagationPolicy ?? (opts.orphanDependents ? 'Orphan' : undefined);
     if (policy === 'Foreground') finalizers.add('foregroundDeletion');
     if (policy === 'Orphan') finalizers.add('orphan');
-    if (finalizers.size === 0 && grace === 0) {
+    if (finalizers.size === 0 && grace === 0 && !this.rt.strategy?.deletionPending?.(current)) {
       if (ctx.dryRun) return { object: current, deleted: true };
       const deleted = await this.store.delete(key, { preconditions: { uid: m.uid, resourceVersion: opts.preconditions?.resourceVersion } });
       return { object: this.fromStorage(deleted), deleted: true };
@@ -339,6 +339,7 @@ export class GenericStore {
           om.deletionGracePeriodSeconds = grace;
         }
         if (finalizers.size) om.finalizers = [...finalizers];
+        this.rt.strategy?.prepareForDeletion?.(o, this.strategyCtx(ctx));
         if (om.generation !== undefined && !meta(stored).deletionTimestamp) om.generation = (om.generation ?? 0) + 1;
         return o;
       },
