@@ -7,6 +7,7 @@ import type { ApiContext, SubresourceHandler } from './api-context.ts';
 import type { GenericStore } from './registry/store.ts';
 import type { RequestContext } from './registry/types.ts';
 import { rfc3339 } from './registry/meta.ts';
+import { evictionHandler } from './eviction.ts';
 
 type EngineOf = (group: string, plural: string) => GenericStore;
 
@@ -118,6 +119,7 @@ export function subresourceHandlers(_api: ApiContext, engineOf: EngineOf): (rt: 
   return (rt, sub) => {
     if (sub === 'scale') return scaleHandler(engineOf(rt.group, rt.plural));
     if (sub === 'binding' && rt.group === '' && rt.plural === 'pods') return bindingHandler(engineOf('', 'pods'));
+    if (sub === 'eviction' && rt.group === '' && rt.plural === 'pods') return evictionHandler(engineOf('', 'pods'), engineOf('policy', 'poddisruptionbudgets'));
     if (sub === 'finalize' && rt.group === '' && rt.plural === 'namespaces') return finalizeHandler(engineOf('', 'namespaces'));
     return undefined;
   };
