@@ -106,7 +106,7 @@ const cases: { title: string; method: string; path: string; body?: Buffer | stri
     body: cm('strict', { bogus: true }),
     code: 400,
     reason: 'BadRequest',
-    message: /^strict decoding error: unknown field "bogus"$/,
+    message: /^ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "bogus"$/,
   },
   { title: 'an unsupported media type', method: 'POST', path: CM, body: cm('text'), type: 'text/plain', code: 415, reason: 'UnsupportedMediaType' },
   { title: 'random bytes as protobuf', method: 'POST', path: CM, body: Buffer.from([0x6b, 0x38, 0x73, 0xff, 0x01, 0x02]), type: 'application/vnd.kubernetes.protobuf', code: 400, reason: 'BadRequest' },

@@ -79,7 +79,7 @@ export const errorScenarios: Scenario[] = [
 
       const unknown = await run(['create', '-f', '-'], { stdin: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: odd\nbogus: 1\n' });
       t.is(unknown.code, 1);
-      t.deepEqual(errLines(unknown), ['Error from server (BadRequest): error when creating "STDIN": strict decoding error: unknown field "bogus"']);
+      t.deepEqual(errLines(unknown), ['Error from server (BadRequest): error when creating "STDIN": ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "bogus"']);
       const lax = await run(['create', '-f', '-', '--validate=false'], { stdin: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: odd\nbogus: 1\n' });
       t.is(lax.code, 0, lax.stderr);
       t.is(lax.stdout.trim(), 'configmap/odd created');

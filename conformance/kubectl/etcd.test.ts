@@ -1,5 +1,5 @@
 // A representative subset of the kubectl scenarios against kubets on a real etcd: apply,
-// watch, patch, delete, wait and the optimistic-concurrency conflict.
+// watch, patch, wait (finalizers and deletion) and the optimistic-concurrency conflict.
 
 import { applyScenarios } from './apply.scenarios.ts';
 import { deleteScenarios } from './delete.scenarios.ts';
@@ -8,7 +8,7 @@ import { getScenarios } from './get.scenarios.ts';
 import { mutateScenarios } from './mutate.scenarios.ts';
 import { runScenarios } from './suite.ts';
 
-const SUBSET = new Set(['create-multi', 'apply-twice', 'get-watch', 'patch', 'delete', 'wait', 'err-conflict']);
+const SUBSET = new Set(['apply-twice', 'get-watch', 'patch', 'wait', 'err-conflict']);
 
 runScenarios(
   'etcd',
