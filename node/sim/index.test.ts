@@ -74,7 +74,7 @@ test('a bound pod starts running with an IP from its node', async (t) => {
   t.is(getPod(cluster, 'elsewhere')?.status?.phase, 'Pending', 'pods on other nodes are not ours');
 });
 
-const exitCases = [
+const exitCases: Array<{ name: string; extra: { restartPolicy?: string; annotations?: Record<string, string> }; at: number; phase: string; exitCode: number }> = [
   { name: 'a Job pod completes after 1 s', extra: { restartPolicy: 'Never' }, at: 1000, phase: 'Succeeded', exitCode: 0 },
   { name: 'the annotation delays the exit', extra: { annotations: { 'kubets.io/sim-exit-after': '2s' } }, at: 2000, phase: 'Succeeded', exitCode: 0 },
   { name: 'a non-zero exit code fails the pod', extra: { restartPolicy: 'OnFailure', annotations: { 'kubets.io/sim-exit-code': '1' } }, at: 1000, phase: 'Failed', exitCode: 1 },

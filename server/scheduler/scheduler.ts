@@ -5,6 +5,7 @@
 // condition. This runtime is the one scheduler file allowed past 300 lines if it grows.
 
 import type { KubeObject } from '../../api/types.ts';
+import { createEventRecorder } from '../../client/events.ts';
 import type { Client, Clock, InformerFactory, Log, ResourceRef } from '../../client/types.ts';
 import { SchedulerCache } from './cache.ts';
 import { FitError, Framework } from './framework.ts';
@@ -29,6 +30,7 @@ export interface SchedulerOptions {
   log: Log;
   clock: Clock;
   schedulerName?: string;
+  /** client/'s event recorder by default. */
   recorder?: EventRecorder;
   plugins?: Plugin[];
   weights?: Record<string, number>;
@@ -57,7 +59,7 @@ export function startScheduler(opts: SchedulerOptions): Scheduler {
   const { client, clock } = opts;
   const log = opts.log;
   const name = opts.schedulerName ?? DEFAULT_SCHEDULER_NAME;
-  const recorder = opts.recorder ?? { event: () => {} };
+  const recorder: EventRecorder = opts.recorder ?? createEventRecorder({ client, component: name, clock, log });
   const defaults = opts.plugins ? { plugins: opts.plugins, weights: opts.weights ?? {} } : defaultPlugins();
   const fw = new Framework({ plugins: defaults.plugins, weights: defaults.weights, percentageOfNodesToScore: opts.percentageOfNodesToScore });
   const cache = new SchedulerCache();
