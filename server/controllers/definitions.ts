@@ -1,0 +1,48 @@
+// Every controller as a ControllerDefinition: its handlers and its reconciler, wired to one
+// context. The manager (index.ts) runs them; tests may build one alone.
+
+import { Expectations } from './common/expectations.ts';
+import type { ControllerContext, ControllerDefinition } from './common/types.ts';
+import { OwnerGraph } from './garbage-collector/graph.ts';
+import { registerGarbageCollectorHandlers } from './garbage-collector/handlers.ts';
+import { newGarbageCollectorReconciler } from './garbage-collector/reconcile.ts';
+import { registerNamespaceHandlers } from './namespace/handlers.ts';
+import { newNamespaceReconciler } from './namespace/reconcile.ts';
+import { registerReplicaSetHandlers } from './replicaset/handlers.ts';
+import { replicaSetKind, replicationControllerKind, type ReplicaKind } from './replicaset/kinds.ts';
+import { newReplicaSetReconciler } from './replicaset/reconcile.ts';
+import { registerRootCAHandlers } from './root-ca-cert-publisher/handlers.ts';
+import { newRootCAReconciler } from './root-ca-cert-publisher/reconcile.ts';
+import { registerServiceAccountHandlers } from './serviceaccount/handlers.ts';
+import { newServiceAccountReconciler } from './serviceaccount/reconcile.ts';
+
+export interface DefinitionOptions extends ControllerContext {
+  caPem: string;
+}
+
+type Factory = (o: DefinitionOptions) => ControllerDefinition;
+
+function replicaController(name: string, kind: ReplicaKind): Factory {
+  return (o) => {
+    const expectations = new Expectations(o.clock);
+    return {
+      name,
+      workers: 5,
+      register: (enqueue) => registerReplicaSetHandlers(o.informers, kind, expectations, enqueue),
+      reconcile: newReplicaSetReconciler({ ...o, kind, expectations }),
+    };
+  };
+}
+
+/** Upstream's controller names, in the order they start. */
+export const CONTROLLERS: Record<string, Factory> = {
+  namespace: (o) => ({ name: 'namespace', workers: 2, register: (e) => registerNamespaceHandlers(o.informers, e), reconcile: newNamespaceReconciler(o) }),
+  serviceaccount: (o) => ({ name: 'serviceaccount', workers: 1, register: (e) => registerServiceAccountHandlers(o.informers, e), reconcile: newServiceAccountReconciler(o) }),
+  'root-ca-cert-publisher': (o) => ({ name: 'root-ca-cert-publisher', workers: 1, register: (e) => registerRootCAHandlers(o.informers, e), reconcile: newRootCAReconciler(o) }),
+  'garbage-collector': (o) => {
+    const graph = new OwnerGraph(o.informers);
+    return { name: 'garbage-collector', workers: 5, register: (e) => registerGarbageCollectorHandlers(graph, e), reconcile: newGarbageCollectorReconciler({ ...o, graph }) };
+  },
+  replicaset: replicaController('replicaset', replicaSetKind),
+  replicationcontroller: replicaController('replicationcontroller', replicationControllerKind),
+};
