@@ -1,5 +1,5 @@
-// The definitions the controller manager runs: node-lifecycle-controller and
-// taint-eviction-controller.
+// The definitions the controller manager runs, under upstream's --controllers names:
+// nodelifecycle and taint-eviction-controller.
 
 import type { ControllerContext, ControllerDefinition } from '../common/types.ts';
 import { newTaintEvictionReconciler } from './eviction.ts';
@@ -8,7 +8,7 @@ import { newNodeLifecycleReconciler } from './reconcile.ts';
 
 export function nodeLifecycleController(ctx: ControllerContext): ControllerDefinition {
   return {
-    name: 'node-lifecycle-controller',
+    name: 'nodelifecycle',
     workers: 1,
     register: (enqueue) => registerNodeLifecycleHandlers(ctx.informers, enqueue),
     reconcile: newNodeLifecycleReconciler(ctx),
