@@ -36,6 +36,8 @@ export interface SqliteBackend extends Backend {
   readonly path: string;
   /** Group-commit figures, for benchmarks. */
   batchStats(): BatchStats;
+  /** Progress to every live watch now; watch caches use it for consistent reads. */
+  requestProgress(): void;
 }
 
 export function openSqliteBackend(opts: SqliteBackendOptions): SqliteBackend {
@@ -143,6 +145,8 @@ export function openSqliteBackend(opts: SqliteBackendOptions): SqliteBackend {
     count: (prefix) => guarded(() => reads.count(prefix, current)),
     currentRevision: () => guarded(() => current),
     compactedRevision: () => guarded(() => compacted),
+
+    requestProgress: () => hub.requestProgress(),
 
     watch(o: WatchOptions, handlers: WatchHandlers): Watch {
       if (closed) {

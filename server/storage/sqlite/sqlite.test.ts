@@ -250,3 +250,20 @@ test('a batch is cut by count and by size, and every write still lands', async (
   t.is(await sized.count('/registry/big/'), 40);
   await sized.close();
 });
+
+test('requestProgress tells every live watch the current revision at once', async (t) => {
+  const b = openSqliteBackend({ path: ':memory:', progressIntervalMs: 60_000 });
+  await b.create('/registry/other/a', '{}');
+  const seen: number[] = [];
+  const w = b.watch({ prefix: '/registry/quiet/', afterRevision: await b.currentRevision() }, {
+    onEvents: () => t.fail('no events expected under this prefix'),
+    onProgress: (rev) => seen.push(rev),
+    onError: (e) => t.fail(e.message),
+  });
+  await new Promise((r) => setImmediate(r)); // the watch catches up and goes live
+  const rev = await b.create('/registry/other/b', '{}');
+  b.requestProgress();
+  t.deepEqual(seen, [rev]);
+  w.close();
+  await b.close();
+});

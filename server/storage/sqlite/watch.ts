@@ -131,11 +131,20 @@ export class WatchHub {
     }
   }
 
-  private progress(): void {
+  /**
+   * Progress for every live watcher now (etcd's RequestProgress). Batches are published as
+   * they commit, so a live watcher has had every event up to its `last`: a consistent read
+   * can then be served by a watch cache without asking the store.
+   */
+  requestProgress(): void {
+    this.progress(true);
+  }
+
+  private progress(now_ = false): void {
     const now = Date.now();
     for (const w of [...this.watchers]) {
       if (!w.live || w.closed || !w.handlers.onProgress) continue;
-      if (now - w.lastNotified < this.src.progressIntervalMs) continue;
+      if (!now_ && now - w.lastNotified < this.src.progressIntervalMs) continue;
       w.lastNotified = now;
       try {
         w.handlers.onProgress(w.last);
