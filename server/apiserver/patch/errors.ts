@@ -28,11 +28,12 @@ export function strategicMergePatchNotSupported(): StatusError {
 
 /**
  * 422 for a well-formed patch that cannot be applied to the object (a failing `test`, a path
- * that does not exist). Upstream gives only the generic message; the cause says what failed.
+ * that does not exist). Upstream gives only the generic message; our cause names what failed
+ * under the field "patch", so kubectl prints `patch: testing value ... failed`.
  */
 export function patchNotApplicable(detail: string): StatusError {
   return new StatusError(422, 'Invalid', 'the server rejected our request due to an error in our request', {
-    causes: [{ message: detail }],
+    causes: [{ reason: 'FieldValueInvalid', field: 'patch', message: detail }],
   });
 }
 
