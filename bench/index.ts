@@ -2,9 +2,11 @@
 // the same run. `npm run bench -- storage` runs one.
 
 import { benchStorage } from './storage.ts';
+import { benchApi } from './api.ts';
 
 const benches: Record<string, () => Promise<void>> = {
   storage: () => benchStorage({ ops: Number(process.env.BENCH_OPS) || undefined }),
+  api: () => benchApi({ ops: Number(process.env.BENCH_OPS) || undefined }),
 };
 
 const wanted = process.argv.slice(2);
