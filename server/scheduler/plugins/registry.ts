@@ -3,12 +3,14 @@
 
 import type { Plugin } from '../types.ts';
 import { NAME as DEFAULT_PREEMPTION, newDefaultPreemption } from './default-preemption/index.ts';
+import { NAME as INTER_POD_AFFINITY, newInterPodAffinity } from './inter-pod-affinity/index.ts';
 import { NAME as NODE_AFFINITY, newNodeAffinity } from './node-affinity/index.ts';
 import { NAME as NODE_NAME, newNodeName } from './node-name/index.ts';
 import { NAME as NODE_PORTS, newNodePorts } from './node-ports/index.ts';
 import { NAME as BALANCED, newNodeResourcesBalancedAllocation } from './node-resources-balanced-allocation/index.ts';
 import { NAME as NODE_RESOURCES_FIT, newNodeResourcesFit } from './node-resources-fit/index.ts';
 import { NAME as NODE_UNSCHEDULABLE, newNodeUnschedulable } from './node-unschedulable/index.ts';
+import { NAME as POD_TOPOLOGY_SPREAD, newPodTopologySpread } from './pod-topology-spread/index.ts';
 import { NAME as TAINT_TOLERATION, newTaintToleration } from './taint-toleration/index.ts';
 
 export interface RegistryEntry {
@@ -25,6 +27,8 @@ export const inTreeRegistry: RegistryEntry[] = [
   { name: NODE_AFFINITY, factory: newNodeAffinity, weight: 2 },
   { name: NODE_PORTS, factory: newNodePorts },
   { name: NODE_RESOURCES_FIT, factory: newNodeResourcesFit, weight: 1 },
+  { name: POD_TOPOLOGY_SPREAD, factory: newPodTopologySpread, weight: 2 },
+  { name: INTER_POD_AFFINITY, factory: newInterPodAffinity, weight: 2 },
   { name: BALANCED, factory: newNodeResourcesBalancedAllocation, weight: 1 },
   { name: DEFAULT_PREEMPTION, factory: newDefaultPreemption },
 ];

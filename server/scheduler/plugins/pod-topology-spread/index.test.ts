@@ -1,0 +1,82 @@
+import test from 'ava';
+import { cacheOf, makeNode, makePod, podInfo } from '../../testing/objects.ts';
+import { CycleState, type Node, type Pod } from '../../types.ts';
+import { ERR_CONSTRAINTS, ERR_MISSING_LABEL, newPodTopologySpread } from './index.ts';
+
+const zone = 'topology.kubernetes.io/zone';
+const nodes: Node[] = [
+  makeNode('a1', { labels: { [zone]: 'a' } }),
+  makeNode('b1', { labels: { [zone]: 'b' } }),
+  makeNode('c1', { labels: { [zone]: 'c', disk: 'hdd' } }),
+  makeNode('nolabel'),
+];
+const spread = (maxSkew: number, when = 'DoNotSchedule', extra: Record<string, unknown> = {}) => ({
+  topologySpreadConstraints: [{ maxSkew, topologyKey: zone, whenUnsatisfiable: when, labelSelector: { matchLabels: { app: 'web' } }, ...extra }],
+});
+const web = (name: string, nodeName?: string, labels: Record<string, string> = {}) => makePod(name, { labels: { app: 'web', ...labels }, nodeName });
+
+const cases: Array<{ name: string; pod: Pod; existing: Pod[]; want: Record<string, string> }> = [
+  {
+    name: 'maxSkew 1: only the emptiest zones',
+    pod: makePod('p', { labels: { app: 'web' }, spec: spread(1) }),
+    existing: [web('w1', 'a1'), web('w2', 'b1')],
+    want: { a1: ERR_CONSTRAINTS, b1: ERR_CONSTRAINTS, c1: 'Success', nolabel: ERR_MISSING_LABEL },
+  },
+  {
+    name: 'maxSkew 2 allows one more',
+    pod: makePod('p', { labels: { app: 'web' }, spec: spread(2) }),
+    existing: [web('w1', 'a1'), web('w2', 'b1')],
+    want: { a1: 'Success', b1: 'Success', c1: 'Success', nolabel: ERR_MISSING_LABEL },
+  },
+  {
+    name: 'nodes outside the pod nodeSelector are not domains',
+    pod: makePod('p', { labels: { app: 'web' }, spec: { ...spread(1), nodeSelector: { disk: 'hdd' } } }),
+    existing: [web('w1', 'c1')],
+    want: { a1: 'Success', b1: 'Success', c1: 'Success', nolabel: ERR_MISSING_LABEL },
+  },
+  {
+    name: 'minDomains above the domain count makes the minimum 0',
+    pod: makePod('p', { labels: { app: 'web' }, spec: spread(1, 'DoNotSchedule', { minDomains: 5 }) }),
+    existing: [web('w1', 'a1'), web('w2', 'b1'), web('w3', 'c1')],
+    want: { a1: ERR_CONSTRAINTS, b1: ERR_CONSTRAINTS, c1: ERR_CONSTRAINTS, nolabel: ERR_MISSING_LABEL },
+  },
+  {
+    name: 'matchLabelKeys narrows to the same revision',
+    pod: makePod('p', { labels: { app: 'web', rev: '2' }, spec: spread(1, 'DoNotSchedule', { matchLabelKeys: ['rev'] }) }),
+    existing: [web('old1', 'a1', { rev: '1' }), web('old2', 'a1', { rev: '1' }), web('new1', 'b1', { rev: '2' })],
+    want: { a1: 'Success', b1: ERR_CONSTRAINTS, c1: 'Success', nolabel: ERR_MISSING_LABEL },
+  },
+];
+
+for (const tc of cases) {
+  test(`filter: ${tc.name}`, (t) => {
+    const pl = newPodTopologySpread();
+    const cache = cacheOf(nodes, tc.existing);
+    const state = new CycleState();
+    const pod = podInfo(tc.pod);
+    t.is(pl.preFilter(state, pod, cache).code, 'Success');
+    const got = Object.fromEntries(cache.list().map((n) => {
+      const s = pl.filter(state, pod, n);
+      return [n.name, s.code === 'Success' ? 'Success' : s.reasons[0]];
+    }));
+    t.deepEqual(got, tc.want);
+  });
+}
+
+test('no constraints: prefilter and prescore skip', (t) => {
+  const pl = newPodTopologySpread();
+  const cache = cacheOf(nodes);
+  t.is(pl.preFilter(new CycleState(), podInfo(makePod('p')), cache).code, 'Skip');
+  t.is(pl.preScore(new CycleState(), podInfo(makePod('p')), cache.list(), cache).code, 'Skip');
+});
+
+test('score: ScheduleAnyway prefers the less loaded zone', (t) => {
+  const pl = newPodTopologySpread();
+  const cache = cacheOf(nodes.slice(0, 3), [web('w1', 'a1'), web('w2', 'a1'), web('w3', 'b1')]);
+  const pod = podInfo(makePod('p', { labels: { app: 'web' }, spec: spread(1, 'ScheduleAnyway') }));
+  const state = new CycleState();
+  t.is(pl.preScore(state, pod, cache.list(), cache).code, 'Success');
+  const scores = cache.list().map((n) => pl.score(state, pod, n));
+  pl.normalizeScore?.(state, pod, scores);
+  t.deepEqual(scores, [0, 50, 100]);
+});
