@@ -1,6 +1,7 @@
 import test from 'ava';
 import type { KubeObject } from '../api/types.ts';
 import { createLeaderElector, LEASES, microTime, type LeaderElector, type LeaseSpec } from './leader-election.ts';
+import { isConflict } from './errors.ts';
 import { eventually, startTestServer, type TestServer } from './test-server.ts';
 
 let ts: TestServer;
@@ -82,8 +83,16 @@ test('leader election: a leader that cannot renew steps down within renewDeadlin
   await eventually(() => a.elector.isLeader(), 5000, 'a leads');
   // Someone else writes the Lease (as if a's renewals were failing while another took it).
   const c = ts.client();
-  const l = await c.get<KubeObject & { spec: LeaseSpec }>(LEASES, 'default', 'lease-stolen');
-  await c.update(LEASES, 'default', { ...l, spec: { ...l.spec, holderIdentity: 'intruder', leaseDurationSeconds: 60 } });
+  // a renews every 100 ms, so our write may lose the race: retry on conflict, as any writer would.
+  for (;;) {
+    const l = await c.get<KubeObject & { spec: LeaseSpec }>(LEASES, 'default', 'lease-stolen');
+    try {
+      await c.update(LEASES, 'default', { ...l, spec: { ...l.spec, holderIdentity: 'intruder', leaseDurationSeconds: 60 } });
+      break;
+    } catch (e) {
+      if (!isConflict(e)) throw e;
+    }
+  }
   await a.running; // returns on its own
   t.false(a.elector.isLeader());
   t.is(a.stopped, 1);
