@@ -22,6 +22,8 @@ export interface SyncState {
   d: Deployment;
   /** The status being built this sync; written once at the end. */
   status: DeploymentStatus;
+  /** The new ReplicaSet once found or created (the cache may not have it yet). */
+  newRS?: ReplicaSet;
 }
 
 /** The oldest ReplicaSet whose template equals the Deployment's (ignoring the hash label). */
@@ -77,7 +79,7 @@ export async function getNewReplicaSet(s: SyncState, rss: ReplicaSet[], old: Rep
     if (hasProgressDeadline(d) && !getProgressing(s.status)) {
       setDeploymentCondition(s.status, deploymentCondition('Progressing', 'True', Reason.FoundNewRS, `Found new replica set "${rs.metadata?.name}"`, now));
     }
-    return rs;
+    return (s.newRS = rs);
   }
   if (!create) return undefined;
 
@@ -100,7 +102,7 @@ export async function getNewReplicaSet(s: SyncState, rss: ReplicaSet[], old: Rep
     if (hasProgressDeadline(d)) {
       setDeploymentCondition(s.status, deploymentCondition('Progressing', 'True', Reason.NewRSCreated, `Created new replica set "${created.metadata?.name}"`, now));
     }
-    return created;
+    return (s.newRS = created);
   } catch (e) {
     if (!isAlreadyExists(e)) {
       if (hasProgressDeadline(d)) {
@@ -109,7 +111,7 @@ export async function getNewReplicaSet(s: SyncState, rss: ReplicaSet[], old: Rep
       throw e;
     }
     const clash = await client.get<ReplicaSet>(R.replicaSets, ns, rs.metadata!.name!);
-    if (controllerRefOf(clash)?.uid === d.metadata?.uid && equalIgnoreHash(clash.spec?.template, d.spec?.template)) return clash;
+    if (controllerRefOf(clash)?.uid === d.metadata?.uid && equalIgnoreHash(clash.spec?.template, d.spec?.template)) return (s.newRS = clash);
     // A different ReplicaSet holds the name: bump the collision count so the next hash differs.
     s.status.collisionCount = (s.status.collisionCount ?? 0) + 1;
     throw new Error(`hash collision for ReplicaSet "${rs.metadata?.name}": collisionCount is now ${s.status.collisionCount}`);
