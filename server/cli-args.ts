@@ -15,10 +15,22 @@ export interface ServerFlags {
   tokenAuthFile?: string;
 }
 
+/** Flags of the loops that run apart from the apiserver: controller-manager, scheduler, sim. */
+export interface LoopFlags {
+  kubeconfig: string;
+  verbosity: number;
+  /** sim: how many nodes, and their name prefix. */
+  nodes: number;
+  namePrefix: string;
+}
+
+export type LoopCommand = 'controller-manager' | 'scheduler' | 'sim';
+
 export type Command =
   | { kind: 'help'; topic?: string }
   | { kind: 'version' }
   | { kind: 'server' | 'all'; flags: ServerFlags }
+  | { kind: LoopCommand; flags: LoopFlags }
   | { kind: 'error'; message: string };
 
 export const USAGE = `kubets: a Kubernetes control plane in TypeScript
@@ -26,6 +38,9 @@ export const USAGE = `kubets: a Kubernetes control plane in TypeScript
 Usage:
   kubets server [flags]   run the apiserver (and controllers and scheduler unless disabled)
   kubets all [flags]      everything on one machine (what npm start runs)
+  kubets controller-manager --kubeconfig F   the controllers alone, against any apiserver
+  kubets scheduler --kubeconfig F            the scheduler alone
+  kubets sim --kubeconfig F --nodes N        N simulated nodes (no containers) for scale work
   kubets version          print the version
   kubets --help           this text
 
@@ -129,6 +144,33 @@ function parseServerFlags(args: string[]): ServerFlags | string {
   return flags;
 }
 
+function parseLoopFlags(cmd: LoopCommand, args: string[]): LoopFlags | string {
+  const flags: LoopFlags = { kubeconfig: process.env.KUBECONFIG ?? '', verbosity: 0, nodes: 3, namePrefix: 'sim-node-' };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const v = /^--?v(?:=(\d+))?$/.exec(arg);
+    if (v) {
+      flags.verbosity = v[1] === undefined ? flags.verbosity + 1 : Number(v[1]);
+      continue;
+    }
+    const m = /^--(kubeconfig|nodes|name-prefix)(?:=(.*))?$/s.exec(arg);
+    if (!m || (cmd !== 'sim' && m[1] !== 'kubeconfig')) return `unknown flag ${arg}`;
+    let value = m[2];
+    if (value === undefined) {
+      if (i + 1 >= args.length) return `--${m[1]} needs a value`;
+      value = args[++i];
+    }
+    if (m[1] === 'kubeconfig') flags.kubeconfig = value;
+    else if (m[1] === 'name-prefix') flags.namePrefix = value;
+    else {
+      if (!/^\d+$/.test(value) || Number(value) < 1) return `--nodes wants a positive number, got "${value}"`;
+      flags.nodes = Number(value);
+    }
+  }
+  if (!flags.kubeconfig) return `${cmd} needs --kubeconfig FILE (or KUBECONFIG)`;
+  return flags;
+}
+
 export function parseCli(argv: string[]): Command {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') return { kind: 'help', topic: rest[0] };
@@ -136,6 +178,11 @@ export function parseCli(argv: string[]): Command {
   if (cmd === 'server' || cmd === 'all') {
     if (rest.includes('--help') || rest.includes('-h')) return { kind: 'help', topic: cmd };
     const flags = parseServerFlags(rest);
+    return typeof flags === 'string' ? { kind: 'error', message: flags } : { kind: cmd, flags };
+  }
+  if (cmd === 'controller-manager' || cmd === 'scheduler' || cmd === 'sim') {
+    if (rest.includes('--help') || rest.includes('-h')) return { kind: 'help', topic: cmd };
+    const flags = parseLoopFlags(cmd, rest);
     return typeof flags === 'string' ? { kind: 'error', message: flags } : { kind: cmd, flags };
   }
   return { kind: 'error', message: `unknown command "${cmd}"` };

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseCli, USAGE, type ServerFlags } from './cli-args.ts';
+import { parseCli, USAGE, type LoopCommand, type LoopFlags, type ServerFlags } from './cli-args.ts';
 import { createLogger, type Logger } from './log.ts';
 import { ensurePki, type Pki } from './pki/index.ts';
 import { writeKubeconfig } from './pki/kubeconfig.ts';
@@ -86,7 +86,29 @@ export async function startServer(flags: ServerFlags, deps: CliDeps = {}): Promi
     throw e;
   }
   log.info('apiserver listening', { url: api.url, kubeconfig: kubeconfigPath });
-  return { url: api.url, kubeconfigPath, pki, close: () => api.close() };
+  // Controllers and scheduler run in this process unless disabled, through a loopback client:
+  // the same HTTPS API any other apiserver client uses.
+  const components = (['controllers', 'scheduler'] as const).filter((c) => !flags.disable.includes(c));
+  let stopLoops = async () => {};
+  if (components.length && !deps.loadApiServer) {
+    const { createLoopbackClient } = await import('../client/rest.ts');
+    const { startControlPlane } = await import('./control-plane.ts');
+    const client = createLoopbackClient(api.url, { ca: pki.caCert, cert: pki.adminCert, key: pki.adminKey });
+    const cp = startControlPlane({ client, log, components: [...components], caPem: pki.caCert });
+    stopLoops = async () => {
+      await cp.stop();
+      client.close();
+    };
+  }
+  return {
+    url: api.url,
+    kubeconfigPath,
+    pki,
+    close: async () => {
+      await stopLoops();
+      await api.close();
+    },
+  };
 }
 
 function signalPromise(): Promise<string> {
@@ -119,6 +141,10 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
     case 'error':
       process.stderr.write(`kubets: ${cmd.message}\nRun 'kubets --help' for usage.\n`);
       return 2;
+    case 'controller-manager':
+    case 'scheduler':
+    case 'sim':
+      return runLoop(cmd.kind, cmd.flags, deps);
     case 'server':
     case 'all': {
       const log = deps.log ?? createLogger({ verbosity: cmd.flags.verbosity });
@@ -146,4 +172,51 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
       return 0;
     }
   }
+}
+
+/** `kubets controller-manager|scheduler|sim --kubeconfig F`: a loop against any apiserver. */
+async function runLoop(kind: LoopCommand, flags: LoopFlags, deps: CliDeps): Promise<number> {
+  const log = deps.log ?? createLogger({ verbosity: flags.verbosity });
+  const stop = deps.stopSignal ?? signalPromise();
+  const { loadKubeconfig } = await import('../client/kubeconfig.ts');
+  const { createClient } = await import('../client/rest.ts');
+  let client;
+  try {
+    client = createClient(loadKubeconfig(resolve(flags.kubeconfig)));
+  } catch (e) {
+    log.error('cannot read kubeconfig', { file: flags.kubeconfig, err: e instanceof Error ? e.message : String(e) });
+    return 1;
+  }
+  let halt: () => Promise<void>;
+  if (kind === 'sim') {
+    const { createInformerFactory } = await import('../client/informer.ts');
+    const { startSimulatedNodes } = await import('../node/sim/index.ts');
+    const { systemClock } = await import('../client/clock.ts');
+    const informers = createInformerFactory(client, {});
+    const sim = startSimulatedNodes({ client, informers, count: flags.nodes, namePrefix: flags.namePrefix, log: log.child({ component: 'sim' }), clock: systemClock });
+    informers.start();
+    await sim.ready;
+    log.info('simulated nodes ready', { nodes: flags.nodes });
+    halt = async () => {
+      sim.stop();
+      informers.stop();
+    };
+  } else {
+    const { startControlPlane } = await import('./control-plane.ts');
+    const caPem = readCa(flags.kubeconfig);
+    const cp = startControlPlane({ client, log, components: [kind === 'scheduler' ? 'scheduler' : 'controllers'], caPem });
+    halt = () => cp.stop();
+  }
+  const sig = await stop;
+  log.info('stopping', { signal: sig });
+  await halt();
+  client.close();
+  return 0;
+}
+
+/** The cluster CA from a kubeconfig's current cluster (certificate-authority-data), for kube-root-ca.crt. */
+function readCa(kubeconfigPath: string): string {
+  const text = readFileSync(resolve(kubeconfigPath), 'utf8');
+  const m = /certificate-authority-data:\s*(\S+)/.exec(text);
+  return m ? Buffer.from(m[1], 'base64').toString('utf8') : '';
 }
