@@ -1,0 +1,191 @@
+// The StatefulSet controller: pods <set>-0..N-1 with stable names, hostnames and claims.
+// OrderedReady creates one pod at a time, each only once the ones before it are running and
+// ready, and removes surplus pods from the highest ordinal down, one at a time; Parallel does
+// both without waiting. RollingUpdate replaces pods at ordinals >= partition whose revision is
+// old, from the highest down, one at a time, waiting for each to be ready; OnDelete leaves
+// replacement to whoever deletes the pods. Revisions are ControllerRevisions.
+
+import { labelSelectorFromObject, NOTHING, type Selector } from '../../../api/meta/labels.ts';
+import type { Result } from '../../../client/types.ts';
+import type { ControllerContext } from '../common/types.ts';
+import { claim } from '../common/claim.ts';
+import { isAlreadyExists, isConflict, isNotFound } from '../common/errors.ts';
+import { clone, splitKey } from '../common/keys.ts';
+import { isControlledBy } from '../common/owners.ts';
+import { isPodAvailable, isPodReady, msUntilAvailable, type Pod } from '../common/pods.ts';
+import { R } from '../common/resources.ts';
+import { writeStatus } from '../common/status.ts';
+import { PVCS } from '../node-lifecycle/resources.ts';
+import { claimsFor, newStatefulSetPod, ordinalOf, revisionOf, type StatefulSet, type StatefulSetStatus } from './identity.ts';
+import { ensureUpdateRevision, revisionTemplate, truncateHistory, type ControllerRevision } from './revisions.ts';
+
+const isTerminating = (p: Pod) => Boolean(p.metadata?.deletionTimestamp);
+const isFinished = (p: Pod) => p.status?.phase === 'Failed' || p.status?.phase === 'Succeeded';
+const runningAndReady = (p: Pod) => p.status?.phase === 'Running' && isPodReady(p);
+
+export function selectorOf(set: StatefulSet): Selector {
+  try {
+    return labelSelectorFromObject(set.spec?.selector);
+  } catch {
+    return NOTHING;
+  }
+}
+
+export function newStatefulSetReconciler(deps: ControllerContext): (key: string) => Promise<Result> {
+  const { client, informers, clock, log } = deps;
+  const setLister = informers.informer<StatefulSet>(R.statefulSets).lister;
+  const podLister = informers.informer<Pod>(R.pods).lister;
+  const revLister = informers.informer<ControllerRevision>(R.controllerRevisions).lister;
+  const pvcLister = informers.informer(PVCS).lister;
+
+  async function ensureClaims(set: StatefulSet, ordinal: number): Promise<void> {
+    const ns = set.metadata?.namespace ?? '';
+    for (const pvc of claimsFor(set, ordinal)) {
+      if (pvcLister.get(ns, pvc.metadata?.name ?? '')) continue;
+      try {
+        await client.create(PVCS, ns, pvc);
+      } catch (e) {
+        if (!isAlreadyExists(e)) throw e;
+      }
+    }
+  }
+
+  /** Before a scale-down with whenScaled=Delete, the claims get the pod as owner, so they go with it. */
+  async function orphanClaimsToPod(set: StatefulSet, ordinal: number, pod: Pod): Promise<void> {
+    if (set.spec?.persistentVolumeClaimRetentionPolicy?.whenScaled !== 'Delete') return;
+    const ns = set.metadata?.namespace ?? '';
+    for (const want of claimsFor(set, ordinal, pod)) {
+      const cur = pvcLister.get(ns, want.metadata?.name ?? '');
+      if (!cur || cur.metadata?.ownerReferences?.some((r) => r.uid === pod.metadata?.uid)) continue;
+      const next = clone(cur);
+      next.metadata = { ...next.metadata, ownerReferences: [...(next.metadata?.ownerReferences ?? []), ...(want.metadata?.ownerReferences ?? []).filter((r) => r.kind === 'Pod')] };
+      await client.update(PVCS, ns, next);
+    }
+  }
+
+  async function deletePod(pod: Pod): Promise<void> {
+    const ns = pod.metadata?.namespace ?? '';
+    try {
+      await client.delete(R.pods, ns, pod.metadata?.name ?? '', { preconditions: { uid: pod.metadata?.uid } });
+    } catch (e) {
+      if (!isNotFound(e) && !isConflict(e)) throw e;
+    }
+  }
+
+  return async (key) => {
+    const { namespace, name } = splitKey(key);
+    const set = setLister.get(namespace, name);
+    if (!set) return {};
+    const now = clock.now();
+    const minReady = set.spec?.minReadySeconds ?? 0;
+    const healthy = (p: Pod) => runningAndReady(p) && isPodAvailable(p, minReady, now);
+    const candidates = podLister.list(namespace).filter((p) => ordinalOf(set, p) >= 0 || isControlledBy(p, set));
+    const pods = await claim({ client, owner: set, ownerRt: R.statefulSets, r: R.pods, selector: selectorOf(set) }, candidates);
+    const owned = revLister.list(namespace).filter((r) => isControlledBy(r, set));
+    const revs = await ensureUpdateRevision(client, set, R.statefulSets, owned);
+    const updateName = revs.update.metadata?.name ?? '';
+    const current = revs.all.find((r) => r.metadata?.name === set.status?.currentRevision) ?? revs.update;
+    const currentName = current.metadata?.name ?? '';
+
+    const start = set.spec?.ordinals?.start ?? 0;
+    const count = set.spec?.replicas ?? 1;
+    const replicas: (Pod | undefined)[] = Array.from({ length: count });
+    const condemned: Pod[] = [];
+    for (const p of pods) {
+      const ord = ordinalOf(set, p);
+      if (ord >= start && ord < start + count) replicas[ord - start] = p;
+      else if (ord >= 0) condemned.push(p);
+    }
+    condemned.sort((a, b) => ordinalOf(set, a) - ordinalOf(set, b));
+    const monotonic = set.spec?.podManagementPolicy !== 'Parallel';
+    const strategy = set.spec?.updateStrategy?.type ?? 'RollingUpdate';
+    const partition = set.spec?.updateStrategy?.rollingUpdate?.partition;
+    const currentCount = set.status?.currentReplicas ?? 0;
+    /** Pods as they stand after this pass, for the status. */
+    const after = new Map(pods.map((p) => [p.metadata?.name ?? '', p]));
+
+    const sync = async (): Promise<void> => {
+      if (set.metadata?.deletionTimestamp) return;
+      for (let i = 0; i < count; i++) {
+        const ordinal = start + i;
+        const pod = replicas[i];
+        if (pod && isFinished(pod) && !isTerminating(pod)) {
+          log.info('statefulset deleting finished pod to recreate it', { namespace, name: pod.metadata?.name });
+          await deletePod(pod);
+          after.delete(pod.metadata?.name ?? '');
+          if (monotonic) return;
+          continue;
+        }
+        if (!pod) {
+          const useCurrent = strategy === 'RollingUpdate' && (partition === undefined ? i < currentCount : i < partition);
+          const fresh = newStatefulSetPod(set, revisionTemplate(useCurrent ? current : revs.update), ordinal, useCurrent ? currentName : updateName);
+          await ensureClaims(set, ordinal);
+          try {
+            const created = await client.create<Pod>(R.pods, namespace, fresh);
+            after.set(created.metadata?.name ?? '', created);
+          } catch (e) {
+            if (!isAlreadyExists(e)) throw e;
+          }
+          if (monotonic) return;
+          continue;
+        }
+        if (isTerminating(pod)) {
+          if (monotonic) return;
+          continue;
+        }
+        if (monotonic && !healthy(pod)) return;
+        await ensureClaims(set, ordinal);
+      }
+      const firstUnhealthy = [...replicas, ...condemned].find((p) => p && !healthy(p));
+      for (let i = condemned.length - 1; i >= 0; i--) {
+        const pod = condemned[i];
+        if (isTerminating(pod)) {
+          if (monotonic) return;
+          continue;
+        }
+        if (monotonic && !healthy(pod) && pod !== firstUnhealthy) return;
+        await orphanClaimsToPod(set, ordinalOf(set, pod), pod);
+        await deletePod(pod);
+        after.delete(pod.metadata?.name ?? '');
+        if (monotonic) return;
+      }
+      if (strategy !== 'RollingUpdate') return;
+      for (let i = count - 1; i >= Math.max(0, partition ?? 0); i--) {
+        const pod = replicas[i];
+        if (!pod) return;
+        if (revisionOf(pod) !== updateName && !isTerminating(pod)) {
+          log.info('statefulset replacing pod with the update revision', { namespace, name: pod.metadata?.name, revision: updateName });
+          await deletePod(pod);
+          after.delete(pod.metadata?.name ?? '');
+          return;
+        }
+        if (!healthy(pod)) return;
+      }
+    };
+    await sync();
+
+    const live = [...after.values()];
+    const created = live.filter((p) => !isTerminating(p));
+    const status: StatefulSetStatus = {
+      observedGeneration: set.metadata?.generation,
+      replicas: live.length,
+      readyReplicas: live.filter(runningAndReady).length,
+      currentReplicas: created.filter((p) => revisionOf(p) === currentName).length,
+      updatedReplicas: created.filter((p) => revisionOf(p) === updateName).length,
+      availableReplicas: live.filter(healthy).length,
+      currentRevision: currentName,
+      updateRevision: updateName,
+      collisionCount: revs.collisionCount,
+    };
+    if (strategy === 'RollingUpdate' && status.updatedReplicas === status.replicas && status.readyReplicas === status.replicas) {
+      status.currentRevision = updateName;
+      status.currentReplicas = status.updatedReplicas;
+    }
+    if (set.status?.conditions) status.conditions = set.status.conditions;
+    await writeStatus(client, R.statefulSets, set, status);
+    const inUse = new Set([status.currentRevision ?? '', updateName, ...live.map(revisionOf)]);
+    await truncateHistory(client, set, revs.all, inUse);
+    const waits = live.map((p) => msUntilAvailable(p, minReady, now)).filter((x): x is number => x !== undefined);
+    return waits.length ? { requeueAfterMs: Math.min(...waits) } : {};
+  };
+}
