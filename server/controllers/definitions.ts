@@ -2,6 +2,11 @@
 // context. The manager (index.ts) runs them; tests may build one alone.
 
 import { Expectations } from './common/expectations.ts';
+import { registerDeploymentHandlers } from './deployment/handlers.ts';
+import { newDeploymentReconciler } from './deployment/reconcile.ts';
+import { disruptionController } from './disruption/index.ts';
+import { nodeLifecycleController, taintEvictionController } from './node-lifecycle/index.ts';
+import { podGcController } from './pod-gc/index.ts';
 import type { ControllerContext, ControllerDefinition } from './common/types.ts';
 import { OwnerGraph } from './garbage-collector/graph.ts';
 import { registerGarbageCollectorHandlers } from './garbage-collector/handlers.ts';
@@ -45,4 +50,9 @@ export const CONTROLLERS: Record<string, Factory> = {
   },
   replicaset: replicaController('replicaset', replicaSetKind),
   replicationcontroller: replicaController('replicationcontroller', replicationControllerKind),
+  deployment: (o) => ({ name: 'deployment', workers: 5, register: (e) => registerDeploymentHandlers(o.informers, e), reconcile: newDeploymentReconciler(o) }),
+  disruption: disruptionController,
+  nodelifecycle: nodeLifecycleController,
+  'taint-eviction-controller': taintEvictionController,
+  podgc: (o) => podGcController(o),
 };
