@@ -5,7 +5,7 @@
 // The load generator runs on a worker thread (bench/api/load-worker.ts), the servers here.
 
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeObject } from '../api/types.ts';
 import { startApiServer, type ApiServer } from '../server/apiserver/app.ts';
@@ -168,6 +168,8 @@ export async function benchApi(opts: { ops?: number } = {}): Promise<void> {
     const server = await startApiServer({ dataDir: join(dir, 'server'), port: 0, bindAddress: '127.0.0.1', pki, log: silentLogger });
     const load = await startLoad(pki);
     env = { dir, pki, server, load, setup: target(adminAgent(pki, 64), server.url) };
+    // Figures are only comparable within a run; say how busy the host was.
+    console.log(`\nbench/api: ${availableParallelism()} CPUs, load average ${loadavg().map((l) => fmt(l, 1)).join(' ')} at start`);
     await benchCreates(env, ops);
     await benchGets(env, ops * 5);
     await benchLists(env, listSizes);
