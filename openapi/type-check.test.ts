@@ -64,8 +64,9 @@ test('recursive definitions (JSONSchemaProps) are checked at every depth', (t) =
   );
 });
 
-test('null is accepted anywhere; integers fit number fields; ranges follow the format', (t) => {
+test('null (and undefined) is accepted anywhere; integers fit number fields; ranges follow the format', (t) => {
   t.deepEqual(typeProblems(POD, { spec: null, metadata: { labels: null } }), []);
+  t.deepEqual(typeProblems('io.k8s.api.core.v1.Node', { metadata: { name: 'n', namespace: undefined } }), [], 'undefined is an absent key');
   t.deepEqual(typeProblems('io.k8s.api.core.v1.PodSpec', { containers: [{ name: 'c', ports: [{ containerPort: 1.5 }] }] }), [
     { path: ['containers', 0, 'ports', 0, 'containerPort'], problem: 'type', expected: ['integer'], value: 1.5 },
   ]);

@@ -28,7 +28,9 @@ const INT_RANGES: Record<string, [number, number]> = {
 };
 
 function jsonTypeOf(v: unknown): JsonType | 'null' {
-  if (v === null) return 'null';
+  // A key holding undefined is absent once serialized (the engine's keepSystemMeta copies an
+  // absent metadata.namespace that way for cluster-scoped kinds): treat it like null.
+  if (v === null || v === undefined) return 'null';
   if (Array.isArray(v)) return 'array';
   switch (typeof v) {
     case 'string':
