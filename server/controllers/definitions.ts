@@ -5,6 +5,10 @@ import { Expectations } from './common/expectations.ts';
 import { registerDeploymentHandlers } from './deployment/handlers.ts';
 import { newDeploymentReconciler } from './deployment/reconcile.ts';
 import { disruptionController } from './disruption/index.ts';
+import { registerEndpointHandlers } from './endpoint/handlers.ts';
+import { newEndpointReconciler } from './endpoint/reconcile.ts';
+import { registerEndpointSliceHandlers } from './endpointslice/handlers.ts';
+import { newEndpointSliceReconciler } from './endpointslice/reconcile.ts';
 import { nodeLifecycleController, taintEvictionController } from './node-lifecycle/index.ts';
 import { podGcController } from './pod-gc/index.ts';
 import type { ControllerContext, ControllerDefinition } from './common/types.ts';
@@ -51,6 +55,8 @@ export const CONTROLLERS: Record<string, Factory> = {
   replicaset: replicaController('replicaset', replicaSetKind),
   replicationcontroller: replicaController('replicationcontroller', replicationControllerKind),
   deployment: (o) => ({ name: 'deployment', workers: 5, register: (e) => registerDeploymentHandlers(o.informers, e), reconcile: newDeploymentReconciler(o) }),
+  endpoint: (o) => ({ name: 'endpoint', workers: 5, register: (e) => registerEndpointHandlers(o.informers, e), reconcile: newEndpointReconciler(o) }),
+  endpointslice: (o) => ({ name: 'endpointslice', workers: 5, register: (e) => registerEndpointSliceHandlers(o.informers, e), reconcile: newEndpointSliceReconciler(o) }),
   disruption: disruptionController,
   nodelifecycle: nodeLifecycleController,
   'taint-eviction-controller': taintEvictionController,
