@@ -5,6 +5,8 @@ import { Expectations } from './common/expectations.ts';
 import { registerDeploymentHandlers } from './deployment/handlers.ts';
 import { newDeploymentReconciler } from './deployment/reconcile.ts';
 import { disruptionController } from './disruption/index.ts';
+import { registerJobHandlers } from './job/handlers.ts';
+import { newJobReconciler } from './job/reconcile.ts';
 import { registerEndpointHandlers } from './endpoint/handlers.ts';
 import { newEndpointReconciler } from './endpoint/reconcile.ts';
 import { registerEndpointSliceHandlers } from './endpointslice/handlers.ts';
@@ -57,6 +59,10 @@ export const CONTROLLERS: Record<string, Factory> = {
   deployment: (o) => ({ name: 'deployment', workers: 5, register: (e) => registerDeploymentHandlers(o.informers, e), reconcile: newDeploymentReconciler(o) }),
   endpoint: (o) => ({ name: 'endpoint', workers: 5, register: (e) => registerEndpointHandlers(o.informers, e), reconcile: newEndpointReconciler(o) }),
   endpointslice: (o) => ({ name: 'endpointslice', workers: 5, register: (e) => registerEndpointSliceHandlers(o.informers, e), reconcile: newEndpointSliceReconciler(o) }),
+  job: (o) => {
+    const expectations = new Expectations(o.clock);
+    return { name: 'job', workers: 5, register: (e) => registerJobHandlers(o.informers, expectations, e), reconcile: newJobReconciler({ ...o, expectations }) };
+  },
   disruption: disruptionController,
   nodelifecycle: nodeLifecycleController,
   'taint-eviction-controller': taintEvictionController,
