@@ -129,9 +129,19 @@ function asList(v: string | string[] | undefined): string[] {
  * The client certificate's verdict: a user when the CA signed it, 'invalid' when one was
  * presented that does not verify (or names no user), undefined when there is none.
  */
+const certUsers = new WeakMap<TLSSocket, UserInfo | 'invalid' | undefined>();
+
 export function userFromClientCert(req: IncomingMessage): UserInfo | 'invalid' | undefined {
   const socket = req.socket;
   if (!(socket instanceof TLSSocket)) return undefined;
+  // A connection's certificate cannot change: decide once per TLS socket.
+  if (certUsers.has(socket)) return certUsers.get(socket);
+  const verdict = certVerdict(socket);
+  certUsers.set(socket, verdict);
+  return verdict;
+}
+
+function certVerdict(socket: TLSSocket): UserInfo | 'invalid' | undefined {
   const cert = socket.getPeerCertificate();
   const presented = cert !== null && typeof cert === 'object' && Object.keys(cert).length > 0;
   if (!presented) return undefined;

@@ -96,8 +96,9 @@ export function deepEqualJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** A deep copy of a JSON value (objects here are plain JSON; faster than structuredClone). */
 export function clone<T>(o: T): T {
-  return structuredClone(o);
+  return o === undefined ? o : (JSON.parse(JSON.stringify(o)) as T);
 }
 
 /** ObjectMeta maps and lists upstream omits when empty (`omitempty`); an empty managedFields

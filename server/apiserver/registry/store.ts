@@ -112,11 +112,15 @@ export class GenericStore {
     return false;
   }
 
+  /**
+   * The object as this version serves it. Objects from the watch cache are shared and
+   * frozen: they are copied (shallowly) only when apiVersion or kind must change.
+   */
   private fromStorage(obj: KubeObject): KubeObject {
     const o = this.rt.convert ? this.rt.convert.fromStorage(obj) : obj;
-    o.apiVersion = groupVersion(this.rt);
-    o.kind = this.rt.kind;
-    return o;
+    const gv = groupVersion(this.rt);
+    if (o.apiVersion === gv && o.kind === this.rt.kind) return o;
+    return { ...o, apiVersion: gv, kind: this.rt.kind };
   }
 
   private toStorage(obj: KubeObject): KubeObject {
@@ -226,7 +230,8 @@ export class GenericStore {
     let created = false;
     const step = async (stored: KubeObject | undefined): Promise<KubeObject> => {
       created = false;
-      const current = stored ? this.fromStorage(clone(stored)) : undefined;
+      // `stored` was decoded for this attempt (never the shared cached object): no copy needed.
+      const current = stored ? this.fromStorage(stored) : undefined;
       const next = await produce(current ? clone(current) : undefined);
       const m = meta(next);
       if (m.name !== undefined && m.name !== name) {
