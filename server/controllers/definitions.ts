@@ -4,6 +4,8 @@
 import { Expectations } from './common/expectations.ts';
 import { registerDeploymentHandlers } from './deployment/handlers.ts';
 import { newDeploymentReconciler } from './deployment/reconcile.ts';
+import { registerCronJobHandlers } from './cronjob/handlers.ts';
+import { newCronJobReconciler } from './cronjob/reconcile.ts';
 import { disruptionController } from './disruption/index.ts';
 import { registerJobHandlers } from './job/handlers.ts';
 import { newJobReconciler } from './job/reconcile.ts';
@@ -63,6 +65,7 @@ export const CONTROLLERS: Record<string, Factory> = {
     const expectations = new Expectations(o.clock);
     return { name: 'job', workers: 5, register: (e) => registerJobHandlers(o.informers, expectations, e), reconcile: newJobReconciler({ ...o, expectations }) };
   },
+  cronjob: (o) => ({ name: 'cronjob', workers: 2, register: (e) => registerCronJobHandlers(o.informers, e), reconcile: newCronJobReconciler(o) }),
   disruption: disruptionController,
   nodelifecycle: nodeLifecycleController,
   'taint-eviction-controller': taintEvictionController,
