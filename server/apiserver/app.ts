@@ -74,13 +74,19 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       admit(
         {
           allocator,
+          // As upstream's NamespaceLifecycle: the cache first, a live read only when the cache
+          // has not seen it (a namespace created a moment ago).
           getNamespace: async (name) => {
-            try {
-              return await engineFor(registry.get('', 'v1', 'namespaces')!).store.get(`/registry/namespaces/${name}`);
-            } catch (e) {
-              if (e instanceof StatusError && e.code === 404) return undefined;
-              throw e;
+            const store = engineFor(registry.get('', 'v1', 'namespaces')!).store;
+            const key = `/registry/namespaces/${name}`;
+            for (const resourceVersion of ['0', undefined]) {
+              try {
+                return await store.get(key, { resourceVersion });
+              } catch (e) {
+                if (!(e instanceof StatusError && e.code === 404)) throw e;
+              }
             }
+            return undefined;
           },
         },
         op,
