@@ -7,6 +7,9 @@ import { newDeploymentReconciler } from './deployment/reconcile.ts';
 import { registerCronJobHandlers } from './cronjob/handlers.ts';
 import { newCronJobReconciler } from './cronjob/reconcile.ts';
 import { disruptionController } from './disruption/index.ts';
+import { daemonSetController } from './daemonset/index.ts';
+import { resourceQuotaController } from './resource-quota/index.ts';
+import { statefulSetController } from './statefulset/index.ts';
 import { registerJobHandlers } from './job/handlers.ts';
 import { newJobReconciler } from './job/reconcile.ts';
 import { registerEndpointHandlers } from './endpoint/handlers.ts';
@@ -65,9 +68,12 @@ export const CONTROLLERS: Record<string, Factory> = {
     const expectations = new Expectations(o.clock);
     return { name: 'job', workers: 5, register: (e) => registerJobHandlers(o.informers, expectations, e), reconcile: newJobReconciler({ ...o, expectations }) };
   },
+  statefulset: statefulSetController,
+  daemonset: daemonSetController,
   cronjob: (o) => ({ name: 'cronjob', workers: 2, register: (e) => registerCronJobHandlers(o.informers, e), reconcile: newCronJobReconciler(o) }),
   disruption: disruptionController,
   nodelifecycle: nodeLifecycleController,
   'taint-eviction-controller': taintEvictionController,
   podgc: (o) => podGcController(o),
+  resourcequota: resourceQuotaController,
 };
