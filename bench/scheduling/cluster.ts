@@ -1,0 +1,136 @@
+// One bench cluster in this process: an apiserver on loopback (sqlite in a temp dir), the
+// leader-elected controller-manager and scheduler on a loopback client, and N simulated
+// nodes either in this process or in a child (bench/scheduling/sim-child.ts).
+
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startApiServer, type ApiServer } from '../../server/apiserver/app.ts';
+import { ensurePki, type Pki } from '../../server/pki/index.ts';
+import { writeKubeconfig } from '../../server/pki/kubeconfig.ts';
+import { silentLogger } from '../../server/log.ts';
+import { startControlPlane, type ControlPlane } from '../../server/control-plane.ts';
+import { createLoopbackClient, type RestClient } from '../../client/rest.ts';
+import { createInformerFactory } from '../../client/informer.ts';
+import { systemClock } from '../../client/clock.ts';
+import { startSimulatedNodes, type SimulatedNodes } from '../../node/sim/index.ts';
+import type { ResourceRef } from '../../client/types.ts';
+import { CallTimes, timedClient } from './instrument.ts';
+
+export type SimMode = 'inproc' | 'child';
+
+export const NODES: ResourceRef = { group: '', version: 'v1', plural: 'nodes', kind: 'Node', namespaced: false };
+const LEASES: ResourceRef = { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', kind: 'Lease', namespaced: true };
+const SERVICEACCOUNTS: ResourceRef = { group: '', version: 'v1', plural: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true };
+const NAMESPACES: ResourceRef = { group: '', version: 'v1', plural: 'namespaces', kind: 'Namespace', namespaced: false };
+
+export interface Cluster {
+  pki: Pki;
+  server: ApiServer;
+  client: RestClient;
+  /** The controller-manager's and scheduler's calls, timed client-side. */
+  calls: CallTimes;
+  /** Seconds the nodes took to register. */
+  registerSeconds: number;
+  /** CPU seconds the sim spent (child: its own process; in-process: not separable, undefined). */
+  stop(): Promise<{ simCpuSeconds?: number }>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(what: string, deadline: number, check: () => Promise<boolean>): Promise<void> {
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+function forkSim(kubeconfig: string, count: number): { child: ChildProcess; ready: Promise<void> } {
+  const entry = fileURLToPath(new URL('./sim-child.ts', import.meta.url));
+  // Explicit execArgv: a --cpu-prof given to the bench profiles the control plane only.
+  const child = fork(entry, [kubeconfig, String(count)], { execArgv: ['--import=tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const ready = new Promise<void>((resolve, reject) => {
+    child.on('message', (m: { type?: string; message?: string }) => {
+      if (m.type === 'ready') resolve();
+      if (m.type === 'error') reject(new Error(`sim child: ${m.message}`));
+    });
+    child.once('exit', (code) => reject(new Error(`sim child exited with ${code}`)));
+  });
+  return { child, ready };
+}
+
+function stopChild(child: ChildProcess): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve(undefined);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve(undefined);
+    }, 5000);
+    child.on('message', (m: { type?: string; cpuSeconds?: number }) => {
+      if (m.type !== 'stopped') return;
+      clearTimeout(timer);
+      resolve(m.cpuSeconds);
+    });
+    child.send({ type: 'stop' });
+  });
+}
+
+export async function startCluster(opts: { nodes: number; sim: SimMode; namespace: string; deadline: number }): Promise<Cluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'kubets-bench-sched-'));
+  const pki = await ensurePki(dir, { bindAddress: '127.0.0.1' });
+  const server = await startApiServer({ dataDir: dir, port: 0, bindAddress: '127.0.0.1', pki, log: silentLogger });
+  const tls = { ca: pki.caCert, cert: pki.adminCert, key: pki.adminKey };
+  const client = createLoopbackClient(server.url, tls, { userAgent: 'kubets-bench' });
+  const cpClient = createLoopbackClient(server.url, tls);
+  const calls = new CallTimes();
+  const cp: ControlPlane = startControlPlane({ client: timedClient(cpClient, calls), log: silentLogger, components: ['controllers', 'scheduler'], caPem: pki.caCert });
+
+  const t0 = performance.now();
+  let sim: SimulatedNodes | undefined;
+  let simStop: () => Promise<number | undefined>;
+  if (opts.sim === 'child') {
+    const kubeconfig = await writeKubeconfig(dir, pki, { server: server.url });
+    const { child, ready } = forkSim(kubeconfig, opts.nodes);
+    simStop = () => stopChild(child);
+    await ready;
+  } else {
+    const simClient = createLoopbackClient(server.url, tls, { userAgent: 'kubets-bench-sim' });
+    const informers = createInformerFactory(simClient);
+    sim = startSimulatedNodes({ client: simClient, informers, count: opts.nodes, log: silentLogger, clock: systemClock });
+    informers.start();
+    simStop = async () => {
+      sim?.stop();
+      informers.stop();
+      simClient.close();
+      return undefined;
+    };
+    await sim.ready;
+  }
+  const registerSeconds = (performance.now() - t0) / 1000;
+
+  // Both loops lead, and pods in the namespace can be admitted (its default ServiceAccount exists).
+  await client.create(NAMESPACES, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: opts.namespace } });
+  for (const name of ['kube-scheduler', 'kube-controller-manager']) {
+    await until(`the ${name} lease`, opts.deadline, async () => Boolean(((await client.get(LEASES, 'kube-system', name)).spec as { holderIdentity?: string })?.holderIdentity));
+  }
+  await until('the default ServiceAccount', opts.deadline, async () => Boolean(await client.get(SERVICEACCOUNTS, opts.namespace, 'default')));
+
+  return {
+    pki,
+    server,
+    client,
+    calls,
+    registerSeconds,
+    async stop() {
+      const simCpuSeconds = await simStop();
+      await cp.stop();
+      cpClient.close();
+      client.close();
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+      return { simCpuSeconds };
+    },
+  };
+}

@@ -1,0 +1,68 @@
+// The apiserver's own view of its request latency: /metrics scraped before and after a run,
+// apiserver_request_duration_seconds bucket deltas summed over the mutating verbs, and a
+// quantile read off the cumulative buckets with linear interpolation inside the bucket that
+// holds it (what Prometheus' histogram_quantile does).
+
+import https from 'node:https';
+
+// Upstream labels verbs POST/PUT/PATCH/DELETE; kubets labels them by authz verb (CREATE, UPDATE...): take both.
+export const MUTATING_VERBS = ['POST', 'PUT', 'PATCH', 'DELETE', 'DELETECOLLECTION', 'APPLY', 'CREATE', 'UPDATE'];
+
+/** le -> cumulative count, summed over every series whose verb is wanted. */
+export type Buckets = Map<number, number>;
+
+export function scrapeMetrics(url: string, tls: { ca: string; cert: string; key: string }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = https.get(new URL('/metrics', url), { ...tls, headers: { Accept: 'text/plain' } }, (res) => {
+      res.setEncoding('utf8');
+      let text = '';
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`/metrics answered ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+  });
+}
+
+export function durationBuckets(text: string, verbs: string[] = MUTATING_VERBS): Buckets {
+  const out: Buckets = new Map();
+  const re = /^apiserver_request_duration_seconds_bucket\{([^}]*)\}\s+(\S+)/;
+  for (const line of text.split('\n')) {
+    const m = re.exec(line);
+    if (!m) continue;
+    const labels = new Map<string, string>();
+    for (const kv of m[1].matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels.set(kv[1], kv[2]);
+    if (!verbs.includes(labels.get('verb') ?? '')) continue;
+    const leText = labels.get('le') ?? '';
+    const le = leText === '+Inf' ? Infinity : Number(leText);
+    out.set(le, (out.get(le) ?? 0) + Number(m[2]));
+  }
+  return out;
+}
+
+export function bucketDelta(after: Buckets, before: Buckets): Buckets {
+  const out: Buckets = new Map();
+  for (const [le, n] of after) out.set(le, n - (before.get(le) ?? 0));
+  return out;
+}
+
+/** Requests counted, and the q-quantile in seconds (NaN with no requests). */
+export function histogramQuantile(q: number, b: Buckets): { count: number; seconds: number } {
+  const les = [...b.keys()].sort((x, y) => x - y);
+  const count = b.get(Infinity) ?? 0;
+  if (count === 0) return { count, seconds: NaN };
+  const rank = q * count;
+  let prevLe = 0;
+  let prevN = 0;
+  for (const le of les) {
+    const n = b.get(le) ?? 0;
+    if (n >= rank) {
+      // In the +Inf bucket only the last finite bound is known: report it, as Prometheus does.
+      if (le === Infinity) return { count, seconds: prevLe };
+      const inBucket = n - prevN;
+      return { count, seconds: inBucket > 0 ? prevLe + ((le - prevLe) * (rank - prevN)) / inBucket : le };
+    }
+    prevLe = le;
+    prevN = n;
+  }
+  return { count, seconds: prevLe };
+}
