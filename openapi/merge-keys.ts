@@ -47,22 +47,36 @@ class Node implements PatchSchema {
     this.kind = kindOf(this.target);
   }
 
+  // Children and strategy are computed once: managedFields walks hit the same nodes on every write.
+  private readonly children = new Map<string, PatchSchema | undefined>();
+  private itemNode: PatchSchema | undefined | null = null;
+  private listStrategy: ListStrategy | undefined;
+
   field(name: string): PatchSchema | undefined {
+    const key = this.kind === 'map' ? '' : name;
+    if (this.children.has(key)) return this.children.get(key);
+    let child: PatchSchema | undefined;
     if (this.kind === 'struct') {
       const p = this.target.properties?.[name];
-      return p ? new Node(this.defs, p) : undefined;
+      child = p ? new Node(this.defs, p) : undefined;
+    } else if (this.kind === 'map' && typeof this.target.additionalProperties === 'object') {
+      child = new Node(this.defs, this.target.additionalProperties);
     }
-    if (this.kind === 'map' && typeof this.target.additionalProperties === 'object') {
-      return new Node(this.defs, this.target.additionalProperties);
-    }
-    return undefined;
+    this.children.set(key, child);
+    return child;
   }
 
   items(): PatchSchema | undefined {
-    return this.kind === 'list' && this.target.items ? new Node(this.defs, this.target.items) : undefined;
+    if (this.itemNode === null) this.itemNode = this.kind === 'list' && this.target.items ? new Node(this.defs, this.target.items) : undefined;
+    return this.itemNode;
   }
 
   strategy(): ListStrategy {
+    this.listStrategy ??= this.computeStrategy();
+    return { ...this.listStrategy };
+  }
+
+  private computeStrategy(): ListStrategy {
     const out: ListStrategy = {};
     const ps = this.site['x-kubernetes-patch-strategy'];
     if (ps && PATCH_STRATEGIES.has(ps)) out.patchStrategy = ps as PatchStrategy;
@@ -88,9 +102,14 @@ function kindOf(s: Schema): NodeKind {
 }
 
 /** The root node of a definition (io.k8s.api.core.v1.Pod), or undefined if unknown. */
+const roots = new Map<string, PatchSchema | undefined>();
+
 export function patchSchemaFor(definition: string): PatchSchema | undefined {
-  const defs = builtinDefinitions().definitions;
-  return defs[definition] ? new Node(defs, { $ref: `#/definitions/${definition}` }) : undefined;
+  if (!roots.has(definition)) {
+    const defs = builtinDefinitions().definitions;
+    roots.set(definition, defs[definition] ? new Node(defs, { $ref: `#/definitions/${definition}` }) : undefined);
+  }
+  return roots.get(definition);
 }
 
 /**

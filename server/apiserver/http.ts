@@ -39,6 +39,23 @@ interface State {
   dryRun?: boolean;
 }
 
+/** Upstream's verb label: the HTTP method for writes, LIST/WATCH for collections, APPLY for apply. */
+function metricVerb(verb: string, contentType: string): string {
+  switch (verb) {
+    case 'create':
+      return 'POST';
+    case 'update':
+      return 'PUT';
+    case 'patch':
+      return contentType.startsWith('application/apply-patch') ? 'APPLY' : 'PATCH';
+    case 'delete':
+    case 'deletecollection':
+      return 'DELETE';
+    default:
+      return verb.toUpperCase();
+  }
+}
+
 export function createApp(deps: HttpDeps): Koa {
   const app = new Koa();
   app.proxy = false;
@@ -56,7 +73,7 @@ export function createApp(deps: HttpDeps): Koa {
       if (info?.isResourceRequest && info.verb !== 'watch') {
         deps.metrics.observe(
           {
-            verb: info.verb,
+            verb: metricVerb(info.verb, ctx.get('content-type')),
             group: info.group,
             version: info.version,
             resource: info.resource,

@@ -83,8 +83,20 @@ export function patchSchemaOf(rt: ResourceType): PatchSchema | undefined {
   return def ? adapt(patchSchemaFor(def)) : undefined;
 }
 
+const adapted = new WeakMap<OpenApiNode, PatchSchema>();
+
+/** Wraps an openapi/ schema node once; walks over managedFields hit the same nodes often. */
 function adapt(n: OpenApiNode | undefined): PatchSchema | undefined {
   if (!n) return undefined;
+  let a = adapted.get(n);
+  if (!a) {
+    a = wrap(n);
+    adapted.set(n, a);
+  }
+  return a;
+}
+
+function wrap(n: OpenApiNode): PatchSchema {
   return {
     field: (name) => adapt(n.field(name)),
     items: () => adapt(n.items()),

@@ -53,6 +53,23 @@ export function manageFields(
   if (handled.has(ctx)) return;
   const manager = ctx.fieldManager || managerFromUserAgent(ctx.userAgent);
   if (!manager) return;
-  const next = updateManagedFields(old, obj, manager, 'Update', ctx.now, subresource, schema);
+  const [oldView, newView] = old ? changedViews(old, obj) : [undefined, obj];
+  const next = updateManagedFields(oldView, newView, manager, 'Update', ctx.now, subresource, schema);
   if (next.metadata?.managedFields !== undefined) (obj.metadata ??= {}).managedFields = next.metadata.managedFields;
+}
+
+/**
+ * The two objects without the top-level fields (spec, status, data...) that did not change:
+ * ownership only moves where something changed, and a status write then compares only
+ * status instead of walking the whole object. metadata always stays (it holds managedFields).
+ */
+function changedViews(old: KubeObject, obj: KubeObject): [KubeObject, KubeObject] {
+  const a: KubeObject = {};
+  const b: KubeObject = {};
+  for (const k of new Set([...Object.keys(old), ...Object.keys(obj)])) {
+    if (k !== 'metadata' && k !== 'apiVersion' && k !== 'kind' && JSON.stringify(old[k]) === JSON.stringify(obj[k])) continue;
+    if (k in old) a[k] = old[k];
+    if (k in obj) b[k] = obj[k];
+  }
+  return [a, b];
 }
