@@ -58,7 +58,7 @@ function seeded(seed: number): () => number {
 }
 
 test.before(async () => {
-  kubets = await startKubets({ store: 'sqlite' });
+  kubets = await startKubets({ store: 'sqlite', args: ['--disable', 'controllers,scheduler'] });
   const kc = await readKubeconfig(kubets.kubeconfig);
   tls = { ca: kubets.caCert, cert: kc.cert, key: kc.key };
   const made = await send('POST', '/api/v1/namespaces', JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }));

@@ -10,7 +10,7 @@ const bins = await kubectlBinaries();
 let kubets: Kubets | undefined;
 
 test.before(async () => {
-  if (bins.kubectl.some((k) => k.path)) kubets = await startKubets({ store: 'sqlite' });
+  if (bins.kubectl.some((k) => k.path)) kubets = await startKubets({ store: 'sqlite', args: ['--disable', 'controllers,scheduler'] });
 });
 test.after.always(async () => {
   await kubets?.stop();

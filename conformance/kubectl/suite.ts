@@ -62,7 +62,10 @@ export function runScenarios(store: Store, scenarios: Scenario[]): void {
     if (!tools.length) throw new Error(`no kubectl binary: ${bins.kubectl.map((k) => k.skipReason).join('; ')}`);
     let etcd: EtcdHarness | undefined;
     if (store === 'etcd') etcd = await startEtcd({ bin: etcdTool!.path });
-    const kubets = await startKubets({ store, etcdEndpoint: etcd?.endpoint });
+    // The apiserver alone, as issue 3's suite tests it: with the control loops running,
+    // namespaces fill with kube-root-ca.crt and deployments with pods, which the exact-output
+    // checks here do not expect (conformance/workloads covers the loops).
+    const kubets = await startKubets({ store, etcdEndpoint: etcd?.endpoint, args: ['--disable', 'controllers,scheduler'] });
     cluster = { kubets, tools, etcd };
   });
   test.after.always(async () => {
