@@ -32,8 +32,8 @@ export interface Ctx {
   ok(args: string[], opts?: RunOptions): Promise<string>;
   /** Polls `probe` until it returns a value, or fails the test after timeoutMs saying `what`. */
   waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs?: number): Promise<T>;
-  /** Starts more simulated nodes (stopped at the end of the file if the scenario does not). */
-  startSim(namePrefix: string, nodes: number): Promise<Sim>;
+  /** The file's extra simulated nodes (RunOptions.extra), if any. */
+  extra?: Sim;
   minor: number;
 }
 
@@ -52,7 +52,16 @@ interface Cluster {
   kubets: Kubets;
   tools: { name: string; path: string }[];
   sims: Sim[];
+  extra?: Sim;
   etcd?: EtcdHarness;
+}
+
+export interface WorkloadOptions {
+  /**
+   * One more `kubets sim` process, started with the cluster and tainted NoSchedule with
+   * `taint` (key=value) before any scenario runs, so only pods that tolerate it land there.
+   */
+  extra?: { namePrefix: string; nodes: number; taint: string };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -99,7 +108,7 @@ export async function startSim(kubets: Kubets, kubectlPath: string, namePrefix: 
  * started once for the file. Without etcd on the machine (and not required), the etcd run is
  * one test saying why.
  */
-export function runWorkloads(store: Store, scenarios: Scenario[]): void {
+export function runWorkloads(store: Store, scenarios: Scenario[], opts: WorkloadOptions = {}): void {
   const etcdTool = store === 'etcd' ? checkTool('etcd') : undefined;
   if (etcdTool?.skipReason) {
     test('workload scenarios on etcd', (t) => {
@@ -118,9 +127,24 @@ export function runWorkloads(store: Store, scenarios: Scenario[]): void {
     if (store === 'etcd') etcd = await startEtcd({ bin: etcdTool!.path });
     const kubets = await startKubets({ store, etcdEndpoint: etcd?.endpoint });
     cluster = { kubets, tools, sims: [], etcd };
-    cluster.sims.push(await startSim(kubets, tools[0].path, 'sim-node-', 3));
+    // Both sims start together; no scenario runs before the extra nodes carry their taint.
+    const [main, extra] = await Promise.all([
+      startSim(kubets, tools[0].path, 'sim-node-', 3),
+      opts.extra ? startSim(kubets, tools[0].path, opts.extra.namePrefix, opts.extra.nodes) : undefined,
+    ]);
+    cluster.sims.push(main);
+    if (extra && opts.extra) {
+      cluster.sims.push(extra);
+      cluster.extra = extra;
+      for (const n of extra.names) {
+        const r = await kubectl(tools[0].path, kubets.kubeconfig, ['taint', 'node', n, `${opts.extra.taint}:NoSchedule`]);
+        if (r.code !== 0) throw new Error(`kubectl taint node ${n}: ${r.stderr}`);
+      }
+    }
   });
-  test.after.always(async () => {
+  test.after.always(async (t) => {
+    // The sims are quiet unless something went wrong: show what they said.
+    for (const s of cluster?.sims ?? []) if (s.output().trim()) t.log(`${s.names.join(', ')}:\n${s.output().slice(-4000)}`);
     for (const s of cluster?.sims ?? []) await s.stop();
     await cluster?.kubets.stop();
     await cluster?.etcd?.stop();
@@ -151,12 +175,7 @@ export function runWorkloads(store: Store, scenarios: Scenario[]): void {
           }
           throw new Error(`${tool.name} in ${ns}: ${what} — not seen within ${timeoutMs / 1000} s`);
         };
-        const sim = async (prefix: string, nodes: number) => {
-          const started = await startSim(c.kubets, tool.path, prefix, nodes);
-          c.sims.push(started);
-          return started;
-        };
-        await s.run({ t, tool, kubets: c.kubets, ns, run, ok, waitFor, startSim: sim, minor });
+        await s.run({ t, tool, kubets: c.kubets, ns, run, ok, waitFor, extra: c.extra, minor });
       }
     });
   }
