@@ -2,6 +2,8 @@
 // authentication, then routing to health, version, metrics, discovery, OpenAPI or resources.
 
 import Koa from 'koa';
+import { promisify } from 'node:util';
+import { gzip as gzipCb } from 'node:zlib';
 import type { IncomingMessage } from 'node:http';
 import { StatusError } from '../../api/meta/errors.ts';
 import type { Logger } from '../log.ts';
@@ -28,6 +30,8 @@ export interface HttpDeps {
   now(): Date;
 }
 
+const gzip = promisify(gzipCb);
+
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version', '/version/']);
 
 function isPublic(path: string): boolean {
@@ -37,6 +41,17 @@ function isPublic(path: string): boolean {
 interface State {
   info?: RequestInfo;
   dryRun?: boolean;
+}
+
+/** Upstream compresses responses of 128 KiB or more for clients that accept gzip. */
+export const GZIP_MIN_BYTES = 128 * 1024;
+
+async function maybeGzip(acceptEncoding: string, body: string, setHeader: (k: string, v: string) => void): Promise<string | Buffer> {
+  if (body.length < GZIP_MIN_BYTES || !/\bgzip\b/.test(acceptEncoding)) return body;
+  const zipped = await gzip(body, { level: 4 });
+  setHeader('Content-Encoding', 'gzip');
+  setHeader('Vary', 'Accept-Encoding');
+  return zipped;
 }
 
 /** Upstream's verb label: the HTTP method for writes, LIST/WATCH for collections, APPLY for apply. */
@@ -139,7 +154,7 @@ export function createApp(deps: HttpDeps): Koa {
     ctx.set('Cache-Control', 'no-cache, private');
     for (const [k, v] of Object.entries(r.headers ?? {})) ctx.set(k, v);
     ctx.type = r.contentType;
-    ctx.body = r.body;
+    ctx.body = await maybeGzip(ctx.get('accept-encoding'), r.body, (k, v) => (k === 'Vary' ? ctx.vary(v) : ctx.set(k, v)));
   });
   return app;
 }
