@@ -2,6 +2,7 @@
 // shared informers, and runs each on its own rate-limited work queue once the caches synced.
 // Informers are started by the caller (or here, if not yet started: start() is idempotent).
 
+import { setMaxListeners } from 'node:events';
 import type { Client, Clock, InformerFactory, Log } from '../../client/types.ts';
 import { createWorkQueue } from '../../client/workqueue.ts';
 import { runController } from '../../client/controller.ts';
@@ -31,6 +32,8 @@ export function isEnabled(name: string, enabled: string[] | undefined): boolean 
 export function startControllerManager(opts: ControllerManagerOptions): ControllerManager {
   const { client, informers, log, clock, caPem } = opts;
   const abort = new AbortController();
+  // Every controller's runner listens on this one signal: more than Node's default of 10.
+  setMaxListeners(0, abort.signal);
   const runs: Promise<void>[] = [];
   const ctx = { client, informers, clock, log, caPem };
   const started: { name: string; start: () => void }[] = [];
