@@ -53,11 +53,17 @@ export const jobScenarios: Scenario[] = [
         .sort();
       c.t.is(ips.length, 3);
       const jp = '{range .items[*].endpoints[?(@.conditions.ready==true)]}{.addresses[0]}{"\\n"}{end}';
-      const listed = await c.waitFor(`EndpointSlices of service web listing ${ips.join(', ')}`, async () => {
-        const out = await c.ok(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=web', '-o', `jsonpath=${jp}`]);
-        const got = out.split('\n').filter(Boolean).sort();
-        return JSON.stringify(got) === JSON.stringify(ips) ? got : undefined;
-      });
+      let last = '';
+      const listed = await c
+        .waitFor(`EndpointSlices of service web listing ${ips.join(', ')}`, async () => {
+          const out = await c.ok(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=web', '-o', `jsonpath=${jp}`]);
+          const got = out.split('\n').filter(Boolean).sort();
+          last = await c.ok(['get', 'endpointslices', '-o', 'json']);
+          return JSON.stringify(got) === JSON.stringify(ips) ? got : undefined;
+        })
+        .catch((e: Error) => {
+          throw new Error(`${e.message}; last seen: ${last}`);
+        });
       c.t.deepEqual(listed, ips);
       const port = await c.ok(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=web', '-o', 'jsonpath={.items[0].ports[0].port}']);
       c.t.is(port, '80');
