@@ -26,3 +26,9 @@ test('the template hash is stable, key-order blind, safe-alphabet, and moved by 
   t.regex(a, /^[bcdfghjklmnpqrstvwxz2456789]+$/);
   t.not(a, computeHash({ metadata: { labels: { a: '1' } }, spec: { x: 1, y: 2 } }, 1));
 });
+
+test('a null field in a template is the same as an absent one (rollout undo from kubectl v1.32)', (t) => {
+  const a = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } };
+  const b = { metadata: { labels: { app: 'web' }, creationTimestamp: null }, spec: { containers: [{ name: 'c', image: 'nginx' }] } };
+  t.is(computeHash(a), computeHash(b));
+});

@@ -9,11 +9,15 @@ import { POD_TEMPLATE_HASH, REVISION, Reason, type Deployment, type DeploymentSt
 
 const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
-/** JSON with object keys sorted, so equal templates give equal text. */
+/**
+ * JSON with object keys sorted, so equal templates give equal text. A field that is null is
+ * the same as one that is absent (as for Go structs): kubectl v1.32's `rollout undo` sends
+ * `creationTimestamp: null` in the template it restores.
+ */
 export function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
   if (v !== null && typeof v === 'object') {
-    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined && x !== null).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
   }
   return JSON.stringify(v) ?? 'null';
