@@ -22,6 +22,8 @@ export interface LoopFlags {
   /** sim: how many nodes, and their name prefix. */
   nodes: number;
   namePrefix: string;
+  /** sim: index of the first node (a second sim process takes other pod IP ranges). */
+  startIndex: number;
 }
 
 export type LoopCommand = 'controller-manager' | 'scheduler' | 'sim';
@@ -40,7 +42,8 @@ Usage:
   kubets all [flags]      everything on one machine (what npm start runs)
   kubets controller-manager --kubeconfig F   the controllers alone, against any apiserver
   kubets scheduler --kubeconfig F            the scheduler alone
-  kubets sim --kubeconfig F --nodes N        N simulated nodes (no containers) for scale work
+  kubets sim --kubeconfig F --nodes N [--name-prefix P] [--start-index I]
+                                             N simulated nodes (no containers) for scale work
   kubets version          print the version
   kubets --help           this text
 
@@ -145,7 +148,7 @@ function parseServerFlags(args: string[]): ServerFlags | string {
 }
 
 function parseLoopFlags(cmd: LoopCommand, args: string[]): LoopFlags | string {
-  const flags: LoopFlags = { kubeconfig: process.env.KUBECONFIG ?? '', verbosity: 0, nodes: 3, namePrefix: 'sim-node-' };
+  const flags: LoopFlags = { kubeconfig: process.env.KUBECONFIG ?? '', verbosity: 0, nodes: 3, namePrefix: 'sim-node-', startIndex: 0 };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const v = /^--?v(?:=(\d+))?$/.exec(arg);
@@ -153,7 +156,7 @@ function parseLoopFlags(cmd: LoopCommand, args: string[]): LoopFlags | string {
       flags.verbosity = v[1] === undefined ? flags.verbosity + 1 : Number(v[1]);
       continue;
     }
-    const m = /^--(kubeconfig|nodes|name-prefix)(?:=(.*))?$/s.exec(arg);
+    const m = /^--(kubeconfig|nodes|name-prefix|start-index)(?:=(.*))?$/s.exec(arg);
     if (!m || (cmd !== 'sim' && m[1] !== 'kubeconfig')) return `unknown flag ${arg}`;
     let value = m[2];
     if (value === undefined) {
@@ -162,7 +165,10 @@ function parseLoopFlags(cmd: LoopCommand, args: string[]): LoopFlags | string {
     }
     if (m[1] === 'kubeconfig') flags.kubeconfig = value;
     else if (m[1] === 'name-prefix') flags.namePrefix = value;
-    else {
+    else if (m[1] === 'start-index') {
+      if (!/^\d+$/.test(value)) return `--start-index wants a number, got "${value}"`;
+      flags.startIndex = Number(value);
+    } else {
       if (!/^\d+$/.test(value) || Number(value) < 1) return `--nodes wants a positive number, got "${value}"`;
       flags.nodes = Number(value);
     }

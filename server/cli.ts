@@ -193,7 +193,7 @@ async function runLoop(kind: LoopCommand, flags: LoopFlags, deps: CliDeps): Prom
     const { startSimulatedNodes } = await import('../node/sim/index.ts');
     const { systemClock } = await import('../client/clock.ts');
     const informers = createInformerFactory(client, {});
-    const sim = startSimulatedNodes({ client, informers, count: flags.nodes, namePrefix: flags.namePrefix, log: log.child({ component: 'sim' }), clock: systemClock });
+    const sim = startSimulatedNodes({ client, informers, count: flags.nodes, namePrefix: flags.namePrefix, startIndex: flags.startIndex, log: log.child({ component: 'sim' }), clock: systemClock });
     informers.start();
     await sim.ready;
     log.info('simulated nodes ready', { nodes: flags.nodes });

@@ -83,14 +83,15 @@ export async function readyNodes(kubectlPath: string, kubeconfig: string): Promi
 }
 
 /** Runs `kubets sim` and waits (up to 90 s: the machine may be busy) until its nodes are Ready. */
-export async function startSim(kubets: Kubets, kubectlPath: string, namePrefix: string, nodes: number): Promise<Sim> {
-  const args = [KUBETS_BIN, 'sim', '--kubeconfig', kubets.kubeconfig, '--nodes', String(nodes), '--name-prefix', namePrefix];
+export async function startSim(kubets: Kubets, kubectlPath: string, namePrefix: string, nodes: number, startIndex = 0): Promise<Sim> {
+  // startIndex keeps a second sim's pod IP ranges apart from the first's.
+  const args = [KUBETS_BIN, 'sim', '--kubeconfig', kubets.kubeconfig, '--nodes', String(nodes), '--name-prefix', namePrefix, '--start-index', String(startIndex)];
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const append = (b: Buffer) => (out = (out + b.toString('utf8')).slice(-200_000));
   child.stdout!.on('data', append);
   child.stderr!.on('data', append);
-  const names = Array.from({ length: nodes }, (_, i) => `${namePrefix}${i}`);
+  const names = Array.from({ length: nodes }, (_, i) => `${namePrefix}${startIndex + i}`);
   const sim: Sim = { names, output: () => out, stop: () => stopChild(child) };
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
@@ -130,7 +131,7 @@ export function runWorkloads(store: Store, scenarios: Scenario[], opts: Workload
     // Both sims start together; no scenario runs before the extra nodes carry their taint.
     const [main, extra] = await Promise.all([
       startSim(kubets, tools[0].path, 'sim-node-', 3),
-      opts.extra ? startSim(kubets, tools[0].path, opts.extra.namePrefix, opts.extra.nodes) : undefined,
+      opts.extra ? startSim(kubets, tools[0].path, opts.extra.namePrefix, opts.extra.nodes, 3) : undefined,
     ]);
     cluster.sims.push(main);
     if (extra && opts.extra) {

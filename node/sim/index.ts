@@ -161,7 +161,13 @@ export function startSimulatedNodes(opts: SimulatedNodesOptions): SimulatedNodes
       const code = (err as { code?: number }).code;
       if (code !== 404 && code !== 409) {
         sp.deleting = false;
-        log.warn('finalizing pod deletion failed', { pod: keyOf(pod), err: errMessage(err) });
+        log.warn('finalizing pod deletion failed; retrying in 1 s', { pod: keyOf(pod), err: errMessage(err) });
+        // No later event may come for this pod: retry on our own, as a kubelet's pod worker does.
+        const t = clock.setTimeout(() => {
+          timers.delete(t);
+          if (!stopped && !sp.deleting && pods.get(keyOf(pod)) === sp) void finalize(pod, sp);
+        }, 1000);
+        timers.add(t);
       }
     }
   }
