@@ -246,7 +246,7 @@ export function methodNotAllowed(): StatusError {
 
 /** Kinds whose DELETE answers with the object rather than a Status (as upstream). */
 function returnsDeletedObject(rt: ResourceType): boolean {
-  return (rt.group === '' && ['pods', 'namespaces', 'services', 'persistentvolumes', 'persistentvolumeclaims', 'nodes'].includes(rt.plural)) || rt.group.includes('.') && !rt.group.endsWith('.k8s.io');
+  return rt.group === '' && ['pods', 'namespaces', 'services', 'persistentvolumes', 'persistentvolumeclaims', 'nodes'].includes(rt.plural);
 }
 
 function successStatus(rt: ResourceType, name: string, uid: string | undefined): Record<string, unknown> {

@@ -89,8 +89,6 @@ export class GenericStore {
     if (this.rt.convert) {
       page.items = page.items.map((o) => this.fromStorage(o));
       page.serialized = undefined;
-    } else if (this.needsTypeMeta()) {
-      page.serialized = undefined;
     }
     return page;
   }
@@ -106,10 +104,6 @@ export class GenericStore {
       },
       onClose,
     );
-  }
-
-  private needsTypeMeta(): boolean {
-    return false;
   }
 
   /**
