@@ -6,6 +6,7 @@ import { setMaxListeners } from 'node:events';
 import type { Client, Clock, InformerFactory, Log } from '../../client/types.ts';
 import { createWorkQueue } from '../../client/workqueue.ts';
 import { runController } from '../../client/controller.ts';
+import { createEventRecorder, type EventRecorder } from '../../client/events.ts';
 import { CONTROLLERS } from './definitions.ts';
 
 export interface ControllerManagerOptions {
@@ -35,7 +36,14 @@ export function startControllerManager(opts: ControllerManagerOptions): Controll
   // Every controller's runner listens on this one signal: more than Node's default of 10.
   setMaxListeners(0, abort.signal);
   const runs: Promise<void>[] = [];
-  const ctx = { client, informers, clock, log, caPem };
+  // One recorder per component: each aggregates its own Events and is flushed on stop.
+  const recorders = new Map<string, EventRecorder>();
+  const events = (component: string): EventRecorder => {
+    let r = recorders.get(component);
+    if (!r) recorders.set(component, (r = createEventRecorder({ client, component, clock, log })));
+    return r;
+  };
+  const ctx = { client, informers, clock, log, caPem, events };
   const started: { name: string; start: () => void }[] = [];
   for (const [name, factory] of Object.entries(CONTROLLERS)) {
     if (!isEnabled(name, opts.enabled)) continue;
@@ -60,6 +68,7 @@ export function startControllerManager(opts: ControllerManagerOptions): Controll
     async stop() {
       abort.abort();
       await Promise.all(runs);
+      await Promise.all([...recorders.values()].map((r) => r.flush()));
     },
   };
 }

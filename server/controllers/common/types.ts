@@ -1,8 +1,9 @@
 // What every controller is built from: the client and informers it talks through, an
-// injected clock, a logger, and the definition the manager runs (a name, a worker count,
+// injected clock, a logger, an event recorder per controller, and the definition the manager runs (a name, a worker count,
 // the handlers that map informer events to keys, and reconcile(key)).
 
 import type { Client, Clock, InformerFactory, Result } from '../../../client/types.ts';
+import type { RecorderFor } from './events.ts';
 
 export type Fields = Record<string, unknown>;
 
@@ -19,6 +20,8 @@ export interface ControllerContext {
   informers: InformerFactory;
   clock: Clock;
   log: Logger;
+  /** The event recorder for a controller, by upstream's component name (one per controller). */
+  events: RecorderFor;
 }
 
 /** Adds a key to the controller's queue, optionally after a delay. */

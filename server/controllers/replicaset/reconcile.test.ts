@@ -117,3 +117,23 @@ test('a ReplicationController keeps its pods the same way', async (t) => {
   t.is(pods.length, 2);
   t.is(pods[0].metadata?.ownerReferences?.[0]?.kind, 'ReplicationController');
 });
+
+test('records upstream events for the pods it creates, deletes and fails to create', async (t) => {
+  const env = fakeEnv();
+  env.client.seed(R.replicaSets, rs(1));
+  await run(env);
+  const [p] = env.client.all<Pod>(R.pods, 'a');
+  t.like(env.recorder.withReason('SuccessfulCreate')[0], { component: 'replicaset-controller', kind: 'ReplicaSet', name: 'web', type: 'Normal', message: `Created pod: ${p.metadata?.name}` });
+
+  const down = fakeEnv();
+  down.client.seed(R.replicaSets, rs(0));
+  down.client.seed(R.pods, pod('extra'));
+  await run(down);
+  t.like(down.recorder.withReason('SuccessfulDelete')[0], { type: 'Normal', message: 'Deleted pod: extra' });
+
+  const failing = fakeEnv();
+  failing.client.seed(R.replicaSets, rs(1));
+  failing.client.failWith = (c) => (c.verb === 'create' ? { code: 403, reason: 'Forbidden', message: 'exceeded quota' } : undefined);
+  await t.throwsAsync(run(failing));
+  t.like(failing.recorder.withReason('FailedCreate')[0], { type: 'Warning', message: 'Error creating: exceeded quota' });
+});

@@ -8,6 +8,7 @@ import type { ControllerContext } from '../common/types.ts';
 import { claim } from '../common/claim.ts';
 import { getCondition, removeCondition, setCondition } from '../common/conditions.ts';
 import { errorMessage, isNotFound } from '../common/errors.ts';
+import { COMPONENT, podCreated, podCreateFailed, podDeleted, podDeleteFailed, recorderOf } from '../common/events.ts';
 import type { Expectations } from '../common/expectations.ts';
 import { clone, keyOf, rfc3339, splitKey } from '../common/keys.ts';
 import { newControllerRef } from '../common/owners.ts';
@@ -80,6 +81,8 @@ export function newReplicaSetReconciler(deps: ReplicaSetDeps): (key: string) => 
   const { client, informers, clock, kind, expectations } = deps;
   const rsLister = informers.informer<ReplicaSet>(kind.r).lister;
   const podLister = informers.informer<Pod>(R.pods).lister;
+  const rc = kind.r.kind === 'ReplicationController';
+  const rec = recorderOf(deps.events(rc ? COMPONENT.replicationcontroller : COMPONENT.replicaset), kind.r);
 
   async function manage(key: string, rs: ReplicaSet, pods: Pod[]): Promise<{ reason: string; message: string; error: unknown } | undefined> {
     const want = rs.spec?.replicas ?? 1;
@@ -89,7 +92,15 @@ export function newReplicaSetReconciler(deps: ReplicaSetDeps): (key: string) => 
       const n = Math.min(-diff, BURST_REPLICAS);
       expectations.expectCreations(key, n);
       const pod = podFromTemplate(rs, kind.r);
-      const { created, error } = await slowStartCreate(n, async () => void (await client.create(R.pods, ns, clone(pod))));
+      const { created, error } = await slowStartCreate(n, async () => {
+        try {
+          const made = await client.create(R.pods, ns, clone(pod));
+          podCreated(rec, rs, made.metadata?.name ?? '');
+        } catch (e) {
+          podCreateFailed(rec, rs, e);
+          throw e;
+        }
+      });
       if (error !== undefined) {
         // The creations that failed or never ran will not be observed.
         expectations.lowerCreations(key, n - created);
@@ -102,9 +113,13 @@ export function newReplicaSetReconciler(deps: ReplicaSetDeps): (key: string) => 
       await Promise.all(victims.map(async (p) => {
         try {
           await client.delete(R.pods, ns, p.metadata?.name ?? '', { preconditions: { uid: p.metadata?.uid } });
+          podDeleted(rec, rs, p.metadata?.name ?? '');
         } catch (e) {
           expectations.lowerDeletions(key, keyOf(p));
-          if (!isNotFound(e)) firstError ??= e;
+          if (!isNotFound(e)) {
+            podDeleteFailed(rec, rs, e);
+            firstError ??= e;
+          }
         }
       }));
       if (firstError !== undefined) return { reason: 'FailedDelete', message: errorMessage(firstError), error: firstError };

@@ -1,15 +1,18 @@
-// One fake cluster for a reconciler test: clock, client, informers and a context.
+// One fake cluster for a reconciler test: clock, client, informers, an event recorder and a context.
 
 import type { ControllerContext } from '../common/types.ts';
 import { silentLogger } from '../common/types.ts';
 import { FakeClient } from './fake-client.ts';
 import { FakeClock } from './fake-clock.ts';
 import { FakeInformerFactory } from './fake-informers.ts';
+import { FakeRecorder } from './fake-recorder.ts';
 
 export interface FakeEnv {
   clock: FakeClock;
   client: FakeClient;
   informers: FakeInformerFactory;
+  /** Every event the controllers under test recorded. */
+  recorder: FakeRecorder;
   ctx: ControllerContext;
 }
 
@@ -17,5 +20,6 @@ export function fakeEnv(start?: string): FakeEnv {
   const clock = new FakeClock(start);
   const client = new FakeClient(clock);
   const informers = new FakeInformerFactory(client);
-  return { clock, client, informers, ctx: { client, informers, clock, log: silentLogger } };
+  const recorder = new FakeRecorder();
+  return { clock, client, informers, recorder, ctx: { client, informers, clock, log: silentLogger, events: recorder.recorderFor } };
 }
