@@ -153,3 +153,13 @@ test('the new ReplicaSet carries the hash label, selector and replica annotation
   t.like(got?.metadata?.annotations, { 'deployment.kubernetes.io/desired-replicas': '10', 'deployment.kubernetes.io/max-replicas': '13' });
   t.like(got?.metadata?.ownerReferences?.[0], { kind: 'Deployment', uid: 'd-uid', controller: true });
 });
+
+test('records ScalingReplicaSet events as upstream words them', async (t) => {
+  const env = fakeEnv(NOW);
+  env.client.seed(R.deployments, deployment());
+  env.client.seed(R.replicaSets, rs('old', 'v0', 4, 4));
+  await run(env, 1);
+  const scaling = env.recorder.withReason('ScalingReplicaSet');
+  t.like(scaling[0], { component: 'deployment-controller', kind: 'Deployment', name: 'web', type: 'Normal', message: `Scaled up replica set web-${HASH} to 1` });
+  t.like(scaling[1], { message: 'Scaled down replica set old to 3 from 4' });
+});

@@ -5,6 +5,7 @@
 import { labelSelectorFromObject } from '../../../api/meta/labels.ts';
 import type { Result } from '../../../client/types.ts';
 import type { ControllerContext } from '../common/types.ts';
+import { COMPONENT, recorderOf } from '../common/events.ts';
 import { claim } from '../common/claim.ts';
 import { clone, rfc3339, splitKey } from '../common/keys.ts';
 import type { Pod } from '../common/pods.ts';
@@ -38,6 +39,7 @@ export function newDeploymentReconciler(deps: ControllerContext): (key: string) 
   const dLister = informers.informer<Deployment>(R.deployments).lister;
   const rsLister = informers.informer<ReplicaSet>(R.replicaSets).lister;
   const podLister = informers.informer<Pod>(R.pods).lister;
+  const events = recorderOf(deps.events(COMPONENT.deployment), R.deployments);
 
   return async (key) => {
     const { namespace, name } = splitKey(key);
@@ -49,7 +51,7 @@ export function newDeploymentReconciler(deps: ControllerContext): (key: string) 
       return {};
     }
     const rss = await claim({ client, owner: d, ownerRt: R.deployments, r: R.replicaSets, selector }, rsLister.list(namespace));
-    const s: SyncState = { client, now: clock.now(), d, status: clone(d.status ?? {}) };
+    const s: SyncState = { client, events, now: clock.now(), d, status: clone(d.status ?? {}) };
     const newFound = findNewReplicaSet(d, rss);
     const old = rss.filter((rs) => rs !== newFound);
 

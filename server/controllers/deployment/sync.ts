@@ -3,7 +3,8 @@
 // cleanup, and computing status.
 
 import type { Client } from '../../../client/types.ts';
-import { isAlreadyExists, isConflict, isNotFound } from '../common/errors.ts';
+import type { EventRecorder } from '../common/events.ts';
+import { errorMessage, isAlreadyExists, isConflict, isNotFound } from '../common/errors.ts';
 import { clone, rfc3339 } from '../common/keys.ts';
 import { controllerRefOf, newControllerRef } from '../common/owners.ts';
 import { R } from '../common/resources.ts';
@@ -18,6 +19,8 @@ import {
 
 export interface SyncState {
   client: Client;
+  /** The deployment-controller's recorder (ScalingReplicaSet and friends, on the Deployment). */
+  events: EventRecorder;
   now: Date;
   d: Deployment;
   /** The status being built this sync; written once at the end. */
@@ -99,15 +102,19 @@ export async function getNewReplicaSet(s: SyncState, rss: ReplicaSet[], old: Rep
   setReplicasAnnotations(rs, d.spec?.replicas ?? 1, (d.spec?.replicas ?? 1) + maxSurge(d));
   try {
     const created = await client.create<ReplicaSet>(R.replicaSets, ns, rs);
+    const n = replicasOf(created);
+    if (n > 0) s.events.event(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${created.metadata?.name} to ${n}`);
     if (hasProgressDeadline(d)) {
       setDeploymentCondition(s.status, deploymentCondition('Progressing', 'True', Reason.NewRSCreated, `Created new replica set "${created.metadata?.name}"`, now));
     }
     return (s.newRS = created);
   } catch (e) {
     if (!isAlreadyExists(e)) {
+      const msg = `Failed to create new replica set "${rs.metadata?.name}": ${errorMessage(e)}`;
       if (hasProgressDeadline(d)) {
-        setDeploymentCondition(s.status, deploymentCondition('Progressing', 'False', Reason.FailedCreate, String((e as Error).message), now));
+        setDeploymentCondition(s.status, deploymentCondition('Progressing', 'False', Reason.FailedCreate, msg, now));
       }
+      s.events.event(d, 'Warning', Reason.FailedCreate, msg);
       throw e;
     }
     const clash = await client.get<ReplicaSet>(R.replicaSets, ns, rs.metadata!.name!);
@@ -124,9 +131,13 @@ export async function scaleReplicaSet(s: SyncState, rs: ReplicaSet, size: number
   const desired = s.d.spec?.replicas ?? 1;
   const annotated = setReplicasAnnotations(copy, desired, desired + maxSurge(s.d));
   if (replicasOf(rs) === size && !annotated) return false;
+  const from = replicasOf(rs);
   copy.spec!.replicas = size;
   const written = await s.client.update<ReplicaSet>(R.replicaSets, rs.metadata?.namespace ?? '', copy);
   Object.assign(rs, written);
+  if (from !== size) {
+    s.events.event(s.d, 'Normal', 'ScalingReplicaSet', `Scaled ${size > from ? 'up' : 'down'} replica set ${rs.metadata?.name} to ${size} from ${from}`);
+  }
   return true;
 }
 
