@@ -25,15 +25,17 @@ interface Case {
   expectCondition?: { type: string; reason: string };
   expectJobGone?: boolean;
   advanceMs?: number;
+  /** An event the job-controller recorded on the Job. */
+  expectEvent?: { type: string; reason: string; message: string };
 }
 
 const cases: Case[] = [
   { name: 'starts parallelism pods', job: job({ parallelism: 2, completions: 5 }), pods: [], expectCreates: 2, expectStatus: { startTime: '2025-01-01T00:00:00Z' } },
   { name: 'never runs more than the completions left', job: job({ parallelism: 3, completions: 4 }), pods: [pod('a', 'Succeeded'), pod('b', 'Succeeded'), pod('c', 'Succeeded')], expectCreates: 1 },
-  { name: 'completes at completions', job: job({ completions: 2 }), pods: [pod('a', 'Succeeded'), pod('b', 'Succeeded')], expectCreates: 0, expectStatus: { succeeded: 2, active: 0, completionTime: '2025-01-01T00:00:00Z' }, expectCondition: { type: 'Complete', reason: 'CompletionsReached' } },
+  { name: 'completes at completions', job: job({ completions: 2 }), pods: [pod('a', 'Succeeded'), pod('b', 'Succeeded')], expectCreates: 0, expectStatus: { succeeded: 2, active: 0, completionTime: '2025-01-01T00:00:00Z' }, expectCondition: { type: 'Complete', reason: 'CompletionsReached' }, expectEvent: { type: 'Normal', reason: 'Completed', message: 'Job completed' } },
   { name: 'without completions one success finishes it', job: job({ parallelism: 2 }), pods: [pod('a', 'Succeeded')], expectCreates: 0, expectCondition: { type: 'Complete', reason: 'CompletionsReached' } },
-  { name: 'fails past the backoff limit', job: job({ backoffLimit: 1 }), pods: [pod('a', 'Failed'), pod('b', 'Failed')], expectCreates: 0, expectStatus: { failed: 2 }, expectCondition: { type: 'Failed', reason: 'BackoffLimitExceeded' } },
-  { name: 'fails past the active deadline', job: job({ activeDeadlineSeconds: 10 }, { startTime: '2024-12-31T23:59:00Z' }), pods: [pod('a', 'Running')], expectCreates: 0, expectCondition: { type: 'Failed', reason: 'DeadlineExceeded' } },
+  { name: 'fails past the backoff limit', job: job({ backoffLimit: 1 }), pods: [pod('a', 'Failed'), pod('b', 'Failed')], expectCreates: 0, expectStatus: { failed: 2 }, expectCondition: { type: 'Failed', reason: 'BackoffLimitExceeded' }, expectEvent: { type: 'Warning', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' } },
+  { name: 'fails past the active deadline', job: job({ activeDeadlineSeconds: 10 }, { startTime: '2024-12-31T23:59:00Z' }), pods: [pod('a', 'Running')], expectCreates: 0, expectCondition: { type: 'Failed', reason: 'DeadlineExceeded' }, expectEvent: { type: 'Warning', reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' } },
   { name: 'indexed: creates the missing indexes', job: job({ completionMode: 'Indexed', completions: 3, parallelism: 3 }), pods: [pod('a', 'Succeeded', 1)], expectCreates: 2, expectStatus: { completedIndexes: '1' } },
   {
     name: 'a finished job goes after its TTL',
@@ -54,6 +56,7 @@ for (const c of cases) {
     if (c.expectJobGone) return t.true(got === undefined || got.metadata?.deletionTimestamp !== undefined, 'deleted (foreground)');
     if (c.expectStatus) t.like(got?.status, c.expectStatus);
     if (c.expectCondition) t.like(got?.status?.conditions?.find((x) => x.type === c.expectCondition!.type), { status: 'True', reason: c.expectCondition.reason });
+    if (c.expectEvent) t.like(env.recorder.withReason(c.expectEvent.reason)[0], { component: 'job-controller', kind: 'Job', name: 'pi', ...c.expectEvent });
   });
 }
 
@@ -63,6 +66,14 @@ test('indexed pods carry their completion index', async (t) => {
   await newJobReconciler({ ...env.ctx, expectations: new Expectations(env.clock) })('a/pi');
   const idx = env.client.all<Pod>(R.pods, 'a').map((p) => p.metadata?.annotations?.['batch.kubernetes.io/job-completion-index']).sort();
   t.deepEqual(idx, ['0', '1']);
+});
+
+test('records SuccessfulCreate for each pod it starts', async (t) => {
+  const env = fakeEnv();
+  env.client.seed(R.jobs, job());
+  await newJobReconciler({ ...env.ctx, expectations: new Expectations(env.clock) })('a/pi');
+  const [p] = env.client.all<Pod>(R.pods, 'a');
+  t.like(env.recorder.withReason('SuccessfulCreate')[0], { component: 'job-controller', type: 'Normal', message: `Created pod: ${p.metadata?.name}` });
 });
 
 test('formatIndexes compresses runs', (t) => {

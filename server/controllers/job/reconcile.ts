@@ -10,6 +10,7 @@ import type { ControllerContext } from '../common/types.ts';
 import { claim } from '../common/claim.ts';
 import type { Condition } from '../common/conditions.ts';
 import { isConflict, isNotFound } from '../common/errors.ts';
+import { COMPONENT, podCreated, podCreateFailed, podDeleted, podDeleteFailed, recorderOf } from '../common/events.ts';
 import type { Expectations } from '../common/expectations.ts';
 import { clone, keyOf, parseTime, rfc3339, splitKey } from '../common/keys.ts';
 import { newControllerRef } from '../common/owners.ts';
@@ -62,13 +63,19 @@ export function newJobReconciler(deps: ControllerContext & { expectations: Expec
   const { client, informers, clock, expectations } = deps;
   const jobLister = informers.informer<Job>(R.jobs).lister;
   const podLister = informers.informer<Pod>(R.pods).lister;
+  const rec = recorderOf(deps.events(COMPONENT.job), R.jobs);
 
-  const deletePods = (pods: Pod[], key: string) => {
+  const deletePods = (job: Job, pods: Pod[], key: string) => {
     expectations.expectDeletions(key, pods.map(keyOf));
-    return Promise.all(pods.map((p) => client.delete(R.pods, p.metadata?.namespace ?? '', p.metadata?.name ?? '', { preconditions: { uid: p.metadata?.uid } }).catch((e) => {
-      expectations.lowerDeletions(key, keyOf(p));
-      if (!isNotFound(e) && !isConflict(e)) throw e;
-    })));
+    return Promise.all(pods.map((p) => client.delete(R.pods, p.metadata?.namespace ?? '', p.metadata?.name ?? '', { preconditions: { uid: p.metadata?.uid } }).then(
+      () => podDeleted(rec, job, p.metadata?.name ?? ''),
+      (e) => {
+        expectations.lowerDeletions(key, keyOf(p));
+        if (isNotFound(e) || isConflict(e)) return;
+        podDeleteFailed(rec, job, e);
+        throw e;
+      },
+    )));
   };
 
   async function cleanupFinished(job: Job, done: Condition): Promise<Result> {
@@ -121,7 +128,7 @@ export function newJobReconciler(deps: ControllerContext & { expectations: Expec
 
     let requeue: number | undefined;
     if (failure || complete) {
-      await deletePods(active, key);
+      await deletePods(job, active, key);
       const cond = (type: string, reason: string, message: string): Condition => ({ type, status: 'True', reason, message, lastProbeTime: nowS, lastTransitionTime: nowS });
       status.conditions = [
         ...(status.conditions ?? []),
@@ -133,7 +140,7 @@ export function newJobReconciler(deps: ControllerContext & { expectations: Expec
       if (expectations.satisfied(key)) {
         const want = completions === undefined ? (status.succeeded > 0 ? 0 : parallelism) : Math.min(parallelism, completions - status.succeeded);
         if (active.length > want) {
-          await deletePods([...active].sort(compareForDeletion).slice(0, active.length - want), key);
+          await deletePods(job, [...active].sort(compareForDeletion).slice(0, active.length - want), key);
         } else if (active.length < want) {
           let toCreate: (number | undefined)[];
           if (indexed) {
@@ -141,10 +148,14 @@ export function newJobReconciler(deps: ControllerContext & { expectations: Expec
             toCreate = Array.from({ length: completions ?? 0 }, (_, i) => i).filter((i) => !busy.has(i)).slice(0, want - active.length);
           } else toCreate = Array.from({ length: want - active.length }, () => undefined);
           expectations.expectCreations(key, toCreate.length);
-          await Promise.all(toCreate.map((i) => client.create(R.pods, namespace, podFor(job, i)).catch((e) => {
-            expectations.lowerCreations(key);
-            throw e;
-          })));
+          await Promise.all(toCreate.map((i) => client.create(R.pods, namespace, podFor(job, i)).then(
+            (p) => podCreated(rec, job, p.metadata?.name ?? ''),
+            (e) => {
+              expectations.lowerCreations(key);
+              podCreateFailed(rec, job, e);
+              throw e;
+            },
+          )));
         }
       }
       status.active = active.length;
@@ -152,6 +163,9 @@ export function newJobReconciler(deps: ControllerContext & { expectations: Expec
     }
     status.ready = active.filter(isPodReady).length;
     await writeStatus(client, R.jobs, job, status);
+    // As upstream: the finish is announced once the status saying so is written.
+    if (failure) rec.event(job, 'Warning', failure[0], failure[1]);
+    else if (complete) rec.event(job, 'Normal', 'Completed', 'Job completed');
     return requeue === undefined ? {} : { requeueAfterMs: requeue };
   };
 }
