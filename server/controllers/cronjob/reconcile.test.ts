@@ -67,3 +67,13 @@ test('the created Job is owned by the CronJob and stamped with its scheduled tim
   t.like(j?.metadata?.ownerReferences?.[0], { kind: 'CronJob', uid: 'cj-uid', controller: true });
   t.is(env.client.peek<CronJob>(R.cronJobs, 'a', 'tick')?.status?.active?.[0]?.name, RUN_0005);
 });
+
+test('records SuccessfulCreate for the Job it starts and SawCompletedJob for an active one that finished', async (t) => {
+  const env = fakeEnv('2025-01-01T00:07:00Z');
+  const done: Job = { ...ownedJob('prev', { done: 'Complete' }), metadata: { ...ownedJob('prev').metadata, uid: 'prev-uid' } };
+  env.client.seed(R.cronJobs, cronJob({}, { active: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'prev', namespace: 'a', uid: 'prev-uid' }] }));
+  env.client.seed(R.jobs, done);
+  await newCronJobReconciler(env.ctx)('a/tick');
+  t.like(env.recorder.withReason('SawCompletedJob')[0], { component: 'cronjob-controller', kind: 'CronJob', name: 'tick', type: 'Normal', message: 'Saw completed job: prev, condition: Complete' });
+  t.like(env.recorder.withReason('SuccessfulCreate')[0], { type: 'Normal', message: `Created job ${RUN_0005}` });
+});

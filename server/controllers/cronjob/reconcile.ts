@@ -7,7 +7,8 @@ import type { KubeObject } from '../../../api/types.ts';
 import { nextAfter, parseSchedule, type Schedule } from '../../../api/batch/cron-job/schedule.ts';
 import type { Result } from '../../../client/types.ts';
 import type { ControllerContext } from '../common/types.ts';
-import { isAlreadyExists, isConflict, isNotFound } from '../common/errors.ts';
+import { errorMessage, isAlreadyExists, isConflict, isNotFound } from '../common/errors.ts';
+import { COMPONENT, recorderOf } from '../common/events.ts';
 import { clone, parseTime, rfc3339, splitKey } from '../common/keys.ts';
 import { controllerRefOf, newControllerRef } from '../common/owners.ts';
 import { R } from '../common/resources.ts';
@@ -53,11 +54,15 @@ export function newCronJobReconciler(deps: ControllerContext): (key: string) => 
   const { client, informers, clock } = deps;
   const cjLister = informers.informer<CronJob>(R.cronJobs).lister;
   const jobLister = informers.informer<Job>(R.jobs).lister;
+  const rec = recorderOf(deps.events(COMPONENT.cronjob), R.cronJobs);
 
-  const deleteJob = (j: Job) =>
-    client.delete(R.jobs, j.metadata?.namespace ?? '', j.metadata?.name ?? '', { propagationPolicy: 'Background', preconditions: { uid: j.metadata?.uid } }).catch((e) => {
-      if (!isNotFound(e) && !isConflict(e)) throw e;
-    });
+  const deleteJob = (cj: CronJob, j: Job) =>
+    client.delete(R.jobs, j.metadata?.namespace ?? '', j.metadata?.name ?? '', { propagationPolicy: 'Background', preconditions: { uid: j.metadata?.uid } }).then(
+      () => rec.event(cj, 'Normal', 'SuccessfulDelete', `Deleted job ${j.metadata?.name}`),
+      (e) => {
+        if (!isNotFound(e) && !isConflict(e)) throw e;
+      },
+    );
 
   return async (key) => {
     const { namespace, name } = splitKey(key);
@@ -66,6 +71,11 @@ export function newCronJobReconciler(deps: ControllerContext): (key: string) => 
     const now = clock.now();
     const jobs = jobLister.list(namespace).filter((j) => controllerRefOf(j)?.uid === cj.metadata?.uid);
     const status = clone(cj.status ?? {});
+    const wasActive = new Set((cj.status?.active ?? []).map((r) => r.uid));
+    for (const j of jobs) {
+      const cond = finished(j);
+      if (cond && wasActive.has(j.metadata?.uid)) rec.event(cj, 'Normal', 'SawCompletedJob', `Saw completed job: ${j.metadata?.name}, condition: ${cond}`);
+    }
     status.active = jobs.filter((j) => !finished(j) && !j.metadata?.deletionTimestamp).map(jobRef);
     const lastOk = jobs.filter((j) => finished(j) === 'Complete').map((j) => j.status?.completionTime).filter((x): x is string => !!x).sort().pop();
     if (lastOk && (!status.lastSuccessfulTime || lastOk > status.lastSuccessfulTime)) status.lastSuccessfulTime = lastOk;
@@ -74,7 +84,7 @@ export function newCronJobReconciler(deps: ControllerContext): (key: string) => 
     const started = (j: Job) => parseTime(j.status?.startTime ?? j.metadata?.creationTimestamp) ?? 0;
     for (const [kind, limit] of [['Complete', cj.spec?.successfulJobsHistoryLimit ?? 3], ['Failed', cj.spec?.failedJobsHistoryLimit ?? 1]] as const) {
       const done = jobs.filter((j) => finished(j) === kind && !j.metadata?.deletionTimestamp).sort((a, b) => started(a) - started(b));
-      for (const j of done.slice(0, Math.max(0, done.length - limit))) await deleteJob(j);
+      for (const j of done.slice(0, Math.max(0, done.length - limit))) await deleteJob(cj, j);
     }
 
     let schedule: Schedule;
@@ -109,7 +119,7 @@ export function newCronJobReconciler(deps: ControllerContext): (key: string) => 
       if (policy === 'Replace') {
         for (const ref of status.active) {
           const j = jobs.find((x) => x.metadata?.uid === ref.uid);
-          if (j) await deleteJob(j);
+          if (j) await deleteJob(cj, j);
         }
         status.active = [];
       }
@@ -126,8 +136,12 @@ export function newCronJobReconciler(deps: ControllerContext): (key: string) => 
       try {
         const created = await client.create<Job>(R.jobs, namespace, body);
         status.active = [...status.active, jobRef(created)];
+        rec.event(cj, 'Normal', 'SuccessfulCreate', `Created job ${created.metadata?.name}`);
       } catch (e) {
-        if (!isAlreadyExists(e)) throw e;
+        if (!isAlreadyExists(e)) {
+          rec.event(cj, 'Warning', 'FailedCreate', `Error creating job: ${errorMessage(e)}`);
+          throw e;
+        }
       }
     }
     status.lastScheduleTime = rfc3339(due);
