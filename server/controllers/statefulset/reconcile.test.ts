@@ -174,3 +174,12 @@ test('an unchanged set writes nothing on a second pass', async (t) => {
   await reconcile('a/db');
   t.is(env.client.calls.length, n);
 });
+
+test('records upstream events for the claims and pods it creates', async (t) => {
+  const env = fakeEnv();
+  env.client.seed(R.statefulSets, sts({ claims: true, replicas: 1 }));
+  await newStatefulSetReconciler(env.ctx)('a/db');
+  const created = env.recorder.withReason('SuccessfulCreate');
+  t.like(created[0], { component: 'statefulset-controller', kind: 'StatefulSet', name: 'db', type: 'Normal', message: 'create Claim data-db-0 for Pod db-0 in StatefulSet db success' });
+  t.like(created[1], { message: 'create Pod db-0 in StatefulSet db successful' });
+});

@@ -9,14 +9,15 @@ import { labelSelectorFromObject, NOTHING, type Selector } from '../../../api/me
 import type { Result } from '../../../client/types.ts';
 import type { ControllerContext } from '../common/types.ts';
 import { claim } from '../common/claim.ts';
-import { isAlreadyExists, isConflict, isNotFound } from '../common/errors.ts';
+import { errorMessage, isAlreadyExists, isConflict, isNotFound } from '../common/errors.ts';
+import { COMPONENT, recorderOf } from '../common/events.ts';
 import { clone, splitKey } from '../common/keys.ts';
 import { isControlledBy } from '../common/owners.ts';
 import { isPodAvailable, isPodReady, msUntilAvailable, type Pod } from '../common/pods.ts';
 import { R } from '../common/resources.ts';
 import { writeStatus } from '../common/status.ts';
 import { PVCS } from '../node-lifecycle/resources.ts';
-import { claimsFor, newStatefulSetPod, ordinalOf, revisionOf, type StatefulSet, type StatefulSetStatus } from './identity.ts';
+import { claimsFor, newStatefulSetPod, ordinalOf, podName, revisionOf, type StatefulSet, type StatefulSetStatus } from './identity.ts';
 import { ensureUpdateRevision, revisionTemplate, truncateHistory, type ControllerRevision } from './revisions.ts';
 
 const isTerminating = (p: Pod) => Boolean(p.metadata?.deletionTimestamp);
@@ -37,15 +38,26 @@ export function newStatefulSetReconciler(deps: ControllerContext): (key: string)
   const podLister = informers.informer<Pod>(R.pods).lister;
   const revLister = informers.informer<ControllerRevision>(R.controllerRevisions).lister;
   const pvcLister = informers.informer(PVCS).lister;
+  const rec = recorderOf(deps.events(COMPONENT.statefulset), R.statefulSets);
+  /** Upstream's wording: "<verb> Pod <pod> in StatefulSet <set> successful" (or "failed error: ..."). */
+  const podEvent = (verb: 'create' | 'delete', set: StatefulSet, pod: string, err?: unknown) => {
+    const Verb = verb[0].toUpperCase() + verb.slice(1);
+    if (err === undefined) rec.event(set, 'Normal', `Successful${Verb}`, `${verb} Pod ${pod} in StatefulSet ${set.metadata?.name} successful`);
+    else rec.event(set, 'Warning', `Failed${Verb}`, `${verb} Pod ${pod} in StatefulSet ${set.metadata?.name} failed error: ${errorMessage(err)}`);
+  };
 
   async function ensureClaims(set: StatefulSet, ordinal: number): Promise<void> {
     const ns = set.metadata?.namespace ?? '';
     for (const pvc of claimsFor(set, ordinal)) {
       if (pvcLister.get(ns, pvc.metadata?.name ?? '')) continue;
+      const what = `create Claim ${pvc.metadata?.name} for Pod ${podName(set, ordinal)} in StatefulSet ${set.metadata?.name}`;
       try {
         await client.create(PVCS, ns, pvc);
+        rec.event(set, 'Normal', 'SuccessfulCreate', `${what} success`);
       } catch (e) {
-        if (!isAlreadyExists(e)) throw e;
+        if (isAlreadyExists(e)) continue;
+        rec.event(set, 'Warning', 'FailedCreate', `${what} failed error: ${errorMessage(e)}`);
+        throw e;
       }
     }
   }
@@ -63,12 +75,15 @@ export function newStatefulSetReconciler(deps: ControllerContext): (key: string)
     }
   }
 
-  async function deletePod(pod: Pod): Promise<void> {
+  async function deletePod(set: StatefulSet, pod: Pod): Promise<void> {
     const ns = pod.metadata?.namespace ?? '';
     try {
       await client.delete(R.pods, ns, pod.metadata?.name ?? '', { preconditions: { uid: pod.metadata?.uid } });
+      podEvent('delete', set, pod.metadata?.name ?? '');
     } catch (e) {
-      if (!isNotFound(e) && !isConflict(e)) throw e;
+      if (isNotFound(e) || isConflict(e)) return;
+      podEvent('delete', set, pod.metadata?.name ?? '', e);
+      throw e;
     }
   }
 
@@ -111,7 +126,7 @@ export function newStatefulSetReconciler(deps: ControllerContext): (key: string)
         const pod = replicas[i];
         if (pod && isFinished(pod) && !isTerminating(pod)) {
           log.info('statefulset deleting finished pod to recreate it', { namespace, name: pod.metadata?.name });
-          await deletePod(pod);
+          await deletePod(set, pod);
           after.delete(pod.metadata?.name ?? '');
           if (monotonic) return;
           continue;
@@ -123,8 +138,12 @@ export function newStatefulSetReconciler(deps: ControllerContext): (key: string)
           try {
             const created = await client.create<Pod>(R.pods, namespace, fresh);
             after.set(created.metadata?.name ?? '', created);
+            podEvent('create', set, created.metadata?.name ?? '');
           } catch (e) {
-            if (!isAlreadyExists(e)) throw e;
+            if (!isAlreadyExists(e)) {
+              podEvent('create', set, fresh.metadata?.name ?? '', e);
+              throw e;
+            }
           }
           if (monotonic) return;
           continue;
@@ -145,7 +164,7 @@ export function newStatefulSetReconciler(deps: ControllerContext): (key: string)
         }
         if (monotonic && !healthy(pod) && pod !== firstUnhealthy) return;
         await orphanClaimsToPod(set, ordinalOf(set, pod), pod);
-        await deletePod(pod);
+        await deletePod(set, pod);
         after.delete(pod.metadata?.name ?? '');
         if (monotonic) return;
       }
@@ -155,7 +174,7 @@ export function newStatefulSetReconciler(deps: ControllerContext): (key: string)
         if (!pod) return;
         if (revisionOf(pod) !== updateName && !isTerminating(pod)) {
           log.info('statefulset replacing pod with the update revision', { namespace, name: pod.metadata?.name, revision: updateName });
-          await deletePod(pod);
+          await deletePod(set, pod);
           after.delete(pod.metadata?.name ?? '');
           return;
         }
