@@ -135,3 +135,10 @@ test('extra pods on a node: the oldest stays', async (t) => {
   await reconcile();
   t.deepEqual(pods(env).map((p) => p.metadata?.name), [first.metadata?.name]);
 });
+
+test('records SuccessfulCreate "Created pod: <name>" for each daemon pod', async (t) => {
+  const { env, reconcile } = setup(ds(), [node('a')]);
+  await reconcile();
+  const [p] = pods(env);
+  t.like(env.recorder.withReason('SuccessfulCreate')[0], { component: 'daemonset-controller', kind: 'DaemonSet', name: 'agent', type: 'Normal', message: `Created pod: ${p.metadata?.name}` });
+});

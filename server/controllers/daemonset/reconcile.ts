@@ -9,6 +9,7 @@ import type { Result } from '../../../client/types.ts';
 import type { ControllerContext } from '../common/types.ts';
 import { claim } from '../common/claim.ts';
 import { isConflict, isNotFound } from '../common/errors.ts';
+import { COMPONENT, podCreated, podCreateFailed, podDeleted, podDeleteFailed, recorderOf } from '../common/events.ts';
 import type { Expectations } from '../common/expectations.ts';
 import { keyOf, parseTime, splitKey } from '../common/keys.ts';
 import { isControlledBy } from '../common/owners.ts';
@@ -117,6 +118,7 @@ export function newDaemonSetReconciler(deps: DaemonSetDeps): (key: string) => Pr
   const podLister = informers.informer<Pod>(R.pods).lister;
   const nodeLister = informers.informer<Node>(NODES).lister;
   const revLister = informers.informer<ControllerRevision>(R.controllerRevisions).lister;
+  const rec = recorderOf(deps.events(COMPONENT.daemonset), R.daemonSets);
 
   async function apply(key: string, ds: DaemonSet, hash: string, plan: Plan): Promise<void> {
     const ns = ds.metadata?.namespace ?? '';
@@ -125,9 +127,11 @@ export function newDaemonSetReconciler(deps: DaemonSetDeps): (key: string) => Pr
       expectations.expectCreations(key, plan.create.length);
       await Promise.all(plan.create.map(async (nodeName) => {
         try {
-          await client.create(R.pods, ns, newDaemonPod(ds, nodeName, hash));
+          const made = await client.create(R.pods, ns, newDaemonPod(ds, nodeName, hash));
+          podCreated(rec, ds, made.metadata?.name ?? '');
         } catch (e) {
           expectations.lowerCreations(key);
+          podCreateFailed(rec, ds, e);
           firstError ??= e;
         }
       }));
@@ -137,9 +141,12 @@ export function newDaemonSetReconciler(deps: DaemonSetDeps): (key: string) => Pr
       await Promise.all(plan.remove.map(async (p) => {
         try {
           await client.delete(R.pods, ns, p.metadata?.name ?? '', { preconditions: { uid: p.metadata?.uid } });
+          podDeleted(rec, ds, p.metadata?.name ?? '');
         } catch (e) {
           expectations.lowerDeletions(key, keyOf(p));
-          if (!isNotFound(e) && !isConflict(e)) firstError ??= e;
+          if (isNotFound(e) || isConflict(e)) return;
+          podDeleteFailed(rec, ds, e);
+          firstError ??= e;
         }
       }));
     }
