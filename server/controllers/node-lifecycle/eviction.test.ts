@@ -60,6 +60,7 @@ test('the DisruptionTarget condition says why', async (t) => {
   const got = env.client.peek<Pod>(R.pods, 'a', 'p');
   t.truthy(got?.metadata?.deletionTimestamp);
   t.like(got?.status?.conditions?.find((c) => c.type === 'DisruptionTarget'), { status: 'True', reason: REASON_TAINT_MANAGER });
+  t.like(env.recorder.withReason('TaintManagerEviction')[0], { component: 'taint-eviction-controller', kind: 'Pod', namespace: 'a', name: 'p', type: 'Normal', message: 'Marking for deletion Pod a/p' });
 });
 
 test('undated taints count from when the controller first saw the pod', async (t) => {

@@ -7,6 +7,7 @@
 import type { Result } from '../../../client/types.ts';
 import type { ControllerContext } from '../common/types.ts';
 import { isConflict, isNotFound } from '../common/errors.ts';
+import { COMPONENT, recorderOf } from '../common/events.ts';
 import { parseTime, rfc3339 } from '../common/keys.ts';
 import type { Pod } from '../common/pods.ts';
 import { R } from '../common/resources.ts';
@@ -46,6 +47,7 @@ export function newTaintEvictionReconciler(deps: ControllerContext): (key: strin
   const nodeLister = informers.informer<Node>(NODES).lister;
   const podInformer = informers.informer<Pod>(R.pods);
   ensurePodNodeIndex(podInformer);
+  const rec = recorderOf(deps.events(COMPONENT.taintEviction), R.pods);
   /** Per node, when each pod (by uid) was first seen under its NoExecute taints. */
   const firstSeen = new Map<string, Map<string, number>>();
 
@@ -62,6 +64,7 @@ export function newTaintEvictionReconciler(deps: ControllerContext): (key: strin
     if (live.metadata?.uid !== pod.metadata?.uid || live.spec?.nodeName !== nodeName || live.metadata?.deletionTimestamp) return;
     const conds = (live.status?.conditions ?? []).filter((c) => c.type !== DISRUPTION_TARGET);
     const target = { type: DISRUPTION_TARGET, status: 'True', reason: REASON_TAINT_MANAGER, message: MESSAGE_TAINT_MANAGER, lastTransitionTime: rfc3339(clock.now()) };
+    rec.event(live, 'Normal', 'TaintManagerEviction', `Marking for deletion Pod ${ns}/${name}`);
     try {
       await client.update(R.pods, ns, { ...live, status: { ...live.status, conditions: [...conds, target] } }, { subresource: 'status' });
       log.info('deleting pod for a NoExecute taint', { namespace: ns, name, node: nodeName });
@@ -84,7 +87,11 @@ export function newTaintEvictionReconciler(deps: ControllerContext): (key: strin
       if (pod.metadata?.deletionTimestamp) continue;
       const seen = before?.get(uid) ?? now;
       const d = evictionDecision(pod, taints, seen);
-      if (d.action === 'keep') continue;
+      if (d.action === 'keep') {
+        // A pod that was waiting out its toleration is no longer to be evicted.
+        if (before?.has(uid)) rec.event(pod, 'Normal', 'TaintManagerEviction', `Cancelling deletion of Pod ${pod.metadata?.namespace}/${pod.metadata?.name}`);
+        continue;
+      }
       after.set(uid, seen);
       if (d.action === 'wait' && d.at > now) {
         next = Math.min(next ?? Infinity, d.at - now);

@@ -91,6 +91,9 @@ test('stale node: every monitored condition Unknown, NoExecute taint stamped, po
   t.deepEqual(got.status?.conditions?.map((c) => `${c.type}=${c.status}`).sort(), ['DiskPressure=Unknown', 'MemoryPressure=Unknown', 'PIDPressure=Unknown', 'Ready=Unknown']);
   t.is(got.spec?.taints?.find((x) => x.effect === 'NoExecute')?.timeAdded, T0);
   t.is(env.client.peek<Pod>(R.pods, 'a', 'p')?.status?.conditions?.[0]?.status, 'False');
+  const [onNode, onPod] = env.recorder.withReason('NodeNotReady');
+  t.like(onNode, { component: 'node-controller', kind: 'Node', name: 'n1', type: 'Normal', message: 'Node n1 status is now: NodeNotReady' });
+  t.like(onPod, { component: 'node-controller', kind: 'Pod', namespace: 'a', name: 'p', type: 'Warning', message: 'Node is not ready' });
 });
 
 test('a healthy node is looked at again within the monitor period, and goes Unknown once the lease lapses', async (t) => {

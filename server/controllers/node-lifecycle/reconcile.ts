@@ -7,6 +7,7 @@
 import type { Result } from '../../../client/types.ts';
 import type { ControllerContext } from '../common/types.ts';
 import { isConflict, isNotFound } from '../common/errors.ts';
+import { COMPONENT, recorderOf } from '../common/events.ts';
 import { clone, rfc3339 } from '../common/keys.ts';
 import type { Pod } from '../common/pods.ts';
 import { R } from '../common/resources.ts';
@@ -23,6 +24,9 @@ export function newNodeLifecycleReconciler(deps: ControllerContext): (key: strin
   const leaseLister = informers.informer<Lease & Node>(LEASES).lister;
   const podInformer = informers.informer<Pod>(R.pods);
   ensurePodNodeIndex(podInformer);
+  const rec = deps.events(COMPONENT.node);
+  const nodeEvents = recorderOf(rec, NODES);
+  const podEvents = recorderOf(rec, R.pods);
 
   /** Sets Ready=False on the pods of a node whose kubelet is gone, so endpoints drop them. */
   async function markPodsNotReady(nodeName: string, now: Date): Promise<void> {
@@ -33,6 +37,7 @@ export function newNodeLifecycleReconciler(deps: ControllerContext): (key: strin
       const next = conds.map((c) => (c.type === 'Ready' ? { ...c, status: 'False', lastTransitionTime: rfc3339(now) } : c));
       try {
         await writeStatus(client, R.pods, pod, { ...pod.status, conditions: next });
+        podEvents.event(pod, 'Warning', 'NodeNotReady', 'Node is not ready');
       } catch (e) {
         if (!isNotFound(e)) throw e;
       }
@@ -50,7 +55,10 @@ export function newNodeLifecycleReconciler(deps: ControllerContext): (key: strin
       conditions = unknownConditions(node, now);
       if (!sameJson(conditions, node.status?.conditions)) {
         log.info('node stopped posting status', { node: name });
+        const wasReady = node.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
         node = (await writeStatus(client, NODES, node, { ...node.status, conditions })) ?? node;
+        // Upstream's RecordNodeStatusChange, on the Ready -> not Ready transition.
+        if (wasReady) nodeEvents.event(node, 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`);
       }
       await markPodsNotReady(name, now);
     }
