@@ -5,8 +5,8 @@ import type { KubeObject } from '../../../api/types.ts';
 import type { InformerFactory } from '../../../client/types.ts';
 import type { Expectations } from '../common/expectations.ts';
 import type { Enqueue } from '../common/types.ts';
-import { keyFor, keyOf } from '../common/keys.ts';
-import { controllerRefOf } from '../common/owners.ts';
+import { keyOf } from '../common/keys.ts';
+import { podOwnerHandlers } from '../common/pod-owner-handlers.ts';
 import { R } from '../common/resources.ts';
 import type { ReplicaKind, ReplicaSet } from './kinds.ts';
 
@@ -15,42 +15,5 @@ export function registerReplicaSetHandlers(informers: InformerFactory, kind: Rep
   const onRs = (rs: KubeObject) => enqueue(keyOf(rs));
   rsInformer.addEventHandler({ add: onRs, update: (_o, n) => onRs(n), delete: onRs });
 
-  /** The key of the pod's controlling ReplicaSet of this kind, if it has one. */
-  const ownerKey = (pod: KubeObject): string | undefined => {
-    const ref = controllerRefOf(pod);
-    if (!ref || ref.kind !== kind.r.kind) return undefined;
-    const rs = rsInformer.lister.get(pod.metadata?.namespace ?? '', ref.name);
-    if (!rs || rs.metadata?.uid !== ref.uid) return undefined;
-    return keyFor(pod.metadata?.namespace ?? '', ref.name);
-  };
-  const matching = (pod: KubeObject) => {
-    for (const rs of rsInformer.lister.list(pod.metadata?.namespace ?? '')) {
-      if (kind.selector(rs).matches(pod.metadata?.labels)) enqueue(keyOf(rs));
-    }
-  };
-
-  informers.informer(R.pods).addEventHandler({
-    add: (pod) => {
-      const k = ownerKey(pod);
-      if (k) {
-        if (pod.metadata?.deletionTimestamp) exp.deletionObserved(k, keyOf(pod));
-        else exp.creationObserved(k);
-        enqueue(k);
-      } else if (!controllerRefOf(pod)) matching(pod);
-    },
-    update: (old, pod) => {
-      const k = ownerKey(pod);
-      if (k && pod.metadata?.deletionTimestamp && !old.metadata?.deletionTimestamp) exp.deletionObserved(k, keyOf(pod));
-      const oldK = ownerKey(old);
-      if (oldK && oldK !== k) enqueue(oldK);
-      if (k) enqueue(k);
-      else if (!controllerRefOf(pod)) matching(pod);
-    },
-    delete: (pod) => {
-      const k = ownerKey(pod);
-      if (!k) return;
-      exp.deletionObserved(k, keyOf(pod));
-      enqueue(k);
-    },
-  });
+  informers.informer(R.pods).addEventHandler(podOwnerHandlers({ kind: kind.r.kind, owners: rsInformer, selector: kind.selector }, exp, enqueue));
 }
