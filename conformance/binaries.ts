@@ -95,3 +95,11 @@ export async function kubectlBinaries(): Promise<Binaries> {
   const helm: Tool = dir ? { name: 'helm-v4', path: join(dir, 'helm') } : missing('helm', 'helm-v4', why!);
   return { kubectl: [system, v35], helm };
 }
+
+/** The kubectl binaries present here (path known), or an error naming why none is. */
+export async function availableKubectls(): Promise<(Tool & { path: string })[]> {
+  const bins = await kubectlBinaries();
+  const tools = bins.kubectl.filter((k): k is Tool & { path: string } => !!k.path).map((k) => ({ name: k.name, path: k.path }));
+  if (!tools.length) throw new Error(`no kubectl binary: ${bins.kubectl.map((k) => k.skipReason).join('; ')}`);
+  return tools;
+}

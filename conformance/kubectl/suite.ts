@@ -3,7 +3,7 @@
 
 import test, { type ExecutionContext } from 'ava';
 import { spawn } from 'node:child_process';
-import { kubectl, kubectlBinaries, startKubets, type Kubets, type RunOptions, type RunResult, type Tool } from '../harness.ts';
+import { availableKubectls, kubectl, startKubets, type Kubets, type RunOptions, type RunResult, type Tool } from '../harness.ts';
 import { startEtcd, type EtcdHarness } from '../../server/storage/etcd/harness.ts';
 import { checkTool } from '../../testing/tools.ts';
 
@@ -57,9 +57,7 @@ export function runScenarios(store: Store, scenarios: Scenario[]): void {
   }
   let cluster: Cluster | undefined;
   test.before(async () => {
-    const bins = await kubectlBinaries();
-    const tools = bins.kubectl.filter((k): k is Tool & { path: string } => !!k.path).map((k) => ({ name: k.name, path: k.path }));
-    if (!tools.length) throw new Error(`no kubectl binary: ${bins.kubectl.map((k) => k.skipReason).join('; ')}`);
+    const tools = await availableKubectls();
     let etcd: EtcdHarness | undefined;
     if (store === 'etcd') etcd = await startEtcd({ bin: etcdTool!.path });
     // The apiserver alone, as issue 3's suite tests it: with the control loops running,

@@ -4,7 +4,7 @@
 
 import test, { type ExecutionContext } from 'ava';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { KUBETS_BIN, kubectl, kubectlBinaries, startKubets, stopChild, type Kubets, type RunOptions, type RunResult, type Tool } from '../harness.ts';
+import { availableKubectls, KUBETS_BIN, kubectl, startKubets, stopChild, type Kubets, type RunOptions, type RunResult, type Tool } from '../harness.ts';
 import { startEtcd, type EtcdHarness } from '../../server/storage/etcd/harness.ts';
 import { checkTool } from '../../testing/tools.ts';
 
@@ -120,9 +120,7 @@ export function runWorkloads(store: Store, scenarios: Scenario[], opts: Workload
   }
   let cluster: Cluster | undefined;
   test.before(async () => {
-    const bins = await kubectlBinaries();
-    const tools = bins.kubectl.filter((k): k is Tool & { path: string } => !!k.path).map((k) => ({ name: k.name, path: k.path }));
-    if (!tools.length) throw new Error(`no kubectl binary: ${bins.kubectl.map((k) => k.skipReason).join('; ')}`);
+    const tools = await availableKubectls();
     tools.sort((a, b) => minorOf(b.name) - minorOf(a.name)); // newest first
     let etcd: EtcdHarness | undefined;
     if (store === 'etcd') etcd = await startEtcd({ bin: etcdTool!.path });
