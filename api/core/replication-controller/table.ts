@@ -1,23 +1,7 @@
-// kubectl get rc: DESIRED, CURRENT, READY and the wide template summary.
+// kubectl get rc: the replica set columns, with the selector as a plain label map.
 
 import type { TablePrinter } from '../../types.ts';
-import { ageColumn, col, containerCells, containersColumn, formatLabels, imagesColumn, nameColumn, num, objAge, objName, rec, spec, statusOf } from '../../meta/table-format.ts';
+import { formatLabels } from '../../meta/table-format.ts';
+import { replicaTable } from '../../apps/replica-set/table.ts';
 
-export const replicationControllerTable: TablePrinter = {
-  columns: [
-    nameColumn,
-    col('Desired', 'integer', 'Replicas wanted (spec.replicas).'),
-    col('Current', 'integer', 'Replicas that exist (status.replicas).'),
-    col('Ready', 'integer', 'Replicas that are ready.'),
-    ageColumn,
-    containersColumn,
-    imagesColumn,
-    col('Selector', 'string', 'Labels of the pods the controller owns.', true),
-  ],
-  row(obj, now) {
-    const sp = spec(obj);
-    const st = statusOf(obj);
-    const [names, images] = containerCells(rec(rec(rec(sp.template).spec)).containers);
-    return [objName(obj), num(sp.replicas), num(st.replicas), num(st.readyReplicas), objAge(obj, now), names, images, formatLabels(sp.selector)];
-  },
-};
+export const replicationControllerTable: TablePrinter = replicaTable(formatLabels, 'Labels of the pods the controller owns.');
