@@ -92,6 +92,13 @@ export async function benchScheduling(opts: SchedulingOptions = {}): Promise<voi
     ['nodes/pods', 'sim', 'owner', 'nodes register s', 'owners created s', 'last pod seen s (rate)', 'last bound s', 'last Running s', 'seen->bound p99 ms', 'binding call p50/p99 ms', 'max calls in flight', 'main CPU s', 'sim CPU s', 'host load (1m)'],
     results.map(phaseRow),
   );
+  for (const r of results) {
+    printTable(
+      `bench/scheduling: requests the apiserver served per pod, ${fmt(r.nodes)} nodes / ${fmt(r.pods)} pods (${r.sim} sim), busiest first`,
+      ['verb resource', 'requests', 'per pod'],
+      r.calls.slice(0, 12).map(([k, n]) => [k, fmt(n), fmt(n / Math.max(1, r.running), 2)]),
+    );
+  }
   console.log(
     '\nstartup = first sight of the pod in this process\'s watch -> first sight of phase Running (client clocks;' +
       ' creationTimestamp has 1 s resolution). bound pods/s = bindings between the first and last spec.nodeName seen.' +

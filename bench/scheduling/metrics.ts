@@ -66,3 +66,24 @@ export function histogramQuantile(q: number, b: Buckets): { count: number; secon
   }
   return { count, seconds: prevLe };
 }
+
+/** "VERB resource[/subresource]" -> requests, from apiserver_request_total (every verb). */
+export function requestCounts(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const re = /^apiserver_request_total\{([^}]*)\}\s+(\S+)/;
+  for (const line of text.split('\n')) {
+    const m = re.exec(line);
+    if (!m) continue;
+    const labels = new Map<string, string>();
+    for (const kv of m[1].matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels.set(kv[1], kv[2]);
+    const sub = labels.get('subresource');
+    const key = `${labels.get('verb')} ${labels.get('resource')}${sub ? `/${sub}` : ''}`;
+    out.set(key, (out.get(key) ?? 0) + Number(m[2]));
+  }
+  return out;
+}
+
+/** after - before, largest first, zero rows dropped. */
+export function countDelta(after: Map<string, number>, before: Map<string, number>): [string, number][] {
+  return [...after].map(([k, n]): [string, number] => [k, n - (before.get(k) ?? 0)]).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+}

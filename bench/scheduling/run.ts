@@ -8,7 +8,7 @@ import type { Pod } from '../../api/core/pod/types.ts';
 import type { ResourceRef } from '../../client/types.ts';
 import { createInformerFactory } from '../../client/informer.ts';
 import { CONTROLLERS } from '../../server/controllers/definitions.ts';
-import { bucketDelta, durationBuckets, histogramQuantile, scrapeMetrics } from './metrics.ts';
+import { bucketDelta, countDelta, durationBuckets, histogramQuantile, requestCounts, scrapeMetrics } from './metrics.ts';
 import { startCluster, type SimMode } from './cluster.ts';
 import { loadavg } from 'node:os';
 import { percentile } from '../stats.ts';
@@ -44,6 +44,8 @@ export interface RunResult {
   /** Seen -> bound, the scheduler's share of startup. */
   scheduleP99Ms: number;
   mutating: { count: number; p99Seconds: number };
+  /** Requests the apiserver served during the run, "VERB resource" -> count, largest first. */
+  calls: [string, number][];
   /** CPU seconds of this process (apiserver, controllers, scheduler, bench watch; the sim too when in-process). */
   mainCpuSeconds: number;
   simCpuSeconds?: number;
@@ -114,7 +116,8 @@ export async function measureRun(opts: { nodes: number; pods: number; sim: SimMo
   informers.start();
   await informers.waitForSync();
 
-  const before = durationBuckets(await scrapeMetrics(cluster.server.url, tls));
+  const beforeText = await scrapeMetrics(cluster.server.url, tls);
+  const before = durationBuckets(beforeText);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const owners = Math.ceil(opts.pods / PER_OWNER);
@@ -133,7 +136,8 @@ export async function measureRun(opts: { nodes: number; pods: number; sim: SimMo
   clearInterval(tick);
   const cpu = process.cpuUsage(cpu0);
   const end = performance.now();
-  const after = durationBuckets(await scrapeMetrics(cluster.server.url, tls));
+  const afterText = await scrapeMetrics(cluster.server.url, tls);
+  const after = durationBuckets(afterText);
   informers.stop();
   const { simCpuSeconds } = await cluster.stop();
   const bindings = (cluster.calls.byCall.get('create pods/binding') ?? []).sort((a, b) => a - b);
@@ -169,6 +173,7 @@ export async function measureRun(opts: { nodes: number; pods: number; sim: SimMo
     startupP99Ms: percentile(startup, 99),
     scheduleP99Ms: percentile(schedule, 99),
     mutating: { count: m.count, p99Seconds: m.seconds },
+    calls: countDelta(requestCounts(afterText), requestCounts(beforeText)),
     mainCpuSeconds: (cpu.user + cpu.system) / 1e6,
     simCpuSeconds,
     wallSeconds: (end - t0) / 1000,
