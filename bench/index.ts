@@ -8,7 +8,7 @@ import { benchScheduling } from './scheduling.ts';
 const benches: Record<string, () => Promise<void>> = {
   storage: () => benchStorage({ ops: Number(process.env.BENCH_OPS) || undefined }),
   api: () => benchApi({ ops: Number(process.env.BENCH_OPS) || undefined }),
-  scheduling: () => benchScheduling({ nodes: Number(process.env.BENCH_NODES) || undefined, pods: Number(process.env.BENCH_PODS) || undefined, sim: process.env.BENCH_SIM === 'inproc' ? 'inproc' : undefined, timeoutSeconds: Number(process.env.BENCH_TIMEOUT_S) || undefined }),
+  scheduling: () => benchScheduling({ nodes: Number(process.env.BENCH_NODES) || undefined, pods: Number(process.env.BENCH_PODS) || undefined, sim: process.env.BENCH_SIM === 'inproc' ? 'inproc' : undefined, cp: process.env.BENCH_CP === 'inproc' ? 'inproc' : undefined, timeoutSeconds: Number(process.env.BENCH_TIMEOUT_S) || undefined }),
 };
 
 const wanted = process.argv.slice(2);

@@ -1,9 +1,10 @@
-// One bench cluster in this process: an apiserver on loopback (sqlite in a temp dir), the
-// leader-elected controller-manager and scheduler on a loopback client, and N simulated
-// nodes either in this process or in a child (bench/scheduling/sim-child.ts).
+// One bench cluster: an apiserver in this process on loopback (sqlite in a temp dir), the
+// leader-elected controller-manager and scheduler on a loopback client either in this process
+// or in a child (bench/scheduling/cp-child.ts), and N simulated nodes either in this process
+// or in a child (bench/scheduling/sim-child.ts).
 
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,8 @@ import type { ResourceRef } from '../../client/types.ts';
 import { CallTimes, timedClient } from './instrument.ts';
 
 export type SimMode = 'inproc' | 'child';
+/** Where the controller-manager and scheduler run: in the apiserver's process, or in a child. */
+export type ControlPlaneMode = 'inproc' | 'child';
 
 export const NODES: ResourceRef = { group: '', version: 'v1', plural: 'nodes', kind: 'Node', namespaced: false };
 const LEASES: ResourceRef = { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', kind: 'Lease', namespaced: true };
@@ -34,8 +37,8 @@ export interface Cluster {
   calls: CallTimes;
   /** Seconds the nodes took to register. */
   registerSeconds: number;
-  /** CPU seconds the sim spent (child: its own process; in-process: not separable, undefined). */
-  stop(): Promise<{ simCpuSeconds?: number }>;
+  /** CPU seconds the sim and the control plane spent when they ran in a child (in-process: not separable, undefined). */
+  stop(): Promise<{ simCpuSeconds?: number; cpCpuSeconds?: number }>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -47,53 +50,79 @@ async function until(what: string, deadline: number, check: () => Promise<boolea
   }
 }
 
-function forkSim(kubeconfig: string, count: number): { child: ChildProcess; ready: Promise<void> } {
-  const entry = fileURLToPath(new URL('./sim-child.ts', import.meta.url));
-  // Explicit execArgv: a --cpu-prof given to the bench profiles the control plane only.
-  const child = fork(entry, [kubeconfig, String(count)], { execArgv: ['--import=tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+interface Stopped {
+  type: 'stopped';
+  cpuSeconds?: number;
+  byCall?: Record<string, number[]>;
+  maxInFlight?: number;
+}
+
+function forkChild(file: string, args: string[]): { child: ChildProcess; ready: Promise<void> } {
+  const entry = fileURLToPath(new URL(file, import.meta.url));
+  // Explicit execArgv: a --cpu-prof given to the bench profiles this process only.
+  const child = fork(entry, args, { execArgv: ['--import=tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ready = new Promise<void>((resolve, reject) => {
     child.on('message', (m: { type?: string; message?: string }) => {
       if (m.type === 'ready') resolve();
-      if (m.type === 'error') reject(new Error(`sim child: ${m.message}`));
+      if (m.type === 'error') reject(new Error(`${file}: ${m.message}`));
     });
-    child.once('exit', (code) => reject(new Error(`sim child exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
   });
   return { child, ready };
 }
 
-function stopChild(child: ChildProcess): Promise<number | undefined> {
+function stopChild(child: ChildProcess): Promise<Stopped | undefined> {
   return new Promise((resolve) => {
     if (child.exitCode !== null) return resolve(undefined);
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       resolve(undefined);
-    }, 5000);
-    child.on('message', (m: { type?: string; cpuSeconds?: number }) => {
+    }, 10_000);
+    child.on('message', (m: Stopped) => {
       if (m.type !== 'stopped') return;
       clearTimeout(timer);
-      resolve(m.cpuSeconds);
+      resolve(m);
     });
     child.send({ type: 'stop' });
   });
 }
 
-export async function startCluster(opts: { nodes: number; sim: SimMode; namespace: string; deadline: number }): Promise<Cluster> {
+export async function startCluster(opts: { nodes: number; sim: SimMode; cp: ControlPlaneMode; namespace: string; deadline: number }): Promise<Cluster> {
   const dir = mkdtempSync(join(tmpdir(), 'kubets-bench-sched-'));
   const pki = await ensurePki(dir, { bindAddress: '127.0.0.1' });
   const server = await startApiServer({ dataDir: dir, port: 0, bindAddress: '127.0.0.1', pki, log: silentLogger });
   const tls = { ca: pki.caCert, cert: pki.adminCert, key: pki.adminKey };
   const client = createLoopbackClient(server.url, tls, { userAgent: 'kubets-bench' });
-  const cpClient = createLoopbackClient(server.url, tls);
   const calls = new CallTimes();
-  const cp: ControlPlane = startControlPlane({ client: timedClient(cpClient, calls), log: silentLogger, components: ['controllers', 'scheduler'], caPem: pki.caCert });
+  const kubeconfig = await writeKubeconfig(dir, pki, { server: server.url });
+  let cpStop: () => Promise<number | undefined>;
+  if (opts.cp === 'child') {
+    const caPath = join(dir, 'bench-ca.crt');
+    writeFileSync(caPath, pki.caCert);
+    const { child, ready } = forkChild('./cp-child.ts', [kubeconfig, caPath]);
+    await ready;
+    cpStop = async () => {
+      const m = await stopChild(child);
+      for (const [what, list] of Object.entries(m?.byCall ?? {})) for (const ms of list) calls.record(what, ms);
+      calls.maxInFlight = m?.maxInFlight ?? 0;
+      return m?.cpuSeconds;
+    };
+  } else {
+    const cpClient = createLoopbackClient(server.url, tls);
+    const cp: ControlPlane = startControlPlane({ client: timedClient(cpClient, calls), log: silentLogger, components: ['controllers', 'scheduler'], caPem: pki.caCert });
+    cpStop = async () => {
+      await cp.stop();
+      cpClient.close();
+      return undefined;
+    };
+  }
 
   const t0 = performance.now();
   let sim: SimulatedNodes | undefined;
   let simStop: () => Promise<number | undefined>;
   if (opts.sim === 'child') {
-    const kubeconfig = await writeKubeconfig(dir, pki, { server: server.url });
-    const { child, ready } = forkSim(kubeconfig, opts.nodes);
-    simStop = () => stopChild(child);
+    const { child, ready } = forkChild('./sim-child.ts', [kubeconfig, String(opts.nodes)]);
+    simStop = async () => (await stopChild(child))?.cpuSeconds;
     await ready;
   } else {
     const simClient = createLoopbackClient(server.url, tls, { userAgent: 'kubets-bench-sim' });
@@ -125,12 +154,11 @@ export async function startCluster(opts: { nodes: number; sim: SimMode; namespac
     registerSeconds,
     async stop() {
       const simCpuSeconds = await simStop();
-      await cp.stop();
-      cpClient.close();
+      const cpCpuSeconds = await cpStop();
       client.close();
       await server.close();
       rmSync(dir, { recursive: true, force: true });
-      return { simCpuSeconds };
+      return { simCpuSeconds, cpCpuSeconds };
     },
   };
 }

@@ -9,7 +9,7 @@ import type { ResourceRef } from '../../client/types.ts';
 import { createInformerFactory } from '../../client/informer.ts';
 import { CONTROLLERS } from '../../server/controllers/definitions.ts';
 import { bucketDelta, countDelta, durationBuckets, histogramQuantile, requestCounts, scrapeMetrics } from './metrics.ts';
-import { startCluster, type SimMode } from './cluster.ts';
+import { startCluster, type ControlPlaneMode, type SimMode } from './cluster.ts';
 import { loadavg } from 'node:os';
 import { percentile } from '../stats.ts';
 
@@ -23,6 +23,7 @@ export interface RunResult {
   nodes: number;
   pods: number;
   sim: SimMode;
+  cp: ControlPlaneMode;
   owner: 'Deployment' | 'ReplicaSet';
   /** Where it stopped: 'done', or the phase it was in when the deadline hit. */
   outcome: string;
@@ -46,9 +47,10 @@ export interface RunResult {
   mutating: { count: number; p99Seconds: number };
   /** Requests the apiserver served during the run, "VERB resource" -> count, largest first. */
   calls: [string, number][];
-  /** CPU seconds of this process (apiserver, controllers, scheduler, bench watch; the sim too when in-process). */
+  /** CPU seconds of this process (apiserver, bench watch; controllers, scheduler and sim too when in-process). */
   mainCpuSeconds: number;
   simCpuSeconds?: number;
+  cpCpuSeconds?: number;
   wallSeconds: number;
   /** The scheduler's pods/binding calls timed client-side, and the most control-plane calls in flight at once. */
   bindingP50Ms: number;
@@ -73,10 +75,10 @@ function owner(kind: 'Deployment' | 'ReplicaSet', name: string, replicas: number
   return { apiVersion: 'apps/v1', kind, metadata: { name, namespace: NAMESPACE }, spec: { replicas, selector: { matchLabels: labels }, template } };
 }
 
-export async function measureRun(opts: { nodes: number; pods: number; sim: SimMode; timeoutMs: number; progress: (line: string) => void }): Promise<RunResult> {
+export async function measureRun(opts: { nodes: number; pods: number; sim: SimMode; cp: ControlPlaneMode; timeoutMs: number; progress: (line: string) => void }): Promise<RunResult> {
   const started = Date.now();
   const deadline = started + opts.timeoutMs;
-  const cluster = await startCluster({ nodes: opts.nodes, sim: opts.sim, namespace: NAMESPACE, deadline });
+  const cluster = await startCluster({ nodes: opts.nodes, sim: opts.sim, cp: opts.cp, namespace: NAMESPACE, deadline });
   const tls = { ca: cluster.pki.caCert, cert: cluster.pki.adminCert, key: cluster.pki.adminKey };
   const kind = 'deployment' in CONTROLLERS ? 'Deployment' : 'ReplicaSet';
   const times = new Map<string, Times>();
@@ -130,7 +132,7 @@ export async function measureRun(opts: { nodes: number; pods: number; sim: SimMo
   const ownersCreated = performance.now();
   const tick = setInterval(() => {
     const s = ((performance.now() - t0) / 1000).toFixed(0);
-    opts.progress(`  ${opts.nodes} nodes/${opts.pods} pods (${opts.sim} sim) t=${s}s: seen ${times.size}, bound ${bound}, running ${running}`);
+    opts.progress(`  ${opts.nodes} nodes/${opts.pods} pods (${opts.sim} sim, ${opts.cp} control plane) t=${s}s: seen ${times.size}, bound ${bound}, running ${running}`);
   }, 10_000);
   const outcome = await Promise.race([done.then(() => 'done'), new Promise<string>((r) => setTimeout(() => r('deadline'), Math.max(0, deadline - Date.now())))]);
   clearInterval(tick);
@@ -139,7 +141,7 @@ export async function measureRun(opts: { nodes: number; pods: number; sim: SimMo
   const afterText = await scrapeMetrics(cluster.server.url, tls);
   const after = durationBuckets(afterText);
   informers.stop();
-  const { simCpuSeconds } = await cluster.stop();
+  const { simCpuSeconds, cpCpuSeconds } = await cluster.stop();
   const bindings = (cluster.calls.byCall.get('create pods/binding') ?? []).sort((a, b) => a - b);
 
   const startup: number[] = [];
@@ -157,6 +159,7 @@ export async function measureRun(opts: { nodes: number; pods: number; sim: SimMo
     nodes: opts.nodes,
     pods: opts.pods,
     sim: opts.sim,
+    cp: opts.cp,
     owner: kind,
     outcome: outcome === 'done' ? 'done' : `deadline while ${phase}`,
     registerSeconds: cluster.registerSeconds,
@@ -176,6 +179,7 @@ export async function measureRun(opts: { nodes: number; pods: number; sim: SimMo
     calls: countDelta(requestCounts(afterText), requestCounts(beforeText)),
     mainCpuSeconds: (cpu.user + cpu.system) / 1e6,
     simCpuSeconds,
+    cpCpuSeconds,
     wallSeconds: (end - t0) / 1000,
     bindingP50Ms: percentile(bindings, 50),
     bindingP99Ms: percentile(bindings, 99),
