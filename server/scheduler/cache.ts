@@ -3,7 +3,7 @@
 // the node, so the next scheduling cycle already sees its resources taken; the informer's
 // update (spec.nodeName set) confirms it, a failed binding forgets it.
 
-import { newPodInfo, nodeAllocatable } from './resources.ts';
+import { EPHEMERAL_STORAGE, newPodInfo, nodeAllocatable } from './resources.ts';
 import type { Node, NodeInfo, NodeSnapshot, Pod, PodInfo } from './types.ts';
 
 interface PodState {
@@ -18,7 +18,16 @@ function emptyNodeInfo(name: string): NodeInfo {
     node: { metadata: { name } },
     labels: {},
     allocatable: new Map(),
+    allocatableCpu: 0,
+    allocatableMemory: 0,
+    allocatableEphemeralStorage: 0,
+    allowedPods: 0,
+    unschedulable: false,
+    taints: [],
     requested: new Map(),
+    requestedCpu: 0,
+    requestedMemory: 0,
+    requestedEphemeralStorage: 0,
     nonZeroCpu: 0,
     nonZeroMemory: 0,
     pods: new Map(),
@@ -34,10 +43,26 @@ export class SchedulerCache implements NodeSnapshot {
   readonly #known = new Set<string>();
   readonly #pods = new Map<string, PodState>();
   #list: NodeInfo[] | undefined;
+  /** Known nodes with pods that have affinity terms, kept as pods come and go. */
+  readonly #affinityNodes = new Set<NodeInfo>();
+  #affinityList: NodeInfo[] | undefined;
 
   list(): NodeInfo[] {
     if (!this.#list) this.#list = [...this.#known].sort().map((n) => this.#nodes.get(n) as NodeInfo);
     return this.#list;
+  }
+
+  withAffinity(): NodeInfo[] {
+    if (!this.#affinityList) this.#affinityList = [...this.#affinityNodes];
+    return this.#affinityList;
+  }
+
+  #syncAffinity(ni: NodeInfo): void {
+    const want = ni.podsWithAffinity > 0 && this.#known.has(ni.name);
+    if (want === this.#affinityNodes.has(ni)) return;
+    if (want) this.#affinityNodes.add(ni);
+    else this.#affinityNodes.delete(ni);
+    this.#affinityList = undefined;
   }
 
   get(name: string): NodeInfo | undefined {
@@ -62,13 +87,22 @@ export class SchedulerCache implements NodeSnapshot {
     ni.node = node;
     ni.labels = node.metadata?.labels ?? {};
     ni.allocatable = nodeAllocatable(node);
+    ni.allocatableCpu = ni.allocatable.get('cpu') ?? 0;
+    ni.allocatableMemory = ni.allocatable.get('memory') ?? 0;
+    ni.allocatableEphemeralStorage = ni.allocatable.get(EPHEMERAL_STORAGE) ?? 0;
+    ni.allowedPods = ni.allocatable.get('pods') ?? 0;
+    ni.unschedulable = !!node.spec?.unschedulable;
+    ni.taints = node.spec?.taints ?? [];
     ni.generation++;
+    this.#syncAffinity(ni);
   }
 
   removeNode(name: string): void {
     if (this.#known.delete(name)) this.#list = undefined;
     const ni = this.#nodes.get(name);
-    if (ni && ni.pods.size === 0) this.#nodes.delete(name);
+    if (!ni) return;
+    this.#syncAffinity(ni);
+    if (ni.pods.size === 0) this.#nodes.delete(name);
   }
 
   /** Whether the pod is counted (assumed or confirmed). */
@@ -122,6 +156,9 @@ export class SchedulerCache implements NodeSnapshot {
     const p = st.info;
     ni.pods.set(p.key, p);
     for (const [k, v] of p.requests) ni.requested.set(k, (ni.requested.get(k) ?? 0) + v);
+    ni.requestedCpu += p.cpu;
+    ni.requestedMemory += p.memory;
+    ni.requestedEphemeralStorage += p.ephemeralStorage;
     ni.nonZeroCpu += p.nonZeroCpu;
     ni.nonZeroMemory += p.nonZeroMemory;
     for (const hp of p.hostPorts) {
@@ -132,6 +169,7 @@ export class SchedulerCache implements NodeSnapshot {
     }
     if (p.hasAffinity) ni.podsWithAffinity++;
     ni.generation++;
+    if (p.hasAffinity) this.#syncAffinity(ni);
   }
 
   #unaccount(st: PodState): void {
@@ -140,11 +178,15 @@ export class SchedulerCache implements NodeSnapshot {
     const p = st.info;
     ni.pods.delete(p.key);
     for (const [k, v] of p.requests) ni.requested.set(k, (ni.requested.get(k) ?? 0) - v);
+    ni.requestedCpu -= p.cpu;
+    ni.requestedMemory -= p.memory;
+    ni.requestedEphemeralStorage -= p.ephemeralStorage;
     ni.nonZeroCpu -= p.nonZeroCpu;
     ni.nonZeroMemory -= p.nonZeroMemory;
     for (const hp of p.hostPorts) ni.usedPorts.get(`${hp.protocol}/${hp.port}`)?.delete(hp.hostIP);
     if (p.hasAffinity) ni.podsWithAffinity--;
     ni.generation++;
+    if (p.hasAffinity) this.#syncAffinity(ni);
     if (ni.pods.size === 0 && !this.#known.has(st.nodeName)) this.#nodes.delete(st.nodeName);
   }
 }

@@ -139,12 +139,14 @@ export class Framework {
     const statuses = new Map<string, Status>();
     const rejectors = new Set<string>();
     let processed = 0;
-    for (; processed < nodes.length && feasible.length < want; processed++) {
-      const node = nodes[(this.#nextStartNodeIndex + processed) % nodes.length];
+    let index = this.#nextStartNodeIndex % nodes.length;
+    for (; processed < nodes.length && feasible.length < want; processed++, index = index + 1 === nodes.length ? 0 : index + 1) {
+      const node = nodes[index];
       let failed: Status | undefined;
-      for (const f of filters) {
+      for (let i = 0; i < filters.length; i++) {
+        const f = filters[i];
         const s = f.filter(state, pod, node);
-        if (s.code === 'Success' || s.code === 'Skip') continue;
+        if (s === SUCCESS || s.code === 'Success' || s.code === 'Skip') continue;
         if (s.code === 'Error') throw new Error(`running Filter plugin ${f.name} on node ${node.name}: ${s.reasons.join(', ')}`);
         failed = { ...s, plugin: f.name };
         break;

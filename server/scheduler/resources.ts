@@ -8,6 +8,7 @@ import type { HostPort, Node, Pod, PodInfo, Resources } from './types.ts';
 
 export const DEFAULT_MILLI_CPU_REQUEST = 100;
 export const DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024;
+export const EPHEMERAL_STORAGE = 'ephemeral-storage';
 
 /** One quantity in scheduler units: millicores for cpu, base units otherwise (rounded up). */
 export function amount(resource: string, q: unknown): number {
@@ -99,10 +100,15 @@ function hasAffinityTerms(pod: Pod): boolean {
 
 export function newPodInfo(pod: Pod): PodInfo {
   const nz = nonZeroRequests(pod);
+  const requests = podRequests(pod);
   return {
     key: podKey(pod),
     pod,
-    requests: podRequests(pod),
+    requests,
+    cpu: requests.get('cpu') ?? 0,
+    memory: requests.get('memory') ?? 0,
+    ephemeralStorage: requests.get(EPHEMERAL_STORAGE) ?? 0,
+    scalarRequests: [...requests].filter(([k]) => k !== 'cpu' && k !== 'memory' && k !== EPHEMERAL_STORAGE && k !== 'pods'),
     nonZeroCpu: nz.cpu,
     nonZeroMemory: nz.memory,
     hostPorts: podHostPorts(pod),

@@ -76,6 +76,11 @@ export interface PodInfo {
   key: string;
   pod: Pod;
   requests: Resources;
+  /** The same requests read on every node: cpu, memory, ephemeral-storage as numbers, the rest as pairs. */
+  cpu: number;
+  memory: number;
+  ephemeralStorage: number;
+  scalarRequests: Array<[string, number]>;
   /** Requests with upstream's non-zero defaults (100m cpu, 200Mi memory) for scoring. */
   nonZeroCpu: number;
   nonZeroMemory: number;
@@ -90,7 +95,17 @@ export interface NodeInfo {
   node: Node;
   labels: Record<string, string>;
   allocatable: Resources;
+  /** What Filter and Score read for every node, kept beside the maps as upstream's NodeInfo keeps them. */
+  allocatableCpu: number;
+  allocatableMemory: number;
+  allocatableEphemeralStorage: number;
+  allowedPods: number;
+  unschedulable: boolean;
+  taints: Taint[];
   requested: Resources;
+  requestedCpu: number;
+  requestedMemory: number;
+  requestedEphemeralStorage: number;
   nonZeroCpu: number;
   nonZeroMemory: number;
   pods: Map<string, PodInfo>;
@@ -105,6 +120,8 @@ export interface NodeInfo {
 export interface NodeSnapshot {
   list(): NodeInfo[];
   get(name: string): NodeInfo | undefined;
+  /** Nodes with at least one pod that has (anti-)affinity terms (upstream's HavePodsWithAffinityList). */
+  withAffinity(): NodeInfo[];
 }
 
 export type ClusterEventResource = 'Node' | 'Pod';

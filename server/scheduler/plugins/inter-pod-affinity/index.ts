@@ -168,16 +168,32 @@ export function preferredScores(pod: PodInfo, nodes: NodeInfo[]): Map<string, nu
   return scores;
 }
 
-function anyAffinity(snapshot: NodeSnapshot): boolean {
-  return snapshot.list().some((n) => n.podsWithAffinity > 0);
+/** Neither this pod nor any pod in the cluster has affinity terms: nothing to filter or score. */
+function nothingToDo(pod: PodInfo, snapshot: NodeSnapshot): boolean {
+  return !pod.hasAffinity && snapshot.withAffinity().length === 0;
+}
+
+/** The nodes whose pods can matter: all of them for the pod's own terms, else those with affinity pods. */
+function nodesToScan(ownTerms: boolean, snapshot: NodeSnapshot): NodeInfo[] {
+  return ownTerms ? snapshot.list() : snapshot.withAffinity();
+}
+
+function hasRequiredTerms(pod: Pod): boolean {
+  const a = pod.spec?.affinity as RawAffinity | undefined;
+  return !!(a?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length || a?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length);
+}
+
+function hasPreferredTerms(pod: Pod): boolean {
+  const a = pod.spec?.affinity as RawAffinity | undefined;
+  return !!(a?.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.length || a?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.length);
 }
 
 export function newInterPodAffinity(): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin {
   return {
     name: NAME,
     preFilter(state: CycleState, pod: PodInfo, snapshot: NodeSnapshot): Status {
-      if (!pod.hasAffinity && !anyAffinity(snapshot)) return SKIP;
-      state.write(FILTER_KEY, computeState(pod, snapshot.list()));
+      if (nothingToDo(pod, snapshot)) return SKIP;
+      state.write(FILTER_KEY, computeState(pod, nodesToScan(hasRequiredTerms(pod.pod), snapshot)));
       return SUCCESS;
     },
     filter(state: CycleState, pod: PodInfo, node: NodeInfo): Status {
@@ -185,8 +201,8 @@ export function newInterPodAffinity(): PreFilterPlugin & FilterPlugin & PreScore
       return st ? check(st, pod.pod, node) : SUCCESS;
     },
     preScore(state: CycleState, pod: PodInfo, _nodes: NodeInfo[], snapshot: NodeSnapshot): Status {
-      if (!pod.hasAffinity && !anyAffinity(snapshot)) return SKIP;
-      const scores = preferredScores(pod, snapshot.list());
+      if (nothingToDo(pod, snapshot)) return SKIP;
+      const scores = preferredScores(pod, nodesToScan(hasPreferredTerms(pod.pod), snapshot));
       if (scores.size === 0) return SKIP;
       state.write(SCORE_KEY, scores);
       return SUCCESS;

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { makeNode, makePod, nodeInfo, podInfo } from '../../testing/objects.ts';
+import { cacheOf, makeNode, makePod, nodeInfo, podInfo } from '../../testing/objects.ts';
 import { CycleState } from '../../types.ts';
 import { ERR_REASON_POD, defaultNormalize, fits, newNodeAffinity, type NodeSelectorTerm } from './index.ts';
 
@@ -50,7 +50,7 @@ test('score: preferred terms add their weights, normalized to the best node', (t
   }));
   const nodes = [makeNode('a', { labels: { zone: 'a' } }), makeNode('b', { labels: { zone: 'a', disk: 'ssd' } }), makeNode('c')];
   const state = new CycleState();
-  pl.preScore(state, pod, [], { list: () => [], get: () => undefined });
+  pl.preScore(state, pod, [], cacheOf([]));
   const scores = nodes.map((n) => pl.score(state, pod, nodeInfo(n)));
   t.deepEqual(scores, [10, 40, 0]);
   pl.normalizeScore?.(state, pod, scores);
@@ -61,4 +61,15 @@ test('defaultNormalize: all zero, reversed', (t) => {
   const s = [0, 0];
   defaultNormalize(s, true);
   t.deepEqual(s, [100, 100]);
+});
+
+test('PreFilter and PreScore skip a pod with nothing required or preferred, as upstream', (t) => {
+  const pl = newNodeAffinity();
+  const snapshot = cacheOf([]);
+  t.is(pl.preFilter(new CycleState(), podInfo(makePod('p')), snapshot).code, 'Skip');
+  t.is(pl.preScore(new CycleState(), podInfo(makePod('p')), [], snapshot).code, 'Skip');
+  t.is(pl.preFilter(new CycleState(), podInfo(makePod('p', { spec: { nodeSelector: { zone: 'a' } } })), snapshot).code, 'Success');
+  const required = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'Exists' }] }] } } };
+  t.is(pl.preFilter(new CycleState(), podInfo(makePod('p', { spec: { affinity: required } })), snapshot).code, 'Success');
+  t.is(pl.preScore(new CycleState(), podInfo(makePod('p', { spec: { affinity: required } })), [], snapshot).code, 'Skip');
 });

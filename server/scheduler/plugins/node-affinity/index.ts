@@ -4,7 +4,9 @@
 
 import {
   MAX_NODE_SCORE, SUCCESS, unresolvable,
-  type ClusterEvent, type CycleState, type FilterPlugin, type Node, type NodeInfo, type Pod, type PodInfo, type PreScorePlugin, type ScorePlugin, type Status,
+  SKIP,
+  type ClusterEvent, type CycleState, type FilterPlugin, type Node, type NodeInfo, type Pod, type PodInfo, type PreFilterPlugin, type PreScorePlugin,
+  type ScorePlugin, type Status,
 } from '../../types.ts';
 
 export const NAME = 'NodeAffinity';
@@ -97,14 +99,26 @@ export function defaultNormalize(scores: number[], reverse: boolean): void {
 
 const STATE_KEY = 'PreScore' + NAME;
 
-export function newNodeAffinity(): FilterPlugin & PreScorePlugin & ScorePlugin {
+/** Whether the pod constrains nodes at all (a nodeSelector or required node affinity). */
+export function hasRequired(pod: Pod): boolean {
+  return pod.spec?.nodeSelector !== undefined || affinityOf(pod)?.requiredDuringSchedulingIgnoredDuringExecution !== undefined;
+}
+
+export function newNodeAffinity(): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin {
   return {
     name: NAME,
+    // As upstream: nothing required, nothing for Filter to do on any node.
+    preFilter(_state, pod: PodInfo): Status {
+      return hasRequired(pod.pod) ? SUCCESS : SKIP;
+    },
     filter(_state, pod: PodInfo, node: NodeInfo): Status {
       return fits(pod.pod, node.node) ? SUCCESS : unresolvable(ERR_REASON_POD);
     },
     preScore(state: CycleState, pod: PodInfo): Status {
-      state.write(STATE_KEY, affinityOf(pod.pod)?.preferredDuringSchedulingIgnoredDuringExecution ?? []);
+      const preferred = affinityOf(pod.pod)?.preferredDuringSchedulingIgnoredDuringExecution;
+      // Nothing preferred: every node would score 0.
+      if (!preferred?.length) return SKIP;
+      state.write(STATE_KEY, preferred);
       return SUCCESS;
     },
     score(state: CycleState, pod: PodInfo, node: NodeInfo): number {

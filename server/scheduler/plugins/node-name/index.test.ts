@@ -1,5 +1,5 @@
 import test from 'ava';
-import { makeNode, makePod, nodeInfo, podInfo } from '../../testing/objects.ts';
+import { cacheOf, makeNode, makePod, nodeInfo, podInfo } from '../../testing/objects.ts';
 import { CycleState } from '../../types.ts';
 import { ERR_REASON, fits, newNodeName } from './index.ts';
 
@@ -18,3 +18,8 @@ for (const tc of cases) {
     if (!tc.fits) t.deepEqual(s.reasons, [ERR_REASON]);
   });
 }
+
+test('PreFilter skips a pod that names no node', (t) => {
+  t.is(newNodeName().preFilter(new CycleState(), podInfo(makePod('p')), cacheOf([])).code, 'Skip');
+  t.is(newNodeName().preFilter(new CycleState(), podInfo(makePod('p', { nodeName: 'a' })), cacheOf([])).code, 'Success');
+});

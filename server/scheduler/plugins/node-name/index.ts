@@ -1,6 +1,8 @@
 // NodeName: a pod that names its node fits only that node.
 
-import { SUCCESS, unresolvable, type ClusterEvent, type FilterPlugin, type NodeInfo, type Pod, type Status } from '../../types.ts';
+import {
+  SKIP, SUCCESS, unresolvable, type ClusterEvent, type FilterPlugin, type NodeInfo, type Pod, type PreFilterPlugin, type Status,
+} from '../../types.ts';
 
 export const NAME = 'NodeName';
 export const ERR_REASON = "node(s) didn't match the requested node name";
@@ -10,9 +12,13 @@ export function fits(pod: Pod, nodeName: string): boolean {
   return !want || want === nodeName;
 }
 
-export function newNodeName(): FilterPlugin {
+export function newNodeName(): PreFilterPlugin & FilterPlugin {
   return {
     name: NAME,
+    // A pod that names no node fits every node: no need to ask each one.
+    preFilter(_state, pod): Status {
+      return pod.pod.spec?.nodeName ? SUCCESS : SKIP;
+    },
     filter(_state, pod, node: NodeInfo): Status {
       return fits(pod.pod, node.name) ? SUCCESS : unresolvable(ERR_REASON);
     },

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { makeNode, makePod, nodeInfo, podInfo } from '../../testing/objects.ts';
+import { cacheOf, makeNode, makePod, nodeInfo, podInfo } from '../../testing/objects.ts';
 import { CycleState, type Pod } from '../../types.ts';
 import { ERR_REASON, newNodePorts } from './index.ts';
 
@@ -24,3 +24,8 @@ for (const tc of cases) {
     if (!tc.fits) t.deepEqual(s.reasons, [ERR_REASON]);
   });
 }
+
+test('PreFilter skips a pod without host ports', (t) => {
+  t.is(newNodePorts().preFilter(new CycleState(), podInfo(makePod('p')), cacheOf([])).code, 'Skip');
+  t.is(newNodePorts().preFilter(new CycleState(), podInfo(withPort('p', 80)), cacheOf([])).code, 'Success');
+});

@@ -21,3 +21,20 @@ test('score: balanced node beats lopsided one', (t) => {
   t.is(balanced, 100);
   t.true(lopsided < balanced);
 });
+
+test('nodeScore (no arrays) equals balancedScore of the node fractions', (t) => {
+  const pl = newNodeResourcesBalancedAllocation();
+  for (const [cpu, memory] of [['4', '8Gi'], ['3', '7Gi'], ['0', '8Gi'], ['4', '0'], ['0', '0']]) {
+    const n = makeNode('n', { cpu, memory });
+    for (const used of [0, 1, 7, 33]) {
+      const existing = Array.from({ length: used }, (_, i) => makePod(`e${i}`, { cpu: `${(i * 37) % 500}m`, memory: `${(i * 53) % 300}Mi` }));
+      const ni = nodeInfo(n, existing);
+      for (const pod of [podInfo(makePod('p', { cpu: '250m', memory: '100Mi' })), podInfo(makePod('q'))]) {
+        const fractions: number[] = [];
+        if (ni.allocatableCpu > 0) fractions.push((ni.nonZeroCpu + pod.nonZeroCpu) / ni.allocatableCpu);
+        if (ni.allocatableMemory > 0) fractions.push((ni.nonZeroMemory + pod.nonZeroMemory) / ni.allocatableMemory);
+        t.is(pl.score(new CycleState(), pod, ni), balancedScore(fractions), `cpu ${cpu} memory ${memory} used ${used}`);
+      }
+    }
+  }
+});

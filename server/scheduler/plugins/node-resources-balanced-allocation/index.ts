@@ -14,20 +14,38 @@ export function balancedScore(fractions: number[]): number {
   return Math.floor((1 - Math.sqrt(variance)) * MAX_NODE_SCORE);
 }
 
-export function nodeFractions(pod: PodInfo, node: NodeInfo): number[] {
-  const out: number[] = [];
-  const cpu = node.allocatable.get('cpu') ?? 0;
-  const mem = node.allocatable.get('memory') ?? 0;
-  if (cpu > 0) out.push((node.nonZeroCpu + pod.nonZeroCpu) / cpu);
-  if (mem > 0) out.push((node.nonZeroMemory + pod.nonZeroMemory) / mem);
-  return out;
+/**
+ * balancedScore of the node's cpu and memory fractions after placing the pod, computed without
+ * arrays (Score runs for every feasible node): the same arithmetic, in the same order.
+ */
+export function nodeScore(pod: PodInfo, node: NodeInfo): number {
+  const cpu = node.allocatableCpu;
+  const mem = node.allocatableMemory;
+  let n = 0;
+  let a = 0;
+  let b = 0;
+  if (cpu > 0) {
+    a = Math.min((node.nonZeroCpu + pod.nonZeroCpu) / cpu, 1);
+    n++;
+  }
+  if (mem > 0) {
+    const f = Math.min((node.nonZeroMemory + pod.nonZeroMemory) / mem, 1);
+    if (n === 0) a = f;
+    else b = f;
+    n++;
+  }
+  // One fraction has no spread at all.
+  if (n < 2) return MAX_NODE_SCORE;
+  const mean = (a + b) / 2;
+  const variance = ((a - mean) ** 2 + (b - mean) ** 2) / 2;
+  return Math.floor((1 - Math.sqrt(variance)) * MAX_NODE_SCORE);
 }
 
 export function newNodeResourcesBalancedAllocation(): ScorePlugin {
   return {
     name: NAME,
     score(_state, pod: PodInfo, node: NodeInfo): number {
-      return balancedScore(nodeFractions(pod, node));
+      return nodeScore(pod, node);
     },
   };
 }

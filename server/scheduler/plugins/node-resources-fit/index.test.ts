@@ -1,7 +1,7 @@
 import test from 'ava';
 import { makeNode, makePod, nodeInfo, podInfo } from '../../testing/objects.ts';
 import { CycleState, type Pod } from '../../types.ts';
-import { leastAllocated, leastAllocatedScore, newNodeResourcesFit } from './index.ts';
+import { fits, fitsQuickly, leastAllocated, leastAllocatedScore, newNodeResourcesFit } from './index.ts';
 
 const node = makeNode('n', { cpu: '2', memory: '4Gi', pods: '3', extra: { 'example.com/gpu': '1' } });
 const gpuPod = (n: string) => makePod('g', { containers: [{ name: 'c', resources: { requests: { 'example.com/gpu': n } } }] });
@@ -56,4 +56,15 @@ test('leastAllocatedScore prefers the emptier node and counts non-zero defaults'
   t.is(leastAllocatedScore(pod, busy), 31); // cpu 25, memory 37
   const noRequests = podInfo(makePod('q'));
   t.is(leastAllocatedScore(noRequests, nodeInfo(big)), Math.floor((97 + 97) / 2));
+});
+
+test('fitsQuickly agrees with fits on every case above and on a crowded node', (t) => {
+  const crowded = Array.from({ length: 3 }, (_, i) => makePod(`c${i}`, { cpu: '500m', memory: '1Gi' }));
+  for (const tc of cases) {
+    for (const existing of [tc.existing, crowded]) {
+      const ni = nodeInfo(node, existing.map((p, i) => ({ ...p, metadata: { ...p.metadata, name: `existing-${i}` } })));
+      const pod = podInfo(tc.pod);
+      t.is(fitsQuickly(pod, ni), fits(pod, ni).length === 0, tc.name);
+    }
+  }
 });

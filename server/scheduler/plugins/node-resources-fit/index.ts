@@ -27,7 +27,7 @@ export function insufficientReason(resource: string): string {
 /** What the node lacks for this pod; empty when it fits (upstream's fitsRequest). */
 export function fits(pod: PodInfo, node: NodeInfo): InsufficientResource[] {
   const out: InsufficientResource[] = [];
-  const allowedPods = node.allocatable.get('pods') ?? 0;
+  const allowedPods = node.allowedPods;
   if (node.pods.size + 1 > allowedPods) {
     out.push({ resource: 'pods', reason: REASON_TOO_MANY_PODS, requested: 1, used: node.pods.size, capacity: allowedPods, unresolvable: false });
   }
@@ -42,6 +42,21 @@ export function fits(pod: PodInfo, node: NodeInfo): InsufficientResource[] {
   return out;
 }
 
+/** Whether the pod fits, without saying why: the Filter's fast path, numbers only. */
+export function fitsQuickly(pod: PodInfo, node: NodeInfo): boolean {
+  if (node.pods.size + 1 > node.allowedPods) return false;
+  if (pod.cpu > 0 && pod.cpu > node.allocatableCpu - node.requestedCpu) return false;
+  if (pod.memory > 0 && pod.memory > node.allocatableMemory - node.requestedMemory) return false;
+  if (pod.ephemeralStorage > 0 && pod.ephemeralStorage > node.allocatableEphemeralStorage - node.requestedEphemeralStorage) return false;
+  const scalar = pod.scalarRequests;
+  for (let i = 0; i < scalar.length; i++) {
+    const resource = scalar[i][0];
+    const requested = scalar[i][1];
+    if (requested > 0 && requested > (node.allocatable.get(resource) ?? 0) - (node.requested.get(resource) ?? 0)) return false;
+  }
+  return true;
+}
+
 /** LeastAllocated for one resource: share of capacity left after placing the pod, 0..100. */
 export function leastAllocated(requested: number, capacity: number): number {
   if (capacity <= 0 || requested > capacity) return 0;
@@ -49,8 +64,8 @@ export function leastAllocated(requested: number, capacity: number): number {
 }
 
 export function leastAllocatedScore(pod: PodInfo, node: NodeInfo): number {
-  const cpu = leastAllocated(node.nonZeroCpu + pod.nonZeroCpu, node.allocatable.get('cpu') ?? 0);
-  const mem = leastAllocated(node.nonZeroMemory + pod.nonZeroMemory, node.allocatable.get('memory') ?? 0);
+  const cpu = leastAllocated(node.nonZeroCpu + pod.nonZeroCpu, node.allocatableCpu);
+  const mem = leastAllocated(node.nonZeroMemory + pod.nonZeroMemory, node.allocatableMemory);
   return Math.floor((cpu + mem) / 2);
 }
 
@@ -58,6 +73,7 @@ export function newNodeResourcesFit(): FilterPlugin & ScorePlugin {
   return {
     name: NAME,
     filter(_state, pod: PodInfo, node: NodeInfo): Status {
+      if (fitsQuickly(pod, node)) return SUCCESS;
       const missing = fits(pod, node);
       if (missing.length === 0) return SUCCESS;
       const reasons = missing.map((m) => m.reason);

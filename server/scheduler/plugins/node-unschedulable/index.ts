@@ -17,6 +17,7 @@ export function newNodeUnschedulable(): FilterPlugin {
   return {
     name: NAME,
     filter(_state, pod: PodInfo, node: NodeInfo): Status {
+      if (!node.unschedulable) return SUCCESS;
       return fits(pod.pod, node.node) ? SUCCESS : unresolvable(ERR_REASON_UNSCHEDULABLE);
     },
     eventsToRegister: (): ClusterEvent[] => [

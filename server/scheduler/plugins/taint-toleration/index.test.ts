@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { Toleration } from '../../../../api/core/pod/types.ts';
-import { makeNode, makePod, nodeInfo, podInfo } from '../../testing/objects.ts';
+import { cacheOf, makeNode, makePod, nodeInfo, podInfo } from '../../testing/objects.ts';
 import { CycleState, type Taint } from '../../types.ts';
 import { countIntolerablePreferNoSchedule, newTaintToleration, tolerates } from './index.ts';
 
@@ -42,7 +42,7 @@ test('score: fewer intolerable PreferNoSchedule taints score higher', (t) => {
   const soft = (key: string): Taint => ({ key, effect: 'PreferNoSchedule' });
   const nodes = [makeNode('a'), makeNode('b', { taints: [soft('x')] }), makeNode('c', { taints: [soft('x'), soft('y')] }), makeNode('d', { taints: [soft('ok')] })];
   const state = new CycleState();
-  pl.preScore(state, pod, [], { list: () => [], get: () => undefined });
+  pl.preScore(state, pod, [], cacheOf([]));
   const scores = nodes.map((n) => pl.score(state, pod, nodeInfo(n)));
   t.deepEqual(scores, [0, 1, 2, 0]);
   pl.normalizeScore?.(state, pod, scores);

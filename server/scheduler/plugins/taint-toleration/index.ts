@@ -9,6 +9,7 @@ import {
 
 export const NAME = 'TaintToleration';
 const STATE_KEY = 'PreScore' + NAME;
+const FILTER_EFFECTS = ['NoSchedule', 'NoExecute'];
 
 /** The FailedScheduling reason for one taint, as upstream words it. */
 export function untoleratedReason(t: Taint): string {
@@ -43,10 +44,20 @@ export function firstUntolerated(taints: Taint[] | undefined, tolerations: Toler
   return undefined;
 }
 
+/** The tolerations that can tolerate a PreferNoSchedule taint (no effect, or that one). */
+export function preferNoScheduleTolerations(tolerations: Toleration[] | undefined): Toleration[] {
+  return (tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
+}
+
 export function countIntolerablePreferNoSchedule(taints: Taint[] | undefined, tolerations: Toleration[] | undefined): number {
-  const prefer = (tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
+  return countUntoleratedPreferred(taints, preferNoScheduleTolerations(tolerations));
+}
+
+/** PreferNoSchedule taints that none of these (already narrowed) tolerations tolerates. */
+function countUntoleratedPreferred(taints: Taint[] | undefined, prefer: Toleration[]): number {
+  if (!taints) return 0;
   let n = 0;
-  for (const t of taints ?? []) if (t.effect === 'PreferNoSchedule' && !toleratedBy(prefer, t)) n++;
+  for (const t of taints) if (t.effect === 'PreferNoSchedule' && !toleratedBy(prefer, t)) n++;
   return n;
 }
 
@@ -54,16 +65,16 @@ export function newTaintToleration(): FilterPlugin & PreScorePlugin & ScorePlugi
   return {
     name: NAME,
     filter(_state, pod: PodInfo, node: NodeInfo): Status {
-      const t = firstUntolerated(node.node.spec?.taints, pod.pod.spec?.tolerations, ['NoSchedule', 'NoExecute']);
+      const t = firstUntolerated(node.taints, pod.pod.spec?.tolerations, FILTER_EFFECTS);
       return t ? unresolvable(untoleratedReason(t)) : SUCCESS;
     },
     preScore(state: CycleState, pod: PodInfo): Status {
-      state.write(STATE_KEY, (pod.pod.spec?.tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule'));
+      state.write(STATE_KEY, preferNoScheduleTolerations(pod.pod.spec?.tolerations));
       return SUCCESS;
     },
     score(state: CycleState, pod: PodInfo, node: NodeInfo): number {
-      const tols = state.read<Toleration[]>(STATE_KEY) ?? pod.pod.spec?.tolerations;
-      return countIntolerablePreferNoSchedule(node.node.spec?.taints, tols);
+      const prefer = state.read<Toleration[]>(STATE_KEY) ?? preferNoScheduleTolerations(pod.pod.spec?.tolerations);
+      return countUntoleratedPreferred(node.taints, prefer);
     },
     normalizeScore(_state, _pod, scores: number[]): void {
       // Fewer intolerable taints is better: reverse against the maximum.
