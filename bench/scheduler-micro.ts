@@ -72,6 +72,7 @@ class LightCluster implements InformerFactory {
   readonly stores = new Map<string, Map<string, KubeObject>>();
   readonly handlers = new Map<string, EventHandler[]>();
   bound = 0;
+  running: Record<string, unknown> | undefined;
   onBound: () => void = () => {};
   #rv = 100_000;
 
@@ -117,7 +118,9 @@ class LightCluster implements InformerFactory {
         this.bound++;
         setImmediate(() => {
           const cur = this.store('pods').get(`${ns}/${name}`) as Pod;
-          this.put('pods', { ...cur, status: { ...cur.status, ...runningStatus(cur, '10.0.0.1', '10.244.0.2', new Date()) } });
+          // One status for every pod: building it is the kubelet's cost, not the scheduler's.
+          this.running ??= runningStatus(cur, '10.0.0.1', '10.244.0.2', new Date());
+          this.put('pods', { ...cur, status: { ...cur.status, ...this.running } });
           this.onBound();
         });
       });

@@ -89,6 +89,14 @@ test('the incrementally kept cache equals one rebuilt from the final nodes and p
         const name = nodeName();
         nodes.delete(name);
         cache.removeNode(name);
+      } else if (op < 0.3) {
+        // A status update of a counted pod, or the binding confirming an assumed one: same spec.
+        const prev = bound.get(key) ?? assumed.get(key);
+        if (!prev) continue;
+        const p = { ...prev, status: { phase: 'Running', podIP: `10.0.0.${step % 250}` } };
+        assumed.delete(key);
+        bound.set(key, p);
+        cache.setPod(p);
       } else if (op < 0.55) {
         // Added or updated from the informer (it may move node, change requests or affinity).
         const p = randomPod(r, podName, nodeName());
@@ -131,4 +139,18 @@ test('withAffinity lists known nodes holding pods with affinity terms, as pods c
   t.deepEqual(cache.withAffinity().map((n) => n.name), ['a']);
   cache.removePod('default/p');
   t.deepEqual(cache.withAffinity(), []);
+});
+
+test('a status update keeps the PodInfo sums, and hands plugins the new object', (t) => {
+  const cache = cacheOf([makeNode('a')]);
+  const p = makePod('p', { cpu: '1', nodeName: 'a' });
+  cache.setPod(p);
+  const before = view(cache.get('a'));
+  const running = { ...p, metadata: { ...p.metadata, labels: { app: 'x' } }, status: { phase: 'Running' } };
+  cache.setPod(running);
+  t.deepEqual(view(cache.get('a')), before);
+  t.is(cache.get('a')?.pods.get('default/p')?.pod, running);
+  // A resize is not a status update: the sums follow it.
+  cache.setPod(makePod('p', { cpu: '2', nodeName: 'a' }));
+  t.is(cache.get('a')?.requestedCpu, 2000);
 });

@@ -3,7 +3,7 @@
 // the node, so the next scheduling cycle already sees its resources taken; the informer's
 // update (spec.nodeName set) confirms it, a failed binding forgets it.
 
-import { EPHEMERAL_STORAGE, newPodInfo, nodeAllocatable } from './resources.ts';
+import { EPHEMERAL_STORAGE, newPodInfo, nodeAllocatable, podKey, samePodInfoInputs } from './resources.ts';
 import type { Node, NodeInfo, NodeSnapshot, Pod, PodInfo } from './types.ts';
 
 interface PodState {
@@ -117,8 +117,17 @@ export class SchedulerCache implements NodeSnapshot {
   /** A bound, non-terminal pod from the informer (add or update). */
   setPod(pod: Pod): void {
     const nodeName = pod.spec?.nodeName ?? '';
+    const old = this.#pods.get(podKey(pod));
+    if (old && old.nodeName === nodeName && samePodInfoInputs(old.info.pod, pod)) {
+      // A status update, or the binding confirming an assumed pod: the sums stay as they are.
+      old.info = { ...old.info, pod };
+      old.assumed = false;
+      const ni = this.#nodes.get(nodeName) as NodeInfo;
+      ni.pods.set(old.info.key, old.info);
+      ni.generation++;
+      return;
+    }
     const info = newPodInfo(pod);
-    const old = this.#pods.get(info.key);
     if (old) this.#unaccount(old);
     const st: PodState = { info, nodeName, assumed: false };
     this.#pods.set(info.key, st);

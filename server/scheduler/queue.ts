@@ -5,7 +5,7 @@
 
 import type { Clock } from '../../client/types.ts';
 import { KeyedHeap } from './heap.ts';
-import { newPodInfo } from './resources.ts';
+import { newPodInfo, podKey, updatePodInfo } from './resources.ts';
 import type { ClusterEvent, Pod, PodInfo } from './types.ts';
 
 export interface QueuedPodInfo {
@@ -98,15 +98,15 @@ export class SchedulingQueue {
 
   /** A pending pod changed: refresh it where it waits; a parked pod retries if its spec changed. */
   update(pod: Pod): void {
-    const info = newPodInfo(pod);
-    const key = info.key;
+    const key = podKey(pod);
     for (const heap of [this.#active, this.#backoff]) {
       const q = heap.get(key);
-      if (q) return heap.push({ ...q, info });
+      if (q) return heap.push({ ...q, info: updatePodInfo(q.info, pod) });
     }
     const parked = this.#unschedulable.get(key);
     if (parked) {
       const changed = schedulingRelevant(parked.info.pod) !== schedulingRelevant(pod);
+      const info = updatePodInfo(parked.info, pod);
       if (!changed) {
         parked.info = info;
         return;

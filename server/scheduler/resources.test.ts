@@ -1,5 +1,5 @@
 import test from 'ava';
-import { nonZeroRequests, podHostPorts, podRequests } from './resources.ts';
+import { nonZeroRequests, podHostPorts, podRequests, samePodInfoInputs } from './resources.ts';
 import type { Pod } from './types.ts';
 
 const c = (cpu?: string, memory?: string, extra: Record<string, unknown> = {}) => ({ name: 'x', resources: { requests: { ...(cpu ? { cpu } : {}), ...(memory ? { memory } : {}) } }, ...extra });
@@ -33,4 +33,18 @@ test('nonZeroRequests defaults containers without requests', (t) => {
 test('podHostPorts defaults protocol and address', (t) => {
   const ports = podHostPorts({ spec: { containers: [{ name: 'a', ports: [{ containerPort: 80, hostPort: 8080 }, { containerPort: 81 }] }] } });
   t.deepEqual(ports, [{ protocol: 'TCP', hostIP: '0.0.0.0', port: 8080 }]);
+});
+
+test('samePodInfoInputs: only what newPodInfo derives counts', (t) => {
+  const base: Pod = { metadata: { namespace: 'ns', name: 'p' }, spec: { containers: [c('1', '1Gi')], priority: 5 } };
+  const same = (b: Pod) => samePodInfoInputs(base, b);
+  t.true(same({ ...base, status: { phase: 'Running' }, metadata: { ...base.metadata, labels: { a: 'b' } } }));
+  t.true(same({ ...base, spec: { ...base.spec, nodeName: 'n1' } }));
+  t.false(same({ ...base, spec: { ...base.spec, containers: [c('2', '1Gi')] } }));
+  t.false(same({ ...base, spec: { ...base.spec, priority: 6 } }));
+  t.false(same({ ...base, spec: { ...base.spec, overhead: { cpu: '100m' } } }));
+  t.false(same({ ...base, spec: { ...base.spec, affinity: { podAntiAffinity: {} } } }));
+  t.false(same({ ...base, spec: { ...base.spec, containers: [{ ...c('1', '1Gi'), ports: [{ containerPort: 80, hostPort: 80 }] }] } }));
+  t.false(same({ ...base, spec: { ...base.spec, initContainers: [c('1')] } }));
+  t.false(same({ ...base, metadata: { namespace: 'ns', name: 'q' } }));
 });

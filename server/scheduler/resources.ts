@@ -98,6 +98,55 @@ function hasAffinityTerms(pod: Pod): boolean {
   return !!(a?.podAffinity || a?.podAntiAffinity);
 }
 
+/** Same keys, same values (quantities are strings or numbers); either may be missing. */
+export function sameStrings(a: Record<string, unknown> | undefined, b: Record<string, unknown> | undefined): boolean {
+  if (a === b) return true;
+  const ka = a ? Object.keys(a) : [];
+  const kb = b ? Object.keys(b) : [];
+  if (ka.length !== kb.length) return false;
+  for (const k of ka) if ((a as Record<string, unknown>)[k] !== b?.[k]) return false;
+  return true;
+}
+
+function sameContainers(a: Container[] | undefined, b: Container[] | undefined): boolean {
+  if ((a?.length ?? 0) !== (b?.length ?? 0)) return false;
+  for (let i = 0; i < (a?.length ?? 0); i++) {
+    const ca = (a as Container[])[i];
+    const cb = (b as Container[])[i];
+    if (ca.restartPolicy !== cb.restartPolicy) return false;
+    if (!sameStrings(ca.resources?.requests as Record<string, unknown> | undefined, cb.resources?.requests as Record<string, unknown> | undefined)) return false;
+    const pa = ca.ports ?? [];
+    const pb = cb.ports ?? [];
+    if (pa.length !== pb.length) return false;
+    for (let j = 0; j < pa.length; j++) {
+      if (pa[j].hostPort !== pb[j].hostPort || pa[j].protocol !== pb[j].protocol || pa[j].hostIP !== pb[j].hostIP) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Whether two versions of a pod agree on everything newPodInfo derives (requests, host ports,
+ * priority, having affinity terms): a status update then needs no new PodInfo, only the object.
+ */
+export function samePodInfoInputs(a: Pod, b: Pod): boolean {
+  const sa = a.spec ?? {};
+  const sb = b.spec ?? {};
+  return (
+    podKey(a) === podKey(b) &&
+    sa.priority === sb.priority &&
+    hasAffinityTerms(a) === hasAffinityTerms(b) &&
+    sameStrings(sa.overhead as Record<string, unknown> | undefined, sb.overhead as Record<string, unknown> | undefined) &&
+    sameContainers(sa.containers, sb.containers) &&
+    sameContainers(sa.initContainers, sb.initContainers)
+  );
+}
+
+/** The PodInfo of a new version of a pod, reusing what the previous version's computed. */
+export function updatePodInfo(prev: PodInfo, pod: Pod): PodInfo {
+  return samePodInfoInputs(prev.pod, pod) ? { ...prev, pod } : newPodInfo(pod);
+}
+
 export function newPodInfo(pod: Pod): PodInfo {
   const nz = nonZeroRequests(pod);
   const requests = podRequests(pod);

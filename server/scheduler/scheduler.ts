@@ -11,7 +11,7 @@ import { SchedulerCache } from './cache.ts';
 import { FitError, Framework } from './framework.ts';
 import { defaultPlugins } from './plugins/registry.ts';
 import { SchedulingQueue, type QueuedPodInfo } from './queue.ts';
-import { newPodInfo, podKey } from './resources.ts';
+import { podKey, sameStrings, updatePodInfo } from './resources.ts';
 import { CycleState, type Node, type Plugin, type Pod } from './types.ts';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
@@ -107,7 +107,7 @@ export function startScheduler(opts: SchedulerOptions): Scheduler {
           }
           return;
         }
-        const labelsChanged = JSON.stringify(old.metadata?.labels) !== JSON.stringify(p.metadata?.labels);
+        const labelsChanged = !sameStrings(old.metadata?.labels, p.metadata?.labels);
         cache.setPod(p);
         if (labelsChanged) queue.moveAllOnEvent({ resource: 'Pod', action: 'Update' });
       } else if (pending(p)) queue.update(p);
@@ -195,7 +195,7 @@ export function startScheduler(opts: SchedulerOptions): Scheduler {
       queue.done(key);
       return;
     }
-    if (live !== q.info.pod) q.info = newPodInfo(live);
+    if (live !== q.info.pod) q.info = updatePodInfo(q.info, live);
     const state = new CycleState();
     let nodeName: string;
     try {
