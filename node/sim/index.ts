@@ -1,24 +1,43 @@
 // startSimulatedNodes: N nodes that exist only as API objects, like KWOK. Each registers its
-// Node, renews its Lease every 10 s, posts a status heartbeat every minute, and plays the life
-// of every pod bound to it: Running right away (IPs from the node's /24), Succeeded or Failed
-// after a while for pods meant to exit, and the final delete of a gracefully deleted pod.
+// Node and Lease, renews the Lease every 10 s and posts Node status when it changes or every
+// 5 min, as a kubelet does, and plays the life of every pod bound to it: Running right away (IPs
+// from the node's /24), Succeeded or Failed after a while for pods meant to exit, and the final
+// delete of a gracefully deleted pod.
+//
+// Cheap at 1,000 nodes: one pod informer for all of them that hears only bound pods, one timer
+// per node, no reads on the heartbeat path (the Node informer is what the status is compared
+// against), and status patches that carry only what changed.
 
 import type { Pod } from '../../api/core/pod/types.ts';
 import type { KubeObject } from '../../api/types.ts';
-import type { Client, Clock, InformerFactory, Log, ResourceRef } from '../../client/types.ts';
-import { buildLease, buildNode, DEFAULT_CAPACITY, healthyConditions, LEASE_NAMESPACE, microTime, nodeSubnet, type NodeCapacity } from './node.ts';
+import { createInformerFactory } from '../../client/informer.ts';
+import type { Client, Clock, InformerFactory, Log, ResourceRef, WatchOptions } from '../../client/types.ts';
+import { buildLease, buildNode, DEFAULT_CAPACITY, nodeConditions, LEASE_NAMESPACE, microTime, nodeSubnet, sameConditions, type NodeCapacity, type NodeCondition } from './node.ts';
+import { statusDiff, type JsonObject } from './patch.ts';
 import { exitAfterMs, exitCode, exitedStatus, runningStatus } from './pod.ts';
 
 const PODS: ResourceRef = { group: '', version: 'v1', plural: 'pods', kind: 'Pod', namespaced: true };
 const NODES: ResourceRef = { group: '', version: 'v1', plural: 'nodes', kind: 'Node', namespaced: false };
 const LEASES: ResourceRef = { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', kind: 'Lease', namespaced: true };
 
+/** The Lease is renewed every leaseDuration / 4 (40 s / 4), as the kubelet's lease controller does. */
 export const LEASE_RENEW_MS = 10_000;
-export const STATUS_HEARTBEAT_MS = 60_000;
+/** Each wait is longer by up to this fraction, at random (upstream's JitterUntil factor). */
+export const LEASE_RENEW_JITTER = 0.04;
+/** nodeStatusReportFrequency: Node status is posted this often even when nothing changed. */
+export const NODE_STATUS_REPORT_MS = 5 * 60_000;
+/** Nodes registered at once. */
+export const REGISTER_CONCURRENCY = 32;
 
 export interface SimulatedNodesOptions {
   client: Client;
+  /** Where the Node informer comes from (the sim compares its status with it). */
   informers: InformerFactory;
+  /**
+   * Where the pods come from. By default the sim's own informer over `client` that lists and
+   * watches only bound pods (fieldSelector spec.nodeName!=), as each kubelet watches only its own.
+   */
+  podInformers?: InformerFactory;
   count: number;
   namePrefix?: string;
   /** Index of the first node (several sim processes can share a cluster). */
@@ -26,6 +45,8 @@ export interface SimulatedNodesOptions {
   capacity?: NodeCapacity;
   log: Log;
   clock: Clock;
+  /** [0, 1): spreads the nodes' renewals over the period and jitters each wait. Math.random by default. */
+  random?: () => number;
 }
 
 export interface SimulatedNodes {
@@ -38,18 +59,24 @@ export interface SimulatedNodes {
 
 interface SimNode {
   name: string;
+  index: number;
   hostIP: string;
   prefix: string;
   uid?: string;
   freeIPs: number[];
   lease?: KubeObject;
+  /** The conditions last posted, and when (ms): what the status is compared with when the informer has no Node yet. */
+  conditions: NodeCondition[];
+  reportedAt: number;
 }
 
 interface SimPod {
   node: SimNode;
   ip: number;
+  /** The latest Pod seen (watch event or our own patch's answer): what the next patch diffs against. */
+  pod: Pod;
   startedAt?: string;
-  exitTimer?: { cancel(): void };
+  exitTimer?: Timer;
   finished: boolean;
   deleting: boolean;
 }
@@ -60,10 +87,29 @@ function errMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** A view of `client` whose pod lists and watches ask only for bound pods. */
+export function boundPodsClient(client: Client): Client {
+  const bound = <O extends WatchOptions>(r: ResourceRef, o: O): O => {
+    if (r.group !== '' || r.plural !== 'pods') return o;
+    return { ...o, fieldSelector: o.fieldSelector ? `${o.fieldSelector},spec.nodeName!=` : 'spec.nodeName!=' };
+  };
+  return {
+    get: (r, ns, name, o) => client.get(r, ns, name, o),
+    list: (r, ns, o) => client.list(r, ns, bound(r, o ?? {})),
+    create: (r, ns, obj, o) => client.create(r, ns, obj, o),
+    update: (r, ns, obj, o) => client.update(r, ns, obj, o),
+    patch: (r, ns, name, type, patch, o) => client.patch(r, ns, name, type, patch, o),
+    delete: (r, ns, name, o) => client.delete(r, ns, name, o),
+    watch: (r, ns, o, onEvent) => client.watch(r, ns, bound(r, o), onEvent),
+  };
+}
+
 export function startSimulatedNodes(opts: SimulatedNodesOptions): SimulatedNodes {
   const { client, clock, log } = opts;
+  const random = opts.random ?? Math.random;
   const prefix = opts.namePrefix ?? 'sim-node-';
   const start = opts.startIndex ?? 0;
+  const capacity = opts.capacity ?? DEFAULT_CAPACITY;
   const nodes = new Map<string, SimNode>();
   const pods = new Map<string, SimPod>();
   const timers = new Set<Timer>();
@@ -73,34 +119,43 @@ export function startSimulatedNodes(opts: SimulatedNodesOptions): SimulatedNodes
     const index = start + i;
     const { prefix: p } = nodeSubnet(index);
     const name = `${prefix}${index}`;
-    nodes.set(name, { name, hostIP: `${p}.1`, prefix: p, freeIPs: Array.from({ length: 253 }, (_, k) => k + 2) });
+    nodes.set(name, { name, index, hostIP: `${p}.1`, prefix: p, freeIPs: Array.from({ length: 253 }, (_, k) => k + 2), conditions: [], reportedAt: 0 });
   }
 
-  function every(ms: number, firstMs: number, fn: () => Promise<void>): void {
-    const arm = (delay: number) => {
-      if (stopped) return;
-      const t = clock.setTimeout(() => {
-        timers.delete(t);
-        void fn().finally(() => arm(ms));
-      }, delay);
-      timers.add(t);
-    };
-    arm(firstMs);
+  function after(ms: number, fn: () => void): Timer {
+    if (stopped) return { cancel() {} };
+    const t = clock.setTimeout(() => {
+      timers.delete(t);
+      if (!stopped) fn();
+    }, ms);
+    timers.add(t);
+    return t;
   }
 
-  async function register(n: SimNode, index: number): Promise<void> {
+  async function register(n: SimNode): Promise<void> {
     const now = clock.now();
+    const fresh = buildNode(n.name, n.index, now, capacity);
     let node: KubeObject;
     try {
-      node = await client.create(NODES, '', buildNode(n.name, index, now, opts.capacity ?? DEFAULT_CAPACITY));
+      node = await client.create(NODES, '', fresh);
     } catch (err) {
       if ((err as { code?: number }).code !== 409) throw err;
       // Already registered (a restart): take it over with fresh status.
-      const fresh = buildNode(n.name, index, now, opts.capacity ?? DEFAULT_CAPACITY);
       node = await client.patch(NODES, '', n.name, 'merge', { metadata: { labels: fresh.metadata?.labels }, status: fresh.status }, { subresource: 'status' });
     }
     n.uid = node.metadata?.uid;
+    n.conditions = (fresh.status as { conditions: NodeCondition[] }).conditions;
+    n.reportedAt = now.getTime();
     await renewLease(n);
+    // Kubelets start at different times: spread the nodes over one renew period.
+    after(random() * LEASE_RENEW_MS, () => void tick(n));
+  }
+
+  /** The kubelet's two 10 s loops in one: renew the Lease, then post Node status if due. */
+  async function tick(n: SimNode): Promise<void> {
+    await renewLease(n);
+    if (!stopped) await syncNodeStatus(n);
+    after(LEASE_RENEW_MS * (1 + LEASE_RENEW_JITTER * random()), () => void tick(n));
   }
 
   async function renewLease(n: SimNode): Promise<void> {
@@ -120,29 +175,45 @@ export function startSimulatedNodes(opts: SimulatedNodesOptions): SimulatedNodes
     }
   }
 
-  async function heartbeat(n: SimNode): Promise<void> {
+  const nodeInformer = opts.informers.informer<KubeObject>(NODES);
+
+  /**
+   * Posts Node status when the API's differs from ours beyond heartbeat times (the node
+   * lifecycle controller set Ready Unknown, say) or the last report is 5 min old: a strategic
+   * merge patch of the conditions that changed.
+   */
+  async function syncNodeStatus(n: SimNode): Promise<void> {
+    const now = clock.now();
+    const live = nodeInformer.lister.get('', n.name);
+    const current = (live ? (live.status as { conditions?: NodeCondition[] } | undefined)?.conditions : undefined) ?? n.conditions;
+    const wanted = nodeConditions(now, current);
+    if (sameConditions(current, wanted) && now.getTime() - n.reportedAt < NODE_STATUS_REPORT_MS) return;
+    const diff = statusDiff({ conditions: current as unknown as JsonObject[] }, { conditions: wanted as unknown as JsonObject[] });
     try {
-      const current = await client.get<KubeObject>(NODES, '', n.name);
-      const conds = ((current.status as { conditions?: Array<{ type: string; status: string; lastTransitionTime?: string }> } | undefined)?.conditions) ?? [];
-      const ready = conds.find((c) => c.type === 'Ready');
-      const since = ready?.status === 'True' && ready.lastTransitionTime ? new Date(ready.lastTransitionTime) : clock.now();
-      await client.patch(NODES, '', n.name, 'merge', { status: { conditions: healthyConditions(clock.now(), since) } }, { subresource: 'status' });
+      if (diff) await client.patch(NODES, '', n.name, 'strategic', { status: diff }, { subresource: 'status' });
+      n.conditions = wanted;
+      n.reportedAt = now.getTime();
     } catch (err) {
-      log.warn('node status heartbeat failed', { node: n.name, err: errMessage(err) });
+      log.warn('updating node status failed', { node: n.name, err: errMessage(err) });
     }
   }
 
-  async function writeStatus(pod: Pod, status: Record<string, unknown>): Promise<boolean> {
+  const podKey = (p: Pod) => `${p.metadata?.namespace ?? ''}/${p.metadata?.name ?? ''}`;
+
+  /** Sends what changed between the pod's status and `wanted` laid over it, as a kubelet's status manager does. */
+  async function writeStatus(sp: SimPod, wanted: Record<string, unknown>): Promise<void> {
+    const pod = sp.pod;
+    const current = (pod.status ?? {}) as JsonObject;
+    const diff = statusDiff(current, { ...current, ...(wanted as JsonObject) });
+    if (!diff) return;
     try {
-      await client.patch(PODS, pod.metadata?.namespace ?? '', pod.metadata?.name ?? '', 'merge', { status }, { subresource: 'status' });
-      return true;
+      // The uid makes the patch fail on a namesake pod created after ours was deleted.
+      const patch = { metadata: { uid: pod.metadata?.uid }, status: diff };
+      sp.pod = await client.patch<Pod>(PODS, pod.metadata?.namespace ?? '', pod.metadata?.name ?? '', 'strategic', patch, { subresource: 'status' });
     } catch (err) {
-      if ((err as { code?: number }).code !== 404) log.warn('updating pod status failed', { pod: `${pod.metadata?.namespace}/${pod.metadata?.name}`, err: errMessage(err) });
-      return false;
+      if ((err as { code?: number }).code !== 404) log.warn('updating pod status failed', { pod: podKey(pod), err: errMessage(err) });
     }
   }
-
-  const keyOf = (p: Pod) => `${p.metadata?.namespace ?? ''}/${p.metadata?.name ?? ''}`;
 
   function release(key: string): void {
     const sp = pods.get(key);
@@ -153,7 +224,8 @@ export function startSimulatedNodes(opts: SimulatedNodesOptions): SimulatedNodes
     pods.delete(key);
   }
 
-  async function finalize(pod: Pod, sp: SimPod): Promise<void> {
+  async function finalize(sp: SimPod): Promise<void> {
+    const pod = sp.pod;
     sp.deleting = true;
     try {
       await client.delete(PODS, pod.metadata?.namespace ?? '', pod.metadata?.name ?? '', { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata?.uid } });
@@ -161,83 +233,75 @@ export function startSimulatedNodes(opts: SimulatedNodesOptions): SimulatedNodes
       const code = (err as { code?: number }).code;
       if (code !== 404 && code !== 409) {
         sp.deleting = false;
-        log.warn('finalizing pod deletion failed; retrying in 1 s', { pod: keyOf(pod), err: errMessage(err) });
+        log.warn('finalizing pod deletion failed; retrying in 1 s', { pod: podKey(pod), err: errMessage(err) });
         // No later event may come for this pod: retry on our own, as a kubelet's pod worker does.
-        const t = clock.setTimeout(() => {
-          timers.delete(t);
-          if (!stopped && !sp.deleting && pods.get(keyOf(pod)) === sp) void finalize(pod, sp);
-        }, 1000);
-        timers.add(t);
+        after(1000, () => {
+          if (!sp.deleting && pods.get(podKey(pod)) === sp) void finalize(sp);
+        });
       }
     }
   }
 
-  function scheduleExit(pod: Pod, sp: SimPod, afterMs: number): void {
-    const t = clock.setTimeout(() => {
-      timers.delete(t);
+  function scheduleExit(sp: SimPod, afterMs: number): void {
+    sp.exitTimer = after(afterMs, () => {
       sp.exitTimer = undefined;
-      if (stopped || sp.deleting) return;
+      if (sp.deleting) return;
       sp.finished = true;
-      void writeStatus(pod, exitedStatus(pod, sp.node.hostIP, `${sp.node.prefix}.${sp.ip}`, sp.startedAt ?? '', clock.now(), exitCode(pod)));
-    }, afterMs);
-    sp.exitTimer = t;
-    timers.add(t);
+      const { node, pod } = sp;
+      void writeStatus(sp, exitedStatus(pod, node.hostIP, `${node.prefix}.${sp.ip}`, sp.startedAt ?? '', clock.now(), exitCode(pod)));
+    });
   }
 
   function onPod(pod: Pod): void {
     if (stopped) return;
     const node = nodes.get(pod.spec?.nodeName ?? '');
     if (!node) return;
-    const key = keyOf(pod);
+    const key = podKey(pod);
     let sp = pods.get(key);
-    const phase = pod.status?.phase;
+    if (sp) sp.pod = pod;
     if (pod.metadata?.deletionTimestamp) {
-      if (!sp) pods.set(key, (sp = { node, ip: 0, finished: true, deleting: false }));
-      if (!sp.deleting) void finalize(pod, sp);
+      if (!sp) pods.set(key, (sp = { node, ip: 0, pod, finished: true, deleting: false }));
+      if (!sp.deleting) void finalize(sp);
       return;
     }
-    if (sp) return;
-    if (phase === 'Succeeded' || phase === 'Failed') return;
+    const phase = pod.status?.phase;
+    if (sp || phase === 'Succeeded' || phase === 'Failed') return;
     // Adopt a pod already running here (a restart) or start a new one.
     const known = typeof pod.status?.podIP === 'string' && pod.status.podIP.startsWith(`${node.prefix}.`) ? Number(pod.status.podIP.split('.')[3]) : 0;
     let ip = known;
     if (ip > 0) node.freeIPs = node.freeIPs.filter((x) => x !== ip);
     else ip = node.freeIPs.shift() ?? 0;
-    sp = { node, ip, finished: false, deleting: false };
-    pods.set(key, sp);
-    const entry = sp;
+    const entry: SimPod = { node, ip, pod, finished: false, deleting: false };
+    pods.set(key, entry);
     if (phase === 'Running') {
       entry.startedAt = typeof pod.status?.startTime === 'string' ? pod.status.startTime : undefined;
     } else {
       const status = runningStatus(pod, node.hostIP, `${node.prefix}.${ip}`, clock.now());
       entry.startedAt = status.startTime as string;
-      void writeStatus(pod, status);
+      void writeStatus(entry, status);
     }
-    const after = exitAfterMs(pod);
-    if (after !== undefined) scheduleExit(pod, entry, after);
+    const exitMs = exitAfterMs(pod);
+    if (exitMs !== undefined) scheduleExit(entry, exitMs);
   }
 
-  const podInformer = opts.informers.informer<Pod>(PODS);
-  podInformer.addEventHandler({
+  const podInformers = opts.podInformers ?? createInformerFactory(boundPodsClient(client), { log, clock });
+  podInformers.informer<Pod>(PODS).addEventHandler({
     add: onPod,
     update: (_old, pod) => onPod(pod),
-    delete: (pod) => release(keyOf(pod)),
+    delete: (pod) => release(podKey(pod)),
   });
   opts.informers.start();
+  podInformers.start();
 
   const ready = (async () => {
     const list = [...nodes.values()];
-    for (let i = 0; i < list.length; i += 50) {
-      await Promise.all(list.slice(i, i + 50).map((n, k) => register(n, start + i + k)));
-    }
-    if (stopped) return;
-    list.forEach((n, i) => {
-      // Spread renewals and heartbeats over their periods so N nodes do not write at once.
-      const lag = (i * 997) % LEASE_RENEW_MS;
-      every(LEASE_RENEW_MS, lag, () => renewLease(n));
-      every(STATUS_HEARTBEAT_MS, (i * 7919) % STATUS_HEARTBEAT_MS, () => heartbeat(n));
-    });
-    log.info('simulated nodes registered', { count: list.length, first: list[0]?.name });
+    let next = 0;
+    // A pool rather than batches: one slow registration does not hold up the rest.
+    const worker = async () => {
+      while (next < list.length && !stopped) await register(list[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.min(REGISTER_CONCURRENCY, list.length) }, worker));
+    if (!stopped) log.info('simulated nodes registered', { count: list.length, first: list[0]?.name });
   })();
 
   return {
@@ -247,6 +311,7 @@ export function startSimulatedNodes(opts: SimulatedNodesOptions): SimulatedNodes
       stopped = true;
       for (const t of timers) t.cancel();
       timers.clear();
+      if (!opts.podInformers) podInformers.stop();
     },
   };
 }

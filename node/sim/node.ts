@@ -3,6 +3,7 @@
 // addresses are only data (10.244.0.0/14 is carved into one /24 per node), nothing connects.
 
 import { createHash } from 'node:crypto';
+import { deepEqual } from '../../api/meta/validation.ts';
 import type { KubeObject } from '../../api/types.ts';
 
 export const ZONES = ['zone-a', 'zone-b', 'zone-c'];
@@ -57,19 +58,36 @@ export interface NodeCondition {
   lastTransitionTime: string;
 }
 
-/** Ready and the three pressure conditions of a healthy kubelet. */
-export function healthyConditions(now: Date, since: Date = now): NodeCondition[] {
-  const hb = rfc3339(now);
-  const tr = rfc3339(since);
-  const c = (type: string, status: 'True' | 'False', reason: string, message: string): NodeCondition => ({
-    type, status, reason, message, lastHeartbeatTime: hb, lastTransitionTime: tr,
+const HEALTHY: Array<Pick<NodeCondition, 'type' | 'status' | 'reason' | 'message'>> = [
+  { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },
+  { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure' },
+  { type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available' },
+  { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
+];
+
+/**
+ * The conditions a healthy kubelet posts at `now`: Ready and the three pressure conditions,
+ * in place of those in `current` (others stay as they are), each keeping its
+ * lastTransitionTime when its status did not change.
+ */
+export function nodeConditions(now: Date, current: NodeCondition[] = []): NodeCondition[] {
+  const at = rfc3339(now);
+  const wanted = (h: (typeof HEALTHY)[number]): NodeCondition => {
+    const was = current.find((c) => c.type === h.type);
+    return { ...h, lastHeartbeatTime: at, lastTransitionTime: was?.status === h.status && was.lastTransitionTime ? was.lastTransitionTime : at };
+  };
+  const out = current.map((c) => {
+    const h = HEALTHY.find((x) => x.type === c.type);
+    return h ? wanted(h) : c;
   });
-  return [
-    c('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
-    c('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
-    c('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
-    c('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
-  ];
+  for (const h of HEALTHY) if (!current.some((c) => c.type === h.type)) out.push(wanted(h));
+  return out;
+}
+
+/** Whether two condition lists say the same, heartbeat times aside. */
+export function sameConditions(a: NodeCondition[], b: NodeCondition[]): boolean {
+  const strip = (cs: NodeCondition[]) => cs.map(({ lastHeartbeatTime: _, ...rest }) => rest);
+  return deepEqual(strip(a), strip(b));
 }
 
 export function buildNode(name: string, index: number, now: Date, capacity: NodeCapacity = DEFAULT_CAPACITY): KubeObject {
@@ -102,7 +120,7 @@ export function buildNode(name: string, index: number, now: Date, capacity: Node
     status: {
       capacity: resources,
       allocatable: { ...resources },
-      conditions: healthyConditions(now),
+      conditions: nodeConditions(now),
       addresses: [
         { type: 'InternalIP', address: `${prefix}.1` },
         { type: 'Hostname', address: name },

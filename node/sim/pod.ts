@@ -55,8 +55,24 @@ function imageName(image: string): string {
   return colon > slash ? `${repo}:${tagged.slice(colon + 1)}` : `${repo}:latest`;
 }
 
-function condition(type: string, status: 'True' | 'False', at: string, reason?: string): Record<string, unknown> {
-  return { type, status, lastProbeTime: null, lastTransitionTime: at, ...(reason ? { reason } : {}) };
+/** The pod conditions a kubelet owns, in the order it writes them. */
+export const KUBELET_CONDITIONS = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'];
+
+type Wanted = { type: string; status: 'True' | 'False'; reason?: string };
+
+/**
+ * The conditions a kubelet posts: those it does not own as they are, then its own with
+ * lastTransitionTime kept from the pod's current condition when the status did not change.
+ */
+function conditions(pod: Pod, wanted: Wanted[], at: string): Record<string, unknown>[] {
+  const current = (pod.status?.conditions ?? []) as Array<{ type?: string; status?: string; lastTransitionTime?: string }>;
+  const out: Record<string, unknown>[] = current.filter((c) => !KUBELET_CONDITIONS.includes(c.type ?? ''));
+  for (const w of wanted) {
+    const was = current.find((c) => c.type === w.type);
+    const since = was?.status === w.status && was.lastTransitionTime ? was.lastTransitionTime : at;
+    out.push({ type: w.type, status: w.status, lastProbeTime: null, lastTransitionTime: since, ...(w.reason ? { reason: w.reason } : {}) });
+  }
+  return out;
 }
 
 function baseStatus(pod: Pod, hostIP: string, podIP: string, startTime: string): Record<string, unknown> {
@@ -66,18 +82,28 @@ function baseStatus(pod: Pod, hostIP: string, podIP: string, startTime: string):
     hostIPs: [{ ip: hostIP }],
     podIP: ip,
     podIPs: [{ ip }],
-    startTime,
-    qosClass: pod.status?.qosClass,
+    startTime: typeof pod.status?.startTime === 'string' ? pod.status.startTime : startTime,
   };
 }
 
+/** Image name and ID by image reference: a few images serve thousands of pods. */
+const images = new Map<string, { image: string; imageID: string }>();
+
+function imageOf(image: string): { image: string; imageID: string } {
+  let v = images.get(image);
+  if (!v) {
+    const repo = imageRepository(image);
+    if (images.size >= 1000) images.clear();
+    images.set(image, (v = { image: imageName(image), imageID: `${repo}@sha256:${fakeHex(`image/${repo}`)}` }));
+  }
+  return v;
+}
+
 function containerBase(pod: Pod, c: Container): Record<string, unknown> {
-  const image = c.image ?? '';
   const seed = `${pod.metadata?.uid ?? ''}/${c.name ?? ''}`;
   return {
     name: c.name,
-    image: imageName(image),
-    imageID: `${imageRepository(image)}@sha256:${fakeHex(`image/${imageRepository(image)}`)}`,
+    ...imageOf(c.image ?? ''),
     containerID: `containerd://${fakeHex(`container/${seed}`)}`,
     restartCount: 0,
   };
@@ -95,13 +121,16 @@ function initStatuses(pod: Pod, at: string): Record<string, unknown>[] {
   }));
 }
 
-/** The status of a pod whose containers all run and are ready. */
+/**
+ * The status of a pod whose containers all run and are ready: the fields a kubelet sets, to be
+ * laid over the pod's current status (conditions keep their transition times when unchanged).
+ */
 export function runningStatus(pod: Pod, hostIP: string, podIP: string, now: Date): Record<string, unknown> {
   const at = rfc3339(now);
   const init = initStatuses(pod, at);
   return {
     phase: 'Running',
-    conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((t) => condition(t, 'True', at)),
+    conditions: conditions(pod, KUBELET_CONDITIONS.map((type) => ({ type, status: 'True' })), at),
     ...baseStatus(pod, hostIP, podIP, at),
     ...(init.length ? { initContainerStatuses: init } : {}),
     containerStatuses: (pod.spec?.containers ?? []).map((c) => ({
@@ -120,13 +149,13 @@ export function exitedStatus(pod: Pod, hostIP: string, podIP: string, startedAt:
   const reason = code === 0 ? 'Completed' : 'Error';
   return {
     phase: code === 0 ? 'Succeeded' : 'Failed',
-    conditions: [
-      condition('PodReadyToStartContainers', 'False', at),
-      condition('Initialized', 'True', startedAt),
-      condition('Ready', 'False', at, 'PodCompleted'),
-      condition('ContainersReady', 'False', at, 'PodCompleted'),
-      condition('PodScheduled', 'True', startedAt),
-    ],
+    conditions: conditions(pod, [
+      { type: 'PodReadyToStartContainers', status: 'False' },
+      { type: 'Initialized', status: 'True' },
+      { type: 'Ready', status: 'False', reason: 'PodCompleted' },
+      { type: 'ContainersReady', status: 'False', reason: 'PodCompleted' },
+      { type: 'PodScheduled', status: 'True' },
+    ], at),
     ...baseStatus(pod, hostIP, podIP, startedAt),
     containerStatuses: (pod.spec?.containers ?? []).map((c) => {
       const base = containerBase(pod, c);

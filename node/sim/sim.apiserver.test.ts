@@ -61,6 +61,10 @@ test('pods created directly get scheduled onto simulated nodes and run', async (
     t.regex(p.spec?.nodeName ?? '', /^sim-node-[012]$/);
     t.is(p.status?.phase, 'Running');
     t.regex(String(p.status?.podIP), /^10\.244\.[012]\.\d+$/);
+    // The strategic patch merged as a kubelet's does: its conditions in its order, the scheduler's kept.
+    const conds = (p.status?.conditions ?? []) as Array<{ type: string; status: string; reason?: string }>;
+    t.deepEqual(conds.map((c) => `${c.type}=${c.status}`), ['PodReadyToStartContainers=True', 'Initialized=True', 'Ready=True', 'ContainersReady=True', 'PodScheduled=True']);
+    t.false(Object.keys(p.status ?? {}).some((k) => k.startsWith('$')));
   }
   await eventually(async () => (await list()).find((p) => p.metadata?.name === 'job')?.status?.phase === 'Succeeded', 10_000, 'the job pod to succeed');
   await eventually(async () => {
