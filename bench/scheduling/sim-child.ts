@@ -2,21 +2,48 @@
 // the control plane's. Like `kubets sim`, but its client has no client-side rate limit: the
 // CLI's one client is capped at 200 qps for all N nodes, where N real kubelets each have their
 // own budget. Talks to its parent over IPC: 'ready' once every Node and Lease is registered,
-// and its CPU time when asked to stop.
+// and its CPU time when asked to stop. KUBETS_SIM_CPU_PROF=DIR writes a .cpuprofile of the
+// child there (a fork's --cpu-prof cannot come through NODE_OPTIONS).
+//
+// The bench's kubeconfig holds its credentials inline, so it is read here with js-yaml: loading
+// @kubernetes/client-node (client/kubeconfig.ts) costs ~2 CPU-s under tsx, which at 1,000 pods
+// was 40% of all the sim's CPU. Any other kubeconfig still goes through client/kubeconfig.ts.
 
-import { readFileSync } from 'node:fs';
-import { kubeconfigFromString } from '../../client/kubeconfig.ts';
-import { createClient } from '../../client/rest.ts';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { join } from 'node:path';
+import { load } from 'js-yaml';
+import { createClient, type RestConfig } from '../../client/rest.ts';
 import { createInformerFactory } from '../../client/informer.ts';
 import { systemClock } from '../../client/clock.ts';
 import { startSimulatedNodes } from '../../node/sim/index.ts';
 import { silentLogger } from '../../server/log.ts';
 
 const [kubeconfig, count] = process.argv.slice(2);
-const client = createClient({ ...kubeconfigFromString(readFileSync(kubeconfig, 'utf8')), qps: 0, userAgent: 'kubets-bench-sim' });
+const profileDir = process.env.KUBETS_SIM_CPU_PROF;
+const profiler = profileDir ? new Session() : undefined;
+if (profiler) {
+  profiler.connect();
+  profiler.post('Profiler.enable');
+  profiler.post('Profiler.start');
+}
+/** Server and credentials of a one-cluster, one-user kubeconfig with inline data; else undefined. */
+function inlineKubeconfig(text: string): RestConfig | undefined {
+  type Named<T> = Array<{ name?: string; [k: string]: T | string | undefined }>;
+  const kc = load(text) as { clusters?: Named<Record<string, string>>; users?: Named<Record<string, string>> } | undefined;
+  const cluster = kc?.clusters?.length === 1 ? (kc.clusters[0].cluster as Record<string, string> | undefined) : undefined;
+  const user = kc?.users?.length === 1 ? (kc.users[0].user as Record<string, string> | undefined) : undefined;
+  const data = [cluster?.['certificate-authority-data'], user?.['client-certificate-data'], user?.['client-key-data']];
+  if (!cluster?.server || !user || Object.keys(user).length !== 2 || data.some((d) => !d)) return undefined;
+  const [ca, cert, key] = data.map((d) => Buffer.from(d as string, 'base64').toString('utf8'));
+  return { server: cluster.server.replace(/\/+$/, ''), ca, cert, key };
+}
+
+const text = readFileSync(kubeconfig, 'utf8');
+const config = inlineKubeconfig(text) ?? (await import('../../client/kubeconfig.ts')).kubeconfigFromString(text);
+const client = createClient({ ...config, qps: 0, userAgent: 'kubets-bench-sim' });
 const informers = createInformerFactory(client);
 const sim = startSimulatedNodes({ client, informers, count: Number(count), log: silentLogger, clock: systemClock });
-informers.start();
 sim.ready.then(
   () => process.send?.({ type: 'ready' }),
   (e: unknown) => process.send?.({ type: 'error', message: e instanceof Error ? e.message : String(e) }),
@@ -27,5 +54,10 @@ process.on('message', (m: { type?: string }) => {
   informers.stop();
   client.close();
   const cpu = process.cpuUsage();
-  process.send?.({ type: 'stopped', cpuSeconds: (cpu.user + cpu.system) / 1e6 }, () => process.exit(0));
+  const exit = () => process.send?.({ type: 'stopped', cpuSeconds: (cpu.user + cpu.system) / 1e6 }, () => process.exit(0));
+  if (!profiler || !profileDir) return exit();
+  profiler.post('Profiler.stop', (err, res) => {
+    if (!err) writeFileSync(join(profileDir, `sim-${process.pid}.cpuprofile`), JSON.stringify(res.profile));
+    exit();
+  });
 });
