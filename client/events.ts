@@ -1,16 +1,28 @@
 // The event recorder: `recorder.event(obj, 'Normal' | 'Warning', reason, message)` writes a
 // core/v1 Event about obj, in the background (a loop never waits on, or fails because of, an
-// event). The same object, type, reason and message within ten minutes is one Event whose
-// count and lastTimestamp are patched, not a new Event each time.
+// event). Each event first goes through a correlator that behaves as client-go's
+// tools/record EventCorrelator does, so a busy controller writes a bounded number of Events:
+//   aggregation  events about one object with the same type and reason but different
+//                messages: from the 10th distinct message within 10 minutes of the previous
+//                one, they become one Event "(combined from similar events): <latest message>"
+//   counting     an event seen before (same key) patches count, lastTimestamp and message of
+//                its Event instead of creating another
+//   spam filter  per source and involved object a token bucket (burst 25, one more token per
+//                5 minutes): events beyond it are dropped
+// The caches are LRUs of 4096 entries each, as upstream's.
 
 import type { KubeObject } from '../api/types.ts';
 import type { Client, Clock, Log, ResourceRef } from './types.ts';
 import { isNotFound } from './errors.ts';
 import { systemClock } from './clock.ts';
+import { TokenBucket } from './token-bucket.ts';
 
 export const EVENTS: ResourceRef = { group: '', version: 'v1', plural: 'events', kind: 'Event', namespaced: true };
 
 export type EventType = 'Normal' | 'Warning';
+
+/** The message prefix of an aggregated Event (upstream's EventAggregatorByReasonMessageFunc). */
+export const COMBINED_PREFIX = '(combined from similar events): ';
 
 export interface EventRecorderOptions {
   client: Client;
@@ -20,10 +32,16 @@ export interface EventRecorderOptions {
   host?: string;
   clock?: Clock;
   log?: Log;
-  /** Aggregation window; default 10 minutes. */
+  /** Aggregation window: a similar event later than this after the last starts afresh; default 10 minutes. */
   windowMs?: number;
-  /** How many aggregation entries to remember; default 4096. */
+  /** Distinct messages (same object, type, reason) within the window before they aggregate; default 10. */
+  maxSimilarEvents?: number;
+  /** Entries each correlation cache keeps (least recently used go first); default 4096. */
   maxEntries?: number;
+  /** Events one source may write about one object at once; default 25. */
+  spamBurst?: number;
+  /** One more such event allowed every this many ms; default 5 minutes. */
+  spamRefillMs?: number;
 }
 
 export interface EventRecorder {
@@ -32,12 +50,51 @@ export interface EventRecorder {
   flush(): Promise<void>;
 }
 
-interface Seen {
+/** A Map bounded to `max` entries, evicting the least recently used (get and set both use). */
+class Lru<V> {
+  private readonly m = new Map<string, V>();
+  constructor(private readonly max: number) {}
+
+  get(key: string): V | undefined {
+    const v = this.m.get(key);
+    if (v !== undefined) {
+      this.m.delete(key);
+      this.m.set(key, v);
+    }
+    return v;
+  }
+
+  set(key: string, v: V): void {
+    this.m.delete(key);
+    this.m.set(key, v);
+    if (this.m.size > this.max) this.m.delete(this.m.keys().next().value as string);
+  }
+}
+
+/** What the aggregator remembers per object+type+reason: the distinct messages seen lately. */
+interface Similar {
+  messages: Set<string>;
+  lastMs: number;
+}
+
+/** What the event logger remembers per Event it wrote: where it is and how often it happened. */
+interface Observed {
   name: string;
   namespace: string;
   count: number;
   first: string;
-  lastMs: number;
+}
+
+/** One write the correlator decided on. */
+interface Write {
+  key: string;
+  namespace: string;
+  name: string;
+  /** >1: patch the existing Event (create it again if it is gone). */
+  count: number;
+  first: string;
+  last: string;
+  message: string;
 }
 
 /** RFC 3339 to the second, as metav1.Time is written. */
@@ -49,9 +106,16 @@ export function createEventRecorder(opts: EventRecorderOptions): EventRecorder {
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? silent;
   const windowMs = opts.windowMs ?? 10 * 60_000;
+  const maxSimilar = opts.maxSimilarEvents ?? 10;
   const maxEntries = opts.maxEntries ?? 4096;
-  const seen = new Map<string, Seen>();
-  /** Per aggregation key, the write in progress: writes for one key go one after another. */
+  const spamBurst = opts.spamBurst ?? 25;
+  const spamQps = 1000 / (opts.spamRefillMs ?? 5 * 60_000);
+  const host = opts.host ?? '';
+  const similar = new Lru<Similar>(maxEntries);
+  const observed = new Lru<Observed>(maxEntries);
+  const spam = new Lru<TokenBucket>(maxEntries);
+  const nowMs = () => clock.now().getTime();
+  /** Per Event (correlation key), the write in progress: writes to one Event go one after another. */
   const chains = new Map<string, Promise<void>>();
   let seq = 0;
 
@@ -61,29 +125,59 @@ export function createEventRecorder(opts: EventRecorderOptions): EventRecorder {
     return `${obj.metadata?.name ?? 'unknown'}.${nanos.toString(16)}`;
   }
 
-  async function write(key: string, obj: KubeObject, type: EventType, reason: string, message: string): Promise<void> {
+  /** Aggregation, counting and the spam filter; undefined when the event is dropped. */
+  function correlate(obj: KubeObject, type: EventType, reason: string, message: string): Write | undefined {
     const now = clock.now();
+    const m = obj.metadata ?? {};
+    const objectKey = [opts.component, host, obj.kind, m.namespace, m.name, m.uid, obj.apiVersion].join('\u0000');
+
+    // Aggregation: the 10th distinct message (and every later one) for this object+type+reason
+    // within the window goes to one combined Event instead of an Event of its own.
+    const similarKey = `${objectKey}\u0000${type}\u0000${reason}`;
+    let s = similar.get(similarKey);
+    if (!s || now.getTime() - s.lastMs > windowMs) s = { messages: new Set(), lastMs: 0 };
+    s.messages.add(message);
+    s.lastMs = now.getTime();
+    similar.set(similarKey, s);
+    let key = `e\u0000${similarKey}\u0000${message}`;
+    if (s.messages.size >= maxSimilar) {
+      // Keep the set below the threshold, as upstream drops one (any one) of its keys.
+      s.messages.delete(s.messages.values().next().value as string);
+      key = `a\u0000${similarKey}`;
+      message = COMBINED_PREFIX + message;
+    }
+
+    // Counting: an Event already written under this key is patched with the next count.
     const ts = rfc3339(now);
-    const prev = seen.get(key);
-    const within = prev !== undefined && now.getTime() - prev.lastMs <= windowMs;
-    if (prev && within) {
-      prev.count++;
-      prev.lastMs = now.getTime();
+    const prev = observed.get(key);
+    const o: Observed = prev
+      ? { ...prev, count: prev.count + 1 }
+      : { name: nameFor(obj, now), namespace: m.namespace || 'default', count: 1, first: ts };
+    observed.set(key, o);
+
+    // Spam filter, last (upstream counts an event the filter then drops).
+    let bucket = spam.get(objectKey);
+    if (!bucket) bucket = new TokenBucket(spamQps, spamBurst, nowMs);
+    spam.set(objectKey, bucket);
+    if (!bucket.tryTake()) return undefined;
+    return { key, namespace: o.namespace, name: o.name, count: o.count, first: o.first, last: ts, message };
+  }
+
+  async function write(w: Write, obj: KubeObject, type: EventType, reason: string): Promise<void> {
+    if (w.count > 1) {
       try {
-        await opts.client.patch(EVENTS, prev.namespace, prev.name, 'merge', { count: prev.count, lastTimestamp: ts });
+        await opts.client.patch(EVENTS, w.namespace, w.name, 'strategic', { count: w.count, lastTimestamp: w.last, message: w.message });
         return;
       } catch (e) {
         if (!isNotFound(e)) throw e;
-        // The Event was deleted (or expired): write a new one that keeps the count.
+        // The Event was deleted (or expired): write it again, keeping name and count.
       }
     }
     const meta = obj.metadata ?? {};
-    const namespace = meta.namespace || 'default';
-    const entry: Seen = { name: nameFor(obj, now), namespace, count: prev && within ? prev.count : 1, first: prev && within ? prev.first : ts, lastMs: now.getTime() };
-    await opts.client.create(EVENTS, namespace, {
+    await opts.client.create(EVENTS, w.namespace, {
       apiVersion: 'v1',
       kind: 'Event',
-      metadata: { name: entry.name, namespace },
+      metadata: { name: w.name, namespace: w.namespace },
       involvedObject: {
         apiVersion: obj.apiVersion,
         kind: obj.kind,
@@ -93,31 +187,28 @@ export function createEventRecorder(opts: EventRecorderOptions): EventRecorder {
         resourceVersion: meta.resourceVersion,
       },
       reason,
-      message,
+      message: w.message,
       type,
       source: { component: opts.component, ...(opts.host ? { host: opts.host } : {}) },
-      firstTimestamp: entry.first,
-      lastTimestamp: ts,
-      count: entry.count,
+      firstTimestamp: w.first,
+      lastTimestamp: w.last,
+      count: w.count,
       reportingComponent: opts.component,
-      reportingInstance: opts.host ?? '',
+      reportingInstance: host,
     });
-    seen.delete(key);
-    seen.set(key, entry);
-    // Forget the oldest entries beyond the bound (Map iterates in insertion order).
-    while (seen.size > maxEntries) seen.delete(seen.keys().next().value as string);
   }
 
   return {
     event(obj, type, reason, message) {
+      const w = correlate(obj, type, reason, message);
+      if (!w) return;
       const m = obj.metadata ?? {};
-      const key = [obj.apiVersion, obj.kind, m.namespace, m.name, m.uid, type, reason, message].join('\u0000');
-      const run = (chains.get(key) ?? Promise.resolve())
-        .then(() => write(key, obj, type, reason, message))
+      const run = (chains.get(w.key) ?? Promise.resolve())
+        .then(() => write(w, obj, type, reason))
         .catch((e) => log.warn('could not write event', { object: `${m.namespace ?? ''}/${m.name ?? ''}`, reason, err: e }));
-      chains.set(key, run);
+      chains.set(w.key, run);
       void run.then(() => {
-        if (chains.get(key) === run) chains.delete(key);
+        if (chains.get(w.key) === run) chains.delete(w.key);
       });
     },
     async flush() {
