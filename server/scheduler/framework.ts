@@ -93,6 +93,10 @@ export class Framework {
   readonly #random: () => number;
   readonly #events = new Map<string, ClusterEvent[]>();
   #nextStartNodeIndex = 0;
+  // Per-cycle buffers of up to one entry per node, reused: a cycle runs to its end before the next.
+  readonly #feasible: NodeInfo[] = [];
+  readonly #totals: number[] = [];
+  readonly #scores: number[] = [];
 
   constructor(opts: FrameworkOptions) {
     const ps = opts.plugins;
@@ -135,7 +139,8 @@ export class Framework {
     }
     const filters = this.filter.filter((p) => !skipped.has(p.name));
     const want = numFeasibleNodesToFind(nodes.length, this.#percentage);
-    const feasible: NodeInfo[] = [];
+    const feasible = this.#feasible;
+    feasible.length = 0;
     const statuses = new Map<string, Status>();
     const rejectors = new Set<string>();
     let processed = 0;
@@ -158,9 +163,10 @@ export class Framework {
     }
     this.#nextStartNodeIndex = (this.#nextStartNodeIndex + processed) % nodes.length;
     if (feasible.length === 0) throw this.#postFilter(state, pod, snapshot, new FitError(nodes.length, statuses, rejectors));
-    if (feasible.length === 1) return { nodeName: feasible[0].name, evaluatedNodes: processed, feasibleNodes: 1 };
-    const totals = this.#prioritize(state, pod, feasible, snapshot);
-    return { nodeName: this.#selectHost(feasible, totals), evaluatedNodes: processed, feasibleNodes: feasible.length };
+    const found = feasible.length;
+    const nodeName = found === 1 ? feasible[0].name : this.#selectHost(feasible, this.#prioritize(state, pod, feasible, snapshot));
+    feasible.length = 0;
+    return { nodeName, evaluatedNodes: processed, feasibleNodes: found };
   }
 
   #postFilter(state: CycleState, pod: PodInfo, snapshot: NodeSnapshot, err: FitError): FitError {
@@ -173,14 +179,17 @@ export class Framework {
   }
 
   #prioritize(state: CycleState, pod: PodInfo, nodes: NodeInfo[], snapshot: NodeSnapshot): number[] {
-    const totals = new Array<number>(nodes.length).fill(0);
+    const totals = this.#totals;
+    totals.length = nodes.length;
+    totals.fill(0);
     const skipped = new Set<string>();
     for (const p of this.preScore) {
       const s = p.preScore(state, pod, nodes, snapshot);
       if (s.code === 'Skip') skipped.add(p.name);
       else if (s.code !== 'Success') throw new Error(`running PreScore plugin ${p.name}: ${s.reasons.join(', ')}`);
     }
-    const scores = new Array<number>(nodes.length);
+    const scores = this.#scores;
+    scores.length = nodes.length;
     for (let i = 0; i < this.score.length; i++) {
       const p = this.score[i];
       if (skipped.has(p.name)) continue;
