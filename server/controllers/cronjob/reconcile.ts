@@ -10,10 +10,11 @@ import type { ControllerContext } from '../common/types.ts';
 import { errorMessage, isAlreadyExists, isConflict, isNotFound } from '../common/errors.ts';
 import { COMPONENT, recorderOf } from '../common/events.ts';
 import { clone, parseTime, rfc3339, splitKey } from '../common/keys.ts';
-import { controllerRefOf, newControllerRef } from '../common/owners.ts';
+import { newControllerRef } from '../common/owners.ts';
 import { R } from '../common/resources.ts';
 import { writeStatus } from '../common/status.ts';
 import type { Job } from '../job/reconcile.ts';
+import { controlledBy, controllerIndexedLister } from '../common/controller-index.ts';
 
 export const SCHEDULED_TIMESTAMP = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
 /** More missed start times than this and the CronJob only runs the latest (as upstream warns). */
@@ -53,7 +54,7 @@ export function scheduleTimes(s: Schedule, earliest: Date, now: Date, tz?: strin
 export function newCronJobReconciler(deps: ControllerContext): (key: string) => Promise<Result> {
   const { client, informers, clock } = deps;
   const cjLister = informers.informer<CronJob>(R.cronJobs).lister;
-  const jobLister = informers.informer<Job>(R.jobs).lister;
+  const jobLister = controllerIndexedLister<Job>(informers, R.jobs);
   const rec = recorderOf(deps.events(COMPONENT.cronjob), R.cronJobs);
 
   const deleteJob = (cj: CronJob, j: Job) =>
@@ -69,7 +70,7 @@ export function newCronJobReconciler(deps: ControllerContext): (key: string) => 
     const cj = cjLister.get(namespace, name);
     if (!cj) return {};
     const now = clock.now();
-    const jobs = jobLister.list(namespace).filter((j) => controllerRefOf(j)?.uid === cj.metadata?.uid);
+    const jobs = controlledBy(jobLister, cj);
     const status = clone(cj.status ?? {});
     const wasActive = new Set((cj.status?.active ?? []).map((r) => r.uid));
     for (const j of jobs) {

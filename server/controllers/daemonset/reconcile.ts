@@ -12,7 +12,6 @@ import { isConflict, isNotFound } from '../common/errors.ts';
 import { COMPONENT, podCreated, podCreateFailed, podDeleted, podDeleteFailed, recorderOf } from '../common/events.ts';
 import type { Expectations } from '../common/expectations.ts';
 import { keyOf, parseTime, splitKey } from '../common/keys.ts';
-import { isControlledBy } from '../common/owners.ts';
 import { isPodAvailable, isPodReady, msUntilAvailable, type Pod } from '../common/pods.ts';
 import { R } from '../common/resources.ts';
 import { writeStatus } from '../common/status.ts';
@@ -20,6 +19,7 @@ import { NODES } from '../node-lifecycle/resources.ts';
 import type { Node } from '../node-lifecycle/taints.ts';
 import { ensureUpdateRevision, REVISION_HASH_LABEL, truncateHistory, type ControllerRevision } from '../statefulset/revisions.ts';
 import { newDaemonPod, placement, scaled, targetNode, type DaemonSet, type DaemonSetStatus } from './placement.ts';
+import { claimCandidates, controlledBy, controllerIndexedLister } from '../common/controller-index.ts';
 
 export interface DaemonSetDeps extends ControllerContext {
   expectations: Expectations;
@@ -115,9 +115,9 @@ function rollingUpdate(ds: DaemonSet, nodeToPods: Map<string, Pod[]>, desired: n
 export function newDaemonSetReconciler(deps: DaemonSetDeps): (key: string) => Promise<Result> {
   const { client, informers, clock, expectations } = deps;
   const dsLister = informers.informer<DaemonSet>(R.daemonSets).lister;
-  const podLister = informers.informer<Pod>(R.pods).lister;
+  const podLister = controllerIndexedLister<Pod>(informers, R.pods);
   const nodeLister = informers.informer<Node>(NODES).lister;
-  const revLister = informers.informer<ControllerRevision>(R.controllerRevisions).lister;
+  const revLister = controllerIndexedLister<ControllerRevision>(informers, R.controllerRevisions);
   const rec = recorderOf(deps.events(COMPONENT.daemonset), R.daemonSets);
 
   async function apply(key: string, ds: DaemonSet, hash: string, plan: Plan): Promise<void> {
@@ -161,10 +161,10 @@ export function newDaemonSetReconciler(deps: DaemonSetDeps): (key: string) => Pr
       return {};
     }
     const now = clock.now();
-    const owned = revLister.list(namespace).filter((r) => isControlledBy(r, ds));
+    const owned = controlledBy(revLister, ds);
     const revs = await ensureUpdateRevision(client, ds, R.daemonSets, owned);
     const hash = revs.hash;
-    const candidates = podLister.list(namespace);
+    const candidates = claimCandidates(podLister, ds);
     const pods = await claim({ client, owner: ds, ownerRt: R.daemonSets, r: R.pods, selector: selectorOf(ds) }, candidates);
     const nodes = nodeLister.list();
     const byNode = (list: Pod[]) => {
@@ -193,7 +193,7 @@ export function newDaemonSetReconciler(deps: DaemonSetDeps): (key: string) => Pr
       }
       await apply(key, ds, hash, plan);
       // Count what the cache holds now, as upstream's status update lists again.
-      if (plan.create.length || plan.remove.length) nodeToPods = byNode(podLister.list(namespace).filter((p) => isControlledBy(p, ds)));
+      if (plan.create.length || plan.remove.length) nodeToPods = byNode(controlledBy(podLister, ds));
     }
 
     const minReady = ds.spec?.minReadySeconds ?? 0;

@@ -15,6 +15,7 @@ import { DESIRED_REPLICAS, REVISION, Reason, type Deployment, type ReplicaSet } 
 import { calculateStatus, cleanupHistory, findNewReplicaSet, getNewReplicaSet, scale, type SyncState } from './sync.ts';
 import { progressRequeueMs, rolloutRecreate, rolloutRolling, syncRolloutStatus } from './rollout.ts';
 import { deploymentCondition, getProgressing, hasProgressDeadline, isRollingUpdate, replicasOf, revisionOf, setDeploymentCondition } from './util.ts';
+import { claimCandidates, controlledBy, controllerIndexedLister } from '../common/controller-index.ts';
 
 /** Paused / resumed show in Progressing with status Unknown. */
 function checkPausedConditions(s: SyncState): void {
@@ -37,8 +38,8 @@ function isScalingEvent(d: Deployment, rss: ReplicaSet[]): boolean {
 export function newDeploymentReconciler(deps: ControllerContext): (key: string) => Promise<Result> {
   const { client, informers, clock } = deps;
   const dLister = informers.informer<Deployment>(R.deployments).lister;
-  const rsLister = informers.informer<ReplicaSet>(R.replicaSets).lister;
-  const podLister = informers.informer<Pod>(R.pods).lister;
+  const rsLister = controllerIndexedLister<ReplicaSet>(informers, R.replicaSets);
+  const podLister = controllerIndexedLister<Pod>(informers, R.pods);
   const events = recorderOf(deps.events(COMPONENT.deployment), R.deployments);
 
   return async (key) => {
@@ -50,7 +51,7 @@ export function newDeploymentReconciler(deps: ControllerContext): (key: string) 
       // Selects everything: upstream refuses to act (and so do we) until it is fixed.
       return {};
     }
-    const rss = await claim({ client, owner: d, ownerRt: R.deployments, r: R.replicaSets, selector }, rsLister.list(namespace));
+    const rss = await claim({ client, owner: d, ownerRt: R.deployments, r: R.replicaSets, selector }, claimCandidates(rsLister, d));
     const s: SyncState = { client, events, now: clock.now(), d, status: clone(d.status ?? {}) };
     const newFound = findNewReplicaSet(d, rss);
     const old = rss.filter((rs) => rs !== newFound);
@@ -67,8 +68,8 @@ export function newDeploymentReconciler(deps: ControllerContext): (key: string) 
       } else if (isRollingUpdate(d)) {
         await rolloutRolling(s, rss, old);
       } else {
-        const pods = podLister.list(namespace);
-        await rolloutRecreate(s, rss, old, pods);
+        // Recreate waits for the pods of the old ReplicaSets only.
+        await rolloutRecreate(s, rss, old, old.flatMap((rs) => controlledBy(podLister, rs)));
       }
       // The Deployment's revision follows its new ReplicaSet's (a write to the main resource).
       const newRS = s.newRS ?? newFound;

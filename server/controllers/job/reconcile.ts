@@ -17,6 +17,7 @@ import { newControllerRef } from '../common/owners.ts';
 import { compareForDeletion, isPodActive, isPodReady, type Pod } from '../common/pods.ts';
 import { R } from '../common/resources.ts';
 import { writeStatus } from '../common/status.ts';
+import { claimCandidates, controllerIndexedLister } from '../common/controller-index.ts';
 
 export const COMPLETION_INDEX = 'batch.kubernetes.io/job-completion-index';
 
@@ -62,7 +63,7 @@ function podFor(job: Job, index?: number): KubeObject {
 export function newJobReconciler(deps: ControllerContext & { expectations: Expectations }): (key: string) => Promise<Result> {
   const { client, informers, clock, expectations } = deps;
   const jobLister = informers.informer<Job>(R.jobs).lister;
-  const podLister = informers.informer<Pod>(R.pods).lister;
+  const podLister = controllerIndexedLister<Pod>(informers, R.pods);
   const rec = recorderOf(deps.events(COMPONENT.job), R.jobs);
 
   const deletePods = (job: Job, pods: Pod[], key: string) => {
@@ -105,7 +106,7 @@ export function newJobReconciler(deps: ControllerContext & { expectations: Expec
     if (done) return cleanupFinished(job, done);
     const now = clock.now();
     const nowS = rfc3339(now);
-    const pods = await claim({ client, owner: job, ownerRt: R.jobs, r: R.pods, selector: labelSelectorFromObject(job.spec?.selector) }, podLister.list(namespace));
+    const pods = await claim({ client, owner: job, ownerRt: R.jobs, r: R.pods, selector: labelSelectorFromObject(job.spec?.selector) }, claimCandidates(podLister, job));
     const active = pods.filter(isPodActive);
     const indexed = job.spec?.completionMode === 'Indexed';
     const succeededPods = pods.filter((p) => p.status?.phase === 'Succeeded');

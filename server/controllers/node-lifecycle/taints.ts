@@ -3,6 +3,7 @@
 
 import type { KubeObject } from '../../../api/types.ts';
 import type { Informer } from '../../../client/types.ts';
+import { ensureIndex } from '../common/controller-index.ts';
 
 export interface Taint {
   key: string;
@@ -69,13 +70,8 @@ export const nodeTaints = (n: Node | undefined): Taint[] => n?.spec?.taints ?? [
 export const POD_NODE_INDEX = 'spec.nodeName';
 
 export function ensurePodNodeIndex(inf: Informer): void {
-  try {
-    inf.addIndex(POD_NODE_INDEX, (p) => {
-      const n = (p.spec as { nodeName?: string } | undefined)?.nodeName;
-      return n ? [n] : [];
-    });
-  } catch (e) {
-    // Another controller on the same informer already added it.
-    if (!(e instanceof Error) || !e.message.includes('already exists')) throw e;
-  }
+  ensureIndex(inf, POD_NODE_INDEX, (p) => {
+    const n = (p.spec as { nodeName?: string } | undefined)?.nodeName;
+    return n ? [n] : [];
+  });
 }

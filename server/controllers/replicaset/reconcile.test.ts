@@ -137,3 +137,17 @@ test('records upstream events for the pods it creates, deletes and fails to crea
   await t.throwsAsync(run(failing));
   t.like(failing.recorder.withReason('FailedCreate')[0], { type: 'Warning', message: 'Error creating: exceeded quota' });
 });
+
+test('claims through the controller index: its own pods and the orphans of its namespace only', async (t) => {
+  const env = fakeEnv();
+  env.client.seed(R.replicaSets, rs(2));
+  env.client.seed(R.pods, pod('orphan', { owner: null }));
+  env.client.seed(R.pods, { ...pod('elsewhere', { owner: null }), metadata: { name: 'elsewhere', namespace: 'b', labels: LABELS } });
+  env.client.seed(R.pods, pod('theirs', { owner: 'other-uid' }));
+  await run(env);
+  t.is(env.client.peek(R.pods, 'a', 'orphan')?.metadata?.ownerReferences?.[0]?.uid, 'rs-uid');
+  t.is(env.client.peek(R.pods, 'b', 'elsewhere')?.metadata?.ownerReferences, undefined);
+  t.is(env.client.peek(R.pods, 'a', 'theirs')?.metadata?.ownerReferences?.[0]?.uid, 'other-uid');
+  // The adopted orphan counts: one pod created for two replicas.
+  t.is(env.client.writes('create').length, 1);
+});

@@ -16,6 +16,7 @@ import { compareForDeletion, isPodActive, isPodAvailable, isPodReady, msUntilAva
 import { R } from '../common/resources.ts';
 import { writeStatus } from '../common/status.ts';
 import type { ReplicaKind, ReplicaSet, ReplicaSetStatus } from './kinds.ts';
+import { claimCandidates, controllerIndexedLister } from '../common/controller-index.ts';
 
 /** Most pods one sync creates or deletes (upstream's burstReplicas). */
 export const BURST_REPLICAS = 500;
@@ -80,7 +81,7 @@ export function calculateStatus(rs: ReplicaSet, pods: Pod[], now: Date, manageEr
 export function newReplicaSetReconciler(deps: ReplicaSetDeps): (key: string) => Promise<Result> {
   const { client, informers, clock, kind, expectations } = deps;
   const rsLister = informers.informer<ReplicaSet>(kind.r).lister;
-  const podLister = informers.informer<Pod>(R.pods).lister;
+  const podLister = controllerIndexedLister<Pod>(informers, R.pods);
   const rc = kind.r.kind === 'ReplicationController';
   const rec = recorderOf(deps.events(rc ? COMPONENT.replicationcontroller : COMPONENT.replicaset), kind.r);
 
@@ -135,7 +136,7 @@ export function newReplicaSetReconciler(deps: ReplicaSetDeps): (key: string) => 
       return {};
     }
     const needsSync = expectations.satisfied(key);
-    const all = podLister.list(namespace).filter(isPodActive);
+    const all = claimCandidates(podLister, rs).filter(isPodActive);
     const pods = await claim({ client, owner: rs, ownerRt: kind.r, r: R.pods, selector: kind.selector(rs) }, all);
     let failure: Awaited<ReturnType<typeof manage>>;
     if (needsSync && !rs.metadata?.deletionTimestamp) failure = await manage(key, rs, pods);

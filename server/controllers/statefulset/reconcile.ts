@@ -19,6 +19,7 @@ import { writeStatus } from '../common/status.ts';
 import { PVCS } from '../node-lifecycle/resources.ts';
 import { claimsFor, newStatefulSetPod, ordinalOf, podName, revisionOf, type StatefulSet, type StatefulSetStatus } from './identity.ts';
 import { ensureUpdateRevision, revisionTemplate, truncateHistory, type ControllerRevision } from './revisions.ts';
+import { claimCandidates, controlledBy, controllerIndexedLister } from '../common/controller-index.ts';
 
 const isTerminating = (p: Pod) => Boolean(p.metadata?.deletionTimestamp);
 const isFinished = (p: Pod) => p.status?.phase === 'Failed' || p.status?.phase === 'Succeeded';
@@ -35,8 +36,8 @@ export function selectorOf(set: StatefulSet): Selector {
 export function newStatefulSetReconciler(deps: ControllerContext): (key: string) => Promise<Result> {
   const { client, informers, clock, log } = deps;
   const setLister = informers.informer<StatefulSet>(R.statefulSets).lister;
-  const podLister = informers.informer<Pod>(R.pods).lister;
-  const revLister = informers.informer<ControllerRevision>(R.controllerRevisions).lister;
+  const podLister = controllerIndexedLister<Pod>(informers, R.pods);
+  const revLister = controllerIndexedLister<ControllerRevision>(informers, R.controllerRevisions);
   const pvcLister = informers.informer(PVCS).lister;
   const rec = recorderOf(deps.events(COMPONENT.statefulset), R.statefulSets);
   /** Upstream's wording: "<verb> Pod <pod> in StatefulSet <set> successful" (or "failed error: ..."). */
@@ -94,9 +95,9 @@ export function newStatefulSetReconciler(deps: ControllerContext): (key: string)
     const now = clock.now();
     const minReady = set.spec?.minReadySeconds ?? 0;
     const healthy = (p: Pod) => runningAndReady(p) && isPodAvailable(p, minReady, now);
-    const candidates = podLister.list(namespace).filter((p) => ordinalOf(set, p) >= 0 || isControlledBy(p, set));
+    const candidates = claimCandidates(podLister, set).filter((p) => ordinalOf(set, p) >= 0 || isControlledBy(p, set));
     const pods = await claim({ client, owner: set, ownerRt: R.statefulSets, r: R.pods, selector: selectorOf(set) }, candidates);
-    const owned = revLister.list(namespace).filter((r) => isControlledBy(r, set));
+    const owned = controlledBy(revLister, set);
     const revs = await ensureUpdateRevision(client, set, R.statefulSets, owned);
     const updateName = revs.update.metadata?.name ?? '';
     const current = revs.all.find((r) => r.metadata?.name === set.status?.currentRevision) ?? revs.update;
