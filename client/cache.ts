@@ -60,8 +60,14 @@ export class IndexedCache<T extends KubeObject> {
     const old = this.items.get(key);
     this.items.set(key, obj);
     for (const idx of this.indexes.values()) {
-      if (old) unfile(idx, key, old);
-      file(idx, key, obj);
+      const values = idx.fn(obj);
+      if (old) {
+        // Most updates leave an object's index values alone (a pod's namespace, node, owner).
+        const before = idx.fn(old);
+        if (sameValues(before, values)) continue;
+        unfileValues(idx, key, before);
+      }
+      fileValues(idx, key, values);
     }
     return old;
   }
@@ -99,19 +105,28 @@ export class IndexedCache<T extends KubeObject> {
   }
 }
 
-function file<T>(idx: Index<T>, key: string, obj: T): void {
-  for (const v of new Set(idx.fn(obj))) {
+function sameValues(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function fileValues<T>(idx: Index<T>, key: string, values: string[]): void {
+  for (const v of values) {
     let set = idx.byValue.get(v);
     if (!set) idx.byValue.set(v, (set = new Set()));
     set.add(key);
   }
 }
 
-function unfile<T>(idx: Index<T>, key: string, obj: T): void {
-  for (const v of idx.fn(obj)) {
+function unfileValues<T>(idx: Index<T>, key: string, values: string[]): void {
+  for (const v of values) {
     const set = idx.byValue.get(v);
     if (!set) continue;
     set.delete(key);
     if (set.size === 0) idx.byValue.delete(v);
   }
 }
+
+const file = <T>(idx: Index<T>, key: string, obj: T) => fileValues(idx, key, idx.fn(obj));
+const unfile = <T>(idx: Index<T>, key: string, obj: T) => unfileValues(idx, key, idx.fn(obj));

@@ -60,7 +60,7 @@ export class SharedInformer<T extends KubeObject> implements Informer<T> {
   addEventHandler(h: EventHandler<T>): void {
     this.handlers.push(h);
     // A late handler first hears about everything already known, as client-go replays it.
-    for (const obj of this.cache.values()) this.call(h, 'add', () => h.add?.(obj));
+    for (const obj of this.cache.values()) this.deliver(h, 'add', obj);
   }
 
   addIndex(name: string, fn: (obj: T) => string[]): void {
@@ -196,16 +196,15 @@ export class SharedInformer<T extends KubeObject> implements Informer<T> {
   }
 
   private emit(what: 'add' | 'update' | 'delete', obj: T, old?: T): void {
-    for (const h of this.handlers) {
-      if (what === 'add') this.call(h, what, () => h.add?.(obj));
-      else if (what === 'update') this.call(h, what, () => h.update?.(old!, obj));
-      else this.call(h, what, () => h.delete?.(obj));
-    }
+    for (const h of this.handlers) this.deliver(h, what, obj, old);
   }
 
-  private call(h: EventHandler<T>, what: string, fn: () => void): void {
+  /** Every event of every informer passes here: no closure per handler and event. */
+  private deliver(h: EventHandler<T>, what: 'add' | 'update' | 'delete', obj: T, old?: T): void {
     try {
-      fn();
+      if (what === 'add') h.add?.(obj);
+      else if (what === 'update') h.update?.(old!, obj);
+      else h.delete?.(obj);
     } catch (e) {
       this.log.error('event handler threw', { resource: this.r.plural, event: what, err: e });
     }
