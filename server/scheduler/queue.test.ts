@@ -119,3 +119,36 @@ test('delete removes the pod from every queue; pop waits and close ends it', asy
   q.close();
   t.is(await ended, undefined);
 });
+
+test('an event moves exactly the parked pods whose rejecting plugins registered for it, asking once per group', (t) => {
+  let asked = 0;
+  const { clock, q } = newQueue((r, ev) => {
+    asked++;
+    return ev.resource === 'Node' || (r.has('InterPodAffinity') && ev.action === 'Add');
+  });
+  const park = (name: string, rejectors: string[]) => {
+    q.add(makePod(name));
+    const p = q.tryPop();
+    if (!p) throw new Error('nothing to pop');
+    q.addUnschedulable(p, new Set(rejectors));
+  };
+  // A cycle must pass after the last event, or parking goes to backoff instead.
+  for (let i = 0; i < 50; i++) park(`fit-${i}`, ['NodeResourcesFit']);
+  park('ipa-0', ['InterPodAffinity']);
+  park('both', ['NodeResourcesFit', 'InterPodAffinity']);
+  park('both-other-order', ['InterPodAffinity', 'NodeResourcesFit']);
+  t.is(q.counts().unschedulable, 53);
+  q.moveAllOnEvent({ resource: 'Pod', action: 'Add' });
+  t.is(asked, 3, 'one question per distinct set of rejecting plugins');
+  t.is(q.counts().unschedulable, 50);
+  clock.advance(1000);
+  t.deepEqual(names(q).sort(), ['both', 'both-other-order', 'ipa-0']);
+  // Deleting and updating parked pods keeps the groups right.
+  q.delete('default/fit-0');
+  q.update(makePod('fit-1', { labels: { changed: 'yes' } }));
+  t.is(q.counts().unschedulable, 48);
+  q.moveAllOnEvent({ resource: 'Pod', action: 'Delete' });
+  t.is(q.counts().unschedulable, 48);
+  q.moveAllOnEvent({ resource: 'Node', action: 'Add' });
+  t.is(q.counts().unschedulable, 0);
+});

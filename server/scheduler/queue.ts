@@ -49,6 +49,11 @@ export class SchedulingQueue {
   );
   readonly #backoff = new KeyedHeap<QueuedPodInfo>((q) => q.info.key, (a, b) => this.backoffExpiry(a) < this.backoffExpiry(b));
   readonly #unschedulable = new Map<string, QueuedPodInfo>();
+  /**
+   * The same parked pods grouped by the plugins that rejected them, so that a cluster event
+   * (every bound pod added or deleted is one) asks each group once, not each pod.
+   */
+  readonly #parkedBy = new Map<string, { rejectors: Set<string>; pods: Map<string, QueuedPodInfo> }>();
   readonly #inFlight = new Set<string>();
   #cycle = 0;
   #moveRequestCycle = -1;
@@ -111,7 +116,7 @@ export class SchedulingQueue {
         parked.info = info;
         return;
       }
-      this.#unschedulable.delete(key);
+      this.#unpark(key);
       return this.#requeue({ ...parked, info });
     }
     if (!this.#inFlight.has(key)) this.add(pod);
@@ -120,7 +125,7 @@ export class SchedulingQueue {
   delete(key: string): void {
     this.#active.delete(key);
     this.#backoff.delete(key);
-    this.#unschedulable.delete(key);
+    this.#unpark(key);
   }
 
   /** The next pod to schedule; waits while activeQ is empty, undefined once closed. */
@@ -151,7 +156,7 @@ export class SchedulingQueue {
     this.#inFlight.delete(q.info.key);
     q.rejectors = rejectors;
     if (this.#moveRequestCycle >= q.cycle) this.#pushBackoff(q);
-    else this.#unschedulable.set(q.info.key, q);
+    else this.#park(q);
   }
 
   /** An error (not a rejection): retry after backoff. */
@@ -162,10 +167,13 @@ export class SchedulingQueue {
 
   /** A cluster event: parked pods whose rejecting plugins care about it move back. */
   moveAllOnEvent(ev: ClusterEvent): void {
-    for (const [key, q] of this.#unschedulable) {
-      if (!this.#mayHelp(q.rejectors, ev)) continue;
-      this.#unschedulable.delete(key);
-      this.#requeue(q);
+    for (const [group, { rejectors, pods }] of this.#parkedBy) {
+      if (!this.#mayHelp(rejectors, ev)) continue;
+      this.#parkedBy.delete(group);
+      for (const [key, q] of pods) {
+        this.#unschedulable.delete(key);
+        this.#requeue(q);
+      }
     }
     this.#moveRequestCycle = this.#cycle;
   }
@@ -185,9 +193,32 @@ export class SchedulingQueue {
     const now = this.#now();
     for (const [key, q] of this.#unschedulable) {
       if (now - q.lastAttempt < this.#timeout) continue;
-      this.#unschedulable.delete(key);
+      this.#unpark(key);
       this.#requeue(q);
     }
+  }
+
+  #groupOf(rejectors: Set<string>): string {
+    return [...rejectors].sort().join(',');
+  }
+
+  #park(q: QueuedPodInfo): void {
+    this.#unpark(q.info.key);
+    this.#unschedulable.set(q.info.key, q);
+    const group = this.#groupOf(q.rejectors);
+    let g = this.#parkedBy.get(group);
+    if (!g) this.#parkedBy.set(group, (g = { rejectors: q.rejectors, pods: new Map() }));
+    g.pods.set(q.info.key, q);
+  }
+
+  #unpark(key: string): void {
+    const q = this.#unschedulable.get(key);
+    if (!q) return;
+    this.#unschedulable.delete(key);
+    const group = this.#groupOf(q.rejectors);
+    const g = this.#parkedBy.get(group);
+    g?.pods.delete(key);
+    if (g && g.pods.size === 0) this.#parkedBy.delete(group);
   }
 
   close(): void {
