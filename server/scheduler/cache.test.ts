@@ -27,6 +27,7 @@ function view(ni: NodeInfo | undefined) {
     pods: [...ni.pods.keys()].sort(),
     usedPorts: [...ni.usedPorts].map(([k, ips]) => [k, [...ips].sort()]).filter(([, ips]) => ips.length > 0).sort(),
     podsWithAffinity: ni.podsWithAffinity,
+    podPriorities: [...ni.podPriorities].sort(),
   };
 }
 
@@ -60,7 +61,7 @@ function randomPod(r: () => number, name: string, nodeName: string): Pod {
   const requests: Record<string, string> = { cpu: `${1 + Math.floor(r() * 500)}m`, memory: `${1 + Math.floor(r() * 64)}Mi` };
   if (r() < 0.3) requests['ephemeral-storage'] = '1Gi';
   if (r() < 0.2) requests['example.com/gpu'] = '1';
-  return makePod(name, { nodeName, spec, containers: [{ name: 'c', resources: { requests }, ports }] });
+  return makePod(name, { nodeName, spec, priority: Math.floor(r() * 3) * 100, containers: [{ name: 'c', resources: { requests }, ports }] });
 }
 
 test('the incrementally kept cache equals one rebuilt from the final nodes and pods', (t) => {

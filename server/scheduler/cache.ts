@@ -32,6 +32,7 @@ function emptyNodeInfo(name: string): NodeInfo {
     nonZeroMemory: 0,
     pods: new Map(),
     usedPorts: new Map(),
+    podPriorities: new Map(),
     podsWithAffinity: 0,
     generation: 0,
   };
@@ -176,6 +177,7 @@ export class SchedulerCache implements NodeSnapshot {
       if (!ips) ni.usedPorts.set(k, (ips = new Set()));
       ips.add(hp.hostIP);
     }
+    ni.podPriorities.set(p.priority, (ni.podPriorities.get(p.priority) ?? 0) + 1);
     if (p.hasAffinity) ni.podsWithAffinity++;
     ni.generation++;
     if (p.hasAffinity) this.#syncAffinity(ni);
@@ -193,6 +195,9 @@ export class SchedulerCache implements NodeSnapshot {
     ni.nonZeroCpu -= p.nonZeroCpu;
     ni.nonZeroMemory -= p.nonZeroMemory;
     for (const hp of p.hostPorts) ni.usedPorts.get(`${hp.protocol}/${hp.port}`)?.delete(hp.hostIP);
+    const samePriority = (ni.podPriorities.get(p.priority) ?? 0) - 1;
+    if (samePriority > 0) ni.podPriorities.set(p.priority, samePriority);
+    else ni.podPriorities.delete(p.priority);
     if (p.hasAffinity) ni.podsWithAffinity--;
     ni.generation++;
     if (p.hasAffinity) this.#syncAffinity(ni);

@@ -111,6 +111,8 @@ export interface NodeInfo {
   pods: Map<string, PodInfo>;
   /** hostPorts in use: `${protocol}/${port}` -> hostIPs. */
   usedPorts: Map<string, Set<string>>;
+  /** How many pods of each priority: preemption asks whether any pod has a lower one. */
+  podPriorities: Map<number, number>;
   /** Pods with affinity terms on this node (InterPodAffinity checks existing anti-affinity). */
   podsWithAffinity: number;
   generation: number;

@@ -19,9 +19,8 @@ export function diagnose(pod: PodInfo, statuses: Map<string, Status>, snapshot: 
       out.set(name, { code: s.code, reasons: [REASON_NOT_HELPFUL] });
       continue;
     }
-    const node = snapshot.get(name);
     let victims = false;
-    for (const p of node?.pods.values() ?? []) if (p.priority < pod.priority) victims = true;
+    for (const priority of snapshot.get(name)?.podPriorities.keys() ?? []) if (priority < pod.priority) victims = true;
     // With victims a real preemption would evict some; we only report the node's own reasons.
     out.set(name, victims ? s : { code: 'UnschedulableAndUnresolvable', reasons: [REASON_NO_VICTIMS] });
   }
