@@ -81,3 +81,15 @@ test('score: preferred affinity pulls toward the zone, anti-affinity away', (t) 
   pl.normalizeScore?.(state, pod, scores);
   t.deepEqual(scores, [100, 0, 50]);
 });
+
+test("score: a pod without terms is still pulled by existing pods' preferred affinity toward it", (t) => {
+  const pl = newInterPodAffinity();
+  const cache = cacheOf(nodes, [
+    withAffinity('fan', { podAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 30, podAffinityTerm: term('web') }] } }, {}, 'b1'),
+    makePod('other', { labels: { app: 'web' }, nodeName: 'a1' }),
+  ]);
+  const pod = podInfo(makePod('web', { labels: { app: 'web' } }));
+  const state = new CycleState();
+  t.is(pl.preScore(state, pod, cache.list(), cache).code, 'Success');
+  t.deepEqual(cache.list().map((n) => pl.score(state, pod, n)), [0, 0, 30]);
+});
