@@ -68,6 +68,8 @@ interface SimNode {
   /** The conditions last posted, and when (ms): what the status is compared with when the informer has no Node yet. */
   conditions: NodeCondition[];
   reportedAt: number;
+  /** The informer's Node last found to say what we would (unchanged objects are not compared again). */
+  agreed?: KubeObject;
 }
 
 interface SimPod {
@@ -82,6 +84,14 @@ interface SimPod {
 }
 
 type Timer = { cancel(): void };
+
+/**
+ * A delay in whole 10 ms: Node.js keeps one timer list per distinct delay, so 1,000 nodes with
+ * random delays would make 1,000 lists in its priority queue; rounded, they share 41.
+ */
+function roundedDelay(ms: number): number {
+  return Math.round(ms / 10) * 10;
+}
 
 function errMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -148,14 +158,14 @@ export function startSimulatedNodes(opts: SimulatedNodesOptions): SimulatedNodes
     n.reportedAt = now.getTime();
     await renewLease(n);
     // Kubelets start at different times: spread the nodes over one renew period.
-    after(random() * LEASE_RENEW_MS, () => void tick(n));
+    after(roundedDelay(random() * LEASE_RENEW_MS), () => void tick(n));
   }
 
   /** The kubelet's two 10 s loops in one: renew the Lease, then post Node status if due. */
   async function tick(n: SimNode): Promise<void> {
     await renewLease(n);
     if (!stopped) await syncNodeStatus(n);
-    after(LEASE_RENEW_MS * (1 + LEASE_RENEW_JITTER * random()), () => void tick(n));
+    after(roundedDelay(LEASE_RENEW_MS * (1 + LEASE_RENEW_JITTER * random())), () => void tick(n));
   }
 
   async function renewLease(n: SimNode): Promise<void> {
@@ -185,9 +195,14 @@ export function startSimulatedNodes(opts: SimulatedNodesOptions): SimulatedNodes
   async function syncNodeStatus(n: SimNode): Promise<void> {
     const now = clock.now();
     const live = nodeInformer.lister.get('', n.name);
+    const due = now.getTime() - n.reportedAt >= NODE_STATUS_REPORT_MS;
+    if (!due && live && live === n.agreed) return;
     const current = (live ? (live.status as { conditions?: NodeCondition[] } | undefined)?.conditions : undefined) ?? n.conditions;
     const wanted = nodeConditions(now, current);
-    if (sameConditions(current, wanted) && now.getTime() - n.reportedAt < NODE_STATUS_REPORT_MS) return;
+    if (!due && sameConditions(current, wanted)) {
+      n.agreed = live;
+      return;
+    }
     const diff = statusDiff({ conditions: current as unknown as JsonObject[] }, { conditions: wanted as unknown as JsonObject[] });
     try {
       if (diff) await client.patch(NODES, '', n.name, 'strategic', { status: diff }, { subresource: 'status' });
