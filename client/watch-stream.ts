@@ -7,29 +7,37 @@ import type { WatchEvent, WatchEventType } from './types.ts';
 const TYPES = new Set<WatchEventType>(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR']);
 
 export class WatchDecoder {
-  private buf = '';
+  /** The start of a line not complete yet, as the pieces it arrived in. */
+  private partial: string[] = [];
 
-  /** Feeds a chunk (already decoded text); returns the complete events it finished. */
+  /**
+   * Feeds a chunk (already decoded text); returns the complete events it finished. Only the
+   * new chunk is searched for newlines, and a line that spans chunks is joined once, when it
+   * ends: appending chunks to one buffer and searching that made an event spanning k chunks
+   * cost O(k^2) (1.3 s for a 1 MB object arriving in 1 KB chunks).
+   */
   push(chunk: string): WatchEvent[] {
-    this.buf += chunk;
     const out: WatchEvent[] = [];
     let start = 0;
-    for (;;) {
-      const nl = this.buf.indexOf('\n', start);
-      if (nl < 0) break;
-      const line = this.buf.slice(start, nl);
+    for (let nl = chunk.indexOf('\n'); nl >= 0; nl = chunk.indexOf('\n', start)) {
+      let line = chunk.slice(start, nl);
+      if (this.partial.length) {
+        this.partial.push(line);
+        line = this.partial.join('');
+        this.partial = [];
+      }
       start = nl + 1;
       const e = parseLine(line);
       if (e) out.push(e);
     }
-    this.buf = start === 0 ? this.buf : this.buf.slice(start);
+    if (start < chunk.length) this.partial.push(start === 0 ? chunk : chunk.slice(start));
     return out;
   }
 
   /** At end of stream: a last event without a trailing newline, if any. */
   end(): WatchEvent[] {
-    const rest = this.buf;
-    this.buf = '';
+    const rest = this.partial.join('');
+    this.partial = [];
     const e = parseLine(rest);
     return e ? [e] : [];
   }
