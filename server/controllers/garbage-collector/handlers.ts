@@ -1,9 +1,19 @@
 // Events on any watched object -> the object itself (its owners may be gone), its owners
 // (a blocking dependent may have left), and on deletion its dependents (now orphaned).
 
-import type { KubeObject } from '../../../api/types.ts';
+import type { KubeObject, OwnerReference } from '../../../api/types.ts';
 import type { Enqueue } from '../common/types.ts';
 import { gcKey, resolveOwnerRef, type OwnerGraph } from './graph.ts';
+import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER } from './reconcile.ts';
+
+/** The owner is cached with this uid and not waiting on its dependents (or its kind is not watched). */
+function ownerStands(graph: OwnerGraph, ref: OwnerReference, namespace: string): boolean {
+  const found = graph.cachedOwner(ref, namespace);
+  if (!found) return true;
+  const m = found.obj?.metadata;
+  if (!m || m.uid !== ref.uid) return false;
+  return !(m.deletionTimestamp && m.finalizers?.includes(FOREGROUND_FINALIZER));
+}
 
 export function registerGarbageCollectorHandlers(graph: OwnerGraph, enqueue: Enqueue): void {
   for (const r of graph.monitored) {
@@ -11,9 +21,15 @@ export function registerGarbageCollectorHandlers(graph: OwnerGraph, enqueue: Enq
     if (!inf) continue;
     const self = (o: KubeObject) => {
       const m = o.metadata ?? {};
-      if (m.ownerReferences?.length || (m.deletionTimestamp && m.finalizers?.some((f) => f === 'orphan' || f === 'foregroundDeletion'))) {
+      if (m.deletionTimestamp && m.finalizers?.some((f) => f === ORPHAN_FINALIZER || f === FOREGROUND_FINALIZER)) {
         enqueue(gcKey(r, m.namespace ?? '', m.name ?? ''));
+        return;
       }
+      // An object whose owners all stand in the cache needs nothing (the reconcile would find
+      // them solid); an owner's own delete or deletion later requeues it as a dependent.
+      // Upstream's graph builder likewise acts on an object only when an owner is absent.
+      const refs = m.ownerReferences;
+      if (refs?.length && !refs.every((ref) => ownerStands(graph, ref, m.namespace ?? ''))) enqueue(gcKey(r, m.namespace ?? '', m.name ?? ''));
     };
     const owners = (o: KubeObject) => {
       for (const ref of o.metadata?.ownerReferences ?? []) {
