@@ -98,6 +98,7 @@ export function registerServicePodHandlers(informers: InformerFactory, enqueue: 
   informers.informer(R.pods).addEventHandler({
     add: forPod,
     update: (old, pod) => {
+      if (svcInformer.lister.list(pod.metadata?.namespace ?? '').length === 0) return;
       forPod(pod);
       if (JSON.stringify(old.metadata?.labels) !== JSON.stringify(pod.metadata?.labels)) forPod(old);
     },

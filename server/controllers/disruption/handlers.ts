@@ -22,6 +22,8 @@ export function registerDisruptionHandlers(informers: InformerFactory, enqueue: 
   informers.informer(R.pods).addEventHandler({
     add: onPod,
     update: (o, n) => {
+      // Most namespaces have no budget: look for one before comparing labels.
+      if (pdbInformer.lister.list(n.metadata?.namespace ?? '').length === 0) return;
       onPod(n);
       if (JSON.stringify(o.metadata?.labels) !== JSON.stringify(n.metadata?.labels)) onPod(o);
     },

@@ -75,12 +75,15 @@ export function newTaintEvictionReconciler(deps: ControllerContext): (key: strin
   }
 
   return async (nodeName) => {
-    const pods = podInformer.lister.byIndex(POD_NODE_INDEX, nodeName);
     const taints = nodeTaints(nodeLister.get('', nodeName));
+    const before = firstSeen.get(nodeName);
+    // No NoExecute taint and nothing waiting: every pod stays (a pod landing on an untainted
+    // node is the common event; do not walk the node's pods for it).
+    if (!before && !taints.some((t) => t.effect === 'NoExecute')) return {};
+    const pods = podInformer.lister.byIndex(POD_NODE_INDEX, nodeName);
     const now = clock.now().getTime();
     let next: number | undefined;
     let firstError: unknown;
-    const before = firstSeen.get(nodeName);
     const after = new Map<string, number>();
     for (const pod of pods) {
       const uid = pod.metadata?.uid ?? '';

@@ -18,9 +18,12 @@ export function registerResourceQuotaHandlers(informers: InformerFactory, enqueu
   const quotas = informers.informer(QUOTAS);
   const onQuota = (q: KubeObject) => enqueue(keyOf(q));
   quotas.addEventHandler({ add: onQuota, update: (o, n) => (JSON.stringify(o.spec) !== JSON.stringify(n.spec) || !n.status ? onQuota(n) : undefined) });
+  const quotasOf = (o: KubeObject) => quotas.lister.list(o.metadata?.namespace ?? '');
   const onObject = (o: KubeObject) => {
-    for (const q of quotas.lister.list(o.metadata?.namespace ?? '')) enqueue(keyOf(q));
+    for (const q of quotasOf(o)) enqueue(keyOf(q));
   };
+  /** Only what can change usage: a pod's phase or resources, a service's type, a claim's size. */
+  const usageOf = (o: KubeObject) => JSON.stringify([o.spec, (o.status as { phase?: string } | undefined)?.phase]);
   const watched = new Set<string>([`${QUOTAS.group}/${QUOTAS.plural}`]);
   const watchResource = (rt: ResourceType) => {
     const id = `${rt.group}/${rt.plural}`;
@@ -29,8 +32,11 @@ export function registerResourceQuotaHandlers(informers: InformerFactory, enqueu
     informers.informer(rt).addEventHandler({
       add: onObject,
       delete: onObject,
-      // Only what can change usage: a pod's phase or resources, a service's type, a claim's size.
-      update: (o, n) => (JSON.stringify([o.spec, (o.status as { phase?: string } | undefined)?.phase]) !== JSON.stringify([n.spec, (n.status as { phase?: string } | undefined)?.phase]) ? onObject(n) : undefined),
+      // Most namespaces have no quota: look for one before comparing the objects.
+      update: (o, n) => {
+        const qs = quotasOf(n);
+        if (qs.length && usageOf(o) !== usageOf(n)) for (const q of qs) enqueue(keyOf(q));
+      },
     });
   };
   for (const rt of [R.pods, R.services, R.configMaps, R.secrets, PVCS, R.replicationControllers]) watchResource(rt);
