@@ -71,7 +71,8 @@ export async function getNewReplicaSet(s: SyncState, rss: ReplicaSet[], old: Rep
   const newRevision = Math.max(0, ...old.map(revisionOf)) + 1;
   const now = rfc3339(s.now);
   if (existing) {
-    const copy = clone(existing);
+    // Only annotations and spec.minReadySeconds may change: copy those levels, not the whole object.
+    const copy: ReplicaSet = { ...existing, metadata: { ...existing.metadata, annotations: { ...existing.metadata?.annotations } }, spec: { ...existing.spec } };
     const annotated = setNewRSAnnotations(d, copy, newRevision);
     const minReady = (copy.spec?.minReadySeconds ?? 0) !== (d.spec?.minReadySeconds ?? 0);
     let rs = existing;

@@ -45,18 +45,34 @@ export function computeHash(template: unknown, collisionCount?: number): string 
   return [...String(fnv32a(bytes))].map((c) => SAFE_ALPHABET[c.charCodeAt(0) % SAFE_ALPHABET.length]).join('');
 }
 
-function withoutHash(t: PodTemplate | undefined): unknown {
-  const c = structuredClone(t ?? {});
-  if (c.metadata?.labels) {
-    delete c.metadata.labels[POD_TEMPLATE_HASH];
-    if (Object.keys(c.metadata.labels).length === 0) delete c.metadata.labels;
-  }
-  return c;
+function withoutHash(t: PodTemplate): PodTemplate {
+  const labels = t.metadata?.labels;
+  if (!labels || !(POD_TEMPLATE_HASH in labels)) return t;
+  const rest = { ...labels };
+  delete rest[POD_TEMPLATE_HASH];
+  const metadata = { ...t.metadata };
+  if (Object.keys(rest).length) metadata.labels = rest;
+  else delete metadata.labels;
+  return { ...t, metadata };
+}
+
+/**
+ * Canonical text of templates without their hash label, per template object: a Deployment
+ * sync compares its template with every ReplicaSet's, and objects from the informer cache are
+ * never mutated, so each is rendered once.
+ */
+const templateText = new WeakMap<PodTemplate, string>();
+
+function textIgnoringHash(t: PodTemplate | undefined): string {
+  if (!t) return canonicalJson({});
+  let text = templateText.get(t);
+  if (text === undefined) templateText.set(t, (text = canonicalJson(withoutHash(t))));
+  return text;
 }
 
 /** Templates equal apart from the pod-template-hash label. */
 export function equalIgnoreHash(a: PodTemplate | undefined, b: PodTemplate | undefined): boolean {
-  return canonicalJson(withoutHash(a)) === canonicalJson(withoutHash(b));
+  return textIgnoringHash(a) === textIgnoringHash(b);
 }
 
 /** intstr.GetScaledValueFromIntOrPercent. */

@@ -95,7 +95,8 @@ export function newReplicaSetReconciler(deps: ReplicaSetDeps): (key: string) => 
       const pod = podFromTemplate(rs, kind.r);
       const { created, error } = await slowStartCreate(n, async () => {
         try {
-          const made = await client.create(R.pods, ns, clone(pod));
+          // The same template object for every create: the client only serializes it.
+          const made = await client.create(R.pods, ns, pod);
           podCreated(rec, rs, made.metadata?.name ?? '');
         } catch (e) {
           podCreateFailed(rec, rs, e);
