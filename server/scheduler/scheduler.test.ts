@@ -6,6 +6,7 @@ import { makeNode, makePod } from './testing/objects.ts';
 import { NODES, PODS, startScheduler, type EventRecorder } from './scheduler.ts';
 import type { KubeObject } from '../../api/types.ts';
 import type { Pod } from './types.ts';
+import type { InformerFactory } from '../../client/types.ts';
 
 interface Recorded {
   name: string;
@@ -108,4 +109,24 @@ test('pods created before any node wait for a node to be added', async (t) => {
   clock.advance(1000);
   await eventually(() => boundTo(cluster).early === 'late', 'bound after the node appears');
   t.pass();
+});
+
+test('a scheduler stopped before its informers sync (a lost lease, a shutdown) stops quietly', async (t) => {
+  const { cluster, clock, recorder } = setup();
+  let reject: (e: Error) => void = () => {};
+  const informers: InformerFactory = {
+    informer: (r) => cluster.informer(r),
+    start: () => cluster.start(),
+    stop: () => cluster.stop(),
+    waitForSync: () => new Promise<void>((_, r) => (reject = r)),
+  };
+  const s = startScheduler({ client: cluster, informers, log: silentLogger, clock, recorder });
+  s.stop();
+  // The factory rejects its sync promise on stop; that must not become an unhandled rejection
+  // (which ends the process), and nothing gets scheduled.
+  reject(new Error('informer for pods stopped before it synced'));
+  await cluster.create(NODES, '', makeNode('w1'));
+  await cluster.create(PODS, 'default', makePod('p0'));
+  await settle(5);
+  t.deepEqual(boundTo(cluster), {});
 });

@@ -243,9 +243,15 @@ export function startScheduler(opts: SchedulerOptions): Scheduler {
   }
 
   opts.informers.start();
-  void opts.informers.waitForSync().then(() => {
-    if (!stopped) void loop();
-  });
+  // Stopped before the informers synced (a lost lease, a shutdown): nothing to schedule.
+  void opts.informers.waitForSync().then(
+    () => {
+      if (!stopped) void loop();
+    },
+    (e: unknown) => {
+      if (!stopped) opts.log.error('informers did not sync; scheduler not started', { err: e });
+    },
+  );
 
   return {
     cache,
