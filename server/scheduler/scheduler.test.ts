@@ -111,6 +111,25 @@ test('pods created before any node wait for a node to be added', async (t) => {
   t.pass();
 });
 
+test('a pod waiting for affinity to a pod that is not yet bound is retried when that pod gets bound', async (t) => {
+  const { cluster, clock, events, recorder } = setup();
+  await cluster.create(NODES, '', makeNode('n1'));
+  await cluster.create(NODES, '', makeNode('n2'));
+  const s = startScheduler({ client: cluster, informers: cluster, log: silentLogger, clock, recorder });
+  t.teardown(() => s.stop());
+  const affinity = { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'db' } }, topologyKey: 'kubernetes.io/hostname' }] } };
+  await cluster.create(PODS, 'default', makePod('web', { spec: { affinity } }));
+  await eventually(() => events.some((e) => e.name === 'web' && e.reason === 'FailedScheduling'), 'web unschedulable');
+  // The db pod is created unassigned; its binding turns it into an assigned pod, which upstream
+  // handles as an assigned-pod Add: pods parked by InterPodAffinity move (after their backoff).
+  await cluster.create(PODS, 'default', makePod('db', { labels: { app: 'db' } }));
+  await eventually(() => !!boundTo(cluster).db, 'db bound');
+  await settle();
+  clock.advance(2000);
+  await eventually(() => !!boundTo(cluster).web, 'web bound well before the 5-minute flush');
+  t.is(boundTo(cluster).web, boundTo(cluster).db, 'web runs next to db');
+});
+
 test('a scheduler stopped before its informers sync (a lost lease, a shutdown) stops quietly', async (t) => {
   const { cluster, clock, recorder } = setup();
   let reject: (e: Error) => void = () => {};

@@ -107,9 +107,13 @@ export function startScheduler(opts: SchedulerOptions): Scheduler {
           }
           return;
         }
+        // A pod that just got its node is, to the cluster, an assigned pod added (upstream's
+        // assigned-pod informer sees an Add): pods parked by affinity or spread may now fit.
+        const justBound = !old.spec?.nodeName;
         const labelsChanged = !sameStrings(old.metadata?.labels, p.metadata?.labels);
         cache.setPod(p);
-        if (labelsChanged) queue.moveAllOnEvent({ resource: 'Pod', action: 'Update' });
+        if (justBound) queue.moveAllOnEvent({ resource: 'Pod', action: 'Add' });
+        else if (labelsChanged) queue.moveAllOnEvent({ resource: 'Pod', action: 'Update' });
       } else if (pending(p)) queue.update(p);
       else queue.delete(key);
     },
