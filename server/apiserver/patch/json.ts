@@ -21,9 +21,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
-export function clone<T>(v: T): T {
-  return v === undefined ? v : (structuredClone(v) as T);
-}
+export { cloneJson as clone } from '../../../api/meta/json.ts';
 
 /** JSON text with object keys sorted, for keys that must not depend on insertion order. */
 export function canonicalJson(v: unknown): string {

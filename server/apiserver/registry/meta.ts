@@ -96,10 +96,7 @@ export function deepEqualJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** A deep copy of a JSON value (objects here are plain JSON; faster than structuredClone). */
-export function clone<T>(o: T): T {
-  return o === undefined ? o : (JSON.parse(JSON.stringify(o)) as T);
-}
+export { cloneJson as clone } from '../../../api/meta/json.ts';
 
 /** ObjectMeta maps and lists upstream omits when empty (`omitempty`); an empty managedFields
  * in a request has a meaning of its own (reset), so it is left to the field manager. */
