@@ -2,7 +2,8 @@
 // kind's patch schema, and managedFields for plain creates and updates.
 
 import type { KubeObject, ResourceType } from '../../api/types.ts';
-import { applyPatch, managerFromUserAgent, updateManagedFields, type PatchSchema } from './patch/index.ts';
+import { applyPatch, managedFieldsAfter, managerFromUserAgent, type PatchSchema } from './patch/index.ts';
+import { deepEqual } from './patch/json.ts';
 import type { BodyType } from './negotiate.ts';
 import type { RequestContext } from './registry/types.ts';
 
@@ -54,8 +55,8 @@ export function manageFields(
   const manager = ctx.fieldManager || managerFromUserAgent(ctx.userAgent);
   if (!manager) return;
   const [oldView, newView] = old ? changedViews(old, obj) : [undefined, obj];
-  const next = updateManagedFields(oldView, newView, manager, 'Update', ctx.now, subresource, schema);
-  if (next.metadata?.managedFields !== undefined) (obj.metadata ??= {}).managedFields = next.metadata.managedFields;
+  const entries = managedFieldsAfter(oldView, newView, manager, 'Update', ctx.now, subresource, schema);
+  if (entries) (obj.metadata ??= {}).managedFields = entries;
 }
 
 /**
@@ -67,7 +68,7 @@ function changedViews(old: KubeObject, obj: KubeObject): [KubeObject, KubeObject
   const a: KubeObject = {};
   const b: KubeObject = {};
   for (const k of new Set([...Object.keys(old), ...Object.keys(obj)])) {
-    if (k !== 'metadata' && k !== 'apiVersion' && k !== 'kind' && JSON.stringify(old[k]) === JSON.stringify(obj[k])) continue;
+    if (k !== 'metadata' && k !== 'apiVersion' && k !== 'kind' && deepEqual(old[k], obj[k])) continue;
     if (k in old) a[k] = old[k];
     if (k in obj) b[k] = obj[k];
   }

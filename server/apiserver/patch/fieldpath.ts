@@ -29,26 +29,54 @@ export class FieldSet {
   static fromFieldsV1(v: unknown): FieldSet {
     const set = new FieldSet();
     if (!isObject(v)) return set;
-    for (const [k, child] of Object.entries(v)) {
+    for (const k in v) {
+      if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+      const child = v[k];
       if (k === '.') set.member = true;
       else {
         const c = FieldSet.fromFieldsV1(child);
-        if (!isObject(child) || Object.keys(child).length === 0) c.member = true;
+        if (!isObject(child) || isEmptyObject(child)) c.member = true;
         set.children.set(k, c);
       }
     }
     return set;
   }
 
+  /**
+   * True when toFieldsV1 of the set decoded from `v` is `v` again, key order included: keys in
+   * FieldsV1 order, `.` first and only beside other keys, `{}` for leaves, nothing empty.
+   * Such JSON can be written back as it is when the set did not change.
+   */
+  static isCanonicalFieldsV1(v: unknown, root = true): boolean {
+    if (!isObject(v)) return false;
+    let prev: string | undefined;
+    let first = true;
+    let dot = false;
+    let others = 0;
+    for (const k in v) {
+      if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+      const child = v[k];
+      if (k === '.') {
+        if (root || !first || !isObject(child) || !isEmptyObject(child)) return false;
+        dot = true;
+      } else {
+        if (prev !== undefined && comparePathElements(prev, k) >= 0) return false;
+        if (!isObject(child)) return false;
+        if (!isEmptyObject(child) && !FieldSet.isCanonicalFieldsV1(child, false)) return false;
+        prev = k;
+        others++;
+      }
+      first = false;
+    }
+    // A node written as only `.` is a member leaf, which toFieldsV1 writes as `{}`; an empty
+    // non-root object is a leaf (checked by the caller).
+    return !(dot && others === 0);
+  }
+
   /** The FieldsV1 JSON of this set (the root itself is never a member). */
   toFieldsV1(): JsonObject {
     const out: JsonObject = {};
-    for (const pe of [...this.children.keys()].sort(comparePathElements)) {
-      const c = this.children.get(pe) as FieldSet;
-      if (c.isEmpty()) continue;
-      const inner = c.toFieldsV1();
-      out[pe] = c.member && Object.keys(inner).length > 0 ? { '.': {}, ...inner } : inner;
-    }
+    writeChildren(this, out);
     return out;
   }
 
@@ -111,6 +139,17 @@ export class FieldSet {
     return out;
   }
 
+  /** True when some path is a member of both sets. */
+  intersects(other: FieldSet): boolean {
+    if (this.member && other.member) return true;
+    const [small, big] = this.children.size <= other.children.size ? [this, other] : [other, this];
+    for (const [pe, c] of small.children) {
+      const o = big.children.get(pe);
+      if (o && c.intersects(o)) return true;
+    }
+    return false;
+  }
+
   /** Members of this set that are not members of `other`. */
   difference(other: FieldSet): FieldSet {
     const out = new FieldSet();
@@ -144,6 +183,29 @@ export class FieldSet {
     }
     return out;
   }
+}
+
+function isEmptyObject(o: JsonObject): boolean {
+  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) return false;
+  return true;
+}
+
+/** Writes the non-empty children of `node` into `out` in FieldsV1 order; false when there are none. */
+function writeChildren(node: FieldSet, out: JsonObject): boolean {
+  const size = node.children.size;
+  if (size === 0) return false;
+  const pes = size === 1 ? node.children.keys() : [...node.children.keys()].sort(comparePathElements);
+  let wrote = false;
+  for (const pe of pes) {
+    const c = node.children.get(pe) as FieldSet;
+    // A member with children is written `{".": {}, ...children}`, a member leaf `{}`.
+    const inner: JsonObject = c.member ? { '.': {} } : {};
+    if (writeChildren(c, inner)) out[pe] = inner;
+    else if (c.member) out[pe] = {};
+    else continue;
+    wrote = true;
+  }
+  return wrote;
 }
 
 const RANK: Record<string, number> = { f: 0, v: 1, k: 2, i: 3 };

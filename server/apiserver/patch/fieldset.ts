@@ -56,15 +56,36 @@ export function fieldSetOf(value: unknown, schema: PatchSchema | undefined, mode
   return set;
 }
 
+/** `path` is a stack: pushed and popped around each child, copied only by FieldSet.insert. */
 function addValue(set: FieldSet, value: unknown, schema: PatchSchema | undefined, path: FieldPath, mode: 'apply' | 'all', strict: boolean): void {
   if (value === null && mode === 'apply') return;
+  if (isObject(value)) {
+    // An object's children are its fields (as childrenOf lists them), unless it is atomic.
+    const mapType = mapTypeOf(schema);
+    let empty = true;
+    if (mapType !== 'atomic') {
+      for (const k in value) {
+        if (!Object.prototype.hasOwnProperty.call(value, k)) continue;
+        if (empty && path.length > 0 && mode === 'all' && mapType === 'map') set.insert(path);
+        empty = false;
+        path.push(fieldElement(k));
+        addValue(set, value[k], schema?.field(k), path, mode, strict);
+        path.pop();
+      }
+    }
+    if (path.length > 0 && (empty || isItem(path[path.length - 1]))) set.insert(path);
+    return;
+  }
   const children = childrenOf(value, schema, strict);
   if (path.length > 0) {
     const leaf = children === undefined || children.length === 0;
-    const map = mode === 'all' && isObject(value) && mapTypeOf(schema) === 'map';
-    if (leaf || map || isItem(path[path.length - 1])) set.insert(path);
+    if (leaf || isItem(path[path.length - 1])) set.insert(path);
   }
-  for (const c of children ?? []) addValue(set, c.value, c.schema, [...path, c.pe], mode, strict);
+  for (const c of children ?? []) {
+    path.push(c.pe);
+    addValue(set, c.value, c.schema, path, mode, strict);
+    path.pop();
+  }
 }
 
 export interface Comparison {
@@ -80,23 +101,60 @@ export function compareObjects(before: unknown, after: unknown, schema: PatchSch
   return out;
 }
 
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+/** `path` is a stack: pushed and popped around each child, copied only by FieldSet.insert. */
 function compareInto(before: unknown, after: unknown, schema: PatchSchema | undefined, path: FieldPath, out: Comparison): void {
-  if (before === undefined && after === undefined) return;
+  // The same value on both sides (a subtree a patch did not touch) holds no change.
+  if (before === after) return;
   if (before === undefined) return addValue(out.added, after, schema, path, 'all', false);
   if (after === undefined) return addValue(out.removed, before, schema, path, 'all', false);
+  if (isObject(before) && isObject(after) && mapTypeOf(schema) !== 'atomic') {
+    // Both objects: field by field, as childrenOf would list them, without building the lists.
+    for (const k in after) {
+      if (!hasOwn(after, k)) continue;
+      path.push(fieldElement(k));
+      compareInto(hasOwn(before, k) ? before[k] : undefined, after[k], schema?.field(k), path, out);
+      path.pop();
+    }
+    for (const k in before) {
+      if (!hasOwn(before, k) || hasOwn(after, k)) continue;
+      path.push(fieldElement(k));
+      compareInto(before[k], undefined, schema?.field(k), path, out);
+      path.pop();
+    }
+    return;
+  }
   const bc = childrenOf(before, schema);
   const ac = childrenOf(after, schema);
   if (bc && ac && Array.isArray(before) === Array.isArray(after)) {
     const beforeByPe = new Map(bc.map((c) => [c.pe, c]));
     const afterPes = new Set(ac.map((c) => c.pe));
-    for (const c of ac) compareInto(beforeByPe.get(c.pe)?.value, c.value, c.schema, [...path, c.pe], out);
-    for (const c of bc) if (!afterPes.has(c.pe)) compareInto(c.value, undefined, c.schema, [...path, c.pe], out);
+    for (const c of ac) {
+      path.push(c.pe);
+      compareInto(beforeByPe.get(c.pe)?.value, c.value, c.schema, path, out);
+      path.pop();
+    }
+    for (const c of bc) {
+      if (afterPes.has(c.pe)) continue;
+      path.push(c.pe);
+      compareInto(c.value, undefined, c.schema, path, out);
+      path.pop();
+    }
     return;
   }
   if (deepEqual(before, after)) return;
   out.modified.insert(path);
-  for (const c of bc ?? []) addValue(out.removed, c.value, c.schema, [...path, c.pe], 'all', false);
-  for (const c of ac ?? []) addValue(out.added, c.value, c.schema, [...path, c.pe], 'all', false);
+  for (const c of bc ?? []) {
+    path.push(c.pe);
+    addValue(out.removed, c.value, c.schema, path, 'all', false);
+    path.pop();
+  }
+  for (const c of ac ?? []) {
+    path.push(c.pe);
+    addValue(out.added, c.value, c.schema, path, 'all', false);
+    path.pop();
+  }
 }
 
 /** Finds the child of a container named by a path element. */
@@ -120,9 +178,12 @@ export function removeChild(container: unknown, child: Child): void {
 /** Metadata the apiserver sets: never owned by a manager (upstream's stripped fields). */
 const SYSTEM_METADATA = ['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'];
 
-/** Drops apiVersion, kind and system metadata from a set, as upstream does before recording it. */
+/**
+ * Drops apiVersion, kind and system metadata from a set, as upstream does before recording
+ * it. The set is changed in place (callers pass sets they just built) and returned.
+ */
 export function stripSystemFields(set: FieldSet): FieldSet {
-  const out = set.clone();
+  const out = set;
   out.children.delete(fieldElement('apiVersion'));
   out.children.delete(fieldElement('kind'));
   const meta = out.child(fieldElement('metadata'));

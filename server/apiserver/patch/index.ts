@@ -17,7 +17,7 @@ import {
   validatePatchOptions,
 } from './errors.ts';
 import { applyJsonPatch } from './json-patch.ts';
-import { updateManagedFields } from './managed-fields.ts';
+import { managedFieldsAfter } from './managed-fields.ts';
 import { applyMergePatch } from './merge-patch.ts';
 import type { PatchSchema } from './schema.ts';
 import { applyStrategicMergePatch } from './strategic.ts';
@@ -74,7 +74,13 @@ export function applyPatch(
 
   const manager = opts.fieldManager || managerFromUserAgent(opts.userAgent);
   if (!manager) return patched;
-  return updateManagedFields(live, patched, manager, 'Update', opts.now, opts.subresource, schema);
+  // `patched` is the engine's own new object (its untouched subtrees may be shared with
+  // `live`, its root and metadata are not): managedFields are recorded on it in place.
+  const entries = managedFieldsAfter(live, patched, manager, 'Update', opts.now, opts.subresource, schema);
+  patched.metadata = { ...(patched.metadata ?? {}) };
+  if (entries) patched.metadata.managedFields = entries;
+  else delete patched.metadata.managedFields;
+  return patched;
 }
 
 /** Upstream names an unnamed manager after the user agent's product: "kubectl/v1.30 (...)" gives "kubectl". */
@@ -113,6 +119,7 @@ export { applyJsonPatch } from './json-patch.ts';
 export {
   decodeManagedFields,
   encodeManagedFields,
+  managedFieldsAfter,
   updateManagedFields,
 } from './managed-fields.ts';
 export type { ManagedFieldsEntry, ManagedFieldsOperation, Manager } from './managed-fields.ts';

@@ -44,6 +44,14 @@ export function describeManager(m: Manager): string {
   return s;
 }
 
+/**
+ * The FieldsV1 a set was decoded from, when encoding the set gives that JSON back: a manager
+ * whose fields a write did not touch keeps its set object, and its entry is written without
+ * encoding the set again. Sets are never changed in place once decoded (set operations
+ * return new sets), so the JSON stays true to its set.
+ */
+const decodedFrom = new WeakMap<FieldSet, JsonObject>();
+
 export function decodeManagedFields(entries: unknown): Manager[] {
   if (!Array.isArray(entries)) return [];
   const out: Manager[] = [];
@@ -55,6 +63,7 @@ export function decodeManagedFields(entries: unknown): Manager[] {
       apiVersion: typeof e.apiVersion === 'string' ? e.apiVersion : '',
       set: FieldSet.fromFieldsV1(e.fieldsV1),
     };
+    if (isObject(e.fieldsV1) && FieldSet.isCanonicalFieldsV1(e.fieldsV1)) decodedFrom.set(m.set, e.fieldsV1);
     if (typeof e.time === 'string') m.time = e.time;
     if (typeof e.subresource === 'string' && e.subresource) m.subresource = e.subresource;
     out.push(m);
@@ -77,7 +86,7 @@ export function encodeManagedFields(managers: Manager[]): ManagedFieldsEntry[] {
     const e: ManagedFieldsEntry = { manager: m.manager, operation: m.operation, apiVersion: m.apiVersion };
     if (m.time) e.time = m.time;
     e.fieldsType = 'FieldsV1';
-    e.fieldsV1 = m.set.toFieldsV1();
+    e.fieldsV1 = decodedFrom.get(m.set) ?? m.set.toFieldsV1();
     if (m.subresource) e.subresource = m.subresource;
     return e;
   });
@@ -104,14 +113,35 @@ function isReset(entries: unknown): boolean {
   return Array.isArray(entries) && entries.length === 1 && isObject(entries[0]) && Object.keys(entries[0]).length === 0;
 }
 
+/** obj without metadata.managedFields, sharing everything else: for reading only. */
+function managedFieldsOmitted(obj: KubeObject): KubeObject {
+  const m = obj.metadata;
+  if (!m || m.managedFields === undefined) return obj;
+  const { managedFields: _mf, ...metadata } = m;
+  return { ...obj, metadata };
+}
+
 /**
- * Records a write in `newObj`'s managedFields and returns the updated copy. The fields that
- * changed from `oldObj` (undefined on create) go to `manager` and are taken from every other
- * manager; removed fields are owned by nobody. Operation 'Apply' records all of `newObj`'s
- * fields as an applier's (an apply that creates). A request that rewrites managedFields
- * replaces them (`[{}]` clears them); leaving them out keeps the live ones.
+ * Records a write in `newObj`'s managedFields and returns the updated copy (see
+ * managedFieldsAfter for the arguments and what is recorded).
  */
-export function updateManagedFields(
+export function updateManagedFields(...args: Parameters<typeof managedFieldsAfter>): KubeObject {
+  const entries = managedFieldsAfter(...args);
+  const result = clone(args[1]);
+  result.metadata = { ...(result.metadata ?? {}) };
+  if (entries) result.metadata.managedFields = entries;
+  else delete result.metadata.managedFields;
+  return result;
+}
+
+/**
+ * The managedFields `newObj` gets for a write (undefined: none); neither object is modified.
+ * The fields that changed from `oldObj` (undefined on create) go to `manager` and are taken
+ * from every other manager; removed fields are owned by nobody. Operation 'Apply' records all
+ * of `newObj`'s fields as an applier's (an apply that creates). A request that rewrites
+ * managedFields replaces them (`[{}]` clears them); leaving them out keeps the live ones.
+ */
+export function managedFieldsAfter(
   oldObj: KubeObject | undefined,
   newObj: KubeObject,
   manager: string,
@@ -119,7 +149,7 @@ export function updateManagedFields(
   now: Date,
   subresource?: string,
   schema?: PatchSchema,
-): KubeObject {
+): ManagedFieldsEntry[] | undefined {
   const liveEntries = oldObj?.metadata?.managedFields;
   const sent = newObj.metadata?.managedFields;
   let managers: Manager[];
@@ -127,30 +157,32 @@ export function updateManagedFields(
   else if (Array.isArray(sent) && sent.length > 0 && !deepEqual(sent, liveEntries)) managers = decodeManagedFields(sent);
   else managers = decodeManagedFields(liveEntries);
 
-  const before = oldObj ? withoutManagedFields(oldObj) : undefined;
-  const after = withoutManagedFields(newObj);
+  const before = oldObj ? managedFieldsOmitted(oldObj) : undefined;
+  const after = managedFieldsOmitted(newObj);
   const apiVersion = typeof newObj.apiVersion === 'string' ? newObj.apiVersion : '';
   const me: Manager = { manager, operation, apiVersion, set: new FieldSet() };
   if (subresource) me.subresource = subresource;
   const id = managerId(me);
 
   const diff = compareObjects(before, after, schema);
-  const changed = stripSystemFields(diff.added.union(diff.modified));
+  const changed = stripSystemFields(diff.modified.isEmpty() ? diff.added : diff.added.union(diff.modified));
   const removed = stripSystemFields(diff.removed);
-  for (const m of managers) m.set = m.set.difference(changed).difference(removed);
+  // Managers owning none of what changed keep their sets as they are (and their JSON).
+  for (const m of managers) {
+    if (m.set.intersects(changed) || m.set.intersects(removed)) m.set = m.set.difference(changed).difference(removed);
+  }
 
   const previous = managers.find((m) => managerId(m) === id);
   if (operation === 'Apply') {
     me.set = stripSystemFields(fieldSetOf(after, schema, 'apply'));
     me.time = formatTime(now);
+  } else if (changed.isEmpty()) {
+    me.set = previous?.set ?? new FieldSet();
+    me.time = previous?.time;
   } else {
-    me.set = (previous?.set ?? new FieldSet()).union(changed);
-    me.time = changed.isEmpty() ? previous?.time : formatTime(now);
+    me.set = previous ? previous.set.union(changed) : changed;
+    me.time = formatTime(now);
   }
-  const result = clone(newObj);
-  result.metadata = { ...(result.metadata ?? {}) };
   const entries = encodeManagedFields([...managers.filter((m) => managerId(m) !== id), me]);
-  if (entries.length > 0) result.metadata.managedFields = entries;
-  else delete result.metadata.managedFields;
-  return result;
+  return entries.length > 0 ? entries : undefined;
 }
