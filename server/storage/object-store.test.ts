@@ -9,6 +9,9 @@ import {
   LIST_EXPIRED_MESSAGE,
   ObjectStore,
   prefixFor,
+  storedObject,
+  decodeObject,
+  encodeObject,
   type WatchEvent,
 } from './object-store.ts';
 import { toStatusError } from './status-errors.ts';
@@ -294,4 +297,16 @@ test('watch: from an exact revision, from 0, and 410 when compacted', async (t) 
   t.deepEqual([old.errors[0].code, old.errors[0].reason], [410, 'Expired']);
   t.regex(old.errors[0].message, /^too old resource version: \d+ \(\d+\)$/);
   await backend.close();
+});
+
+test('a write returns what a read of the stored value gives, without parsing it again', async (t) => {
+  const obj = { ...cm('a', { k: 'v' }, { resourceVersion: '7', labels: { x: 'y' } }), skipped: undefined, list: [1, { n: null }] } as KubeObject;
+  const read = decodeObject(encodeObject(obj), 42);
+  t.deepEqual(storedObject(obj, 42), read);
+  t.is(JSON.stringify(storedObject(obj, 42)), JSON.stringify(read));
+  const { store } = open();
+  const created = await store.create(keyFor(CM, 'default', 'b'), cm('b', { k: 'v' }));
+  t.is(JSON.stringify(created), JSON.stringify(await store.get(keyFor(CM, 'default', 'b'))));
+  const updated = await store.guaranteedUpdate(keyFor(CM, 'default', 'b'), (cur) => ({ ...cur!, data: { k: 'w' } }));
+  t.is(JSON.stringify(updated), JSON.stringify(await store.get(keyFor(CM, 'default', 'b'))));
 });

@@ -9,7 +9,7 @@ import type { KubeObject } from '../../api/types.ts';
 import { badRequest, conflict, gone, notFound, OPTIMISTIC_LOCK_MESSAGE, StatusError, tooLarge } from '../../api/meta/errors.ts';
 import type { GroupResource } from '../../api/meta/errors.ts';
 import { decodeContinue, encodeContinue, keyAfter } from './continue-token.ts';
-import { decodeObject, encodeObject, parseResourceVersion, type Predicate, type Preconditions, type WatchEvent } from './objects.ts';
+import { decodeObject, encodeObject, parseResourceVersion, storedObject, type Predicate, type Preconditions, type WatchEvent } from './objects.ts';
 import { nameOfKey, REQUEST_TOO_LARGE_MESSAGE, tooLargeResourceVersion, toStatusError } from './status-errors.ts';
 import { isStorageError, MAX_VALUE_BYTES, type Backend, type KeyValue, type StoreEvent } from './types.ts';
 
@@ -76,6 +76,9 @@ export interface UpdateOptions {
   ignoreNotFound?: boolean;
 }
 
+/** Values written here are encodeObject's JSON: backends need not parse them again. */
+const SERIALIZED = { serialized: true } as const;
+
 export type TryUpdate = (current: KubeObject | undefined) => KubeObject | Promise<KubeObject>;
 
 export class ObjectStore {
@@ -97,8 +100,8 @@ export class ObjectStore {
   async create(key: string, obj: KubeObject): Promise<KubeObject> {
     const value = this.encode(obj);
     try {
-      const rev = await this.backend.create(key, value);
-      return decodeObject(value, rev);
+      const rev = await this.backend.create(key, value, SERIALIZED);
+      return storedObject(obj, rev);
     } catch (e) {
       throw this.fail(e, key);
     }
@@ -135,9 +138,9 @@ export class ObjectStore {
         }
         const value = this.encode(next);
         try {
-          if (!kv) return decodeObject(value, await this.backend.create(key, value));
-          if (value === kv.value) return decodeObject(kv.value, kv.modRevision); // unchanged: no write, no new revision
-          return decodeObject(value, await this.backend.update(key, value, kv.modRevision));
+          if (!kv) return storedObject(next, await this.backend.create(key, value, SERIALIZED));
+          if (value === kv.value) return storedObject(next, kv.modRevision); // unchanged: no write, no new revision
+          return storedObject(next, await this.backend.update(key, value, kv.modRevision, SERIALIZED));
         } catch (e) {
           if (isStorageError(e, 'Conflict')) kv = e.extra?.current ?? (await this.backend.get(key));
           else if (isStorageError(e, 'KeyExists') || isStorageError(e, 'KeyNotFound')) kv = await this.backend.get(key);

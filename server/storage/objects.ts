@@ -4,6 +4,7 @@
 
 import type { KubeObject } from '../../api/types.ts';
 import { badRequest, type GroupResource } from '../../api/meta/errors.ts';
+import { cloneJson } from '../../api/meta/json.ts';
 
 /** `/registry/<group/><resource>/` and, for a namespace, `.../<namespace>/`. */
 export function prefixFor(gr: GroupResource, namespace?: string): string {
@@ -37,6 +38,17 @@ export function decodeObject(value: string, revision: number): KubeObject {
   const obj = JSON.parse(value) as KubeObject;
   obj.metadata = { ...(obj.metadata ?? {}), resourceVersion: String(revision) };
   return obj;
+}
+
+/**
+ * What decodeObject(encodeObject(obj), revision) gives, from the object itself: a copy
+ * (objects written are plain JSON), resourceVersion last in metadata as decodeObject puts it.
+ */
+export function storedObject(obj: KubeObject, revision: number): KubeObject {
+  const out = cloneJson(obj);
+  const { resourceVersion: _rv, ...metadata } = out.metadata ?? {};
+  out.metadata = { ...metadata, resourceVersion: String(revision) };
+  return out;
 }
 
 /** The stored form: JSON without metadata.resourceVersion. */

@@ -6,6 +6,7 @@ import type { Etcd3, IRangeRequest, ITxnRequest, ITxnResponse, IRangeResponse } 
 import {
   StorageError,
   validateWrite,
+  type WriteOptions,
   type Backend,
   type KeyValue,
   type ListOptions,
@@ -52,8 +53,8 @@ export class EtcdBackend implements Backend {
     this.keys = new Keys(opts.prefix ?? '');
   }
 
-  async create(key: string, value: string): Promise<number> {
-    validateWrite(key, value);
+  async create(key: string, value: string, opts?: WriteOptions): Promise<number> {
+    validateWrite(key, value, opts?.serialized);
     const k = this.keys.enc(key);
     const res = await this.txn(
       {
@@ -72,8 +73,8 @@ export class EtcdBackend implements Backend {
     return res.kvs.length > 0 ? this.keys.kv(res.kvs[0]) : undefined;
   }
 
-  async update(key: string, value: string, expectedModRevision: number): Promise<number> {
-    validateWrite(key, value);
+  async update(key: string, value: string, expectedModRevision: number, opts?: WriteOptions): Promise<number> {
+    validateWrite(key, value, opts?.serialized);
     const k = this.keys.enc(key);
     if (!(expectedModRevision > 0)) {
       // etcd's mod_revision == 0 matches an absent key and the put would create it.

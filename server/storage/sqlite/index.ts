@@ -114,10 +114,10 @@ export function openSqliteBackend(opts: SqliteBackendOptions): SqliteBackend {
     return revision;
   }
 
-  function write(op: WriteOp, value?: string): Promise<WriteResult> {
+  function write(op: WriteOp, value?: string, serialized?: boolean): Promise<WriteResult> {
     if (closed) return Promise.reject(unavailable());
     try {
-      if (value !== undefined) validateWrite(op.key, value);
+      if (value !== undefined) validateWrite(op.key, value, serialized);
       else validateWrite(op.key, '{}');
     } catch (e) {
       return Promise.reject(e);
@@ -132,8 +132,8 @@ export function openSqliteBackend(opts: SqliteBackendOptions): SqliteBackend {
     path: opts.path,
     batchStats: () => ({ ...commit.stats }),
 
-    create: async (key, value) => (await write({ verb: 'create', key, value }, value)).revision,
-    update: async (key, value, expected) => (await write({ verb: 'update', key, value, expected }, value)).revision,
+    create: async (key, value, o) => (await write({ verb: 'create', key, value }, value, o?.serialized)).revision,
+    update: async (key, value, expected, o) => (await write({ verb: 'update', key, value, expected }, value, o?.serialized)).revision,
     async delete(key, expected) {
       const r = await write({ verb: 'delete', key, expected });
       return { revision: r.revision, prev: r.prev as KeyValue };
