@@ -62,37 +62,75 @@ export function decodeBody(buf: Buffer, type: BodyType): unknown {
   }
 }
 
+/** One open object or array of the scan; where it sits is kept, its path built only for a report. */
+interface Frame {
+  parent: Frame | undefined;
+  /** In the parent: the index (array) or the key (object) this value sits at. */
+  at: number | string;
+  isArray: boolean;
+  /** Keys seen so far (objects; made at the first key). */
+  keys?: Set<string>;
+  pendingKey?: string;
+  index: number;
+}
+
+function pathOf(f: Frame): string {
+  if (!f.parent) return '';
+  return f.parent.isArray ? `${pathOf(f.parent)}[${f.at}]` : `${pathOf(f.parent)}.${f.at}`;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
 /** Duplicate keys in a JSON object body, as paths (for fieldValidation Strict/Warn). */
 export function duplicateJsonFields(text: string): string[] {
-  // A light scanner: tracks object nesting and keys seen per object. Strings are skipped exactly.
+  // A light scanner: tracks object nesting and keys seen per object. Strings are skipped
+  // exactly; only a key's text is decoded, and only when a ':' follows it.
   const dups: string[] = [];
-  const stack: { keys: Set<string>; path: string; pendingKey?: string; isArray: boolean; index: number }[] = [];
-  let i = 0;
+  let top: Frame | undefined;
   const n = text.length;
-  let lastString: string | undefined;
-  while (i < n) {
-    const c = text[i];
-    if (c === '"') {
+  let strStart = -1;
+  let strEnd = -1;
+  let strEscaped = false;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
       let j = i + 1;
-      while (j < n && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      lastString = JSON.parse(text.slice(i, j + 1)) as string;
-      i = j + 1;
+      let escaped = false;
+      for (;;) {
+        if (j >= n) break;
+        const d = text.charCodeAt(j);
+        if (d === QUOTE) break;
+        if (d === BACKSLASH) {
+          escaped = true;
+          j += 2;
+        } else j++;
+      }
+      strStart = i;
+      strEnd = j;
+      strEscaped = escaped;
+      i = j;
       continue;
     }
-    const top = stack[stack.length - 1];
-    if (c === '{' || c === '[') {
-      const childPath = top ? (top.isArray ? `${top.path}[${top.index}]` : `${top.path}.${top.pendingKey ?? ''}`) : '';
-      stack.push({ keys: new Set(), path: childPath, isArray: c === '[', index: 0 });
-    } else if (c === '}' || c === ']') {
-      stack.pop();
-    } else if (c === ':' && top && !top.isArray && lastString !== undefined) {
-      if (top.keys.has(lastString)) dups.push(`${top.path}.${lastString}`.replace(/^\./, ''));
-      top.keys.add(lastString);
-      top.pendingKey = lastString;
-    } else if (c === ',' && top?.isArray) {
+    if (c === 0x7b || c === 0x5b) {
+      // { or [
+      const at = top ? (top.isArray ? top.index : (top.pendingKey ?? '')) : '';
+      top = { parent: top, at, isArray: c === 0x5b, index: 0 };
+    } else if (c === 0x7d || c === 0x5d) {
+      // } or ]
+      top = top?.parent;
+    } else if (c === 0x3a) {
+      // :
+      if (top && !top.isArray && strStart >= 0) {
+        const key = strEscaped ? (JSON.parse(text.slice(strStart, strEnd + 1)) as string) : text.slice(strStart + 1, strEnd);
+        const keys = (top.keys ??= new Set());
+        if (keys.has(key)) dups.push(`${pathOf(top)}.${key}`.replace(/^\./, ''));
+        keys.add(key);
+        top.pendingKey = key;
+      }
+    } else if (c === 0x2c && top?.isArray) {
       top.index++;
     }
-    i++;
   }
   return dups;
 }
