@@ -12,7 +12,7 @@ import { definitionForKind } from '../../openapi/definitions.ts';
 import { validatorFor, decodeError } from '../../openapi/validate.ts';
 import { unknownFields } from '../../openapi/unknown-fields.ts';
 import { patchSchemaFor, type PatchSchema as OpenApiNode } from '../../openapi/merge-keys.ts';
-import type { PatchSchema } from './patch/index.ts';
+import type { ListStrategy, PatchSchema } from './patch/index.ts';
 
 export function createOpenApiDocs(resources: () => ResourceType[]): OpenApiDocs {
   let index: string | undefined;
@@ -96,14 +96,37 @@ function adapt(n: OpenApiNode | undefined): PatchSchema | undefined {
   return a;
 }
 
+/**
+ * One node's answers, each worked out once: a node's fields, items, list strategy and map
+ * type never change, and managedFields walks ask them for every field of every write.
+ */
 function wrap(n: OpenApiNode): PatchSchema {
+  // Only a struct's declared fields are kept by name; any other node answers every name
+  // alike (a map[string]T with T's node), so one entry: never one per key a client sent.
+  const fields = new Map<string, PatchSchema | undefined>();
+  const struct = n.kind === 'struct';
+  let items: PatchSchema | undefined | null = null;
+  let strategy: ListStrategy | undefined;
+  let mapType: 'struct' | 'map' | 'atomic' | undefined;
   return {
-    field: (name) => adapt(n.field(name)),
-    items: () => adapt(n.items()),
-    listStrategy: () => {
-      const s = n.strategy();
-      return { patchStrategy: s.patchStrategy, patchMergeKey: s.patchMergeKey, listType: s.listType, listMapKeys: s.listMapKeys };
+    field: (name) => {
+      const k = struct ? name : '';
+      let f = fields.get(k);
+      if (f === undefined && !fields.has(k)) {
+        f = adapt(n.field(name));
+        if (f !== undefined || !struct) fields.set(k, f);
+      }
+      return f;
     },
-    mapType: () => (n.strategy().mapType === 'atomic' ? 'atomic' : n.kind === 'struct' ? 'struct' : 'map'),
+    items: () => (items === null ? (items = adapt(n.items())) : items),
+    listStrategy: () => {
+      if (!strategy) {
+        const s = n.strategy();
+        const keys = s.listMapKeys ? Object.freeze([...s.listMapKeys]) : undefined;
+        strategy = Object.freeze({ patchStrategy: s.patchStrategy, patchMergeKey: s.patchMergeKey, listType: s.listType, listMapKeys: keys as string[] | undefined });
+      }
+      return strategy;
+    },
+    mapType: () => (mapType ??= n.strategy().mapType === 'atomic' ? 'atomic' : n.kind === 'struct' ? 'struct' : 'map'),
   };
 }

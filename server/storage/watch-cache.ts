@@ -23,11 +23,27 @@ export interface CacheEvent extends CacheEntry {
 }
 
 export function deepFreeze<T>(v: T): T {
-  if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
-    Object.freeze(v);
-    for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
-  }
+  if (v !== null && typeof v === 'object') freezeTree(v);
   return v;
+}
+
+/** Freezes an object and what it holds; frozen parts are taken as frozen throughout. */
+function freezeTree(v: object): void {
+  if (Object.isFrozen(v)) return;
+  Object.freeze(v);
+  // Indexes and for-in rather than Object.keys: no array per object (every cached object
+  // is frozen once, on every write).
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (x !== null && typeof x === 'object') freezeTree(x);
+    }
+    return;
+  }
+  for (const k in v) {
+    const x = (v as Record<string, unknown>)[k];
+    if (x !== null && typeof x === 'object') freezeTree(x);
+  }
 }
 
 function entryOf(key: string, value: string, revision: number): CacheEntry {
