@@ -293,11 +293,15 @@ export class GenericStore {
   private prepareStatusUpdate(ctx: RequestContext, next: KubeObject, current: KubeObject): void {
     const status = next.status;
     const managedFields = meta(next).managedFields;
-    const keep = clone(current);
     for (const k of Object.keys(next)) delete next[k];
-    Object.assign(next, keep);
+    // Everything of the current object in its order, copied, but its status: the new one
+    // takes its place (copying the old one only to drop it was half the work).
+    for (const k of Object.keys(current)) {
+      if (k !== 'status') {
+        if (current[k] !== undefined) next[k] = clone(current[k]);
+      } else if (status !== undefined) next.status = status;
+    }
     if (status !== undefined) next.status = status;
-    else delete next.status;
     if (managedFields !== undefined) meta(next).managedFields = managedFields;
     const sctx = this.strategyCtx(ctx);
     this.rt.strategy?.prepareForStatusUpdate?.(next, current, sctx);
