@@ -11,7 +11,7 @@ import { decodeBody, duplicateJsonFields, readBody } from './body.ts';
 import { encode, encodeJsonText, listJson, partialObjectMetadata, partialObjectMetadataList } from './output.ts';
 import { bodyDryRun, parseDeleteOptions, parseListQuery, parseWriteQuery } from './query.ts';
 import type { ResourceRequest } from './request-info.ts';
-import type { RequestContext, UserInfo } from './registry/types.ts';
+import { writtenJson, type RequestContext, type UserInfo } from './registry/types.ts';
 import { serveWatch } from './watch.ts';
 
 export interface Reply {
@@ -191,7 +191,7 @@ async function handleSubresource(
     case 'update': {
       const body = await readObject(req, ctx);
       const r = await engine.updateWith(ctx, info.name, () => engine.checkBody(ctx, body, info.name), 'status', false);
-      return reply(200, encode(r.object, o), ctx);
+      return reply(200, encodeObject(r.object, o), ctx);
     }
     case 'patch': {
       const type = bodyType(req.headers['content-type'], true);
@@ -200,7 +200,7 @@ async function handleSubresource(
         if (!live) throw NOT_FOUND();
         return api.patch(rt, type, live, patch, ctx, wq.force, 'status');
       }, 'status', false);
-      return reply(200, encode(r.object, o), ctx);
+      return reply(200, encodeObject(r.object, o), ctx);
     }
   }
   throw methodNotAllowed();
@@ -231,7 +231,13 @@ function tableOpts(query: URLSearchParams) {
 function objectReply(api: ApiContext, rt: ResourceType, obj: KubeObject, o: Output, code: number, ctx: RequestContext, query: URLSearchParams): Reply {
   if (o.as === 'Table') return reply(code, encode(api.toTable(rt, [obj], ctx.now, tableOpts(query)), o), ctx);
   if (o.as === 'PartialObjectMetadata') return reply(code, encode(partialObjectMetadata(obj, o.asVersion ?? 'v1'), o), ctx);
-  return reply(code, encode(obj, o), ctx);
+  return reply(code, encodeObject(obj, o), ctx);
+}
+
+/** An object as plain JSON, reusing the watch cache's serialization of a write's result. */
+function encodeObject(obj: KubeObject, o: Output): { contentType: string; body: string } {
+  const json = o.format === 'json' && !o.pretty ? writtenJson.get(obj) : undefined;
+  return json !== undefined ? { contentType: 'application/json', body: json } : encode(obj, o);
 }
 
 function reply(code: number, e: { contentType: string; body: string }, ctx: RequestContext): Reply {

@@ -329,6 +329,11 @@ export class Cacher {
     return result;
   }
 
+  /** What the cache holds for key now (no start, no wait); undefined when it holds nothing. */
+  peek(key: string): { object: KubeObject; raw: string } | undefined {
+    return this.ready ? this.cache.get(key) : undefined;
+  }
+
   async get(key: string, opts: { resourceVersion?: string } = {}): Promise<KubeObject> {
     const rv = parseResourceVersion(opts.resourceVersion);
     if (!opts.resourceVersion) return this.store.get(key);

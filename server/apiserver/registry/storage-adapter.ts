@@ -3,21 +3,29 @@
 
 import type { Cacher } from '../../storage/cacher.ts';
 import type { KubeObject } from '../../../api/types.ts';
-import type { ListPage, Preconditions, ResourceStore, StoreListOptions, StoreWatchOptions, TryUpdate, WatchEvent, WatchHandle } from './types.ts';
+import { writtenJson, type ListPage, type Preconditions, type ResourceStore, type StoreListOptions, type StoreWatchOptions, type TryUpdate, type WatchEvent, type WatchHandle } from './types.ts';
 
 export class CachedResourceStore implements ResourceStore {
   constructor(private readonly cacher: Cacher) {}
 
-  create(key: string, obj: KubeObject): Promise<KubeObject> {
-    return this.cacher.store.create(key, obj);
+  async create(key: string, obj: KubeObject): Promise<KubeObject> {
+    return this.withJson(key, await this.cacher.store.create(key, obj));
+  }
+
+  /** An in-process store delivers a write to the cache before it returns: its JSON is there. */
+  private withJson(key: string, obj: KubeObject): KubeObject {
+    const e = this.cacher.peek(key);
+    const rv = obj.metadata?.resourceVersion;
+    if (e && rv !== undefined && e.object.metadata?.resourceVersion === rv) writtenJson.set(obj, e.raw);
+    return obj;
   }
 
   get(key: string, opts: { resourceVersion?: string } = {}): Promise<KubeObject> {
     return opts.resourceVersion ? this.cacher.get(key, opts) : this.cacher.store.get(key);
   }
 
-  guaranteedUpdate(key: string, tryUpdate: TryUpdate, opts: { preconditions?: Preconditions; ignoreNotFound?: boolean } = {}): Promise<KubeObject> {
-    return this.cacher.store.guaranteedUpdate(key, tryUpdate, opts);
+  async guaranteedUpdate(key: string, tryUpdate: TryUpdate, opts: { preconditions?: Preconditions; ignoreNotFound?: boolean } = {}): Promise<KubeObject> {
+    return this.withJson(key, await this.cacher.store.guaranteedUpdate(key, tryUpdate, opts));
   }
 
   delete(key: string, opts: { preconditions?: Preconditions } = {}): Promise<KubeObject> {

@@ -3,6 +3,13 @@
 
 import type { KubeObject } from '../../../api/types.ts';
 
+/**
+ * JSON of objects a write returned, when the watch cache already serialized the very same
+ * state (its entry for the key at the written resourceVersion): the response reuses it
+ * instead of serializing again. Objects are not changed after a write returns them.
+ */
+export const writtenJson = new WeakMap<KubeObject, string>();
+
 export interface Preconditions {
   uid?: string;
   resourceVersion?: string;
