@@ -4,6 +4,7 @@
 // newline-delimited JSON parsed incrementally.
 
 import https from 'node:https';
+import { createSecureContext } from 'node:tls';
 import type { IncomingMessage } from 'node:http';
 import type { KubeObject } from '../api/types.ts';
 import type { Client, DeleteOptions, ListOptions, ObjectList, PatchOptions, PatchType, ResourceRef, WatchEvent, WatchHandle, WatchOptions, WriteOptions } from './types.ts';
@@ -44,10 +45,10 @@ const MAX_429_RETRIES = 3;
 
 export function createClient(config: RestConfig): RestClient {
   const base = new URL(config.server);
+  // One TLS context for every connection: given as PEM options instead, Node rebuilds it per
+  // connection and folds the PEM text into each request's agent key.
   const tls = {
-    ca: config.ca,
-    cert: config.cert,
-    key: config.key,
+    secureContext: createSecureContext({ ca: config.ca, cert: config.cert, key: config.key }),
     servername: config.tlsServerName,
     rejectUnauthorized: !config.insecureSkipTLSVerify,
   };

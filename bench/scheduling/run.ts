@@ -134,7 +134,9 @@ export async function measureRun(opts: { nodes: number; pods: number; sim: SimMo
     const s = ((performance.now() - t0) / 1000).toFixed(0);
     opts.progress(`  ${opts.nodes} nodes/${opts.pods} pods (${opts.sim} sim, ${opts.cp} control plane) t=${s}s: seen ${times.size}, bound ${bound}, running ${running}`);
   }, 10_000);
-  const outcome = await Promise.race([done.then(() => 'done'), new Promise<string>((r) => setTimeout(() => r('deadline'), Math.max(0, deadline - Date.now())))]);
+  let deadlineTimer: NodeJS.Timeout | undefined;
+  const outcome = await Promise.race([done.then(() => 'done'), new Promise<string>((r) => (deadlineTimer = setTimeout(() => r('deadline'), Math.max(0, deadline - Date.now()))))]);
+  clearTimeout(deadlineTimer);
   clearInterval(tick);
   const cpu = process.cpuUsage(cpu0);
   const end = performance.now();
