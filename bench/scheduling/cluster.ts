@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { startApiServer, type ApiServer } from '../../server/apiserver/app.ts';
 import { ensurePki, type Pki } from '../../server/pki/index.ts';
 import { writeKubeconfig } from '../../server/pki/kubeconfig.ts';
-import { silentLogger } from '../../server/log.ts';
+import { createLogger, silentLogger } from '../../server/log.ts';
 import { startControlPlane, type ControlPlane } from '../../server/control-plane.ts';
 import { createLoopbackClient, type RestClient } from '../../client/rest.ts';
 import { createInformerFactory } from '../../client/informer.ts';
@@ -109,7 +109,7 @@ export async function startCluster(opts: { nodes: number; sim: SimMode; cp: Cont
     };
   } else {
     const cpClient = createLoopbackClient(server.url, tls);
-    const cp: ControlPlane = startControlPlane({ client: timedClient(cpClient, calls), log: silentLogger, components: ['controllers', 'scheduler'], caPem: pki.caCert });
+    const cp: ControlPlane = startControlPlane({ client: timedClient(cpClient, calls), log: createLogger({ verbosity: 0 }), components: ['controllers', 'scheduler'], caPem: pki.caCert });
     cpStop = async () => {
       await cp.stop();
       cpClient.close();
