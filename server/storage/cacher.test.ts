@@ -241,3 +241,19 @@ test('close ends every watch and refuses new ones', async (t) => {
   t.is(e.code, 503);
   await c.backend.close();
 });
+
+test('the cache takes an in-process write from the object written, the same as from its value', async (t) => {
+  const c = open();
+  await c.cacher.start();
+  const obj = { ...cm('w', { a: 'b' }, { k: 'v' }), skipped: undefined } as KubeObject;
+  await c.store.create(key('w'), obj);
+  await c.store.guaranteedUpdate(key('w'), (cur) => ({ ...cur!, data: { k: 'w' } }));
+  t.is(c.store.inFlight.size, 0);
+  const cached = c.cacher.peek(key('w'))!;
+  const stored = await c.store.get(key('w'));
+  t.deepEqual(cached.object, stored);
+  t.is(cached.raw, JSON.stringify(stored));
+  t.true(Object.isFrozen(cached.object) && Object.isFrozen(cached.object.data));
+  t.false(Object.isFrozen(obj));
+  await c.close();
+});

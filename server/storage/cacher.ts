@@ -26,6 +26,7 @@ import {
   ObjectStore,
   parseResourceVersion,
   prefixFor,
+  storedObject,
   type ListOptions,
   type ListResult,
   type Predicate,
@@ -174,7 +175,10 @@ export class Cacher {
 
   private onEvents(events: StoreEvent[]): void {
     for (const ev of events) {
-      const ce = this.cache.apply(ev);
+      // A write of this process still in flight for the key, with this very value: the
+      // object it encoded gives the event's object without parsing the value.
+      const w = ev.type === 'DELETED' ? undefined : this.store.inFlight.get(ev.key);
+      const ce = this.cache.apply(ev, w && w.value === ev.value ? storedObject(w.object, ev.revision) : undefined);
       for (const w of this.watchers) w.dispatch(ce);
     }
     this.wake();

@@ -82,6 +82,13 @@ const SERIALIZED = { serialized: true } as const;
 export type TryUpdate = (current: KubeObject | undefined) => KubeObject | Promise<KubeObject>;
 
 export class ObjectStore {
+  /**
+   * Writes on their way to the backend: key -> the value written and the object it encodes.
+   * The watch cache, fed by the same process's backend, takes the object from here instead of
+   * parsing the value again (it checks that the value is the very one).
+   */
+  readonly inFlight = new Map<string, { value: string; object: KubeObject }>();
+
   constructor(
     readonly resource: GroupResource,
     readonly backend: Backend,
@@ -100,10 +107,20 @@ export class ObjectStore {
   async create(key: string, obj: KubeObject): Promise<KubeObject> {
     const value = this.encode(obj);
     try {
-      const rev = await this.backend.create(key, value, SERIALIZED);
+      const rev = await this.writing(key, value, obj, () => this.backend.create(key, value, SERIALIZED));
       return storedObject(obj, rev);
     } catch (e) {
       throw this.fail(e, key);
+    }
+  }
+
+  /** Awaits a backend write of `value` (which encodes `object`), listed in inFlight meanwhile. */
+  private async writing(key: string, value: string, object: KubeObject, write: () => Promise<number>): Promise<number> {
+    this.inFlight.set(key, { value, object });
+    try {
+      return await write();
+    } finally {
+      if (this.inFlight.get(key)?.value === value) this.inFlight.delete(key);
     }
   }
 
@@ -138,9 +155,10 @@ export class ObjectStore {
         }
         const value = this.encode(next);
         try {
-          if (!kv) return storedObject(next, await this.backend.create(key, value, SERIALIZED));
+          if (!kv) return storedObject(next, await this.writing(key, value, next, () => this.backend.create(key, value, SERIALIZED)));
           if (value === kv.value) return storedObject(next, kv.modRevision); // unchanged: no write, no new revision
-          return storedObject(next, await this.backend.update(key, value, kv.modRevision, SERIALIZED));
+          const expected = kv.modRevision;
+          return storedObject(next, await this.writing(key, value, next, () => this.backend.update(key, value, expected, SERIALIZED)));
         } catch (e) {
           if (isStorageError(e, 'Conflict')) kv = e.extra?.current ?? (await this.backend.get(key));
           else if (isStorageError(e, 'KeyExists') || isStorageError(e, 'KeyNotFound')) kv = await this.backend.get(key);

@@ -46,8 +46,9 @@ function freezeTree(v: object): void {
   }
 }
 
-function entryOf(key: string, value: string, revision: number): CacheEntry {
-  const object = deepFreeze(decodeObject(value, revision));
+/** `decoded`: decodeObject(value, revision) when the caller has it already (a fresh object). */
+function entryOf(key: string, value: string, revision: number, decoded?: KubeObject): CacheEntry {
+  const object = deepFreeze(decoded ?? decodeObject(value, revision));
   return { key, object, raw: JSON.stringify(object) };
 }
 
@@ -94,10 +95,13 @@ export class WatchCache {
     this.oldest = revision;
   }
 
-  /** Applies one backend event (in revision order) and returns what watchers get. */
-  apply(ev: StoreEvent): CacheEvent {
+  /**
+   * Applies one backend event (in revision order) and returns what watchers get. `decoded`:
+   * the event's object, when the caller has it without parsing the value (it is frozen here).
+   */
+  apply(ev: StoreEvent, decoded?: KubeObject): CacheEvent {
     const prev = this.entries.get(ev.key);
-    const entry = entryOf(ev.key, ev.value, ev.revision);
+    const entry = entryOf(ev.key, ev.value, ev.revision, decoded);
     const out: CacheEvent = { ...entry, type: ev.type, revision: ev.revision, prevObject: prev?.object };
     if (ev.type === 'DELETED') {
       if (prev) {
