@@ -34,6 +34,43 @@ interface Running {
   stop(): void | Promise<void>;
 }
 
+/**
+ * One component's leader terms. A term's component is stopped completely — even one whose
+ * start was still under way when the lease was lost — before settled() resolves, and the
+ * election loop waits for that before it may win a new term: never two sets of loops at once.
+ */
+export class LeaderTerms {
+  #current: Promise<Running> | undefined;
+  #stopping: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly start: () => Promise<Running>,
+    private readonly log: Logger,
+  ) {}
+
+  /** A term begins: start the component (a failed start is the elector's to report). */
+  async begin(): Promise<void> {
+    const starting = this.start();
+    this.#current = starting;
+    await starting;
+  }
+
+  /** The term ended: stop what it started, once its start is done. */
+  end(): void {
+    const current = this.#current;
+    this.#current = undefined;
+    if (!current) return;
+    this.#stopping = this.#stopping
+      .then(async () => (await current.catch(() => undefined))?.stop())
+      .catch((e: unknown) => this.log.error('stopping after the term ended failed', { err: e as Error }));
+  }
+
+  /** Resolves when every ended term's component has stopped. */
+  settled(): Promise<void> {
+    return this.#stopping;
+  }
+}
+
 const LEASE_NAMES: Record<Component, string> = { controllers: 'kube-controller-manager', scheduler: 'kube-scheduler' };
 
 async function startComponent(which: Component, opts: ControlPlaneOptions, clock: Clock, log: Logger): Promise<Running> {
@@ -69,7 +106,7 @@ export function startControlPlane(opts: ControlPlaneOptions): ControlPlane {
   for (const which of opts.components) {
     const log = opts.log.child({ component: which === 'controllers' ? 'controller-manager' : 'scheduler' });
     const identity = `${hostname()}_${randomBytes(4).toString('hex')}`;
-    let running: Running | undefined;
+    const terms = new LeaderTerms(() => startComponent(which, opts, clock, log), log);
     const elector = createLeaderElector({
       client: opts.client,
       namespace: 'kube-system',
@@ -81,21 +118,20 @@ export function startControlPlane(opts: ControlPlaneOptions): ControlPlane {
       releaseOnCancel: true,
       clock,
       log,
-      onStartedLeading: async () => {
-        running = await startComponent(which, opts, clock, log);
-      },
-      onStoppedLeading: () => {
-        void running?.stop();
-        running = undefined;
-      },
+      onStartedLeading: () => terms.begin(),
+      // Upstream's controller-manager exits here; in-process, the old loops are stopped (no
+      // create still in flight from stale expectations) before a new term may start others.
+      onStoppedLeading: () => terms.end(),
     });
     runs.push(
       (async () => {
         while (!abort.signal.aborted) {
+          await terms.settled();
           await elector.run(abort.signal).catch((e) => log.error('leader election failed', { err: e as Error }));
           if (!abort.signal.aborted) await new Promise((r) => setTimeout(r, 1000));
         }
-        await running?.stop();
+        terms.end();
+        await terms.settled();
       })(),
     );
   }
