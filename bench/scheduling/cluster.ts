@@ -10,10 +10,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startApiServer, type ApiServer } from '../../server/apiserver/app.ts';
 import { ensurePki, type Pki } from '../../server/pki/index.ts';
-import { writeKubeconfig } from '../../server/pki/kubeconfig.ts';
 import { createLogger, silentLogger } from '../../server/log.ts';
 import { startControlPlane, type ControlPlane } from '../../server/control-plane.ts';
-import { createLoopbackClient, type RestClient } from '../../client/rest.ts';
+import { createLoopbackClient, type RestClient, type RestConfig } from '../../client/rest.ts';
 import { createInformerFactory } from '../../client/informer.ts';
 import { systemClock } from '../../client/clock.ts';
 import { startSimulatedNodes, type SimulatedNodes } from '../../node/sim/index.ts';
@@ -94,12 +93,12 @@ export async function startCluster(opts: { nodes: number; sim: SimMode; cp: Cont
   const tls = { ca: pki.caCert, cert: pki.adminCert, key: pki.adminKey };
   const client = createLoopbackClient(server.url, tls, { userAgent: 'kubets-bench' });
   const calls = new CallTimes();
-  const kubeconfig = await writeKubeconfig(dir, pki, { server: server.url });
+  // The children's server and credentials, as the RestConfig they hand to createClient.
+  const credentials = join(dir, 'bench-client.json');
+  writeFileSync(credentials, JSON.stringify({ server: server.url, ...tls } satisfies RestConfig), { mode: 0o600 });
   let cpStop: () => Promise<number | undefined>;
   if (opts.cp === 'child') {
-    const caPath = join(dir, 'bench-ca.crt');
-    writeFileSync(caPath, pki.caCert);
-    const { child, ready } = forkChild('./cp-child.ts', [kubeconfig, caPath]);
+    const { child, ready } = forkChild('./cp-child.ts', [credentials]);
     await ready;
     cpStop = async () => {
       const m = await stopChild(child);
@@ -121,7 +120,7 @@ export async function startCluster(opts: { nodes: number; sim: SimMode; cp: Cont
   let sim: SimulatedNodes | undefined;
   let simStop: () => Promise<number | undefined>;
   if (opts.sim === 'child') {
-    const { child, ready } = forkChild('./sim-child.ts', [kubeconfig, String(opts.nodes)]);
+    const { child, ready } = forkChild('./sim-child.ts', [credentials, String(opts.nodes)]);
     simStop = async () => (await stopChild(child))?.cpuSeconds;
     await ready;
   } else {

@@ -5,21 +5,20 @@
 // and its CPU time when asked to stop. KUBETS_SIM_CPU_PROF=DIR writes a .cpuprofile of the
 // child there (a fork's --cpu-prof cannot come through NODE_OPTIONS).
 //
-// The bench's kubeconfig holds its credentials inline, so it is read here with js-yaml: loading
-// @kubernetes/client-node (client/kubeconfig.ts) costs ~2 CPU-s under tsx, which at 1,000 pods
-// was 40% of all the sim's CPU. Any other kubeconfig still goes through client/kubeconfig.ts.
+// Its server and credentials come as a JSON RestConfig written by the bench, not a kubeconfig:
+// loading @kubernetes/client-node (client/kubeconfig.ts) costs ~2 CPU-s under tsx, which at
+// 1,000 pods was 40% of all the sim's CPU.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
-import { load } from 'js-yaml';
 import { createClient, type RestConfig } from '../../client/rest.ts';
 import { createInformerFactory } from '../../client/informer.ts';
 import { systemClock } from '../../client/clock.ts';
 import { startSimulatedNodes } from '../../node/sim/index.ts';
 import { silentLogger } from '../../server/log.ts';
 
-const [kubeconfig, count] = process.argv.slice(2);
+const [credentials, count] = process.argv.slice(2);
 const profileDir = process.env.KUBETS_SIM_CPU_PROF;
 const profiler = profileDir ? new Session() : undefined;
 if (profiler) {
@@ -27,20 +26,7 @@ if (profiler) {
   profiler.post('Profiler.enable');
   profiler.post('Profiler.start');
 }
-/** Server and credentials of a one-cluster, one-user kubeconfig with inline data; else undefined. */
-function inlineKubeconfig(text: string): RestConfig | undefined {
-  type Named<T> = Array<{ name?: string; [k: string]: T | string | undefined }>;
-  const kc = load(text) as { clusters?: Named<Record<string, string>>; users?: Named<Record<string, string>> } | undefined;
-  const cluster = kc?.clusters?.length === 1 ? (kc.clusters[0].cluster as Record<string, string> | undefined) : undefined;
-  const user = kc?.users?.length === 1 ? (kc.users[0].user as Record<string, string> | undefined) : undefined;
-  const data = [cluster?.['certificate-authority-data'], user?.['client-certificate-data'], user?.['client-key-data']];
-  if (!cluster?.server || !user || Object.keys(user).length !== 2 || data.some((d) => !d)) return undefined;
-  const [ca, cert, key] = data.map((d) => Buffer.from(d as string, 'base64').toString('utf8'));
-  return { server: cluster.server.replace(/\/+$/, ''), ca, cert, key };
-}
-
-const text = readFileSync(kubeconfig, 'utf8');
-const config = inlineKubeconfig(text) ?? (await import('../../client/kubeconfig.ts')).kubeconfigFromString(text);
+const config = JSON.parse(readFileSync(credentials, 'utf8')) as RestConfig;
 const client = createClient({ ...config, qps: 0, userAgent: 'kubets-bench-sim' });
 const informers = createInformerFactory(client);
 const sim = startSimulatedNodes({ client, informers, count: Number(count), log: silentLogger, clock: systemClock });
