@@ -23,18 +23,27 @@ export function scrapeMetrics(url: string, tls: { ca: string; cert: string; key:
   });
 }
 
-export function durationBuckets(text: string, verbs: string[] = MUTATING_VERBS): Buckets {
-  const out: Buckets = new Map();
-  const re = /^apiserver_request_duration_seconds_bucket\{([^}]*)\}\s+(\S+)/;
+/** Every sample of one metric in Prometheus text: its labels and value. */
+function samples(text: string, metric: string): { labels: Map<string, string>; value: number }[] {
+  const re = new RegExp(`^${metric}\\{([^}]*)\\}\\s+(\\S+)`);
+  const out: { labels: Map<string, string>; value: number }[] = [];
   for (const line of text.split('\n')) {
     const m = re.exec(line);
     if (!m) continue;
     const labels = new Map<string, string>();
     for (const kv of m[1].matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels.set(kv[1], kv[2]);
+    out.push({ labels, value: Number(m[2]) });
+  }
+  return out;
+}
+
+export function durationBuckets(text: string, verbs: string[] = MUTATING_VERBS): Buckets {
+  const out: Buckets = new Map();
+  for (const { labels, value } of samples(text, 'apiserver_request_duration_seconds_bucket')) {
     if (!verbs.includes(labels.get('verb') ?? '')) continue;
     const leText = labels.get('le') ?? '';
     const le = leText === '+Inf' ? Infinity : Number(leText);
-    out.set(le, (out.get(le) ?? 0) + Number(m[2]));
+    out.set(le, (out.get(le) ?? 0) + value);
   }
   return out;
 }
@@ -70,15 +79,10 @@ export function histogramQuantile(q: number, b: Buckets): { count: number; secon
 /** "VERB resource[/subresource]" -> requests, from apiserver_request_total (every verb). */
 export function requestCounts(text: string): Map<string, number> {
   const out = new Map<string, number>();
-  const re = /^apiserver_request_total\{([^}]*)\}\s+(\S+)/;
-  for (const line of text.split('\n')) {
-    const m = re.exec(line);
-    if (!m) continue;
-    const labels = new Map<string, string>();
-    for (const kv of m[1].matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels.set(kv[1], kv[2]);
+  for (const { labels, value } of samples(text, 'apiserver_request_total')) {
     const sub = labels.get('subresource');
     const key = `${labels.get('verb')} ${labels.get('resource')}${sub ? `/${sub}` : ''}`;
-    out.set(key, (out.get(key) ?? 0) + Number(m[2]));
+    out.set(key, (out.get(key) ?? 0) + value);
   }
   return out;
 }
