@@ -57,9 +57,10 @@ export const deploymentScenarios: Scenario[] = [
   {
     title: 'set image rolls out a new ReplicaSet; rollout undo rolls back; history shows the revisions',
     id: 'deploy-undo',
-    // kubectl v1.32's undo sends the template with metadata.creationTimestamp: null, which
-    // kubets stores verbatim (Go drops it), so the deployment controller makes a third
-    // ReplicaSet instead of scaling revision 1 back up: v1.35 only until that is fixed.
+    // kubectl v1.32's undo sends the template with metadata.creationTimestamp: null; the
+    // deployment controller compares templates as Go would (null = absent) and scales
+    // revision 1 back up rather than making a third ReplicaSet.
+    bothVersions: true,
     async run(c) {
       await c.ok(['create', 'deployment', 'web', '--image=nginx', '--replicas=3']);
       await rollout(c, 'web');
