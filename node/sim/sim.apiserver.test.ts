@@ -77,3 +77,27 @@ test('pods created directly get scheduled onto simulated nodes and run', async (
   const leases = (await client.list({ group: 'coordination.k8s.io', version: 'v1', plural: 'leases', kind: 'Lease', namespaced: true }, 'kube-node-lease')).items;
   t.is(leases.length, 3);
 });
+
+test('a status patch carrying the uid of another pod (one recreated under the same name) is refused and changes nothing', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'kubets-sim-uid-'));
+  const pki = await ensurePki(dir, { bindAddress: '127.0.0.1' });
+  const server = await startApiServer({ dataDir: dir, port: 0, bindAddress: '127.0.0.1', pki, log: silentLogger });
+  const client = createClient({ server: server.url, ca: pki.caCert, cert: pki.adminCert, key: pki.adminKey, qps: 0 });
+  t.teardown(async () => {
+    client.close();
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  await eventually(async () => Boolean(await client.get(PODS, 'kube-system', 'none').catch((e: { code?: number }) => e.code === 404)), 15_000, 'the apiserver to serve');
+  const made = await client.create<Pod>(PODS, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
+  const err = await t.throwsAsync(
+    client.patch(PODS, 'default', 'p', 'strategic', { metadata: { uid: 'some-older-pod' }, status: { phase: 'Running' } }, { subresource: 'status' }),
+  );
+  t.like(err, { code: 422, reason: 'Invalid', message: 'Pod "p" is invalid: metadata.uid: Invalid value: "some-older-pod": field is immutable' });
+  const after = await client.get<Pod>(PODS, 'default', 'p');
+  t.is(after?.metadata?.uid, made.metadata?.uid);
+  t.is(after?.metadata?.resourceVersion, made.metadata?.resourceVersion, 'nothing was written');
+  // The pod's own uid is accepted, as a kubelet sends it.
+  const ok = await client.patch<Pod>(PODS, 'default', 'p', 'strategic', { metadata: { uid: made.metadata?.uid }, status: { phase: 'Running' } }, { subresource: 'status' });
+  t.is(ok.status?.phase, 'Running');
+});

@@ -16,6 +16,7 @@ import {
   type FieldError,
   type GroupResource,
 } from '../../../api/meta/errors.ts';
+import { FIELD_IMMUTABLE, invalidGo } from '../../../api/meta/validation.ts';
 import { bumpGeneration, clone, dropEmptyMeta, fillCreateMeta, keepSystemMeta, meta, rfc3339, type Clock, type NameGenerator, type UidGenerator } from './meta.ts';
 import type { DeleteOptions, ListPage, RequestContext, ResourceStore, StoreListOptions, StoreWatchOptions, WatchEvent, WatchHandle } from './types.ts';
 
@@ -247,6 +248,12 @@ export class GenericStore {
       const rv = m.resourceVersion;
       if (rv !== undefined && rv !== '' && rv !== meta(current).resourceVersion) {
         throw conflict(this.gr, name, OPTIMISTIC_LOCK_MESSAGE);
+      }
+      // As upstream's BeforeUpdate: a uid the request names must be the stored object's (the
+      // kubelet's status patches carry one so that they never land on a pod recreated under
+      // the same name); none given means the stored one.
+      if (m.uid && m.uid !== meta(current).uid) {
+        throw invalid(this.rt.kind, this.rt.group, name, [invalidGo('metadata.uid', m.uid, FIELD_IMMUTABLE)]);
       }
       keepSystemMeta(next, current);
       if (subresource === 'status') this.prepareStatusUpdate(ctx, next, current);
