@@ -34,6 +34,7 @@ function emptyNodeInfo(name: string): NodeInfo {
     usedPorts: new Map(),
     podPriorities: new Map(),
     podsWithAffinity: 0,
+    podsByOwner: new Map(),
     generation: 0,
   };
 }
@@ -178,6 +179,7 @@ export class SchedulerCache implements NodeSnapshot {
       ips.add(hp.hostIP);
     }
     ni.podPriorities.set(p.priority, (ni.podPriorities.get(p.priority) ?? 0) + 1);
+    if (p.spreadOwner) ni.podsByOwner.set(p.spreadOwner, (ni.podsByOwner.get(p.spreadOwner) ?? 0) + 1);
     if (p.hasAffinity) ni.podsWithAffinity++;
     ni.generation++;
     if (p.hasAffinity) this.#syncAffinity(ni);
@@ -198,6 +200,11 @@ export class SchedulerCache implements NodeSnapshot {
     const samePriority = (ni.podPriorities.get(p.priority) ?? 0) - 1;
     if (samePriority > 0) ni.podPriorities.set(p.priority, samePriority);
     else ni.podPriorities.delete(p.priority);
+    if (p.spreadOwner) {
+      const sameOwner = (ni.podsByOwner.get(p.spreadOwner) ?? 0) - 1;
+      if (sameOwner > 0) ni.podsByOwner.set(p.spreadOwner, sameOwner);
+      else ni.podsByOwner.delete(p.spreadOwner);
+    }
     if (p.hasAffinity) ni.podsWithAffinity--;
     ni.generation++;
     if (p.hasAffinity) this.#syncAffinity(ni);

@@ -83,3 +83,17 @@ test('schedulePod stops after enough feasible nodes', (t) => {
   t.is(r2.evaluatedNodes, 100);
   t.true(Number(r2.nodeName.slice(1)) >= 100, 'the second cycle starts where the first stopped');
 });
+
+test("a ReplicaSet's replicas spread over identical nodes (upstream's default topology spread)", (t) => {
+  // Ties go to the first best node, and the nodes are so large that one pod's default request
+  // (100m, 200Mi) moves no resource score: only the default spread constraint tells them apart.
+  const fw = new Framework({ ...defaultPlugins(), random: () => 0.999 });
+  const cache = cacheOf(['n1', 'n2', 'n3'].map((n) => makeNode(n, { cpu: '256', memory: '1Ti' })));
+  for (let i = 0; i < 3; i++) {
+    const p = makePod(`web-${i}`, { labels: { app: 'web' } });
+    p.metadata!.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid: 'web-uid', controller: true }];
+    const r = fw.schedulePod(new CycleState(), podInfo(p), cache);
+    cache.setPod({ ...p, spec: { ...p.spec, nodeName: r.nodeName } });
+  }
+  t.deepEqual(cache.list().map((n) => n.pods.size), [1, 1, 1]);
+});

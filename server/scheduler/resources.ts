@@ -135,6 +135,7 @@ export function samePodInfoInputs(a: Pod, b: Pod): boolean {
   return (
     podKey(a) === podKey(b) &&
     sa.priority === sb.priority &&
+    spreadOwner(a) === spreadOwner(b) &&
     hasAffinityTerms(a) === hasAffinityTerms(b) &&
     sameStrings(sa.overhead as Record<string, unknown> | undefined, sb.overhead as Record<string, unknown> | undefined) &&
     sameContainers(sa.containers, sb.containers) &&
@@ -163,7 +164,16 @@ export function newPodInfo(pod: Pod): PodInfo {
     hostPorts: podHostPorts(pod),
     priority: pod.spec?.priority ?? 0,
     hasAffinity: hasAffinityTerms(pod),
+    spreadOwner: spreadOwner(pod),
   };
+}
+
+const SPREAD_OWNER_KINDS = new Set(['ReplicaSet', 'ReplicationController', 'StatefulSet']);
+
+/** The uid of the workload controller whose pods upstream's default spread constraint counts. */
+export function spreadOwner(pod: Pod): string | undefined {
+  const ref = pod.metadata?.ownerReferences?.find((o) => o.controller);
+  return ref && SPREAD_OWNER_KINDS.has(ref.kind ?? '') ? ref.uid : undefined;
 }
 
 export function nodeAllocatable(node: Node): Resources {

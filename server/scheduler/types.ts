@@ -88,6 +88,8 @@ export interface PodInfo {
   priority: number;
   /** Pod has (anti-)affinity terms: InterPodAffinity must look at it. */
   hasAffinity: boolean;
+  /** The uid of the ReplicaSet, ReplicationController or StatefulSet that controls the pod, if any. */
+  spreadOwner?: string;
 }
 
 export interface NodeInfo {
@@ -115,6 +117,8 @@ export interface NodeInfo {
   podPriorities: Map<number, number>;
   /** Pods with affinity terms on this node (InterPodAffinity checks existing anti-affinity). */
   podsWithAffinity: number;
+  /** Pods per controlling workload (PodInfo.spreadOwner): PodTopologySpread's default constraint. */
+  podsByOwner: Map<string, number>;
   generation: number;
 }
 

@@ -80,3 +80,39 @@ test('score: ScheduleAnyway prefers the less loaded zone', (t) => {
   pl.normalizeScore?.(state, pod, scores);
   t.deepEqual(scores, [0, 50, 100]);
 });
+
+/** A pod controlled by the ReplicaSet `rs` (uid `rs-uid`), as the ReplicaSet controller makes them. */
+const ofReplicaSet = (name: string, rs: string, nodeName?: string, spec: Record<string, unknown> = {}): Pod => {
+  const p = makePod(name, { labels: { app: rs }, nodeName, spec });
+  p.metadata!.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs, uid: `${rs}-uid`, controller: true }];
+  return p;
+};
+
+test("score: a ReplicaSet's pod without constraints gets the system default, spreading over hostnames", (t) => {
+  const pl = newPodTopologySpread();
+  const cache = cacheOf(nodes.slice(0, 3), [ofReplicaSet('r1', 'rs', 'a1'), ofReplicaSet('r2', 'rs', 'a1'), ofReplicaSet('r3', 'rs', 'b1'), ofReplicaSet('o1', 'other', 'c1')]);
+  const pod = podInfo(ofReplicaSet('p', 'rs'));
+  const state = new CycleState();
+  t.is(pl.preScore(state, pod, cache.list(), cache).code, 'Success');
+  const scores = cache.list().map((n) => pl.score(state, pod, n));
+  pl.normalizeScore?.(state, pod, scores);
+  t.deepEqual(scores, [0, 50, 100], 'pods of another ReplicaSet do not count');
+  // The cache keeps the per-owner counts as pods come and go.
+  cache.removePod('default/r1');
+  cache.removePod('default/r2');
+  const again = new CycleState();
+  pl.preScore(again, pod, cache.list(), cache);
+  const after = cache.list().map((n) => pl.score(again, pod, n));
+  pl.normalizeScore?.(again, pod, after);
+  t.deepEqual(after, [100, 0, 100]);
+});
+
+test('no system default for a pod with constraints of its own, or without a workload controller', (t) => {
+  const pl = newPodTopologySpread();
+  const cache = cacheOf(nodes.slice(0, 3), [ofReplicaSet('r1', 'rs', 'a1')]);
+  const own = ofReplicaSet('p', 'rs', undefined, spread(1, 'DoNotSchedule'));
+  t.is(pl.preScore(new CycleState(), podInfo(own), cache.list(), cache).code, 'Skip');
+  const job = makePod('j');
+  job.metadata!.ownerReferences = [{ apiVersion: 'batch/v1', kind: 'Job', name: 'j', uid: 'j-uid', controller: true }];
+  t.is(pl.preScore(new CycleState(), podInfo(job), cache.list(), cache).code, 'Skip');
+});

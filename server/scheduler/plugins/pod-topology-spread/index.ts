@@ -2,6 +2,11 @@
 // this pod, minus the least-loaded domain) within maxSkew; ScheduleAnyway constraints prefer
 // nodes in less-loaded domains. Only nodes matching the pod's nodeSelector/affinity count as
 // domains (nodeAffinityPolicy Honor, the default); matchLabelKeys narrow the selector.
+// A pod with no constraints of its own, controlled by a ReplicaSet, ReplicationController or
+// StatefulSet, gets upstream's system default for scoring: ScheduleAnyway, maxSkew 3 over
+// kubernetes.io/hostname, counting its controller's pods (kept per node by the cache).
+// Upstream's default selector also folds in the selectors of Services that select the pod, and
+// adds a zone constraint (maxSkew 5): neither is done here.
 
 import { labelSelectorFromObject, makeSelector, type LabelSelector, type Selector } from '../../../../api/meta/labels.ts';
 import {
@@ -16,6 +21,14 @@ export const ERR_CONSTRAINTS = "node(s) didn't match pod topology spread constra
 export const ERR_MISSING_LABEL = "node(s) didn't match pod topology spread constraints (missing required label)";
 const FILTER_KEY = 'PreFilter' + NAME;
 const SCORE_KEY = 'PreScore' + NAME;
+const DEFAULT_KEY = 'PreScoreDefault' + NAME;
+const DEFAULT_HOSTNAME_MAX_SKEW = 3;
+
+/** The system default constraint's scoring state: whose pods count, and the topology weight. */
+interface DefaultState {
+  owner: string;
+  weight: number;
+}
 
 interface RawConstraint {
   maxSkew: number;
@@ -105,14 +118,21 @@ export function newPodTopologySpread(): PreFilterPlugin & FilterPlugin & PreScor
       const st = state.read<FilterState>(FILTER_KEY);
       return st ? check(st, pod.pod, node) : SUCCESS;
     },
-    preScore(state: CycleState, pod: PodInfo, _nodes: NodeInfo[], snapshot: NodeSnapshot): Status {
+    preScore(state: CycleState, pod: PodInfo, nodes: NodeInfo[], snapshot: NodeSnapshot): Status {
       const constraints = constraintsOf(pod.pod, 'ScheduleAnyway');
-      if (constraints.length === 0) return SKIP;
+      if (constraints.length === 0) {
+        const own = (pod.pod.spec?.topologySpreadConstraints as unknown[] | undefined)?.length ?? 0;
+        if (own > 0 || !pod.spreadOwner) return SKIP;
+        state.write(DEFAULT_KEY, { owner: pod.spreadOwner, weight: Math.log(nodes.length + 2) } satisfies DefaultState);
+        return SUCCESS;
+      }
       const counts = countDomains(pod.pod, constraints, snapshot.list());
       state.write(SCORE_KEY, { constraints, counts, weights: counts.map((m) => Math.log(m.size + 2)) });
       return SUCCESS;
     },
     score(state: CycleState, _pod: PodInfo, node: NodeInfo): number {
+      const def = state.read<DefaultState>(DEFAULT_KEY);
+      if (def) return ((node.podsByOwner.get(def.owner) ?? 0) + DEFAULT_HOSTNAME_MAX_SKEW - 1) * def.weight;
       const st = state.read<{ constraints: Constraint[]; counts: Array<Map<string, number>>; weights: number[] }>(SCORE_KEY);
       if (!st) return 0;
       let s = 0;
