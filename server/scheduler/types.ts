@@ -7,12 +7,9 @@ import type { KubeObject, ObjectMeta } from '../../api/types.ts';
 
 export type { Pod };
 
-export interface Taint {
-  key: string;
-  value?: string;
-  effect: string;
-  timeAdded?: string;
-}
+import type { Taint } from '../../api/core/pod/toleration.ts';
+
+export type { Taint };
 
 export interface Node extends KubeObject {
   metadata?: ObjectMeta;

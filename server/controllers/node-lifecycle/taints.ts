@@ -4,21 +4,9 @@
 import type { KubeObject } from '../../../api/types.ts';
 import type { Informer } from '../../../client/types.ts';
 import { ensureIndex } from '../common/controller-index.ts';
+import { tolerates, type Taint, type Toleration } from '../../../api/core/pod/toleration.ts';
 
-export interface Taint {
-  key: string;
-  value?: string;
-  effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' | string;
-  timeAdded?: string;
-}
-
-export interface Toleration {
-  key?: string;
-  operator?: string;
-  value?: string;
-  effect?: string;
-  tolerationSeconds?: number;
-}
+export { tolerates, type Taint, type Toleration };
 
 export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
 export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
@@ -29,20 +17,6 @@ export const TAINT_PID_PRESSURE = 'node.kubernetes.io/pid-pressure';
 export const TAINT_NETWORK_UNAVAILABLE = 'node.kubernetes.io/network-unavailable';
 export const TAINT_OUT_OF_SERVICE = 'node.kubernetes.io/out-of-service';
 
-/** Upstream's ToleratesTaint: empty effect matches every effect, empty key with Exists every key. */
-export function tolerates(tol: Toleration, taint: Taint): boolean {
-  if (tol.effect && tol.effect !== taint.effect) return false;
-  if (tol.key !== undefined && tol.key !== '' && tol.key !== taint.key) return false;
-  switch (tol.operator ?? 'Equal') {
-    case 'Exists':
-      return true;
-    case 'Equal':
-    case '':
-      return (tol.value ?? '') === (taint.value ?? '');
-    default:
-      return false;
-  }
-}
 
 export function toleratingOf(tolerations: Toleration[] | undefined, taint: Taint): Toleration[] {
   return (tolerations ?? []).filter((t) => tolerates(t, taint));

@@ -1,7 +1,7 @@
 // TaintToleration: a node's NoSchedule and NoExecute taints keep out pods that do not tolerate
 // them; PreferNoSchedule taints the pod does not tolerate lower the node's score.
 
-import type { Toleration } from '../../../../api/core/pod/types.ts';
+import { toleratedBy, tolerates, type Toleration } from '../../../../api/core/pod/toleration.ts';
 import {
   MAX_NODE_SCORE, SUCCESS, unresolvable,
   type ClusterEvent, type CycleState, type FilterPlugin, type NodeInfo, type PodInfo, type PreScorePlugin, type ScorePlugin, type Status, type Taint,
@@ -16,24 +16,7 @@ export function untoleratedReason(t: Taint): string {
   return `node(s) had untolerated taint {${t.key}: ${t.value ?? ''}}`;
 }
 
-/** v1.Toleration.ToleratesTaint. */
-export function tolerates(tol: Toleration, taint: Taint): boolean {
-  if (tol.effect && tol.effect !== taint.effect) return false;
-  if (tol.key && tol.key !== taint.key) return false;
-  switch (tol.operator ?? 'Equal') {
-    case 'Exists':
-      return true;
-    case 'Equal':
-    case '':
-      return (tol.value ?? '') === (taint.value ?? '');
-    default:
-      return false;
-  }
-}
-
-export function toleratedBy(tolerations: Toleration[] | undefined, taint: Taint): boolean {
-  return (tolerations ?? []).some((t) => tolerates(t, taint));
-}
+export { toleratedBy, tolerates };
 
 /** The first taint with one of the effects the pod does not tolerate, or undefined. */
 export function firstUntolerated(taints: Taint[] | undefined, tolerations: Toleration[] | undefined, effects: string[]): Taint | undefined {
