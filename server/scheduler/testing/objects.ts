@@ -3,7 +3,7 @@
 import type { Container } from '../../../api/core/pod/types.ts';
 import { SchedulerCache } from '../cache.ts';
 import { newPodInfo } from '../resources.ts';
-import type { Node, NodeInfo, Pod, PodInfo, Taint } from '../types.ts';
+import { CycleState, type FilterPlugin, type Node, type NodeInfo, type Pod, type PodInfo, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin, type Status, type Taint } from '../types.ts';
 
 export interface NodeOpts {
   cpu?: string;
@@ -72,4 +72,24 @@ export function nodeInfo(node: Node, pods: Pod[] = []): NodeInfo {
 
 export function podInfo(pod: Pod): PodInfo {
   return newPodInfo(pod);
+}
+
+/** PreFilter (its status returned), then Filter on every node of the cache: node -> 'Success' or its first reason. */
+export function filterVerdicts(pl: PreFilterPlugin & FilterPlugin, pod: PodInfo, cache: SchedulerCache): { preFilter: Status; verdicts: Record<string, string> } {
+  const state = new CycleState();
+  const preFilter = pl.preFilter(state, pod, cache);
+  const verdicts = Object.fromEntries(cache.list().map((n) => {
+    const s = pl.filter(state, pod, n);
+    return [n.name, s.code === 'Success' ? 'Success' : s.reasons[0]];
+  }));
+  return { preFilter, verdicts };
+}
+
+/** PreScore (its status returned), Score on every node of the cache, then NormalizeScore. */
+export function normalizedScores(pl: PreScorePlugin & ScorePlugin, pod: PodInfo, cache: SchedulerCache): { preScore: Status; scores: number[] } {
+  const state = new CycleState();
+  const preScore = pl.preScore(state, pod, cache.list(), cache);
+  const scores = cache.list().map((n) => pl.score(state, pod, n));
+  pl.normalizeScore?.(state, pod, scores);
+  return { preScore, scores };
 }

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { cacheOf, makeNode, makePod, podInfo } from '../../testing/objects.ts';
+import { cacheOf, filterVerdicts, makeNode, makePod, normalizedScores, podInfo } from '../../testing/objects.ts';
 import { CycleState, type Pod } from '../../types.ts';
 import { ERR_AFFINITY, ERR_ANTI_AFFINITY, ERR_EXISTING_ANTI_AFFINITY, newInterPodAffinity } from './index.ts';
 
@@ -50,16 +50,9 @@ const cases: Array<{ name: string; pod: Pod; existing: Pod[]; want: Record<strin
 
 for (const tc of cases) {
   test(`filter: ${tc.name}`, (t) => {
-    const pl = newInterPodAffinity();
-    const cache = cacheOf(nodes, tc.existing);
-    const state = new CycleState();
-    const pod = podInfo(tc.pod);
-    t.is(pl.preFilter(state, pod, cache).code, 'Success');
-    const got = Object.fromEntries(cache.list().map((n) => {
-      const s = pl.filter(state, pod, n);
-      return [n.name, s.code === 'Success' ? 'Success' : s.reasons[0]];
-    }));
-    t.deepEqual(got, tc.want);
+    const { preFilter, verdicts } = filterVerdicts(newInterPodAffinity(), podInfo(tc.pod), cacheOf(nodes, tc.existing));
+    t.is(preFilter.code, 'Success');
+    t.deepEqual(verdicts, tc.want);
   });
 }
 

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { cacheOf, makeNode, makePod, podInfo } from '../../testing/objects.ts';
+import { cacheOf, filterVerdicts, makeNode, makePod, normalizedScores, podInfo } from '../../testing/objects.ts';
 import { CycleState, type Node, type Pod } from '../../types.ts';
 import { ERR_CONSTRAINTS, ERR_MISSING_LABEL, newPodTopologySpread } from './index.ts';
 
@@ -50,16 +50,9 @@ const cases: Array<{ name: string; pod: Pod; existing: Pod[]; want: Record<strin
 
 for (const tc of cases) {
   test(`filter: ${tc.name}`, (t) => {
-    const pl = newPodTopologySpread();
-    const cache = cacheOf(nodes, tc.existing);
-    const state = new CycleState();
-    const pod = podInfo(tc.pod);
-    t.is(pl.preFilter(state, pod, cache).code, 'Success');
-    const got = Object.fromEntries(cache.list().map((n) => {
-      const s = pl.filter(state, pod, n);
-      return [n.name, s.code === 'Success' ? 'Success' : s.reasons[0]];
-    }));
-    t.deepEqual(got, tc.want);
+    const { preFilter, verdicts } = filterVerdicts(newPodTopologySpread(), podInfo(tc.pod), cacheOf(nodes, tc.existing));
+    t.is(preFilter.code, 'Success');
+    t.deepEqual(verdicts, tc.want);
   });
 }
 
@@ -73,11 +66,8 @@ test('no constraints: prefilter and prescore skip', (t) => {
 test('score: ScheduleAnyway prefers the less loaded zone', (t) => {
   const pl = newPodTopologySpread();
   const cache = cacheOf(nodes.slice(0, 3), [web('w1', 'a1'), web('w2', 'a1'), web('w3', 'b1')]);
-  const pod = podInfo(makePod('p', { labels: { app: 'web' }, spec: spread(1, 'ScheduleAnyway') }));
-  const state = new CycleState();
-  t.is(pl.preScore(state, pod, cache.list(), cache).code, 'Success');
-  const scores = cache.list().map((n) => pl.score(state, pod, n));
-  pl.normalizeScore?.(state, pod, scores);
+  const { preScore, scores } = normalizedScores(pl, podInfo(makePod('p', { labels: { app: 'web' }, spec: spread(1, 'ScheduleAnyway') })), cache);
+  t.is(preScore.code, 'Success');
   t.deepEqual(scores, [0, 50, 100]);
 });
 
@@ -92,19 +82,13 @@ test("score: a ReplicaSet's pod without constraints gets the system default, spr
   const pl = newPodTopologySpread();
   const cache = cacheOf(nodes.slice(0, 3), [ofReplicaSet('r1', 'rs', 'a1'), ofReplicaSet('r2', 'rs', 'a1'), ofReplicaSet('r3', 'rs', 'b1'), ofReplicaSet('o1', 'other', 'c1')]);
   const pod = podInfo(ofReplicaSet('p', 'rs'));
-  const state = new CycleState();
-  t.is(pl.preScore(state, pod, cache.list(), cache).code, 'Success');
-  const scores = cache.list().map((n) => pl.score(state, pod, n));
-  pl.normalizeScore?.(state, pod, scores);
+  const { preScore, scores } = normalizedScores(pl, pod, cache);
+  t.is(preScore.code, 'Success');
   t.deepEqual(scores, [0, 50, 100], 'pods of another ReplicaSet do not count');
   // The cache keeps the per-owner counts as pods come and go.
   cache.removePod('default/r1');
   cache.removePod('default/r2');
-  const again = new CycleState();
-  pl.preScore(again, pod, cache.list(), cache);
-  const after = cache.list().map((n) => pl.score(again, pod, n));
-  pl.normalizeScore?.(again, pod, after);
-  t.deepEqual(after, [100, 0, 100]);
+  t.deepEqual(normalizedScores(pl, pod, cache).scores, [100, 0, 100]);
 });
 
 test('no system default for a pod with constraints of its own, or without a workload controller', (t) => {
