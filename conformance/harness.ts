@@ -202,3 +202,30 @@ export function kubectl(binary: string, kubeconfig: string, args: string[], opts
 
 /** Same as kubectl(); reads better in Helm suites. */
 export const helm = kubectl;
+
+/** The minor version in a tool's name ("kubectl v1.35" -> 35; 0 when there is none). */
+export function minorOf(name: string): number {
+  const m = /v1\.(\d+)/.exec(name);
+  return m ? Number(m[1]) : 0;
+}
+
+/**
+ * A scenario's own namespace for one kubectl binary: creates it (asserting kubectl succeeded)
+ * and returns `run` (kubectl -n <ns> ...) and `ok` (the same, asserting exit 0, giving stdout).
+ */
+export async function namespacedKubectl(
+  t: { is(actual: unknown, expected: unknown, message?: string): unknown },
+  tool: { name: string; path: string },
+  kubeconfig: string,
+  ns: string,
+): Promise<{ run(args: string[], opts?: RunOptions): Promise<RunResult>; ok(args: string[], opts?: RunOptions): Promise<string> }> {
+  const made = await kubectl(tool.path, kubeconfig, ['create', 'namespace', ns]);
+  t.is(made.code, 0, `${tool.name}: ${made.stderr}`);
+  const run = (args: string[], opts?: RunOptions) => kubectl(tool.path, kubeconfig, ['-n', ns, ...args], opts);
+  const ok = async (args: string[], opts?: RunOptions) => {
+    const r = await run(args, opts);
+    t.is(r.code, 0, `${tool.name} kubectl ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  };
+  return { run, ok };
+}

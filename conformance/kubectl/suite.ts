@@ -3,7 +3,7 @@
 
 import test, { type ExecutionContext } from 'ava';
 import { spawn } from 'node:child_process';
-import { availableKubectls, kubectl, startKubets, type Kubets, type RunOptions, type RunResult, type Tool } from '../harness.ts';
+import { availableKubectls, minorOf, namespacedKubectl, startKubets, type Kubets, type RunOptions, type RunResult, type Tool } from '../harness.ts';
 import { startEtcd, type EtcdHarness } from '../../server/storage/etcd/harness.ts';
 import { checkTool } from '../../testing/tools.ts';
 
@@ -35,11 +35,6 @@ interface Cluster {
   kubets: Kubets;
   tools: { name: string; path: string }[];
   etcd?: EtcdHarness;
-}
-
-function minorOf(name: string): number {
-  const m = /v1\.(\d+)/.exec(name);
-  return m ? Number(m[1]) : 0;
 }
 
 /**
@@ -77,14 +72,7 @@ export function runScenarios(store: Store, scenarios: Scenario[]): void {
       for (const tool of c.tools) {
         const minor = minorOf(tool.name);
         const ns = `${s.id}-${minor}`;
-        const made = await kubectl(tool.path, c.kubets.kubeconfig, ['create', 'namespace', ns]);
-        t.is(made.code, 0, `${tool.name}: ${made.stderr}`);
-        const run = (args: string[], opts?: RunOptions) => kubectl(tool.path, c.kubets.kubeconfig, ['-n', ns, ...args], opts);
-        const ok = async (args: string[], opts?: RunOptions) => {
-          const r = await run(args, opts);
-          t.is(r.code, 0, `${tool.name} kubectl ${args.join(' ')}: ${r.stderr}`);
-          return r.stdout;
-        };
+        const { run, ok } = await namespacedKubectl(t, tool, c.kubets.kubeconfig, ns);
         await s.run({ t, tool, kubets: c.kubets, ns, run, ok, minor });
       }
     });

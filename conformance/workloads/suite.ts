@@ -4,7 +4,7 @@
 
 import test, { type ExecutionContext } from 'ava';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { availableKubectls, KUBETS_BIN, kubectl, startKubets, stopChild, type Kubets, type RunOptions, type RunResult, type Tool } from '../harness.ts';
+import { availableKubectls, KUBETS_BIN, kubectl, minorOf, namespacedKubectl, startKubets, stopChild, type Kubets, type RunOptions, type RunResult, type Tool } from '../harness.ts';
 import { startEtcd, type EtcdHarness } from '../../server/storage/etcd/harness.ts';
 import { checkTool } from '../../testing/tools.ts';
 
@@ -65,11 +65,6 @@ export interface WorkloadOptions {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function minorOf(name: string): number {
-  const m = /v1\.(\d+)/.exec(name);
-  return m ? Number(m[1]) : 0;
-}
 
 /** Names of the nodes whose Ready condition is True. */
 export async function readyNodes(kubectlPath: string, kubeconfig: string): Promise<string[]> {
@@ -157,14 +152,7 @@ export function runWorkloads(store: Store, scenarios: Scenario[], opts: Workload
       for (const tool of tools) {
         const minor = minorOf(tool.name);
         const ns = `${s.id}-${minor}`;
-        const made = await kubectl(tool.path, c.kubets.kubeconfig, ['create', 'namespace', ns]);
-        t.is(made.code, 0, `${tool.name}: ${made.stderr}`);
-        const run = (args: string[], opts?: RunOptions) => kubectl(tool.path, c.kubets.kubeconfig, ['-n', ns, ...args], opts);
-        const ok = async (args: string[], opts?: RunOptions) => {
-          const r = await run(args, opts);
-          t.is(r.code, 0, `${tool.name} kubectl ${args.join(' ')}: ${r.stderr}`);
-          return r.stdout;
-        };
+        const { run, ok } = await namespacedKubectl(t, tool, c.kubets.kubeconfig, ns);
         const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> => {
           const deadline = Date.now() + timeoutMs;
           while (Date.now() < deadline) {
