@@ -144,7 +144,7 @@ async function benchFanout(env: Env, counts: number[]): Promise<void> {
   await createNamespace(env, ns);
   const rows: string[][] = [];
   for (const n of counts) {
-    const ref = (await cacherFanout(env.dir, n, FANOUT_EVENTS)).sort((a, b) => a - b);
+    const ref = (await cacherFanout(join(env.dir, `fan-ref-${n}.db`), n, FANOUT_EVENTS)).sort((a, b) => a - b);
     const rv = (JSON.parse((await expect(env.setup, 200, 'GET', `/api/v1/namespaces/${ns}/configmaps`)).body) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
     const body = JSON.stringify(configMap(ns, `fan-${n}-{i}`));
     const r = await env.load.run({ kind: 'fanout', url: env.server.url, namespace: ns, resourceVersion: rv, streams: n, events: FANOUT_EVENTS, body });

@@ -10,7 +10,7 @@ import { Etcd3 } from 'etcd3';
 import { openSqliteBackend } from '../server/storage/sqlite/index.ts';
 import { openEtcdBackend } from '../server/storage/etcd/index.ts';
 import { startEtcd } from '../server/storage/etcd/harness.ts';
-import { Cacher } from '../server/storage/cacher.ts';
+import { cacherFanout } from './api/reference.ts';
 import type { Backend } from '../server/storage/types.ts';
 import { checkTool } from '../testing/tools.ts';
 import { fmt, percentile, printTable, timedRun, type RunFigures } from './stats.ts';
@@ -71,37 +71,6 @@ function rawSqliteBatched(dir: string, ops: number, batch: number): number {
   return rate;
 }
 
-/** Write -> every one of `watchers` cached watchers has the event, p50/p99 over `events`. */
-async function watchFanout(watchers: number, events: number): Promise<{ p50: number; p99: number }> {
-  const backend = openSqliteBackend({ path: ':memory:' });
-  const cacher = new Cacher({ resource: { group: '', resource: 'configmaps' }, backend, kind: 'ConfigMap', apiVersion: 'v1', prefix: '/registry/configmaps/' });
-  await cacher.start();
-  let pending = 0;
-  let done: (() => void) | undefined;
-  const ws = [];
-  for (let i = 0; i < watchers; i++) {
-    const w = await cacher.watch({ resourceVersion: String(cacher.revision) });
-    ws.push(w);
-    void (async () => {
-      for await (const _e of w) if (--pending === 0) done?.();
-    })();
-  }
-  const lat: number[] = [];
-  for (let i = 0; i < events; i++) {
-    pending = watchers;
-    const got = new Promise<void>((r) => (done = r));
-    const s = performance.now();
-    await backend.create(`/registry/configmaps/default/fan-${i}`, VALUE);
-    await got;
-    lat.push(performance.now() - s);
-  }
-  for (const w of ws) w.close();
-  cacher.close();
-  await backend.close();
-  lat.sort((a, b) => a - b);
-  return { p50: percentile(lat, 50), p99: percentile(lat, 99) };
-}
-
 export async function benchStorage(opts: { ops?: number } = {}): Promise<void> {
   const ops = opts.ops ?? 3000;
   const dir = mkdtempSync(join(tmpdir(), 'kubets-bench-'));
@@ -147,7 +116,8 @@ export async function benchStorage(opts: { ops?: number } = {}): Promise<void> {
     table.push(['raw better-sqlite3, 64 rows/commit (reference)', '1', fmt(rawBatched), '', '', 'rows/s']);
     printTable(`bench/storage: ${ops} creates per run, ~${VALUE.length}-byte values, durable (WAL, synchronous=FULL; etcd fsyncs)`, header, table);
 
-    const fan = await watchFanout(1000, 50);
+    const lat = (await cacherFanout(':memory:', 1000, 50)).sort((a, b) => a - b);
+    const fan = { p50: percentile(lat, 50), p99: percentile(lat, 99) };
     printTable('bench/storage: one write reaching 1,000 cached watchers (sqlite in memory, 50 events)', ['watchers', 'p50 ms', 'p99 ms', 'aim'], [
       ['1000', fmt(fan.p50, 2), fmt(fan.p99, 2), 'p99 < 50 ms'],
     ]);

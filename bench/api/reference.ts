@@ -48,9 +48,9 @@ export async function storeCreates(dir: string, ops: number, concurrency: number
   }
 }
 
-/** One create on a file-backed sqlite Backend -> every one of `watchers` Cacher watchers has it. */
-export async function cacherFanout(dir: string, watchers: number, events: number): Promise<number[]> {
-  const backend = openSqliteBackend({ path: join(dir, `fan-ref-${watchers}.db`) });
+/** One create on a sqlite Backend at `path` (a file, or ':memory:') -> every one of `watchers` Cacher watchers has it; ms per event. */
+export async function cacherFanout(path: string, watchers: number, events: number): Promise<number[]> {
+  const backend = openSqliteBackend({ path });
   const cacher = new Cacher({ resource: { group: '', resource: 'configmaps' }, backend, kind: 'ConfigMap', apiVersion: 'v1', prefix: '/registry/configmaps/' });
   await cacher.start();
   let pending = 0;
