@@ -27,6 +27,8 @@ export interface ApiContext {
 }
 
 export interface SubresourceHandler {
+  /** Group/versions accepted in a body besides the subresource's own (pods/eviction: policy/v1beta1). */
+  accepts?: string[];
   get?(ctx: RequestContext, name: string): Promise<KubeObject>;
   /** PUT (and PATCH after the patch is applied to what get returns). */
   update?(ctx: RequestContext, name: string, body: KubeObject): Promise<{ object: KubeObject; created: boolean }>;

@@ -35,6 +35,7 @@ function tooManyRequests(message: string, cause?: string): StatusError {
 
 export function evictionHandler(pods: GenericStore, pdbs: GenericStore): SubresourceHandler {
   return {
+    accepts: ['policy/v1beta1'],
     create: async (ctx: RequestContext, name: string, body: KubeObject) => {
       const pod = await pods.get(ctx, name);
       const deleteOptions = ((body as { deleteOptions?: DeleteOptions }).deleteOptions ?? {}) as DeleteOptions;

@@ -2,10 +2,11 @@
 // the generic engine; the response is the object, a list, a Table, or a watch stream.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { KubeObject, ResourceType, Verb } from '../../api/types.ts';
+import type { KubeObject, ResourceType, Subresource, Verb } from '../../api/types.ts';
 import { groupVersion } from '../../api/types.ts';
 import { StatusError, badRequest } from '../../api/meta/errors.ts';
-import type { ApiContext } from './api-context.ts';
+import type { ApiContext, SubresourceHandler } from './api-context.ts';
+import { defaultTypeMeta, isBuiltinResource } from './type-meta.ts';
 import { bodyType, negotiateOutput, type Output } from './negotiate.ts';
 import { decodeBody, duplicateJsonFields, readBody } from './body.ts';
 import { encode, encodeJsonText, listJson, partialObjectMetadata, partialObjectMetadataList } from './output.ts';
@@ -167,7 +168,7 @@ async function handleSubresource(
   if (custom) {
     if (verb === 'get' && custom.get) return reply(200, encode(await custom.get(ctx, info.name), o), ctx);
     if (verb === 'update' && custom.update) {
-      const r = await custom.update(ctx, info.name, (await readObject(req, ctx)) as KubeObject);
+      const r = await custom.update(ctx, info.name, subresourceBody(rt, sub, custom, await readObject(req, ctx)));
       return reply(r.created ? 201 : 200, encode(r.object, o), ctx);
     }
     if (verb === 'patch' && custom.get && custom.update) {
@@ -179,7 +180,7 @@ async function handleSubresource(
       return reply(200, encode(r.object, o), ctx);
     }
     if (verb === 'create' && custom.create) {
-      const r = await custom.create(ctx, info.name, (await readObject(req, ctx)) as KubeObject);
+      const r = await custom.create(ctx, info.name, subresourceBody(rt, sub, custom, await readObject(req, ctx)));
       return reply(r.code, encode(r.object, o), ctx);
     }
     throw methodNotAllowed();
@@ -204,6 +205,15 @@ async function handleSubresource(
     }
   }
   throw methodNotAllowed();
+}
+
+/** A subresource's body, its kind and apiVersion defaulted from (and checked against) the subresource's. */
+function subresourceBody(rt: ResourceType, sub: Subresource, handler: SubresourceHandler, body: unknown): KubeObject {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('the body of the request was not a JSON object');
+  const obj = body as KubeObject;
+  const want = { group: sub.group ?? rt.group, version: sub.version ?? rt.version, kind: sub.kind };
+  defaultTypeMeta(obj, want, { accepts: handler.accepts, custom: !isBuiltinResource(rt.group, rt.version, rt.plural) });
+  return obj;
 }
 
 async function readObject(req: IncomingMessage, ctx: RequestContext): Promise<unknown> {

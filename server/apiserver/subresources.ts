@@ -46,7 +46,6 @@ function scaleHandler(engine: GenericStore): SubresourceHandler {
   return {
     get: async (ctx, name) => toScale(await engine.get(ctx, name)),
     update: async (ctx: RequestContext, name: string, body: KubeObject) => {
-      if (body.kind !== undefined && body.kind !== 'Scale') throw badRequest(`expected Scale, got ${body.kind}`);
       const replicas = (body.spec as { replicas?: unknown } | undefined)?.replicas;
       if (replicas !== undefined && (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0)) {
         throw new StatusError(422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, {

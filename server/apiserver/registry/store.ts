@@ -18,6 +18,7 @@ import {
 } from '../../../api/meta/errors.ts';
 import { FIELD_IMMUTABLE, invalidGo } from '../../../api/meta/validation.ts';
 import { bumpGeneration, clone, dropEmptyMeta, fillCreateMeta, keepSystemMeta, meta, rfc3339, type Clock, type NameGenerator, type UidGenerator } from './meta.ts';
+import { defaultTypeMeta, isBuiltinResource } from '../type-meta.ts';
 import type { DeleteOptions, ListPage, RequestContext, ResourceStore, StoreListOptions, StoreWatchOptions, WatchEvent, WatchHandle } from './types.ts';
 
 /** Checks that live outside the kind's strategy: meta rules, schema, admission plugins. */
@@ -131,16 +132,7 @@ export class GenericStore {
       throw badRequest(`the body of the request was not a JSON object`);
     }
     const o = obj as KubeObject;
-    const gv = groupVersion(this.rt);
-    if (o.kind === undefined || o.kind === '') {
-      throw badRequest(`Object 'Kind' is missing in '${JSON.stringify(o).slice(0, 200)}'`);
-    }
-    if (o.kind !== this.rt.kind) {
-      throw badRequest(`the kind in the data (${o.kind}) does not match the expected kind (${this.rt.kind})`);
-    }
-    if (o.apiVersion !== undefined && o.apiVersion !== gv) {
-      throw badRequest(`the API version in the data (${o.apiVersion}) does not match the expected API version (${gv})`);
-    }
+    defaultTypeMeta(o, this.rt, { custom: !isBuiltinResource(this.rt.group, this.rt.version, this.rt.plural) });
     if (o.metadata !== undefined && (typeof o.metadata !== 'object' || o.metadata === null || Array.isArray(o.metadata))) {
       throw badRequest(`metadata must be an object`);
     }
