@@ -24,6 +24,8 @@ export interface ApiContext {
   watchTimeoutSeconds(): number;
   /** Subresources served by a handler outside the generic engine (scale, binding, eviction...). */
   subresource?(rt: ResourceType, name: string): SubresourceHandler | undefined;
+  /** Kinds whose create is a question answered from authn/authz (the review kinds), never stored. */
+  review?(rt: ResourceType): ((ctx: RequestContext, body: KubeObject) => KubeObject | Promise<KubeObject>) | undefined;
 }
 
 export interface SubresourceHandler {

@@ -14,7 +14,9 @@ import type { Backend } from '../storage/types.ts';
 import { openSqliteBackend } from '../storage/sqlite/index.ts';
 import type { Pki } from '../pki/index.ts';
 import type { Logger } from '../log.ts';
-import { createAuthnConfig, createAuthenticator, createHttpsServerOptions } from './authn.ts';
+import { createAuthnConfig, createAuthenticator, createHttpsServerOptions, userFromToken } from './authn.ts';
+import { createAuthorization } from './authz/index.ts';
+import { reviewHandlers } from './authz/reviews.ts';
 import type { ApiContext } from './api-context.ts';
 import { GenericStore, type EngineHooks } from './registry/store.ts';
 import { CachedResourceStore } from './registry/storage-adapter.ts';
@@ -143,8 +145,26 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     openapi,
     ready: () => ready,
   });
-  const authn = createAuthenticator(createAuthnConfig({ pki: opts.pki, tokenAuthFile: opts.tokenAuthFile }));
-  const app = createApp({ api, routes, authenticate: authn, metrics, log, now: () => clock.now() });
+  const authnConfig = createAuthnConfig({ pki: opts.pki, tokenAuthFile: opts.tokenAuthFile });
+  const authz = createAuthorization((group, plural) => engineFor(registryByPlural(registry, group, plural)), log);
+  api.review = reviewHandlers({
+    authorizer: authz.authorizer,
+    rulesFor: (user, ns) => authz.rbac.rulesFor(user, ns),
+    reviewToken: (token, audiences) => {
+      const apiAudiences = audiences.length ? audiences : authnConfig.apiAudiences;
+      const user = userFromToken(token, { ...authnConfig, apiAudiences });
+      return user && { user, audiences: apiAudiences };
+    },
+  });
+  const app = createApp({
+    api,
+    routes,
+    authenticate: createAuthenticator(authnConfig),
+    authorize: (a) => authz.authorizer.authorize(a),
+    metrics,
+    log,
+    now: () => clock.now(),
+  });
 
   const server = https.createServer(createHttpsServerOptions(opts.pki), app.callback());
   server.keepAliveTimeout = 60_000;
@@ -174,6 +194,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     port,
     now: () => clock.now(),
   });
+  await authz.start();
   ready = true;
   log.info('apiserver ready', { url, store: backend.name });
 
@@ -197,6 +218,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     async close() {
       ready = false;
       clearInterval(compactor);
+      authz.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         for (const s of sockets) s.destroy();

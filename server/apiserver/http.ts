@@ -1,5 +1,5 @@
 // The koa app: one small middleware per job — metrics and logging, errors as Status,
-// authentication, then routing to health, version, metrics, discovery, OpenAPI or resources.
+// authentication and authorization, then routing to health, version, metrics, discovery, OpenAPI or resources.
 
 import Koa from 'koa';
 import { promisify } from 'node:util';
@@ -15,6 +15,7 @@ import { handleResource, type Reply } from './resource-handler.ts';
 import type { ApiContext } from './api-context.ts';
 import { negotiateOutput } from './negotiate.ts';
 import { encode } from './output.ts';
+import { forbiddenError, requestAttributes, type Attributes, type AuthorizerResult } from './authz/attributes.ts';
 
 export interface NonResourceRoutes {
   /** Answers a non-resource path (discovery, OpenAPI, version, health), or undefined for 404. */
@@ -25,18 +26,14 @@ export interface HttpDeps {
   api: ApiContext;
   routes: NonResourceRoutes;
   authenticate(req: IncomingMessage): UserInfo | undefined;
+  /** The authorizer chain: anything but 'allow' is a 403. */
+  authorize(a: Attributes): AuthorizerResult;
   metrics: ApiMetrics;
   log: Logger;
   now(): Date;
 }
 
 const gzip = promisify(gzipCb);
-
-const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version', '/version/']);
-
-function isPublic(path: string): boolean {
-  return PUBLIC_PATHS.has(path) || /^\/(healthz|livez|readyz)\//.test(path);
-}
 
 interface State {
   info?: RequestInfo;
@@ -124,22 +121,25 @@ export function createApp(deps: HttpDeps): Koa {
     }
   });
 
-  // Authentication: anonymous requests only reach health and version.
+  // Authentication, then authorization: who is asking (system:anonymous when no credential
+  // is presented), and whether the chain lets them (anonymous reaches what RBAC grants
+  // system:unauthenticated: health and version).
   app.use(async (ctx, next) => {
     const user = deps.authenticate(ctx.req);
     if (!user) throw new StatusError(401, 'Unauthorized', 'Unauthorized');
-    if (user.username === 'system:anonymous' && !isPublic(ctx.path)) {
-      throw new StatusError(401, 'Unauthorized', 'Unauthorized');
-    }
     (ctx.state as { user?: UserInfo }).user = user;
+    const info = parseRequestInfo(ctx.method, ctx.path, new URLSearchParams(ctx.querystring));
+    (ctx.state as State).info = info;
+    const attrs = requestAttributes(user, info);
+    const verdict = deps.authorize(attrs);
+    if (verdict.decision !== 'allow') throw forbiddenError(attrs, verdict.decision === 'deny' ? verdict.reason : '');
     await next();
   });
 
   // Routing.
   app.use(async (ctx) => {
     const query = new URLSearchParams(ctx.querystring);
-    const info = parseRequestInfo(ctx.method, ctx.path, query);
-    (ctx.state as State).info = info;
+    const info = (ctx.state as State).info!;
     let r: Reply | undefined;
     if (info.isResourceRequest) {
       ctx.respond = false;

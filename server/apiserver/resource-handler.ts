@@ -96,6 +96,9 @@ export async function handleResource(
       const o = out(false);
       const body = await readObject(req, ctx);
       if (info.name) throw methodNotAllowed();
+      // Review kinds are questions: answered, never stored.
+      const review = api.review?.(rt);
+      if (review) return objectReply(api, rt, await review(ctx, engine.checkBody(ctx, body)), o, 201, ctx, query);
       const created = await engine.create(ctx, body);
       return objectReply(api, rt, created, o, 201, ctx, query);
     }

@@ -1,0 +1,87 @@
+// Keeps an in-memory index in step with one resource, informer-style, straight from the
+// apiserver's watch cache: list once, then watch from that revision; when the watch ends
+// (cache reset, 410), list again and replace what the index holds.
+
+import type { KubeObject } from '../../../api/types.ts';
+import type { GenericStore } from '../registry/store.ts';
+import type { RequestContext, WatchHandle } from '../registry/types.ts';
+
+export interface IndexSink {
+  upsert(obj: KubeObject): void;
+  remove(obj: KubeObject): void;
+}
+
+export interface Feed {
+  stop(): void;
+}
+
+const ctx = (): RequestContext => ({
+  user: { username: 'system:apiserver', groups: ['system:masters'] },
+  namespace: '',
+  now: new Date(),
+  dryRun: false,
+  fieldValidation: 'Ignore',
+  warnings: [],
+});
+
+const idOf = (o: KubeObject) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+
+/** Lists the resource into the sink and keeps it current; resolves once the first list is in. */
+export async function feedIndex(engine: GenericStore, sink: IndexSink, onError: (e: Error) => void): Promise<Feed> {
+  let stopped = false;
+  let handle: WatchHandle | undefined;
+  const known = new Map<string, KubeObject>();
+
+  let generation = 0;
+  const start = async (): Promise<void> => {
+    const mine = ++generation;
+    const page = await engine.list(ctx(), { resourceVersion: '0' });
+    const seen = new Set<string>();
+    for (const o of page.items) {
+      seen.add(idOf(o));
+      known.set(idOf(o), o);
+      sink.upsert(o);
+    }
+    for (const [id, o] of known) {
+      if (!seen.has(id)) {
+        known.delete(id);
+        sink.remove(o);
+      }
+    }
+    if (stopped) return;
+    handle = await engine.watch(
+      ctx(),
+      { resourceVersion: page.resourceVersion },
+      (e) => {
+        if (e.type === 'ADDED' || e.type === 'MODIFIED') {
+          known.set(idOf(e.object), e.object);
+          sink.upsert(e.object);
+        } else if (e.type === 'DELETED') {
+          known.delete(idOf(e.object));
+          sink.remove(e.object);
+        } else if (e.type === 'ERROR' && mine === generation) {
+          handle?.stop();
+          restart();
+        }
+      },
+      () => {
+        if (mine === generation) restart();
+      },
+    );
+  };
+  const restart = () => {
+    if (stopped) return;
+    generation++;
+    setTimeout(() => void start().catch((e: Error) => {
+      onError(e);
+      restart();
+    }), 100).unref();
+  };
+  await start();
+  return {
+    stop() {
+      stopped = true;
+      handle?.stop();
+    },
+  };
+}
