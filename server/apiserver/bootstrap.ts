@@ -1,5 +1,5 @@
 // What upstream's apiserver makes at start: the system namespaces, the `kubernetes` Service
-// with its Endpoints and EndpointSlice pointing at this apiserver, the built-in
+// with its Endpoints and EndpointSlice pointing at this apiserver, `kube-dns` in kube-system, the built-in
 // PriorityClasses, and the bootstrap RBAC roles and bindings. Each is created if absent and
 // left alone if present, so restarts and several apiservers agree.
 
@@ -15,7 +15,12 @@ export interface BootstrapDeps {
   advertiseAddress: string;
   port: number;
   now(): Date;
+  /** The kube-dns Service's cluster IP (the kubelet's clusterDNS); DEFAULT_CLUSTER_DNS if unset. */
+  clusterDNS?: string;
 }
+
+/** kubeadm's default: the tenth address of the default Service range. */
+export const DEFAULT_CLUSTER_DNS = '10.96.0.10';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
@@ -77,6 +82,29 @@ export async function bootstrap(deps: BootstrapDeps): Promise<void> {
     addressType: 'IPv4',
     endpoints: [{ addresses: [deps.advertiseAddress], conditions: { ready: true } }],
     ports: [{ name: 'https', port: deps.port, protocol: 'TCP' }],
+  });
+  // Cluster DNS under upstream's name, so ClusterFirst pods and tools that look for kube-dns
+  // find it. kubets serves DNS from each node agent: the Service has no selector, each agent
+  // publishes its own address in an EndpointSlice, and internalTrafficPolicy Local keeps a
+  // node's queries on its own server (node/dns).
+  await ensure(deps, '', 'services', {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name: 'kube-dns',
+      namespace: 'kube-system',
+      labels: { 'k8s-app': 'kube-dns', 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'KubeDNS' },
+    },
+    spec: {
+      type: 'ClusterIP',
+      clusterIP: deps.clusterDNS ?? DEFAULT_CLUSTER_DNS,
+      ports: [
+        { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 },
+        { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 },
+      ],
+      sessionAffinity: 'None',
+      internalTrafficPolicy: 'Local',
+    },
   });
   for (const [name, value, description] of [
     ['system-node-critical', 2000001000, 'Used for system critical pods that must not be moved from their current node.'],
