@@ -13,6 +13,7 @@ export interface ApiServerOptions {
   port: number;
   bindAddress: string;
   etcdServers?: string[];
+  sqlitePath?: string;
   pki: Pki;
   log: Logger;
   disable?: string[];
@@ -34,6 +35,12 @@ export interface CliDeps {
   log?: Logger;
   /** Resolves when the server should stop; SIGINT or SIGTERM by default. */
   stopSignal?: Promise<string>;
+  /** A PKI made elsewhere (the library's, in memory) instead of DATA_DIR/pki. */
+  pki?: Pki;
+  /** The SQLite file instead of DATA_DIR/kubets.db; ':memory:' for a store that ends with the process. */
+  sqlitePath?: string;
+  /** kube-controller-manager's --controllers (default all). */
+  controllers?: string[];
 }
 
 export function version(): string {
@@ -61,11 +68,13 @@ export async function startServer(flags: ServerFlags, deps: CliDeps = {}): Promi
   const dataDir = resolve(flags.dataDir);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const t0 = performance.now();
-  const pki = await ensurePki(dataDir, {
-    extraSans: flags.tlsSans,
-    bindAddress: flags.bindAddress,
-    onEvent: (event, what) => log.debug(`pki ${event}`, { file: what }),
-  });
+  const pki =
+    deps.pki ??
+    (await ensurePki(dataDir, {
+      extraSans: flags.tlsSans,
+      bindAddress: flags.bindAddress,
+      onEvent: (event, what) => log.debug(`pki ${event}`, { file: what }),
+    }));
   log.info('pki ready', { dir: pki.dir, ms: Math.round(performance.now() - t0) });
   const startApiServer = await (deps.loadApiServer ?? loadDefaultApiServer)();
   const api = await startApiServer({
@@ -73,6 +82,7 @@ export async function startServer(flags: ServerFlags, deps: CliDeps = {}): Promi
     port: flags.port,
     bindAddress: flags.bindAddress,
     etcdServers: flags.etcdServers,
+    sqlitePath: deps.sqlitePath,
     pki,
     log: log.child({ component: 'apiserver' }),
     disable: flags.disable,
@@ -94,7 +104,7 @@ export async function startServer(flags: ServerFlags, deps: CliDeps = {}): Promi
     const { createLoopbackClient } = await import('../client/rest.ts');
     const { startControlPlane } = await import('./control-plane.ts');
     const client = createLoopbackClient(api.url, { ca: pki.caCert, cert: pki.adminCert, key: pki.adminKey });
-    const cp = startControlPlane({ client, log, components: [...components], caPem: pki.caCert });
+    const cp = startControlPlane({ client, log, components: [...components], controllers: deps.controllers, caPem: pki.caCert });
     stopLoops = async () => {
       await cp.stop();
       client.close();

@@ -17,6 +17,8 @@ export interface ControlPlaneOptions {
   client: Client;
   log: Logger;
   components: Component[];
+  /** kube-controller-manager's --controllers: names, '-name' to leave one out, '*' for all (default all). */
+  controllers?: string[];
   /** The cluster CA, published as kube-root-ca.crt in every namespace. */
   caPem: string;
   clock?: Clock;
@@ -78,7 +80,7 @@ async function startComponent(which: Component, opts: ControlPlaneOptions, clock
   let inner: Running;
   if (which === 'controllers') {
     const { startControllerManager } = await import('./controllers/index.ts');
-    inner = startControllerManager({ client: opts.client, informers, log, clock, caPem: opts.caPem });
+    inner = startControllerManager({ client: opts.client, informers, log, clock, caPem: opts.caPem, enabled: opts.controllers });
   } else {
     const { startScheduler } = await import('./scheduler/scheduler.ts');
     const { createEventRecorder } = await import('../client/events.ts');

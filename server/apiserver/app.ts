@@ -38,6 +38,8 @@ export interface ApiServerOptions {
   port: number;
   bindAddress: string;
   etcdServers?: string[];
+  /** The SQLite file when not on etcd; ':memory:' for a store that ends with the process. Default DATA_DIR/kubets.db. */
+  sqlitePath?: string;
   pki: Pki;
   log: Logger;
   tokenAuthFile?: string;
@@ -61,7 +63,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   // The etcd client (gRPC) is loaded only when asked for: it is most of a cold start.
   const backend: Backend = opts.etcdServers?.length
     ? (await import('../storage/etcd/index.ts')).openEtcdBackend({ endpoints: opts.etcdServers })
-    : openSqliteBackend({ path: join(opts.dataDir, 'kubets.db') });
+    : openSqliteBackend({ path: opts.sqlitePath ?? join(opts.dataDir, 'kubets.db') });
   const registry = new Registry();
 
   // One watch cache per storage prefix (autoscaling/v1 and v2 share one), one engine per kind.
