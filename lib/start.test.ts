@@ -67,10 +67,17 @@ test('kubeconfigFor: a client certificate for a user and groups, signed by the i
   t.is(cert.subject, 'O=devs\nO=qa\nCN=jane');
   const ca = new X509Certificate(k.ca);
   t.true(cert.checkIssued(ca) && cert.verify(ca.publicKey));
-  // The server takes it (TLS client authentication against the same CA).
+  // The server knows her by it, and RBAC gives her nothing she was not granted.
   const c = clientFor(kubeconfig);
   t.teardown(() => c.close());
-  t.is((await c.get(NAMESPACES, '', 'default')).metadata?.name, 'default');
+  const review = await c.request<{ status: { userInfo: { username: string; groups: string[] } } }>(
+    'POST',
+    '/apis/authentication.k8s.io/v1/selfsubjectreviews',
+    { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+  );
+  t.is(review.status.userInfo.username, 'jane');
+  t.deepEqual(review.status.userInfo.groups.filter((g) => g !== 'system:authenticated'), ['devs', 'qa']);
+  await t.throwsAsync(c.list(CONFIGMAPS, 'default'), { message: /forbidden/ });
 });
 
 test('waitForCondition: a Deployment becomes Available on simulated nodes', async (t) => {
