@@ -84,6 +84,11 @@ export interface Strategy {
   deletionPending?(obj: KubeObject): boolean;
   /** Marks an object whose deletion has to wait (Namespace: status.phase Terminating). */
   prepareForDeletion?(obj: KubeObject, ctx: StrategyContext): void;
+  /**
+   * Status writes may change annotations (upstream's Deployment status strategy keeps only spec
+   * and labels: the controller records its revision annotation together with the status).
+   */
+  statusUpdatesAnnotations?: boolean;
   /** Whether PUT may create (upstream: true for few kinds, e.g. none of the built-ins but some). */
   allowCreateOnUpdate?: boolean;
 }

@@ -110,3 +110,16 @@ test('replication controller takes selector and labels from its template', (t) =
     'spec.template.metadata.labels: Invalid value: map[string]string{"app":"x"}: `selector` does not match template `labels`',
   ]);
 });
+
+test('statefulset containers may mount volumeClaimTemplates by name; other unknown mounts are refused', (t) => {
+  const tpl = template({ app: 'web' });
+  const container = { name: 'c', image: 'nginx:1', volumeMounts: [{ name: 'config', mountPath: '/etc/x' }, { name: 'data', mountPath: '/data' }] };
+  const sts = create(statefulSetStrategy, {
+    selector: { matchLabels: { app: 'web' } },
+    template: { ...tpl, spec: { containers: [container], volumes: [{ name: 'config', emptyDir: {} }] } },
+    volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
+  }, 'StatefulSet');
+  t.deepEqual(msgs(statefulSetStrategy, sts), []);
+  container.volumeMounts.push({ name: 'nope', mountPath: '/nope' });
+  t.deepEqual(msgs(statefulSetStrategy, sts), ['spec.template.spec.containers[0].volumeMounts[2].name: Not found: "nope"']);
+});

@@ -19,9 +19,13 @@ export function defaultDeployment(d: Deployment): void {
   defaultPodTemplate(spec.template);
 }
 
-export const deploymentStrategy = workloadStrategy<Deployment>({
-  defaults: defaultDeployment,
-  validate: validateDeployment,
-  validateUpdate: validateDeploymentUpdate,
-  bumpOnAnnotations: true,
-});
+export const deploymentStrategy = {
+  ...workloadStrategy<Deployment>({
+    defaults: defaultDeployment,
+    validate: validateDeployment,
+    validateUpdate: validateDeploymentUpdate,
+    bumpOnAnnotations: true,
+  }),
+  // The controller writes deployment.kubernetes.io/revision with the status, as upstream's.
+  statusUpdatesAnnotations: true,
+};

@@ -34,8 +34,23 @@ export function defaultStatefulSet(sts: Workload): void {
   defaultPodTemplate(spec.template);
 }
 
+/**
+ * The workload with each volumeClaimTemplate as a pod volume: containers mount claim
+ * templates by name, and the pods the controller makes carry them so.
+ */
+function withClaimVolumes(sts: Workload): Workload {
+  const claims = ((sts.spec?.volumeClaimTemplates as Array<{ metadata?: { name?: unknown } }> | undefined) ?? [])
+    .map((c) => c.metadata?.name)
+    .filter((n): n is string => typeof n === 'string' && n !== '');
+  const tpl = sts.spec?.template;
+  if (!claims.length || !tpl) return sts;
+  const volumes = tpl.spec?.volumes ?? [];
+  const extra = claims.filter((n) => !volumes.some((v) => v.name === n)).map((n) => ({ name: n, persistentVolumeClaim: { claimName: n } }));
+  return { ...sts, spec: { ...sts.spec, template: { ...tpl, spec: { ...tpl.spec, volumes: [...volumes, ...extra] } } } } as Workload;
+}
+
 export function validateStatefulSet(sts: Workload): FieldError[] {
-  const errs = validateWorkloadBase(sts, 'StatefulSet', ['Always']);
+  const errs = validateWorkloadBase(withClaimVolumes(sts), 'StatefulSet', ['Always']);
   const spec = sts.spec ?? {};
   errs.push(...validateNonNegative(spec.replicas, 'spec.replicas'));
   errs.push(...validateNonNegative(spec.minReadySeconds, 'spec.minReadySeconds'));

@@ -292,6 +292,7 @@ export class GenericStore {
   private prepareStatusUpdate(ctx: RequestContext, next: KubeObject, current: KubeObject): void {
     const status = next.status;
     const managedFields = meta(next).managedFields;
+    const annotations = this.rt.strategy?.statusUpdatesAnnotations ? meta(next).annotations : undefined;
     for (const k of Object.keys(next)) delete next[k];
     // Everything of the current object in its order, copied, but its status: the new one
     // takes its place (copying the old one only to drop it was half the work).
@@ -302,6 +303,10 @@ export class GenericStore {
     }
     if (status !== undefined) next.status = status;
     if (managedFields !== undefined) meta(next).managedFields = managedFields;
+    if (this.rt.strategy?.statusUpdatesAnnotations) {
+      if (annotations && Object.keys(annotations).length) meta(next).annotations = annotations;
+      else delete meta(next).annotations;
+    }
     const sctx = this.strategyCtx(ctx);
     this.rt.strategy?.prepareForStatusUpdate?.(next, current, sctx);
     const errs = this.rt.strategy?.validateStatusUpdate?.(next, current) ?? [];

@@ -163,3 +163,17 @@ test('records ScalingReplicaSet events as upstream words them', async (t) => {
   t.like(scaling[0], { component: 'deployment-controller', kind: 'Deployment', name: 'web', type: 'Normal', message: `Scaled up replica set web-${HASH} to 1` });
   t.like(scaling[1], { message: 'Scaled down replica set old to 3 from 4' });
 });
+
+test('a fresh Deployment gets its revision with its status, never by a write that bumps generation', async (t) => {
+  const env = fakeEnv(NOW);
+  const d = deployment();
+  d.metadata!.generation = 1;
+  env.client.seed(R.deployments, d);
+  await run(env, 3);
+  const got = env.client.peek<Deployment>(R.deployments, 'a', 'web');
+  t.is(got?.metadata?.annotations?.['deployment.kubernetes.io/revision'], '1');
+  t.is(got?.metadata?.generation, 1);
+  t.is(got?.status?.observedGeneration, 1);
+  const mainWrites = env.client.writes(undefined, 'deployments').filter((w) => w.verb !== 'create' && w.subresource !== 'status');
+  t.deepEqual(mainWrites, []);
+});

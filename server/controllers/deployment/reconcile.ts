@@ -44,7 +44,7 @@ export function newDeploymentReconciler(deps: ControllerContext): (key: string) 
 
   return async (key) => {
     const { namespace, name } = splitKey(key);
-    let d = dLister.get(namespace, name);
+    const d = dLister.get(namespace, name);
     if (!d) return {};
     const selector = labelSelectorFromObject(d.spec?.selector);
     if (selector.empty) {
@@ -75,9 +75,12 @@ export function newDeploymentReconciler(deps: ControllerContext): (key: string) 
       const newRS = s.newRS ?? newFound;
       const rev = newRS ? String(revisionOf(newRS)) : undefined;
       if (rev && rev !== '0' && d.metadata?.annotations?.[REVISION] !== rev && revisionOf(newRS) > revisionOf(d)) {
-        d = await client.patch<Deployment>(R.deployments, namespace, name, 'merge', { metadata: { annotations: { [REVISION]: rev } } });
-        s.d = d;
-        s.status.observedGeneration = d.metadata?.generation;
+        // Written through the status subresource together with the status, as upstream's
+        // controller does: the annotation then never bumps metadata.generation.
+        const annotated = clone(d);
+        (annotated.metadata ??= {}).annotations = { ...(d.metadata?.annotations ?? {}), [REVISION]: rev };
+        await client.update<Deployment>(R.deployments, namespace, { ...annotated, status: s.status }, { subresource: 'status' });
+        return { requeueAfterMs: progressRequeueMs(s) };
       }
     }
     await writeStatus(client, R.deployments, d, s.status);

@@ -145,7 +145,11 @@ export class FakeClient implements Client {
       throw new FakeApiError(409, 'Conflict', `Operation cannot be fulfilled on ${r.plural} "${name}": the object has been modified; please apply your changes to the latest version and try again`);
     }
     let out: KubeObject;
-    if (sub === 'status') out = { ...clone(cur), status: next.status };
+    if (sub === 'status') {
+      out = { ...clone(cur), status: next.status };
+      // Deployment's status strategy lets annotations through (its revision is written so).
+      if (r.plural === 'deployments') out.metadata = { ...out.metadata, annotations: next.metadata?.annotations };
+    }
     else if (sub === 'finalize') {
       out = clone(cur);
       (out.spec as Record<string, unknown> | undefined) ??= {};
