@@ -62,7 +62,7 @@ export async function admit(
   if (rt.group === '' && rt.kind === 'Service' && (op === 'CREATE' || op === 'UPDATE')) {
     await deps.allocator.allocate(obj, old, ctx.dryRun);
   }
-  if (rt.group === '' && rt.kind === 'Service' && op === 'DELETE') {
+  if (rt.group === '' && rt.kind === 'Service' && op === 'DELETE' && !ctx.dryRun) {
     deps.allocator.release(obj);
   }
 }
