@@ -3,7 +3,7 @@
 
 import type { FieldError } from './meta/errors.ts';
 import { semanticEqual, validateObjectMeta, validateObjectMetaUpdate, type NameRule } from './meta/validation.ts';
-import type { KubeObject, Strategy, StrategyContext } from './types.ts';
+import type { KubeObject, ResourceType, Strategy, StrategyContext } from './types.ts';
 
 export interface SimpleStrategyOptions<T extends KubeObject> {
   namespaced: boolean;
@@ -62,4 +62,45 @@ export function simpleStrategy<T extends KubeObject>(o: SimpleStrategyOptions<T>
     };
   }
   return s;
+}
+
+type Conversion = NonNullable<ResourceType['convert']>;
+
+/**
+ * A strategy written for the storage version, serving another version: each step runs on the
+ * object converted to storage form and the result is converted back (upstream runs strategies
+ * on the internal version, whatever version the request used).
+ */
+export function throughConversion(s: Strategy, c: Conversion): Strategy {
+  const put = (obj: KubeObject, stored: KubeObject) => {
+    for (const k of Object.keys(obj)) delete obj[k];
+    Object.assign(obj, c.fromStorage(stored));
+  };
+  const out: Strategy = { ...s };
+  const { prepareForCreate, prepareForUpdate, prepareForStatusUpdate, validate, validateUpdate, validateStatusUpdate } = s;
+  if (prepareForCreate) {
+    out.prepareForCreate = (obj, ctx) => {
+      const st = c.toStorage(obj);
+      prepareForCreate(st, ctx);
+      put(obj, st);
+    };
+  }
+  if (prepareForUpdate) {
+    out.prepareForUpdate = (obj, old, ctx) => {
+      const st = c.toStorage(obj);
+      prepareForUpdate(st, c.toStorage(old), ctx);
+      put(obj, st);
+    };
+  }
+  if (prepareForStatusUpdate) {
+    out.prepareForStatusUpdate = (obj, old, ctx) => {
+      const st = c.toStorage(obj);
+      prepareForStatusUpdate(st, c.toStorage(old), ctx);
+      put(obj, st);
+    };
+  }
+  if (validate) out.validate = (obj) => validate(c.toStorage(obj));
+  if (validateUpdate) out.validateUpdate = (obj, old) => validateUpdate(c.toStorage(obj), c.toStorage(old));
+  if (validateStatusUpdate) out.validateStatusUpdate = (obj, old) => validateStatusUpdate(c.toStorage(obj), c.toStorage(old));
+  return out;
 }
