@@ -17,6 +17,8 @@ import type { Logger } from '../log.ts';
 import { createAuthnConfig, createAuthenticator, createHttpsServerOptions, userFromToken } from './authn.ts';
 import { createAuthorization } from './authz/index.ts';
 import { reviewHandlers } from './authz/reviews.ts';
+import { checkRbacWrite } from './authz/escalation.ts';
+import type { UserInfo } from './registry/types.ts';
 import type { ApiContext } from './api-context.ts';
 import { GenericStore, type EngineHooks } from './registry/store.ts';
 import { CachedResourceStore } from './registry/storage-adapter.ts';
@@ -74,8 +76,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const hooks: EngineHooks = {
     validateMeta: schema.validateMeta,
     validateSchema: schema.validateSchema,
-    admit: (op, rt, obj, old, ctx) =>
-      admit(
+    admit: async (op, rt, obj, old, ctx) => {
+      if (op !== 'DELETE') checkRbacWrite(escalationDeps, rt, obj, ctx.user);
+      return admit(
         {
           allocator,
           // As upstream's NamespaceLifecycle: the cache first, a live read only when the cache
@@ -98,10 +101,17 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         obj,
         old,
         ctx,
-      ),
+      );
+    },
     manageFields: (rt, old, obj, ctx, sub) => manageFields(old, obj, ctx, sub, patchSchemaOf(rt)),
   };
   const deps = { clock, names: randomNameGenerator, uids: randomUid, hooks };
+  const authz = createAuthorization((group, plural) => engineFor(registryByPlural(registry, group, plural)), log);
+  const escalationDeps = {
+    authorizer: authz.authorizer,
+    rulesFor: (user: UserInfo, ns: string) => authz.rbac.rulesFor(user, ns),
+    roleRules: (kind: 'Role' | 'ClusterRole', ns: string, name: string) => authz.rbac.roleRulesOf(kind, ns, name),
+  };
 
   function engineFor(rt: ResourceType): GenericStore {
     let e = engines.get(rt);
@@ -148,7 +158,6 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     ready: () => ready,
   });
   const authnConfig = createAuthnConfig({ pki: opts.pki, tokenAuthFile: opts.tokenAuthFile });
-  const authz = createAuthorization((group, plural) => engineFor(registryByPlural(registry, group, plural)), log);
   api.review = reviewHandlers({
     authorizer: authz.authorizer,
     rulesFor: (user, ns) => authz.rbac.rulesFor(user, ns),

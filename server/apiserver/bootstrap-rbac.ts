@@ -1,32 +1,28 @@
-// The bootstrap RBAC policy upstream's apiserver creates: the user-facing roles
-// (cluster-admin, admin, edit, view), discovery and public-info roles, the component roles,
-// and the bindings that give system:masters and every authenticated user their access.
+// The bootstrap RBAC policy upstream's apiserver creates: the user-facing roles (cluster-admin,
+// and admin, edit, view aggregated from the system:aggregate-to-* roles), the component roles
+// (bootstrap-rbac-system.ts), the controllers' roles, and the bindings giving system:masters,
+// every authenticated user and each component their access.
 
 import type { KubeObject } from '../../api/types.ts';
+import type { PolicyRule } from './authz/rbac-rules.ts';
+import { aggregatedRules } from '../../api/rbac/aggregation.ts';
+import { READ, SYSTEM_BINDINGS, SYSTEM_ROLES, WRITE, rule } from './bootstrap-rbac-system.ts';
+import { CONTROLLER_ROLES } from './bootstrap-rbac-controllers.ts';
 
 const RBAC = 'rbac.authorization.k8s.io/v1';
 const BOOTSTRAP_LABELS = { 'kubernetes.io/bootstrapping': 'rbac-defaults' };
 const AUTOUPDATE = { 'rbac.authorization.kubernetes.io/autoupdate': 'true' };
+const aggregateTo = (to: string) => ({ [`rbac.authorization.k8s.io/aggregate-to-${to}`]: 'true' });
 
-interface Rule {
-  apiGroups?: string[];
-  resources?: string[];
-  verbs: string[];
-  nonResourceURLs?: string[];
-  resourceNames?: string[];
-}
-
-const READ = ['get', 'list', 'watch'];
-const WRITE = ['create', 'delete', 'deletecollection', 'patch', 'update'];
-
-function clusterRole(name: string, rules: Rule[], extra: Partial<KubeObject> = {}, labels: Record<string, string> = {}): KubeObject {
-  return {
+function clusterRole(name: string, rules: PolicyRule[], labels: Record<string, string> = {}, aggregateFrom?: string): KubeObject {
+  const o: KubeObject = {
     apiVersion: RBAC,
     kind: 'ClusterRole',
     metadata: { name, labels: { ...BOOTSTRAP_LABELS, ...labels }, annotations: AUTOUPDATE },
     rules,
-    ...extra,
   };
+  if (aggregateFrom) o.aggregationRule = { clusterRoleSelectors: [{ matchLabels: aggregateTo(aggregateFrom) }] };
+  return o;
 }
 
 function clusterRoleBinding(name: string, role: string, subjects: { kind: string; name: string; namespace?: string }[]): KubeObject {
@@ -39,68 +35,73 @@ function clusterRoleBinding(name: string, role: string, subjects: { kind: string
   };
 }
 
-const WORKLOADS: Rule[] = [
-  { apiGroups: [''], resources: ['pods', 'pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy'], verbs: [...READ, ...WRITE] },
-  { apiGroups: [''], resources: ['configmaps', 'endpoints', 'persistentvolumeclaims', 'replicationcontrollers', 'replicationcontrollers/scale', 'secrets', 'serviceaccounts', 'services', 'services/proxy'], verbs: [...READ, ...WRITE] },
-  { apiGroups: ['apps'], resources: ['daemonsets', 'deployments', 'deployments/rollback', 'deployments/scale', 'replicasets', 'replicasets/scale', 'statefulsets', 'statefulsets/scale'], verbs: [...READ, ...WRITE] },
-  { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: [...READ, ...WRITE] },
-  { apiGroups: ['batch'], resources: ['cronjobs', 'jobs'], verbs: [...READ, ...WRITE] },
-  { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'networkpolicies'], verbs: [...READ, ...WRITE] },
-  { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: [...READ, ...WRITE] },
-  { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: READ },
+const AGGREGATE_TO_ADMIN: PolicyRule[] = [
+  rule(['authorization.k8s.io'], ['localsubjectaccessreviews'], ['create']),
+  rule(['rbac.authorization.k8s.io'], ['rolebindings', 'roles'], [...WRITE, ...READ].sort()),
 ];
 
-const VIEW: Rule[] = [
-  { apiGroups: [''], resources: ['configmaps', 'endpoints', 'persistentvolumeclaims', 'persistentvolumeclaims/status', 'pods', 'pods/log', 'pods/status', 'replicationcontrollers', 'replicationcontrollers/scale', 'replicationcontrollers/status', 'resourcequotas', 'resourcequotas/status', 'serviceaccounts', 'services', 'services/status'], verbs: READ },
-  { apiGroups: [''], resources: ['bindings', 'events', 'limitranges', 'namespaces/status', 'pods/log', 'pods/status'], verbs: READ },
-  { apiGroups: [''], resources: ['namespaces'], verbs: READ },
-  { apiGroups: ['apps'], resources: ['controllerrevisions', 'daemonsets', 'daemonsets/status', 'deployments', 'deployments/scale', 'deployments/status', 'replicasets', 'replicasets/scale', 'replicasets/status', 'statefulsets', 'statefulsets/scale', 'statefulsets/status'], verbs: READ },
-  { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers', 'horizontalpodautoscalers/status'], verbs: READ },
-  { apiGroups: ['batch'], resources: ['cronjobs', 'cronjobs/status', 'jobs', 'jobs/status'], verbs: READ },
-  { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'ingresses/status', 'networkpolicies'], verbs: READ },
-  { apiGroups: ['policy'], resources: ['poddisruptionbudgets', 'poddisruptionbudgets/status'], verbs: READ },
-  { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: READ },
+const AGGREGATE_TO_EDIT: PolicyRule[] = [
+  rule([''], ['pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy', 'secrets', 'services/proxy'], READ),
+  rule([''], ['serviceaccounts'], ['impersonate']),
+  rule([''], ['pods', 'pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy'], WRITE),
+  rule([''], ['pods/eviction'], ['create']),
+  rule([''], ['configmaps', 'events', 'persistentvolumeclaims', 'replicationcontrollers', 'replicationcontrollers/scale', 'secrets', 'serviceaccounts', 'services', 'services/proxy'], WRITE),
+  rule([''], ['serviceaccounts/token'], ['create']),
+  rule(['apps'], ['daemonsets', 'deployments', 'deployments/rollback', 'deployments/scale', 'replicasets', 'replicasets/scale', 'statefulsets', 'statefulsets/scale'], WRITE),
+  rule(['autoscaling'], ['horizontalpodautoscalers'], WRITE),
+  rule(['batch'], ['cronjobs', 'jobs'], WRITE),
+  rule(['extensions'], ['daemonsets', 'deployments', 'deployments/rollback', 'deployments/scale', 'ingresses', 'networkpolicies', 'replicasets', 'replicasets/scale', 'replicationcontrollers/scale'], WRITE),
+  rule(['policy'], ['poddisruptionbudgets'], WRITE),
+  rule(['networking.k8s.io'], ['ingresses', 'networkpolicies'], WRITE),
+  rule(['coordination.k8s.io'], ['leases'], [...WRITE, ...READ].sort()),
 ];
+
+const AGGREGATE_TO_VIEW: PolicyRule[] = [
+  rule([''], ['configmaps', 'endpoints', 'persistentvolumeclaims', 'persistentvolumeclaims/status', 'pods', 'replicationcontrollers', 'replicationcontrollers/scale', 'serviceaccounts', 'services', 'services/status'], READ),
+  rule([''], ['bindings', 'events', 'limitranges', 'namespaces/status', 'pods/log', 'pods/status', 'replicationcontrollers/status', 'resourcequotas', 'resourcequotas/status'], READ),
+  rule([''], ['namespaces'], READ),
+  rule(['discovery.k8s.io'], ['endpointslices'], READ),
+  rule(['apps'], ['controllerrevisions', 'daemonsets', 'daemonsets/status', 'deployments', 'deployments/scale', 'deployments/status', 'replicasets', 'replicasets/scale', 'replicasets/status', 'statefulsets', 'statefulsets/scale', 'statefulsets/status'], READ),
+  rule(['autoscaling'], ['horizontalpodautoscalers', 'horizontalpodautoscalers/status'], READ),
+  rule(['batch'], ['cronjobs', 'cronjobs/status', 'jobs', 'jobs/status'], READ),
+  rule(['extensions'], ['daemonsets', 'daemonsets/status', 'deployments', 'deployments/scale', 'deployments/status', 'ingresses', 'ingresses/status', 'networkpolicies', 'replicasets', 'replicasets/scale', 'replicasets/status', 'replicationcontrollers/scale'], READ),
+  rule(['policy'], ['poddisruptionbudgets', 'poddisruptionbudgets/status'], READ),
+  rule(['networking.k8s.io'], ['ingresses', 'ingresses/status', 'networkpolicies'], READ),
+];
+
+/** Every bootstrap ClusterRole, with admin, edit and view already aggregated. */
+export function bootstrapClusterRoles(): KubeObject[] {
+  const roles = [
+    clusterRole('cluster-admin', [rule(['*'], ['*'], ['*']), { nonResourceURLs: ['*'], verbs: ['*'] }]),
+    clusterRole('admin', [], {}, 'admin'),
+    clusterRole('edit', [], aggregateTo('admin'), 'edit'),
+    clusterRole('view', [], aggregateTo('edit'), 'view'),
+    clusterRole('system:aggregate-to-admin', AGGREGATE_TO_ADMIN, aggregateTo('admin')),
+    clusterRole('system:aggregate-to-edit', AGGREGATE_TO_EDIT, aggregateTo('edit')),
+    clusterRole('system:aggregate-to-view', AGGREGATE_TO_VIEW, aggregateTo('view')),
+    ...Object.entries(SYSTEM_ROLES).map(([name, rules]) => clusterRole(name, rules)),
+    ...Object.entries(CONTROLLER_ROLES).map(([name, rules]) => clusterRole(`system:controller:${name}`, rules)),
+  ];
+  // view first, then edit (which takes view's rules), then admin: as the controller converges.
+  for (const name of ['view', 'edit', 'admin']) {
+    const role = roles.find((r) => r.metadata?.name === name)!;
+    role.rules = aggregatedRules(role, roles);
+  }
+  return roles;
+}
 
 export function bootstrapRbac(): KubeObject[] {
-  const aggregate = (to: string) => ({ [`rbac.authorization.k8s.io/aggregate-to-${to}`]: 'true' });
   return [
-    clusterRole('cluster-admin', [
-      { apiGroups: ['*'], resources: ['*'], verbs: ['*'] },
-      { nonResourceURLs: ['*'], verbs: ['*'] },
-    ]),
-    clusterRole('admin', [...WORKLOADS, { apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings', 'roles'], verbs: [...READ, ...WRITE] }, { apiGroups: ['authorization.k8s.io'], resources: ['localsubjectaccessreviews'], verbs: ['create'] }, ...VIEW], {
-      aggregationRule: { clusterRoleSelectors: [{ matchLabels: aggregate('admin') }] },
-    }),
-    clusterRole('edit', [...WORKLOADS, ...VIEW], { aggregationRule: { clusterRoleSelectors: [{ matchLabels: aggregate('edit') }] } }, aggregate('admin')),
-    clusterRole('view', VIEW, { aggregationRule: { clusterRoleSelectors: [{ matchLabels: aggregate('view') }] } }, aggregate('edit')),
-    clusterRole('system:discovery', [{ nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'], verbs: ['get'] }]),
-    clusterRole('system:public-info-viewer', [{ nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version', '/version/'], verbs: ['get'] }]),
-    clusterRole('system:basic-user', [
-      { apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'], verbs: ['create'] },
-      { apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'], verbs: ['create'] },
-    ]),
-    clusterRole('system:kube-scheduler', [
-      { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'patch', 'update'] },
-      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create', 'get', 'update'] },
-      { apiGroups: [''], resources: ['nodes', 'pods', 'namespaces', 'persistentvolumeclaims', 'persistentvolumes', 'services', 'replicationcontrollers'], verbs: READ },
-      { apiGroups: [''], resources: ['bindings', 'pods/binding'], verbs: ['create'] },
-      { apiGroups: [''], resources: ['pods/status'], verbs: ['patch', 'update'] },
-    ]),
-    clusterRole('system:kube-controller-manager', [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }]),
-    clusterRole('system:node', [
-      { apiGroups: [''], resources: ['nodes', 'nodes/status', 'pods', 'pods/status', 'configmaps', 'secrets', 'services', 'endpoints'], verbs: [...READ, 'create', 'patch', 'update', 'delete'] },
-      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create', 'delete', 'get', 'patch', 'update'] },
-      { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch', 'update'] },
-    ]),
+    ...bootstrapClusterRoles(),
     clusterRoleBinding('cluster-admin', 'cluster-admin', [{ kind: 'Group', name: 'system:masters' }]),
-    clusterRoleBinding('system:discovery', 'system:discovery', [{ kind: 'Group', name: 'system:authenticated' }]),
-    clusterRoleBinding('system:basic-user', 'system:basic-user', [{ kind: 'Group', name: 'system:authenticated' }]),
-    clusterRoleBinding('system:public-info-viewer', 'system:public-info-viewer', [
-      { kind: 'Group', name: 'system:authenticated' },
-      { kind: 'Group', name: 'system:unauthenticated' },
-    ]),
-    clusterRoleBinding('system:kube-scheduler', 'system:kube-scheduler', [{ kind: 'User', name: 'system:kube-scheduler' }]),
-    clusterRoleBinding('system:kube-controller-manager', 'system:kube-controller-manager', [{ kind: 'User', name: 'system:kube-controller-manager' }]),
+    ...Object.entries(SYSTEM_BINDINGS).map(([name, subjects]) => clusterRoleBinding(name, name, subjects)),
+    ...Object.keys(CONTROLLER_ROLES).map((name) =>
+      clusterRoleBinding(`system:controller:${name}`, `system:controller:${name}`, [
+        { kind: 'ServiceAccount', name, namespace: 'kube-system' },
+        { kind: 'User', name: CONTROLLER_MANAGER_USER },
+      ])),
   ];
 }
+
+/** The controller-manager's user (its client certificate's CN). */
+export const CONTROLLER_MANAGER_USER = 'system:kube-controller-manager';

@@ -18,6 +18,7 @@ import { registerEndpointSliceHandlers } from './endpointslice/handlers.ts';
 import { newEndpointSliceReconciler } from './endpointslice/reconcile.ts';
 import { nodeLifecycleController, taintEvictionController } from './node-lifecycle/index.ts';
 import { podGcController } from './pod-gc/index.ts';
+import { clusterRoleAggregationController } from './clusterrole-aggregation/index.ts';
 import type { ControllerContext, ControllerDefinition } from './common/types.ts';
 import { OwnerGraph } from './garbage-collector/graph.ts';
 import { registerGarbageCollectorHandlers } from './garbage-collector/handlers.ts';
@@ -76,4 +77,5 @@ export const CONTROLLERS: Record<string, Factory> = {
   'taint-eviction-controller': taintEvictionController,
   podgc: (o) => podGcController(o),
   resourcequota: resourceQuotaController,
+  'clusterrole-aggregation': clusterRoleAggregationController,
 };

@@ -81,6 +81,11 @@ export class RbacIndex implements Authorizer {
     }
   }
 
+  /** A role's rules, or undefined when there is no such role. */
+  roleRulesOf(kind: 'Role' | 'ClusterRole', namespace: string, name: string): PolicyRule[] | undefined {
+    return kind === 'ClusterRole' ? this.clusterRoles.get(name) : this.roles.get(key(namespace, name));
+  }
+
   /** The rules a binding grants: its role's, or [] when the role is missing. */
   private roleRules(b: Binding): PolicyRule[] {
     if (b.roleRef.kind === 'ClusterRole') return this.clusterRoles.get(b.roleRef.name) ?? [];

@@ -5,14 +5,9 @@
 
 import type { Attributes } from './attributes.ts';
 import type { UserInfo } from '../registry/types.ts';
+import type { PolicyRule } from '../../../api/rbac/aggregation.ts';
 
-export interface PolicyRule {
-  verbs: string[];
-  apiGroups?: string[];
-  resources?: string[];
-  resourceNames?: string[];
-  nonResourceURLs?: string[];
-}
+export type { PolicyRule };
 
 export interface Subject {
   kind: string;

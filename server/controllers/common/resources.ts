@@ -28,6 +28,7 @@ export const R = {
   jobs: must('batch', 'v1', 'jobs'),
   cronJobs: must('batch', 'v1', 'cronjobs'),
   endpointSlices: must('discovery.k8s.io', 'v1', 'endpointslices'),
+  clusterRoles: must('rbac.authorization.k8s.io', 'v1', 'clusterroles'),
 } as const;
 
 /** Every built-in resource that can be listed and deleted, preferred versions only. */
