@@ -54,7 +54,7 @@ export async function applyCrds(client: RestClient, paths: string | string[], op
   }
   await Promise.all(
     applied.map(async (crd) => {
-      const ready = await waitFor(client, crd as never, conditionIs('Established'), opts);
+      const ready = await waitFor<CrdShape>(client, crd, conditionIs('Established'), opts);
       const { spec } = ready as CrdShape;
       const kind = spec?.names?.kind ?? '';
       for (const v of spec?.versions ?? []) {

@@ -16,7 +16,7 @@ import type { Pki } from '../server/pki/index.ts';
 import { createLoopbackClient, type RestClient } from '../client/rest.ts';
 import { applyCrds } from './crds.ts';
 import { memoryPki, userCertificate } from './pki.ts';
-import type { KubeConfigOptions, Kubets, KubetsOptions } from './types.ts';
+import type { KubeConfigOptions, Kubets, KubetsOptions, ObjectReference, WaitOptions } from './types.ts';
 import { conditionIs, waitFor } from './wait.ts';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
@@ -75,7 +75,7 @@ export async function startKubets(opts: KubetsOptions = {}): Promise<Kubets> {
       },
       applyCrds: (paths, o) => applyCrds(client, paths, o),
       waitFor: (ref, test, o) => waitFor(client, ref, test, o),
-      waitForCondition: (ref, type, o = {}) => waitFor(client, ref, conditionIs(type, o.status), o),
+      waitForCondition: <T>(ref: ObjectReference, type: string, o: WaitOptions & { status?: string } = {}) => waitFor<T>(client, ref, conditionIs(type, o.status), o),
       stop: stopAll,
     };
   } catch (e) {

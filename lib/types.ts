@@ -38,10 +38,14 @@ export interface KubeConfigOptions {
   currentContext: string;
 }
 
-/** Names one object: what you created (apiVersion, kind, metadata) is enough. */
+/**
+ * Names one object: what you created (apiVersion, kind, metadata; a client-node V1Deployment
+ * will do) is enough. apiVersion and kind are required at run time; optional here only
+ * because client-node's model classes declare them so.
+ */
 export interface ObjectReference {
-  apiVersion: string;
-  kind: string;
+  apiVersion?: string;
+  kind?: string;
   metadata?: { name?: string; namespace?: string };
   /** Instead of metadata (kubectl's spelling). */
   name?: string;
@@ -78,10 +82,13 @@ export interface Kubets {
   kubeconfigFor(user: string, opts?: UserOptions): Promise<string>;
   /** Creates the CRDs in these files or folders and waits until each is Established and served. */
   applyCrds(paths: string | string[], opts?: WaitOptions): Promise<KubeObject[]>;
-  /** Resolves with the object once `test(object)` holds (a watch, not polling); rejects on timeout. */
-  waitFor(ref: ObjectReference, test: (obj: KubeObject) => boolean, opts?: WaitOptions): Promise<KubeObject>;
+  /**
+   * Resolves with the object once `test(object)` holds (a watch, not polling; the object may
+   * not exist yet); rejects on timeout with the status it last saw.
+   */
+  waitFor<T = KubeObject>(ref: ObjectReference, test: (obj: T) => boolean, opts?: WaitOptions): Promise<T>;
   /** Resolves once the object has status.conditions[type].status == status ('True' by default). */
-  waitForCondition(ref: ObjectReference, type: string, opts?: WaitOptions & { status?: string }): Promise<KubeObject>;
+  waitForCondition<T = KubeObject>(ref: ObjectReference, type: string, opts?: WaitOptions & { status?: string }): Promise<T>;
   /** Stops everything; leaves no socket, timer or file behind (a { dir } store keeps its folder). */
   stop(): Promise<void>;
 }

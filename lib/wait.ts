@@ -25,31 +25,33 @@ export async function resourceFor(client: RestClient, apiVersion: string, kind: 
   return r && { group, version, plural: r.name, kind, namespaced: r.namespaced };
 }
 
-function nameOf(ref: ObjectReference): { name: string; namespace: string } {
+function nameOf(ref: ObjectReference): { apiVersion: string; kind: string; name: string; namespace: string } {
+  const { apiVersion, kind } = ref;
+  if (!apiVersion || !kind) throw new TypeError('waitFor: the reference needs apiVersion and kind');
   const name = ref.metadata?.name ?? ref.name;
-  if (!name) throw new TypeError(`waitFor: the ${ref.kind} has no name`);
-  return { name, namespace: ref.metadata?.namespace ?? ref.namespace ?? 'default' };
+  if (!name) throw new TypeError(`waitFor: the ${kind} has no name`);
+  return { apiVersion, kind, name, namespace: ref.metadata?.namespace ?? ref.namespace ?? 'default' };
 }
 
-export function conditionIs(type: string, status = 'True'): (obj: KubeObject) => boolean {
+export function conditionIs(type: string, status = 'True'): (obj: unknown) => boolean {
   return (obj) => {
-    const conditions = (obj.status as { conditions?: { type?: string; status?: string }[] } | undefined)?.conditions ?? [];
+    const conditions = ((obj as KubeObject).status as { conditions?: { type?: string; status?: string }[] } | undefined)?.conditions ?? [];
     return conditions.some((c) => c.type === type && c.status === status);
   };
 }
 
-export async function waitFor(client: RestClient, ref: ObjectReference, test: (obj: KubeObject) => boolean, opts: WaitOptions = {}): Promise<KubeObject> {
+export async function waitFor<T = KubeObject>(client: RestClient, ref: ObjectReference, test: (obj: T) => boolean, opts: WaitOptions = {}): Promise<T> {
   const timeoutMs = opts.timeoutMs ?? 10_000;
-  const { name, namespace } = nameOf(ref);
-  const what = `${ref.kind} ${namespace}/${name}`;
-  const r = await resourceFor(client, ref.apiVersion, ref.kind);
-  if (!r) throw new Error(`waitFor: ${ref.kind} is not served in ${ref.apiVersion}`);
+  const { apiVersion, kind, name, namespace } = nameOf(ref);
+  const what = `${kind} ${namespace}/${name}`;
+  const r = await resourceFor(client, apiVersion, kind);
+  if (!r) throw new Error(`waitFor: ${kind} is not served in ${apiVersion}`);
   const ns = r.namespaced ? namespace : '';
   let last: KubeObject | undefined;
-  return new Promise<KubeObject>((resolve, reject) => {
+  return new Promise<T>((resolve, reject) => {
     let watch: { stop(): void } | undefined;
     let settled = false;
-    const finish = (err: Error | undefined, obj?: KubeObject) => {
+    const finish = (err: Error | undefined, obj?: T) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -63,8 +65,8 @@ export async function waitFor(client: RestClient, ref: ObjectReference, test: (o
     }, timeoutMs);
     const check = (obj: KubeObject): boolean => {
       last = obj;
-      if (!test(obj)) return false;
-      finish(undefined, obj);
+      if (!test(obj as T)) return false;
+      finish(undefined, obj as T);
       return true;
     };
     // List by name (not get) so the watch starts at a revision that covers "not there yet".
