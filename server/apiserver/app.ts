@@ -180,10 +180,14 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const server = https.createServer(createHttpsServerOptions(opts.pki), app.callback());
   server.keepAliveTimeout = 60_000;
   const sockets = new Set<Socket>();
-  server.on('secureConnection', (s) => {
+  // The TLS sockets, and every TCP connection under them, also those still in the handshake:
+  // close() must not wait for one a client opened a moment before.
+  const track = (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
-  });
+  };
+  server.on('connection', track);
+  server.on('secureConnection', track);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.bindAddress, () => resolve());
