@@ -1,33 +1,42 @@
-// The PKI of an embedded kubets, made in memory (never written to disk): a CA, the serving
-// certificate, the admin client certificate and the service-account signing key. Keys are
-// ECDSA P-256 (certs.ts), a few milliseconds each. The CA is made once per process and shared
-// by every instance that does not keep a data dir: each instance still gets its own serving,
-// admin and service-account keys, and a test's certificates are only ever trusted by
-// instances of the same process.
+// The PKI of an embedded kubets, made in memory (never written to disk). ASN.1 in JavaScript
+// makes each certificate cost tens of milliseconds, so the certificates are made once per
+// process: the CA, the serving certificate (127.0.0.1, ::1, localhost) and the admin client
+// certificate are shared by every in-memory instance of the process. Each instance gets its
+// own service-account signing key (a WebCrypto key pair, about a millisecond), so a token one
+// instance issued is worthless to another. Keys are ECDSA P-256 (certs.ts).
 
 import { generateCa, generateKeyPair, generateLeaf, type CertAndKey } from '../server/pki/certs.ts';
 import { ADMIN_GROUP, ADMIN_USER, servingSans, type Pki } from '../server/pki/index.ts';
 
-let processCa: Promise<CertAndKey> | undefined;
-
-/** The CA shared by the in-memory instances of this process. */
-export function sharedCa(): Promise<CertAndKey> {
-  processCa ??= generateCa(`kubets-embedded-ca@${Math.floor(Date.now() / 1000)}`);
-  return processCa;
+interface SharedCerts {
+  ca: CertAndKey;
+  serving: CertAndKey;
+  admin: CertAndKey;
 }
 
-/** A whole PKI in memory, signed by `ca` (the process's shared CA by default). */
-export async function memoryPki(ca?: CertAndKey): Promise<Pki> {
-  const issuer = ca ?? (await sharedCa());
-  const [serving, admin, sa] = await Promise.all([
-    generateLeaf(issuer, { commonName: 'kube-apiserver', sans: servingSans({ hostname: 'localhost' }), usage: 'server' }),
-    generateLeaf(issuer, { commonName: ADMIN_USER, organizations: [ADMIN_GROUP], usage: 'client' }),
-    generateKeyPair(),
-  ]);
+let shared: Promise<SharedCerts> | undefined;
+
+function sharedCerts(): Promise<SharedCerts> {
+  shared ??= (async () => {
+    const ca = await generateCa(`kubets-embedded-ca@${Math.floor(Date.now() / 1000)}`);
+    const [serving, admin] = await Promise.all([
+      generateLeaf(ca, { commonName: 'kube-apiserver', sans: servingSans({ hostname: 'localhost' }), usage: 'server' }),
+      generateLeaf(ca, { commonName: ADMIN_USER, organizations: [ADMIN_GROUP], usage: 'client' }),
+    ]);
+    return { ca, serving, admin };
+  })();
+  // A failure is not cached: the next start tries again.
+  shared.catch(() => (shared = undefined));
+  return shared;
+}
+
+/** An instance's PKI: the process's certificates and a service-account key of its own. */
+export async function memoryPki(): Promise<Pki> {
+  const [{ ca, serving, admin }, sa] = await Promise.all([sharedCerts(), generateKeyPair()]);
   return {
     dir: '',
-    caCert: issuer.cert,
-    caKey: issuer.key,
+    caCert: ca.cert,
+    caKey: ca.key,
     servingCert: serving.cert,
     servingKey: serving.key,
     adminCert: admin.cert,
