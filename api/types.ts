@@ -65,6 +65,8 @@ export interface Subresource {
 /** Context a strategy may read: injected clock, the request's user. */
 export interface StrategyContext {
   now: Date;
+  /** Who asked (CertificateSigningRequest stamps it into spec, as upstream). */
+  user?: { username: string; uid?: string; groups: string[]; extra?: Record<string, string[]> };
 }
 
 /**

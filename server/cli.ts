@@ -58,6 +58,8 @@ async function loadDefaultApiServer(): Promise<StartApiServer> {
 export interface RunningServer {
   url: string;
   kubeconfigPath: string;
+  /** The node-join token (`kubets agent --token`); absent when the apiserver was swapped out. */
+  joinToken?: string;
   pki: Pki;
   close(): Promise<void>;
 }
@@ -99,12 +101,25 @@ export async function startServer(flags: ServerFlags, deps: CliDeps = {}): Promi
   // Controllers and scheduler run in this process unless disabled, through a loopback client:
   // the same HTTPS API any other apiserver client uses.
   const components = (['controllers', 'scheduler'] as const).filter((c) => !flags.disable.includes(c));
+  let joinToken: string | undefined;
+  if (!deps.loadApiServer) {
+    const { createLoopbackClient } = await import('../client/rest.ts');
+    const { ensureJoinToken } = await import('./join-token.ts');
+    const client = createLoopbackClient(api.url, { ca: pki.caCert, cert: pki.adminCert, key: pki.adminKey });
+    try {
+      joinToken = await ensureJoinToken(client, dataDir, api.url, pki.caCert);
+    } catch (e) {
+      log.warn('no node-join token', { err: e instanceof Error ? e.message : String(e) });
+    } finally {
+      client.close();
+    }
+  }
   let stopLoops = async () => {};
   if (components.length && !deps.loadApiServer) {
     const { createLoopbackClient } = await import('../client/rest.ts');
     const { startControlPlane } = await import('./control-plane.ts');
     const client = createLoopbackClient(api.url, { ca: pki.caCert, cert: pki.adminCert, key: pki.adminKey });
-    const cp = startControlPlane({ client, log, components: [...components], controllers: deps.controllers, caPem: pki.caCert });
+    const cp = startControlPlane({ client, log, components: [...components], controllers: deps.controllers, caPem: pki.caCert, caKeyPem: pki.caKey });
     stopLoops = async () => {
       await cp.stop();
       client.close();
@@ -113,6 +128,7 @@ export async function startServer(flags: ServerFlags, deps: CliDeps = {}): Promi
   return {
     url: api.url,
     kubeconfigPath,
+    joinToken,
     pki,
     close: async () => {
       await stopLoops();
@@ -169,7 +185,8 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
       print(
         `kubets is running at ${running.url}\n` +
           `kubeconfig: ${running.kubeconfigPath}\n` +
-          `  export KUBECONFIG=${running.kubeconfigPath}\n`,
+          `  export KUBECONFIG=${running.kubeconfigPath}\n` +
+          (running.joinToken ? `join a node: kubets agent --server ${running.url} --token ${running.joinToken}\n` : ''),
       );
       const sig = await stop;
       log.info('stopping', { signal: sig });

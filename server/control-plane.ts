@@ -21,6 +21,8 @@ export interface ControlPlaneOptions {
   controllers?: string[];
   /** The cluster CA, published as kube-root-ca.crt in every namespace. */
   caPem: string;
+  /** The cluster CA's key, for signing approved CSRs. */
+  caKeyPem?: string;
   clock?: Clock;
   /** Lease timings (tests shorten them). */
   leaseDurationMs?: number;
@@ -80,7 +82,7 @@ async function startComponent(which: Component, opts: ControlPlaneOptions, clock
   let inner: Running;
   if (which === 'controllers') {
     const { startControllerManager } = await import('./controllers/index.ts');
-    inner = startControllerManager({ client: opts.client, informers, log, clock, caPem: opts.caPem, enabled: opts.controllers });
+    inner = startControllerManager({ client: opts.client, informers, log, clock, caPem: opts.caPem, caKeyPem: opts.caKeyPem, enabled: opts.controllers });
   } else {
     const { startScheduler } = await import('./scheduler/scheduler.ts');
     const { createEventRecorder } = await import('../client/events.ts');

@@ -33,6 +33,7 @@ import { bootstrap } from './bootstrap.ts';
 import { createOpenApiDocs, patchSchemaOf, schemaHooks } from './openapi-wiring.ts';
 import { applyRequestPatch, manageFields } from './patch-wiring.ts';
 import { subresourceHandlers } from './subresources.ts';
+import { createBootstrapTokenAuthenticator } from './authn-bootstrap-token.ts';
 import { StatusError } from '../../api/meta/errors.ts';
 
 export interface ApiServerOptions {
@@ -157,7 +158,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     openapi,
     ready: () => ready,
   });
-  const authnConfig = createAuthnConfig({ pki: opts.pki, tokenAuthFile: opts.tokenAuthFile });
+  const authnConfig = createAuthnConfig({ pki: opts.pki, tokenAuthFile: opts.tokenAuthFile, bootstrapToken: bootstrapTokens(engineFor(registry.get('', 'v1', 'secrets')!), cachers, clock, log) });
   api.review = reviewHandlers({
     authorizer: authz.authorizer,
     rulesFor: (user, ns) => authz.rbac.rulesFor(user, ns),
@@ -242,6 +243,17 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       await backend.close();
     },
   };
+}
+
+/** Bootstrap tokens checked against the Secrets watch cache (started now, so it is warm). */
+function bootstrapTokens(secrets: GenericStore, cachers: Map<string, Cacher>, clock: Clock, log: Logger) {
+  const cache = cachers.get(secrets.listPrefix(''));
+  void cache?.start().catch(() => undefined);
+  return createBootstrapTokenAuthenticator({
+    secret: (name) => cache?.peek(secrets.key('kube-system', name))?.object,
+    now: () => clock.now(),
+    onRejected: (tokenId, reason) => log.info('bootstrap token refused', { tokenId, reason }),
+  });
 }
 
 function registryByPlural(registry: Registry, group: string, plural: string): ResourceType {

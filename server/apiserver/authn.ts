@@ -34,6 +34,8 @@ export interface AuthnConfig {
   apiAudiences: string[];
   /** When false, a request without credentials is rejected instead of being system:anonymous. */
   anonymous: boolean;
+  /** Bootstrap tokens (authn-bootstrap-token.ts), when enabled. */
+  bootstrapToken?: (token: string) => UserInfo | undefined;
 }
 
 export interface AuthnOptions {
@@ -43,6 +45,7 @@ export interface AuthnOptions {
   anonymous?: boolean;
   serviceAccountIssuers?: string[];
   apiAudiences?: string[];
+  bootstrapToken?: (token: string) => UserInfo | undefined;
 }
 
 export function createAuthnConfig(opts: AuthnOptions): AuthnConfig {
@@ -53,6 +56,7 @@ export function createAuthnConfig(opts: AuthnOptions): AuthnConfig {
     serviceAccountIssuers: issuers,
     apiAudiences: opts.apiAudiences ?? issuers,
     anonymous: opts.anonymous ?? true,
+    bootstrapToken: opts.bootstrapToken,
   };
 }
 
@@ -174,6 +178,8 @@ export function bearerToken(req: IncomingMessage): string | undefined {
 export function userFromToken(token: string, config: AuthnConfig): UserInfo | undefined {
   const stat = config.tokens.get(token);
   if (stat) return withAuthenticated(stat);
+  const boot = config.bootstrapToken?.(token);
+  if (boot) return withAuthenticated(boot);
   if (!looksLikeJwt(token)) return undefined;
   const sa = verifyServiceAccountToken(token, {
     publicKeys: config.serviceAccountKeys,

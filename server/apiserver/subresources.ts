@@ -8,6 +8,7 @@ import type { GenericStore } from './registry/store.ts';
 import type { RequestContext } from './registry/types.ts';
 import { rfc3339 } from './registry/meta.ts';
 import { evictionHandler } from './eviction.ts';
+import { csrApprovalHandler } from './csr-approval.ts';
 
 type EngineOf = (group: string, plural: string) => GenericStore;
 
@@ -120,6 +121,7 @@ export function subresourceHandlers(_api: ApiContext, engineOf: EngineOf): (rt: 
     if (sub === 'binding' && rt.group === '' && rt.plural === 'pods') return bindingHandler(engineOf('', 'pods'));
     if (sub === 'eviction' && rt.group === '' && rt.plural === 'pods') return evictionHandler(engineOf('', 'pods'), engineOf('policy', 'poddisruptionbudgets'));
     if (sub === 'finalize' && rt.group === '' && rt.plural === 'namespaces') return finalizeHandler(engineOf('', 'namespaces'));
+    if (sub === 'approval' && rt.group === 'certificates.k8s.io' && rt.plural === 'certificatesigningrequests') return csrApprovalHandler(engineOf(rt.group, rt.plural));
     return undefined;
   };
 }

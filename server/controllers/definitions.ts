@@ -19,6 +19,7 @@ import { newEndpointSliceReconciler } from './endpointslice/reconcile.ts';
 import { nodeLifecycleController, taintEvictionController } from './node-lifecycle/index.ts';
 import { podGcController } from './pod-gc/index.ts';
 import { clusterRoleAggregationController } from './clusterrole-aggregation/index.ts';
+import { csrApprovingController, csrSigningController } from './certificates/index.ts';
 import type { ControllerContext, ControllerDefinition } from './common/types.ts';
 import { OwnerGraph } from './garbage-collector/graph.ts';
 import { registerGarbageCollectorHandlers } from './garbage-collector/handlers.ts';
@@ -35,6 +36,8 @@ import { newServiceAccountReconciler } from './serviceaccount/reconcile.ts';
 
 export interface DefinitionOptions extends ControllerContext {
   caPem: string;
+  /** The cluster CA's key: csrsigning signs with it (absent: no signing). */
+  caKeyPem?: string;
 }
 
 type Factory = (o: DefinitionOptions) => ControllerDefinition;
@@ -78,4 +81,6 @@ export const CONTROLLERS: Record<string, Factory> = {
   podgc: (o) => podGcController(o),
   resourcequota: resourceQuotaController,
   'clusterrole-aggregation': clusterRoleAggregationController,
+  csrapproving: csrApprovingController,
+  csrsigning: csrSigningController,
 };

@@ -16,6 +16,8 @@ export interface ControllerManagerOptions {
   clock: Clock;
   /** The cluster CA (PEM), published as kube-root-ca.crt. */
   caPem: string;
+  /** The cluster CA's key, for csrsigning (absent: CSRs are not signed). */
+  caKeyPem?: string;
   /** Controller names to run; default all. '-name' disables one, '*' means all (kube-controller-manager's --controllers). */
   enabled?: string[];
 }
@@ -43,7 +45,7 @@ export function startControllerManager(opts: ControllerManagerOptions): Controll
     if (!r) recorders.set(component, (r = createEventRecorder({ client, component, clock, log })));
     return r;
   };
-  const ctx = { client, informers, clock, log, caPem, events };
+  const ctx = { client, informers, clock, log, caPem, caKeyPem: opts.caKeyPem, events };
   const started: { name: string; start: () => void }[] = [];
   for (const [name, factory] of Object.entries(CONTROLLERS)) {
     if (!isEnabled(name, opts.enabled)) continue;

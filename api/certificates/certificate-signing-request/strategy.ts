@@ -1,13 +1,15 @@
 // CertificateSigningRequest strategy: a PEM CERTIFICATE REQUEST, a signer name and known
-// usages; status starts empty. (Upstream also stamps the requesting user into spec; the
-// strategy context carries no user yet.)
+// usages; status starts empty; the requesting user (username, uid, groups, extra) is stamped
+// into spec on create and kept on update, as upstream does: approvers trust it.
 
 import { fieldError, type FieldError } from '../../meta/errors.ts';
 import { isQualifiedName, validateEnum } from '../../meta/validation.ts';
 import { simpleStrategy } from '../../strategy-kit.ts';
 import type { KubeObject } from '../../types.ts';
 
-type CSR = KubeObject & { spec?: { request?: string; signerName?: string; usages?: string[]; expirationSeconds?: number } };
+type CSR = KubeObject & {
+  spec?: { request?: string; signerName?: string; usages?: string[]; expirationSeconds?: number; username?: string; uid?: string; groups?: string[]; extra?: Record<string, string[]> };
+};
 
 export const KEY_USAGES = [
   'signing', 'digital signature', 'content commitment', 'key encipherment', 'key agreement', 'data encipherment',
@@ -43,4 +45,24 @@ export const certificateSigningRequestStrategy = simpleStrategy<CSR>({
   nameRule: 'path-segment',
   initialStatus: () => ({}),
   validate: validateCSR,
+  prepareForCreate(obj, ctx) {
+    const spec = (obj.spec ??= {});
+    delete spec.username;
+    delete spec.uid;
+    delete spec.groups;
+    delete spec.extra;
+    if (!ctx.user) return;
+    spec.username = ctx.user.username;
+    if (ctx.user.uid) spec.uid = ctx.user.uid;
+    spec.groups = [...ctx.user.groups];
+    if (ctx.user.extra && Object.keys(ctx.user.extra).length) spec.extra = ctx.user.extra;
+  },
+  prepareForUpdate(obj, old) {
+    const spec = (obj.spec ??= {});
+    const prev = old.spec ?? {};
+    for (const k of ['username', 'uid', 'groups', 'extra'] as const) {
+      if (prev[k] === undefined) delete spec[k];
+      else (spec as Record<string, unknown>)[k] = prev[k];
+    }
+  },
 });

@@ -76,7 +76,7 @@ export class GenericStore {
   }
 
   private strategyCtx(ctx: RequestContext): StrategyContext {
-    return { now: ctx.now };
+    return { now: ctx.now, user: ctx.user };
   }
 
   // ---- read ----
