@@ -72,7 +72,8 @@ export function clusterInfoKubeconfig(server: string, caPem: string): string {
   );
 }
 
-async function put(client: Client, r: ResourceRef, obj: KubeObject, same: (cur: KubeObject) => boolean): Promise<void> {
+/** Creates obj, or updates what is there unless same() says it is already right (absent: kept as is). */
+async function put(client: Client, r: ResourceRef, obj: KubeObject, same?: (cur: KubeObject) => boolean): Promise<void> {
   const ns = obj.metadata!.namespace ?? '';
   try {
     await client.create(r, ns, obj);
@@ -80,6 +81,7 @@ async function put(client: Client, r: ResourceRef, obj: KubeObject, same: (cur: 
   } catch (e) {
     if (!isAlreadyExists(e)) throw e;
   }
+  if (!same) return;
   const cur = await client.get(r, ns, obj.metadata!.name!);
   if (same(cur)) return;
   await client.update(r, ns, { ...cur, ...obj, metadata: { ...cur.metadata, ...obj.metadata } });
@@ -88,7 +90,7 @@ async function put(client: Client, r: ResourceRef, obj: KubeObject, same: (cur: 
 /** Makes sure the token's Secret and a signed cluster-info exist; returns the token text. */
 export async function ensureJoinToken(client: Client, dataDir: string, server: string, caPem: string): Promise<string> {
   const t = await loadOrCreateToken(dataDir);
-  for (const [r, obj] of joinRbac()) await put(client, r, obj, () => true);
+  for (const [r, obj] of joinRbac()) await put(client, r, obj);
   const secret = bootstrapTokenSecret(t, { description: 'The node-join token of kubets server (DATA_DIR/token).' }) as KubeObject;
   await put(client, SECRETS, secret, (cur) => JSON.stringify(cur.data) === JSON.stringify(secret.data) && cur.type === secret.type);
   const kubeconfig = clusterInfoKubeconfig(server, caPem);
