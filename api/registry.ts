@@ -160,19 +160,48 @@ function key(group: string, version: string, plural: string): string {
 
 export class Registry {
   readonly #byKey = new Map<string, ResourceType>();
+  readonly #listeners = new Set<() => void>();
+  #revision = 0;
 
   constructor(resources: readonly ResourceType[] = builtinResources) {
-    for (const rt of resources) this.register(withStrategy(rt));
+    for (const rt of resources) this.#byKey.set(key(rt.group, rt.version, rt.plural), withStrategy(rt));
   }
 
   /** Adds a resource, replacing one with the same group, version and plural (CRD updates). */
   register(rt: ResourceType): void {
-    this.#byKey.set(key(rt.group, rt.version, rt.plural), rt);
+    this.update([], [rt]);
   }
 
   /** Removes a resource; true when it was there. */
   unregister(group: string, version: string, plural: string): boolean {
-    return this.#byKey.delete(key(group, version, plural));
+    const rt = this.get(group, version, plural);
+    if (rt) this.update([rt], []);
+    return rt !== undefined;
+  }
+
+  /**
+   * Removes and adds resources in one step (a CRD's versions changing), then tells every
+   * listener once: discovery, OpenAPI and the watch caches follow from there.
+   */
+  update(remove: readonly ResourceType[], add: readonly ResourceType[]): void {
+    for (const rt of remove) {
+      const k = key(rt.group, rt.version, rt.plural);
+      if (this.#byKey.get(k) === rt) this.#byKey.delete(k);
+    }
+    for (const rt of add) this.#byKey.set(key(rt.group, rt.version, rt.plural), rt);
+    this.#revision++;
+    for (const fn of this.#listeners) fn();
+  }
+
+  /** Calls `fn` after every change; returns the function that stops it. */
+  onChange(fn: () => void): () => void {
+    this.#listeners.add(fn);
+    return () => this.#listeners.delete(fn);
+  }
+
+  /** Counts changes: equal revisions mean the same set of resources. */
+  get revision(): number {
+    return this.#revision;
   }
 
   get(group: string, version: string, plural: string): ResourceType | undefined {

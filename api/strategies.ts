@@ -2,6 +2,7 @@
 // attaches them to its entries.
 
 import type { Strategy } from './types.ts';
+import { customResourceDefinitionStrategy } from './apiextensions/custom-resource-definition/strategy.ts';
 import { controllerRevisionStrategy } from './apps/controller-revision/strategy.ts';
 import { daemonSetStrategy } from './apps/daemon-set/strategy.ts';
 import { deploymentStrategy } from './apps/deployment/strategy.ts';
@@ -57,6 +58,7 @@ export const strategies: Record<string, Strategy> = {
   '/Secret': secretStrategy,
   '/Service': serviceStrategy,
   '/ServiceAccount': serviceAccountStrategy,
+  'apiextensions.k8s.io/CustomResourceDefinition': customResourceDefinitionStrategy,
   'apps/ControllerRevision': controllerRevisionStrategy,
   'apps/DaemonSet': daemonSetStrategy,
   'apps/Deployment': deploymentStrategy,

@@ -2,6 +2,7 @@
 // about it (strategy), how it prints (table). Adding a built-in kind = one ResourceType.
 
 import type { FieldError } from './meta/errors.ts';
+import type { JSONSchemaProps } from './apiextensions/schema/types.ts';
 
 /** A Kubernetes object as JSON. Strategies narrow it with the client-node model types. */
 export interface KubeObject {
@@ -60,6 +61,8 @@ export interface Subresource {
   group?: string;
   version?: string;
   verbs: Verb[];
+  /** scale of a custom resource: where replicas and the selector live (default spec/status.replicas). */
+  scalePaths?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string };
 }
 
 /** Context a strategy may read: injected clock, the request's user. */
@@ -151,8 +154,19 @@ export interface ResourceType {
   openapiName?: string;
   /** Whether the status subresource exists (then main-resource writes ignore status). */
   hasStatus?: boolean;
+  /** A schema carried by the resource itself (custom resources): pruning and OpenAPI. */
+  schema?: ResourceSchema;
   /** Clients that cannot see generation bumps etc.; upstream: generation is bumped on spec change. */
   preferredVersion?: boolean;
+}
+
+export interface ResourceSchema {
+  /** The structural schema (server-side apply reads its list types and map keys). */
+  openAPIV3Schema?: JSONSchemaProps;
+  /** Drops the fields the schema does not declare; returns their paths (".spec.foo"). */
+  prune(obj: KubeObject): string[];
+  /** OpenAPI v2 definitions under upstream's names: the kind's (`name`) and its list's. */
+  openapi: { name: string; definitions: Record<string, Record<string, unknown>>; hash: string };
 }
 
 export function groupVersion(r: { group: string; version: string }): string {

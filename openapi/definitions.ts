@@ -13,6 +13,7 @@ import {
   STANDARD_FIELD_DOCS,
 } from './overlay.ts';
 import { loadModels, type Attribute } from './source.ts';
+import type { ResourceSchema } from '../api/types.ts';
 import { V2_REF_PREFIX, type Definitions, type GroupVersionKind, type Schema } from './schema.ts';
 
 const META = 'io.k8s.apimachinery.pkg.apis.meta.v1.';
@@ -177,8 +178,24 @@ export function builtinDefinitions(): BuiltDefinitions {
 }
 
 /** The definition a served kind uses: its openapiName, else by group/version/kind. */
-export function definitionForKind(r: { group: string; version: string; kind: string; openapiName?: string }): string | undefined {
+export function definitionForKind(r: { group: string; version: string; kind: string; openapiName?: string; schema?: ResourceSchema }): string | undefined {
+  if (r.schema) return r.schema.openapi.name;
   const { definitions, kinds } = builtinDefinitions();
   if (r.openapiName && definitions[r.openapiName]) return r.openapiName;
   return kinds.get(gvkKey(r));
+}
+
+/** The builtin definitions plus those the resources carry (custom resources), v2 form. */
+export function definitionsWith(resources: readonly { schema?: ResourceSchema }[], builtin: Definitions): Definitions {
+  const own = resources.filter((r) => r.schema);
+  if (own.length === 0) return builtin;
+  const out: Definitions = { ...builtin };
+  for (const r of own) for (const [n, d] of Object.entries(r.schema!.openapi.definitions)) out[n] = d as Schema;
+  return out;
+}
+
+/** The list definition of a resource: its own (custom resources) or the builtin one. */
+export function listDefinitionForKind(r: { group: string; version: string; kind: string; schema?: ResourceSchema }): string | undefined {
+  if (r.schema) return Object.keys(r.schema.openapi.definitions).find((n) => n !== r.schema!.openapi.name);
+  return definitionForKind({ group: r.group, version: r.version, kind: `${r.kind}List` });
 }

@@ -3,7 +3,7 @@
 // /api(s)/<gv>/[namespaces/{namespace}/]<plural>/{name} and its x-kubernetes-group-version-kind.
 
 import { groupVersion, type ResourceType, type Verb } from '../api/types.ts';
-import { definitionForKind } from './definitions.ts';
+import { definitionForKind, listDefinitionForKind } from './definitions.ts';
 import { OPERATION_PARAMS, type QueryParam } from './parameters.ts';
 
 export type Action = 'get' | 'list' | 'post' | 'put' | 'patch' | 'delete' | 'deletecollection';
@@ -64,7 +64,7 @@ function tagFor(group: string, version: string): string {
 export function pathItemsFor(r: ResourceType): PathItem[] {
   const def = definitionForKind(r);
   if (!def) return [];
-  const list = definitionForKind({ group: r.group, version: r.version, kind: `${r.kind}List` });
+  const list = listDefinitionForKind(r);
   const prefix = r.group ? `/apis/${groupVersion(r)}` : `/api/${r.version}`;
   const collection = r.namespaced ? `${prefix}/namespaces/{namespace}/${r.plural}` : `${prefix}/${r.plural}`;
   const params: PathItem['params'] = r.namespaced ? ['namespace'] : [];
@@ -135,7 +135,7 @@ export const codeText = (code: string): string => CODE_TEXT[code] ?? code;
 /** Stable identity of a resource list, for caching documents built from it. */
 export function resourcesSignature(resources: ResourceType[]): string {
   return resources
-    .map((r) => `${r.group}/${r.version}/${r.kind}/${r.plural}/${r.namespaced}/${r.verbs.join(',')}/${r.openapiName ?? ''}`)
+    .map((r) => `${r.group}/${r.version}/${r.kind}/${r.plural}/${r.namespaced}/${r.verbs.join(',')}/${r.openapiName ?? ''}/${r.schema?.openapi.hash ?? ''}`)
     .sort()
     .join('\n');
 }

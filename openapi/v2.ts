@@ -2,7 +2,7 @@
 // definitions they reach (plus the meta kinds every client expects).
 
 import type { ResourceType } from '../api/types.ts';
-import { builtinDefinitions } from './definitions.ts';
+import { builtinDefinitions, definitionsWith } from './definitions.ts';
 import { PATH_PARAMS, QUERY_PARAMS, type QueryParam } from './parameters.ts';
 import {
   codeText,
@@ -97,7 +97,7 @@ export function buildOpenAPIV2(resources: ResourceType[]): SwaggerDocument {
 }
 
 function assembleV2(resources: ResourceType[]): SwaggerDocument {
-  const { definitions: all } = builtinDefinitions();
+  const all = definitionsWith(resources, builtinDefinitions().definitions);
   const items = resources.flatMap(pathItemsFor).sort((a, b) => a.path.localeCompare(b.path));
   const names = [...closure(all, [...rootDefinitions(items), ...ALWAYS_DEFINED])].sort();
   const definitions: Definitions = {};

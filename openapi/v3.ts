@@ -127,8 +127,17 @@ export function v3PathKey(gv: string): string {
   return gv.includes('/') ? `apis/${gv}` : `api/${gv}`;
 }
 
+/** The v3 definitions with those the resources carry (custom resources) added. */
+function v3DefinitionsWith(resources: ResourceType[]): Definitions {
+  const own = resources.filter((r) => r.schema);
+  if (own.length === 0) return v3Definitions();
+  const out: Definitions = { ...v3Definitions() };
+  for (const r of own) for (const [n, d] of Object.entries(r.schema!.openapi.definitions)) out[n] = toV3(d as Schema);
+  return out;
+}
+
 function assembleGroupVersion(resources: ResourceType[]): OpenAPIV3Document {
-  const all = v3Definitions();
+  const all = v3DefinitionsWith(resources);
   const items = resources.flatMap(pathItemsFor).sort((a, b) => a.path.localeCompare(b.path));
   const names = [...closure(all, [...rootDefinitions(items), ...ALWAYS_DEFINED])].sort();
   const schemas: Definitions = {};

@@ -35,6 +35,7 @@ import { applyRequestPatch, manageFields } from './patch-wiring.ts';
 import { subresourceHandlers } from './subresources.ts';
 import { createBootstrapTokenAuthenticator } from './authn-bootstrap-token.ts';
 import { StatusError } from '../../api/meta/errors.ts';
+import { CrdController } from './apiextensions/controller.ts';
 
 export interface ApiServerOptions {
   dataDir: string;
@@ -71,7 +72,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
 
   // One watch cache per storage prefix (autoscaling/v1 and v2 share one), one engine per kind.
   const cachers = new Map<string, Cacher>();
-  const engines = new Map<ResourceType, GenericStore>();
+  // Keyed by the registry entry: a CRD's new version of an entry gets a new engine.
+  const engines = new WeakMap<ResourceType, GenericStore>();
   const allocator = new ServiceAllocator();
   const schema = schemaHooks();
   const hooks: EngineHooks = {
@@ -135,6 +137,18 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     return e;
   }
 
+  // The registry changes at run time (CRDs): discovery is rebuilt, OpenAPI documents follow
+  // the served list, and the watch cache of a storage prefix nothing serves any more closes.
+  registry.onChange(() => {
+    routes.invalidate();
+    const live = new Set(registry.all().map(storagePrefix));
+    for (const [prefix, c] of cachers) {
+      if (!live.has(prefix)) {
+        c.close();
+        cachers.delete(prefix);
+      }
+    }
+  });
   const openapi = createOpenApiDocs(() => registry.all());
   const api: ApiContext = {
     lookup: (g, v, p) => registry.get(g, v, p),
@@ -211,6 +225,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     now: () => clock.now(),
   });
   await authz.start();
+  const crds = new CrdController({ registry, engineFor, clock, log });
+  await crds.start();
   ready = true;
   log.info('apiserver ready', { url, store: backend.name });
 
@@ -233,6 +249,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     registry,
     async close() {
       ready = false;
+      crds.stop();
       clearInterval(compactor);
       authz.stop();
       await new Promise<void>((resolve) => {
@@ -254,6 +271,11 @@ function bootstrapTokens(secrets: GenericStore, cachers: Map<string, Cacher>, cl
     now: () => clock.now(),
     onRejected: (tokenId, reason) => log.info('bootstrap token refused', { tokenId, reason }),
   });
+}
+
+function storagePrefix(rt: ResourceType): string {
+  const g = rt.storage?.group ?? rt.group;
+  return `/registry/${g ? `${g}/` : ''}${rt.storage?.resource ?? rt.plural}/`;
 }
 
 function registryByPlural(registry: Registry, group: string, plural: string): ResourceType {

@@ -13,6 +13,9 @@ import { validatorFor, decodeError } from '../../openapi/validate.ts';
 import { unknownFields } from '../../openapi/unknown-fields.ts';
 import { patchSchemaFor, type PatchSchema as OpenApiNode } from '../../openapi/merge-keys.ts';
 import type { ListStrategy, PatchSchema } from './patch/index.ts';
+import { patchSchemaFromJsonSchema } from './patch/json-schema.ts';
+
+const PRESERVE_ALL = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } as const;
 
 export function createOpenApiDocs(resources: () => ResourceType[]): OpenApiDocs {
   let index: string | undefined;
@@ -57,6 +60,7 @@ export function schemaHooks(): SchemaHooks {
       return errs;
     },
     validateSchema(rt, obj) {
+      if (rt.schema) return { errors: [], unknownFields: rt.schema.prune(obj) };
       const def = definitionFor(rt);
       if (!def) return { errors: [], unknownFields: [] };
       // Type errors are decode errors upstream: a 400, not a 422.
@@ -79,6 +83,7 @@ function definitionFor(rt: ResourceType): string | undefined {
 
 /** The patch engines' view of a kind's schema (merge keys, list types, atomic maps). */
 export function patchSchemaOf(rt: ResourceType): PatchSchema | undefined {
+  if (rt.schema) return patchSchemaFromJsonSchema(rt.schema.openAPIV3Schema ?? PRESERVE_ALL);
   const def = definitionFor(rt);
   return def ? adapt(patchSchemaFor(def)) : undefined;
 }

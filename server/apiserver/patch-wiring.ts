@@ -37,7 +37,7 @@ export function applyRequestPatch(
     force: type === 'apply-patch' ? force : undefined,
     userAgent: ctx.userAgent,
     subresource,
-    customResource: false,
+    customResource: !!rt.schema,
     resource: { group: rt.group, resource: rt.plural },
     name: live?.metadata?.name,
   });

@@ -1,7 +1,7 @@
 // Subresources that are not a plain view of the object: scale (autoscaling/v1 Scale over
 // spec.replicas) and pods/binding (the scheduler's write of spec.nodeName).
 
-import type { KubeObject, ResourceType } from '../../api/types.ts';
+import type { KubeObject, ResourceType, Subresource } from '../../api/types.ts';
 import { StatusError, conflict, badRequest, OPTIMISTIC_LOCK_MESSAGE } from '../../api/meta/errors.ts';
 import type { ApiContext, SubresourceHandler } from './api-context.ts';
 import type { GenericStore } from './registry/store.ts';
@@ -30,22 +30,42 @@ function selectorString(obj: KubeObject): string {
   return parts.sort().join(',');
 }
 
-function toScale(obj: KubeObject): KubeObject {
+type ScalePaths = NonNullable<Subresource['scalePaths']>;
+const BUILTIN_SCALE: ScalePaths = { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' };
+
+function readPath(obj: unknown, path: string): unknown {
+  for (const k of path.split('.').filter(Boolean)) obj = obj && typeof obj === 'object' ? (obj as Record<string, unknown>)[k] : undefined;
+  return obj;
+}
+
+function writePath(obj: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.').filter(Boolean);
+  let cur = obj;
+  for (const k of keys.slice(0, -1)) cur = (cur[k] && typeof cur[k] === 'object' ? cur[k] : (cur[k] = {})) as Record<string, unknown>;
+  cur[keys[keys.length - 1]!] = value;
+}
+
+function toScale(obj: KubeObject, paths: ScalePaths, custom: boolean): KubeObject {
   const m = obj.metadata ?? {};
-  const spec = (obj.spec ?? {}) as { replicas?: number };
-  const status = (obj.status ?? {}) as { replicas?: number };
+  const replicas = readPath(obj, paths.specReplicasPath);
+  const statusReplicas = readPath(obj, paths.statusReplicasPath);
+  const selector = custom ? readPath(obj, paths.labelSelectorPath ?? '') : selectorString(obj);
+  const status: Record<string, unknown> = { replicas: typeof statusReplicas === 'number' ? statusReplicas : 0 };
+  if (typeof selector === 'string' && (selector || !custom)) status.selector = selector;
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
     metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
-    spec: { replicas: spec.replicas ?? 0 },
-    status: { replicas: status.replicas ?? 0, selector: selectorString(obj) },
+    spec: { replicas: typeof replicas === 'number' ? replicas : 0 },
+    status,
   };
 }
 
-function scaleHandler(engine: GenericStore): SubresourceHandler {
+function scaleHandler(engine: GenericStore, custom?: ScalePaths): SubresourceHandler {
+  const paths = custom ?? BUILTIN_SCALE;
+  const asScale = (o: KubeObject) => toScale(o, paths, !!custom);
   return {
-    get: async (ctx, name) => toScale(await engine.get(ctx, name)),
+    get: async (ctx, name) => asScale(await engine.get(ctx, name)),
     update: async (ctx: RequestContext, name: string, body: KubeObject) => {
       const replicas = (body.spec as { replicas?: unknown } | undefined)?.replicas;
       if (replicas !== undefined && (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0)) {
@@ -57,11 +77,10 @@ function scaleHandler(engine: GenericStore): SubresourceHandler {
       const r = await engine.updateWith(ctx, name, (cur) => {
         if (!cur) throw new StatusError(404, 'NotFound', `${engine.gr.group ? `${engine.gr.resource}.${engine.gr.group}` : engine.gr.resource} "${name}" not found`);
         if (rv && rv !== cur.metadata?.resourceVersion) throw conflict(engine.gr, name, OPTIMISTIC_LOCK_MESSAGE);
-        (cur.spec ??= {} as Record<string, unknown>);
-        (cur.spec as { replicas?: number }).replicas = (replicas as number | undefined) ?? 0;
+        writePath(cur, paths.specReplicasPath, (replicas as number | undefined) ?? 0);
         return cur;
       }, undefined, false);
-      return { object: toScale(r.object), created: false };
+      return { object: asScale(r.object), created: false };
     },
   };
 }
@@ -115,9 +134,12 @@ function finalizeHandler(namespaces: GenericStore): SubresourceHandler {
   };
 }
 
-export function subresourceHandlers(_api: ApiContext, engineOf: EngineOf): (rt: ResourceType, sub: string) => SubresourceHandler | undefined {
+export function subresourceHandlers(api: ApiContext, engineOf: EngineOf): (rt: ResourceType, sub: string) => SubresourceHandler | undefined {
   return (rt, sub) => {
-    if (sub === 'scale') return scaleHandler(engineOf(rt.group, rt.plural));
+    if (sub === 'scale') {
+      const paths = rt.subresources?.find((s) => s.name === 'scale')?.scalePaths;
+      return scaleHandler(paths ? api.engine(rt) : engineOf(rt.group, rt.plural), paths);
+    }
     if (sub === 'binding' && rt.group === '' && rt.plural === 'pods') return bindingHandler(engineOf('', 'pods'));
     if (sub === 'eviction' && rt.group === '' && rt.plural === 'pods') return evictionHandler(engineOf('', 'pods'), engineOf('policy', 'poddisruptionbudgets'));
     if (sub === 'finalize' && rt.group === '' && rt.plural === 'namespaces') return finalizeHandler(engineOf('', 'namespaces'));

@@ -20,8 +20,9 @@ import { nodeLifecycleController, taintEvictionController } from './node-lifecyc
 import { podGcController } from './pod-gc/index.ts';
 import { clusterRoleAggregationController } from './clusterrole-aggregation/index.ts';
 import { csrApprovingController, csrSigningController } from './certificates/index.ts';
-import type { ControllerContext, ControllerDefinition } from './common/types.ts';
-import { OwnerGraph } from './garbage-collector/graph.ts';
+import type { ControllerContext, ControllerDefinition, Enqueue } from './common/types.ts';
+import { DISCOVERY_KEY, OwnerGraph } from './garbage-collector/graph.ts';
+import { CRDS } from './common/discovery.ts';
 import { registerGarbageCollectorHandlers } from './garbage-collector/handlers.ts';
 import { newGarbageCollectorReconciler } from './garbage-collector/reconcile.ts';
 import { registerNamespaceHandlers } from './namespace/handlers.ts';
@@ -61,7 +62,14 @@ export const CONTROLLERS: Record<string, Factory> = {
   'root-ca-cert-publisher': (o) => ({ name: 'root-ca-cert-publisher', workers: 1, register: (e) => registerRootCAHandlers(o.informers, e), reconcile: newRootCAReconciler(o) }),
   'garbage-collector': (o) => {
     const graph = new OwnerGraph(o.informers);
-    return { name: 'garbage-collector', workers: 5, register: (e) => registerGarbageCollectorHandlers(graph, e), reconcile: newGarbageCollectorReconciler({ ...o, graph }) };
+    const register = (e: Enqueue) => {
+      registerGarbageCollectorHandlers(graph, e);
+      // Resources come and go with CRDs: read discovery now and after each CRD change.
+      e(DISCOVERY_KEY);
+      const again = () => e(DISCOVERY_KEY, 500);
+      o.informers.informer(CRDS).addEventHandler({ add: again, update: again, delete: again });
+    };
+    return { name: 'garbage-collector', workers: 5, register, reconcile: newGarbageCollectorReconciler({ ...o, graph }) };
   },
   replicaset: replicaController('replicaset', replicaSetKind),
   replicationcontroller: replicaController('replicationcontroller', replicationControllerKind),

@@ -33,15 +33,46 @@ export function resolveOwnerRef(ref: OwnerReference): ResourceRef | undefined {
   return registry.byKind(group, version, ref.kind) ?? registry.all().find((rt) => rt.group === group && rt.kind === ref.kind);
 }
 
+/** The queue key that asks the collector to read discovery again and watch what is new. */
+export const DISCOVERY_KEY = '~discovery';
+
 export class OwnerGraph {
   readonly #informers = new Map<string, { r: ResourceRef; inf: Informer }>();
+  #onAdd: ((r: ResourceRef) => void) | undefined;
 
-  constructor(informers: InformerFactory, readonly monitored: ResourceRef[] = DEFAULT_MONITORED) {
-    for (const r of monitored) {
-      const inf = informers.informer(r);
-      inf.addIndex(OWNER_UID_INDEX, (o) => (o.metadata?.ownerReferences ?? []).map((x) => x.uid));
-      this.#informers.set(id(r), { r, inf });
-    }
+  constructor(
+    private readonly informers: InformerFactory,
+    monitored: ResourceRef[] = DEFAULT_MONITORED,
+  ) {
+    for (const r of monitored) this.add(r);
+  }
+
+  /** Every watched resource. */
+  get monitored(): ResourceRef[] {
+    return [...this.#informers.values()].map((x) => x.r);
+  }
+
+  /** Called for each resource watched from now on (the handlers hook in here). */
+  onAdd(fn: (r: ResourceRef) => void): void {
+    this.#onAdd = fn;
+  }
+
+  /** Starts watching a resource (a no-op when it is watched already); true when it is new. */
+  add(r: ResourceRef): boolean {
+    if (this.#informers.has(id(r))) return false;
+    const inf = this.informers.informer(r);
+    inf.addIndex(OWNER_UID_INDEX, (o) => (o.metadata?.ownerReferences ?? []).map((x) => x.uid));
+    this.#informers.set(id(r), { r, inf });
+    this.#onAdd?.(r);
+    return true;
+  }
+
+  /** The watched resource an owner reference points at (any version of its group and kind). */
+  resolve(ref: OwnerReference): ResourceRef | undefined {
+    const slash = ref.apiVersion.indexOf('/');
+    const group = slash < 0 ? '' : ref.apiVersion.slice(0, slash);
+    for (const { r } of this.#informers.values()) if (r.group === group && r.kind === ref.kind) return r;
+    return resolveOwnerRef(ref);
   }
 
   resource(group: string, plural: string): ResourceRef | undefined {
@@ -63,7 +94,7 @@ export class OwnerGraph {
 
   /** The cached owner for a reference from an object in `namespace`, if watched. */
   cachedOwner(ref: OwnerReference, namespace: string): { r: ResourceRef; obj: KubeObject | undefined; watched: boolean } | undefined {
-    const r = resolveOwnerRef(ref);
+    const r = this.resolve(ref);
     if (!r) return undefined;
     const inf = this.informer(r);
     const ns = r.namespaced ? namespace : '';

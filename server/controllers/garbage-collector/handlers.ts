@@ -3,7 +3,8 @@
 
 import type { KubeObject, OwnerReference } from '../../../api/types.ts';
 import type { Enqueue } from '../common/types.ts';
-import { gcKey, resolveOwnerRef, type OwnerGraph } from './graph.ts';
+import type { ResourceRef } from '../../../client/types.ts';
+import { gcKey, type OwnerGraph } from './graph.ts';
 import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER } from './reconcile.ts';
 
 /** The owner is cached with this uid and not waiting on its dependents (or its kind is not watched). */
@@ -16,9 +17,14 @@ function ownerStands(graph: OwnerGraph, ref: OwnerReference, namespace: string):
 }
 
 export function registerGarbageCollectorHandlers(graph: OwnerGraph, enqueue: Enqueue): void {
-  for (const r of graph.monitored) {
+  for (const r of graph.monitored) registerFor(graph, r, enqueue);
+  graph.onAdd((r) => registerFor(graph, r, enqueue));
+}
+
+function registerFor(graph: OwnerGraph, r: ResourceRef, enqueue: Enqueue): void {
+  {
     const inf = graph.informer(r);
-    if (!inf) continue;
+    if (!inf) return;
     const self = (o: KubeObject) => {
       const m = o.metadata ?? {};
       if (m.deletionTimestamp && m.finalizers?.some((f) => f === ORPHAN_FINALIZER || f === FOREGROUND_FINALIZER)) {
@@ -33,7 +39,7 @@ export function registerGarbageCollectorHandlers(graph: OwnerGraph, enqueue: Enq
     };
     const owners = (o: KubeObject) => {
       for (const ref of o.metadata?.ownerReferences ?? []) {
-        const or = resolveOwnerRef(ref);
+        const or = graph.resolve(ref);
         if (or) enqueue(gcKey(or, or.namespaced ? (o.metadata?.namespace ?? '') : '', ref.name));
       }
     };

@@ -9,7 +9,11 @@ import type { DeleteOptions, ResourceRef, Result } from '../../../client/types.t
 import type { ControllerContext } from '../common/types.ts';
 import { isConflict, isNotFound } from '../common/errors.ts';
 import { clone } from '../common/keys.ts';
-import { parseGcKey, type OwnerGraph } from './graph.ts';
+import { DISCOVERY_KEY, parseGcKey, type OwnerGraph } from './graph.ts';
+import { discoverResources } from '../common/discovery.ts';
+
+/** How often discovery is read again without a CRD event asking for it. */
+export const DISCOVERY_RESYNC_MS = 30_000;
 
 export const ORPHAN_FINALIZER = 'orphan';
 export const FOREGROUND_FINALIZER = 'foregroundDeletion';
@@ -77,7 +81,17 @@ export function newGarbageCollectorReconciler(deps: ControllerContext & { graph:
     }
   }
 
+  /** Watches every deletable resource discovery lists now; looks again later (upstream: 30 s). */
+  async function syncMonitors(): Promise<Result> {
+    const found = await discoverResources(client);
+    for (const r of found ?? []) {
+      if (['list', 'watch', 'delete'].every((v) => r.verbs.includes(v))) graph.add({ group: r.group, version: r.version, plural: r.plural, kind: r.kind, namespaced: r.namespaced });
+    }
+    return found ? { requeueAfterMs: DISCOVERY_RESYNC_MS } : {};
+  }
+
   return async (key) => {
+    if (key === DISCOVERY_KEY) return syncMonitors();
     const k = parseGcKey(key);
     const r = graph.resource(k.group, k.plural);
     const inf = r && graph.informer(r);

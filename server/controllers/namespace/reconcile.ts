@@ -7,7 +7,8 @@ import type { Client, ResourceRef, Result } from '../../../client/types.ts';
 import type { ControllerContext } from '../common/types.ts';
 import { errorMessage, isConflict, isNotFound } from '../common/errors.ts';
 import { clone, rfc3339 } from '../common/keys.ts';
-import { deletableNamespacedResources, R } from '../common/resources.ts';
+import { R } from '../common/resources.ts';
+import { namespacedDeletableResources } from '../common/discovery.ts';
 import { setCondition, type Condition } from '../common/conditions.ts';
 
 export const FINALIZER_KUBERNETES = 'kubernetes';
@@ -17,25 +18,6 @@ export const CONTENT_RECHECK_MS = 2000;
 interface Namespace extends KubeObject {
   spec?: { finalizers?: string[] };
   status?: { phase?: string; conditions?: Condition[] };
-}
-
-interface Crd extends KubeObject {
-  spec?: { group?: string; scope?: string; names?: { plural?: string; kind?: string }; versions?: { name: string; served?: boolean; storage?: boolean }[] };
-}
-
-const CRDS: ResourceRef = { group: 'apiextensions.k8s.io', version: 'v1', plural: 'customresourcedefinitions', kind: 'CustomResourceDefinition', namespaced: false };
-
-/** Namespaced custom resources, read from the CRDs the cluster has. */
-export async function customResources(client: Client): Promise<ResourceRef[]> {
-  const crds = await client.list<Crd>(CRDS, '').catch(() => ({ items: [] as Crd[] }));
-  const out: ResourceRef[] = [];
-  for (const c of crds.items) {
-    const s = c.spec ?? {};
-    const v = s.versions?.find((x) => x.storage) ?? s.versions?.find((x) => x.served);
-    if (s.scope !== 'Namespaced' || !v || !s.group || !s.names?.plural) continue;
-    out.push({ group: s.group, version: v.name, plural: s.names.plural, kind: s.names.kind ?? '', namespaced: true });
-  }
-  return out;
 }
 
 export interface ContentSummary {
@@ -94,13 +76,13 @@ function conditionsFor(sum: ContentSummary, now: string): Condition[] {
 }
 
 export interface NamespaceDeps extends ControllerContext {
-  /** The namespaced kinds to empty; default: built-ins with list and delete, plus CRDs. */
+  /** The namespaced kinds to empty; default: every one discovery lists with list and delete. */
   resources?: () => Promise<ResourceRef[]>;
 }
 
 export function newNamespaceReconciler(deps: NamespaceDeps): (key: string) => Promise<Result> {
   const { client, clock } = deps;
-  const resources = deps.resources ?? (async () => [...deletableNamespacedResources(), ...(await customResources(client))]);
+  const resources = deps.resources ?? (() => namespacedDeletableResources(client));
   return async (name) => {
     let ns: Namespace;
     try {

@@ -1,0 +1,92 @@
+// A CustomResourceDefinition turned into registry entries: one ResourceType per served
+// version, stored under the storage version, with the strategy, table, field selectors,
+// subresources and OpenAPI definitions its schema implies. The engine serves them as any kind.
+
+import { createHash } from 'node:crypto';
+import { ALL, scale, status } from '../../builtin.ts';
+import type { KubeObject, ResourceType, Subresource } from '../../types.ts';
+import type { CustomResourceDefinition, CustomResourceDefinitionVersion } from '../custom-resource-definition/types.ts';
+import { applyDefaults, hasDefaults, prune } from '../schema/prune.ts';
+import type { JSONSchemaProps } from '../schema/types.ts';
+import { compileJsonPath } from './json-path.ts';
+import { openapiDefinitions } from './openapi.ts';
+import { customResourceStrategy } from './strategy.ts';
+import { customResourceTable } from './table.ts';
+
+export function storageVersionOf(crd: CustomResourceDefinition): string | undefined {
+  return crd.spec.versions.find((v) => v.storage)?.name;
+}
+
+/** The schema node at a simple dotted path (".spec.replicas"), for column descriptions. */
+function schemaAt(s: JSONSchemaProps | undefined, jsonPath: string): JSONSchemaProps | undefined {
+  for (const k of jsonPath.split('.').filter(Boolean)) {
+    if (!s || k.includes('[')) return undefined;
+    s = s.properties?.[k];
+  }
+  return s;
+}
+
+function fieldSelectors(v: CustomResourceDefinitionVersion): ResourceType['fieldSelectors'] {
+  if (!v.selectableFields?.length) return undefined;
+  const out: NonNullable<ResourceType['fieldSelectors']> = {};
+  for (const f of v.selectableFields) {
+    const get = compileJsonPath(f.jsonPath);
+    out[f.jsonPath.replace(/^\./, '')] = (obj) => {
+      const x = get(obj)[0];
+      return x === undefined || x === null ? '' : String(x);
+    };
+  }
+  return out;
+}
+
+export function customResourceType(crd: CustomResourceDefinition, v: CustomResourceDefinitionVersion): ResourceType {
+  const { group, names, scope } = crd.spec;
+  const storageVersion = storageVersionOf(crd) ?? v.name;
+  const schema = v.schema?.openAPIV3Schema;
+  const preserveAll = !schema || !!crd.spec.preserveUnknownFields;
+  const subresources: Subresource[] = [];
+  if (v.subresources?.status) subresources.push(status(names.kind));
+  if (v.subresources?.scale) subresources.push({ ...scale(), scalePaths: v.subresources.scale });
+  const storageGv = `${group}/${storageVersion}`;
+  const defaultsOnRead = hasDefaults(schema);
+  const convert = storageVersion !== v.name || defaultsOnRead
+    ? {
+        toStorage: (o: KubeObject) => (o.apiVersion === storageGv ? o : { ...o, apiVersion: storageGv }),
+        fromStorage: (o: KubeObject) => {
+          if (!defaultsOnRead || !schema) return o;
+          const copy = JSON.parse(JSON.stringify(o)) as KubeObject;
+          return applyDefaults(schema, copy) ? copy : o;
+        },
+      }
+    : undefined;
+  const definitions = openapiDefinitions(crd, v);
+  return {
+    group,
+    version: v.name,
+    kind: names.kind,
+    plural: names.plural,
+    singular: names.singular || names.kind.toLowerCase(),
+    namespaced: scope === 'Namespaced',
+    shortNames: names.shortNames?.length ? names.shortNames : undefined,
+    categories: names.categories?.length ? names.categories : undefined,
+    verbs: ALL,
+    subresources: subresources.length ? subresources : undefined,
+    storage: { group, resource: names.plural, version: storageVersion },
+    convert,
+    strategy: customResourceStrategy({ schema, hasStatus: !!v.subresources?.status }),
+    table: customResourceTable(v.additionalPrinterColumns, (p) => schemaAt(schema, p)?.description),
+    fieldSelectors: fieldSelectors(v),
+    openapiName: definitions.name,
+    hasStatus: !!v.subresources?.status,
+    schema: {
+      openAPIV3Schema: schema,
+      prune: (obj) => (preserveAll || !schema ? [] : prune(schema, obj)),
+      openapi: { ...definitions, hash: createHash('sha256').update(JSON.stringify(definitions.definitions)).digest('hex').slice(0, 16) },
+    },
+  };
+}
+
+/** Registry entries for every served version of the CRD. */
+export function customResourceTypes(crd: CustomResourceDefinition): ResourceType[] {
+  return crd.spec.versions.filter((v) => v.served).map((v) => customResourceType(crd, v));
+}
