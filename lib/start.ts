@@ -100,9 +100,14 @@ async function startNodes(client: RestClient, count: number, log: ReturnType<typ
   const { startSimulatedNodes } = await import('../node/sim/index.ts');
   const { systemClock } = await import('../client/clock.ts');
   const informers = createInformerFactory(client, {});
-  const sim = startSimulatedNodes({ client, informers, count, log: log.child({ component: 'sim' }), clock: systemClock });
+  let stopped = false;
+  const simLog = log.child({ component: 'sim' });
+  // A status write still in flight when the cluster stops fails: that is no news to anyone.
+  const quietAfterStop = { ...simLog, warn: (msg: string, fields?: Record<string, unknown>) => stopped || simLog.warn(msg, fields) };
+  const sim = startSimulatedNodes({ client, informers, count, log: quietAfterStop, clock: systemClock });
   informers.start();
   const stop = () => {
+    stopped = true;
     sim.stop();
     informers.stop();
   };
