@@ -28,8 +28,30 @@ export interface LoopFlags {
 
 export type LoopCommand = 'controller-manager' | 'scheduler' | 'sim';
 
+/** Flags of `kubets agent` (one node: kubelet + containerd). */
+export interface AgentFlags {
+  kubeconfig?: string;
+  server?: string;
+  token?: string;
+  containerRuntimeEndpoint?: string;
+  nodeName?: string;
+  dataDir: string;
+  podCIDR?: string;
+  verbosity: number;
+}
+
+/** `kubets image import FILE` / `kubets image build-busybox [FILE]`. */
+export interface ImageFlags {
+  action: 'import' | 'build-busybox';
+  file?: string;
+  dataDir: string;
+  containerRuntimeEndpoint?: string;
+}
+
 export type Command =
   | { kind: 'help'; topic?: string }
+  | { kind: 'agent'; flags: AgentFlags }
+  | { kind: 'image'; flags: ImageFlags }
   | { kind: 'version' }
   | { kind: 'server' | 'all'; flags: ServerFlags }
   | { kind: LoopCommand; flags: LoopFlags }
@@ -44,6 +66,12 @@ Usage:
   kubets scheduler --kubeconfig F            the scheduler alone
   kubets sim --kubeconfig F --nodes N [--name-prefix P] [--start-index I]
                                              N simulated nodes (no containers) for scale work
+  kubets agent --kubeconfig F [--container-runtime-endpoint unix:///S] [--node-name N]
+               [--data-dir D] [--pod-cidr CIDR]
+                                             one node: a kubelet running pods in containerd
+                                             (started under D/containerd without an endpoint)
+  kubets image import FILE [--data-dir D]    load a docker-archive or OCI tarball into the node
+  kubets image build-busybox [FILE]          the busybox image (and pause image) from /bin/busybox
   kubets version          print the version
   kubets --help           this text
 
@@ -177,6 +205,65 @@ function parseLoopFlags(cmd: LoopCommand, args: string[]): LoopFlags | string {
   return flags;
 }
 
+function flagValues(args: string[], known: string[]): { values: Map<string, string>; positional: string[]; verbosity: number } | string {
+  const values = new Map<string, string>();
+  const positional: string[] = [];
+  let verbosity = 0;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const v = /^--?v(?:=(\d+))?$/.exec(arg);
+    if (v) {
+      verbosity = v[1] === undefined ? verbosity + 1 : Number(v[1]);
+      continue;
+    }
+    if (!arg.startsWith('-')) {
+      positional.push(arg);
+      continue;
+    }
+    const m = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg);
+    if (!m || !known.includes(m[1])) return `unknown flag ${arg}`;
+    let value = m[2];
+    if (value === undefined) {
+      if (i + 1 >= args.length) return `--${m[1]} needs a value`;
+      value = args[++i];
+    }
+    values.set(m[1], value);
+  }
+  return { values, positional, verbosity };
+}
+
+export const AGENT_DATA_DIR = '.kubets/agent';
+
+function parseAgentFlags(args: string[]): AgentFlags | string {
+  const f = flagValues(args, ['kubeconfig', 'server', 'token', 'container-runtime-endpoint', 'node-name', 'data-dir', 'pod-cidr']);
+  if (typeof f === 'string') return f;
+  if (f.positional.length) return `unexpected argument ${f.positional[0]}`;
+  const flags: AgentFlags = {
+    kubeconfig: f.values.get('kubeconfig') ?? process.env.KUBECONFIG,
+    server: f.values.get('server'),
+    token: f.values.get('token'),
+    containerRuntimeEndpoint: f.values.get('container-runtime-endpoint'),
+    nodeName: f.values.get('node-name'),
+    dataDir: f.values.get('data-dir') ?? AGENT_DATA_DIR,
+    podCIDR: f.values.get('pod-cidr'),
+    verbosity: f.verbosity,
+  };
+  if (!flags.kubeconfig && !flags.server) return 'agent needs --kubeconfig FILE (or KUBECONFIG), or --server URL --token T';
+  if (flags.server && !flags.token) return '--server needs --token';
+  if (flags.nodeName !== undefined && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(flags.nodeName)) return `--node-name must be a lowercase DNS name, got "${flags.nodeName}"`;
+  return flags;
+}
+
+function parseImageFlags(args: string[]): ImageFlags | string {
+  const f = flagValues(args, ['data-dir', 'container-runtime-endpoint']);
+  if (typeof f === 'string') return f;
+  const [action, file, extra] = f.positional;
+  if (action !== 'import' && action !== 'build-busybox') return 'image wants a subcommand: import FILE, or build-busybox [FILE]';
+  if (extra !== undefined) return `unexpected argument ${extra}`;
+  if (action === 'import' && !file) return 'image import needs a FILE (a docker-archive or OCI tarball)';
+  return { action, file, dataDir: f.values.get('data-dir') ?? AGENT_DATA_DIR, containerRuntimeEndpoint: f.values.get('container-runtime-endpoint') };
+}
+
 export function parseCli(argv: string[]): Command {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') return { kind: 'help', topic: rest[0] };
@@ -190,6 +277,15 @@ export function parseCli(argv: string[]): Command {
     if (rest.includes('--help') || rest.includes('-h')) return { kind: 'help', topic: cmd };
     const flags = parseLoopFlags(cmd, rest);
     return typeof flags === 'string' ? { kind: 'error', message: flags } : { kind: cmd, flags };
+  }
+  if (cmd === 'agent' || cmd === 'image') {
+    if (rest.includes('--help') || rest.includes('-h')) return { kind: 'help', topic: cmd };
+    if (cmd === 'agent') {
+      const flags = parseAgentFlags(rest);
+      return typeof flags === 'string' ? { kind: 'error', message: flags } : { kind: 'agent', flags };
+    }
+    const flags = parseImageFlags(rest);
+    return typeof flags === 'string' ? { kind: 'error', message: flags } : { kind: 'image', flags };
   }
   return { kind: 'error', message: `unknown command "${cmd}"` };
 }

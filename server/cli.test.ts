@@ -48,6 +48,16 @@ const cases: [string, string[], Command][] = [
   ['bad port', ['server', '--port', '70000'], { kind: 'error', message: '--port wants a number from 0 to 65535, got "70000"' }],
   ['bad etcd URL', ['server', '--etcd-servers', 'a:2379'], { kind: 'error', message: '--etcd-servers wants http(s) URLs, got "a:2379"' }],
   ['unknown component', ['server', '--disable', 'kubelet'], { kind: 'error', message: '--disable: unknown component "kubelet" (known: controllers, scheduler)' }],
+  [
+    'agent, every flag',
+    ['agent', '--kubeconfig', 'k', '--container-runtime-endpoint=unix:///run/c.sock', '--node-name', 'n1', '--data-dir', '/a', '--pod-cidr', '10.1.0.0/24', '-v'],
+    { kind: 'agent', flags: { kubeconfig: 'k', server: undefined, token: undefined, containerRuntimeEndpoint: 'unix:///run/c.sock', nodeName: 'n1', dataDir: '/a', podCIDR: '10.1.0.0/24', verbosity: 1 } },
+  ],
+  ['agent --server needs --token', ['agent', '--server', 'https://x:6443'], { kind: 'error', message: '--server needs --token' }],
+  ['agent: a bad node name', ['agent', '--kubeconfig', 'k', '--node-name', 'Node_1'], { kind: 'error', message: '--node-name must be a lowercase DNS name, got "Node_1"' }],
+  ['image import FILE', ['image', 'import', 'x.tar'], { kind: 'image', flags: { action: 'import', file: 'x.tar', dataDir: '.kubets/agent', containerRuntimeEndpoint: undefined } }],
+  ['image import needs a file', ['image', 'import'], { kind: 'error', message: 'image import needs a FILE (a docker-archive or OCI tarball)' }],
+  ['image: unknown subcommand', ['image', 'pull', 'x'], { kind: 'error', message: 'image wants a subcommand: import FILE, or build-busybox [FILE]' }],
 ];
 for (const [name, argv, want] of cases) {
   test(`parseCli: ${name}`, (t) => t.deepEqual(parseCli(argv), want));

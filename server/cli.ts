@@ -2,8 +2,8 @@
 
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { parseCli, USAGE, type LoopCommand, type LoopFlags, type ServerFlags } from './cli-args.ts';
+import { join, resolve } from 'node:path';
+import { parseCli, USAGE, type AgentFlags, type LoopCommand, type LoopFlags, type ServerFlags } from './cli-args.ts';
 import { createLogger, type Logger } from './log.ts';
 import { ensurePki, type Pki } from './pki/index.ts';
 import { writeKubeconfig } from './pki/kubeconfig.ts';
@@ -171,6 +171,18 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
     case 'scheduler':
     case 'sim':
       return runLoop(cmd.kind, cmd.flags, deps);
+    case 'agent':
+      return runAgentCommand(cmd.flags, deps);
+    case 'image': {
+      const { runImage } = await import('../node/cli.ts');
+      try {
+        print(await runImage(cmd.flags));
+        return 0;
+      } catch (e) {
+        process.stderr.write(`kubets image: ${e instanceof Error ? e.message : String(e)}\n`);
+        return 1;
+      }
+    }
     case 'server':
     case 'all': {
       const log = deps.log ?? createLogger({ verbosity: cmd.flags.verbosity });
@@ -188,9 +200,16 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
           `  export KUBECONFIG=${running.kubeconfigPath}\n` +
           (running.joinToken ? `join a node: kubets agent --server ${running.url} --token ${running.joinToken}\n` : ''),
       );
+      let stopNode = async () => {};
+      if (cmd.kind === 'all') {
+        const node = await startLocalNode(running.kubeconfigPath, resolve(cmd.flags.dataDir), log);
+        print(node.message);
+        stopNode = node.stop;
+      }
       const sig = await stop;
       log.info('stopping', { signal: sig });
       try {
+        await stopNode();
         await running.close();
       } catch (e) {
         log.error('error while stopping', { err: e instanceof Error ? e.message : String(e) });
@@ -201,43 +220,90 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
   }
 }
 
+/**
+ * `kubets all`'s node: a real agent when containers can run here (root, containerd, runc, the
+ * CNI plugins), else one simulated node; the message says which and why.
+ */
+async function startLocalNode(kubeconfig: string, dataDir: string, log: Logger): Promise<{ message: string; stop(): Promise<void> }> {
+  const { containersUnavailable } = await import('../node/agent.ts');
+  const why = containersUnavailable();
+  if (!why) {
+    const { runAgent } = await import('../node/agent.ts');
+    try {
+      const agent = await runAgent({ kubeconfig, dataDir: join(dataDir, 'agent'), log: log.child({ component: 'agent' }) });
+      return {
+        message: `node ${agent.nodeName}: a real node, running pods in containerd (${agent.endpoint}); images: localhost/kubets/busybox:1, or kubets image import FILE\n`,
+        // One machine, one command: stopping it leaves no pod, shim or mount behind.
+        stop: () => agent.stop({ teardown: true }),
+      };
+    } catch (e) {
+      return startSimNode(kubeconfig, log, `the agent failed to start: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return startSimNode(kubeconfig, log, why);
+}
+
+async function startSimNode(kubeconfig: string, log: Logger, why: string): Promise<{ message: string; stop(): Promise<void> }> {
+  const { runSim } = await import('../node/cli.ts');
+  const sim = await runSim({ kubeconfig, nodes: 1, log: log.child({ component: 'sim' }) });
+  return { message: `node ${sim.names[0]}: simulated (pods are marked Running, no containers run) because ${why}\n`, stop: async () => sim.stop() };
+}
+
+/** `kubets agent`: one node until SIGINT/SIGTERM; pods keep running in containerd's shims and are adopted on the next start. */
+async function runAgentCommand(flags: AgentFlags, deps: CliDeps): Promise<number> {
+  const log = deps.log ?? createLogger({ verbosity: flags.verbosity });
+  const stop = deps.stopSignal ?? signalPromise();
+  const { runAgent } = await import('../node/agent.ts');
+  let agent;
+  try {
+    agent = await runAgent({ ...flags, log: log.child({ component: 'agent' }) });
+  } catch (e) {
+    log.error('agent failed to start', { err: e instanceof Error ? e.message : String(e) });
+    return 1;
+  }
+  (deps.print ?? ((t: string) => process.stdout.write(t)))(`node ${agent.nodeName} is running (runtime ${agent.endpoint})\n`);
+  const sig = await stop;
+  log.info('stopping', { signal: sig });
+  await agent.stop({ teardown: process.env.KUBETS_AGENT_TEARDOWN === '1' });
+  return 0;
+}
+
 /** `kubets controller-manager|scheduler|sim --kubeconfig F`: a loop against any apiserver. */
 async function runLoop(kind: LoopCommand, flags: LoopFlags, deps: CliDeps): Promise<number> {
   const log = deps.log ?? createLogger({ verbosity: flags.verbosity });
   const stop = deps.stopSignal ?? signalPromise();
-  const { loadKubeconfig } = await import('../client/kubeconfig.ts');
-  const { createClient } = await import('../client/rest.ts');
-  let client;
-  try {
-    client = createClient(loadKubeconfig(resolve(flags.kubeconfig)));
-  } catch (e) {
-    log.error('cannot read kubeconfig', { file: flags.kubeconfig, err: e instanceof Error ? e.message : String(e) });
-    return 1;
-  }
   let halt: () => Promise<void>;
   if (kind === 'sim') {
-    const { createInformerFactory } = await import('../client/informer.ts');
-    const { startSimulatedNodes } = await import('../node/sim/index.ts');
-    const { systemClock } = await import('../client/clock.ts');
-    const informers = createInformerFactory(client, {});
-    const sim = startSimulatedNodes({ client, informers, count: flags.nodes, namePrefix: flags.namePrefix, startIndex: flags.startIndex, log: log.child({ component: 'sim' }), clock: systemClock });
-    informers.start();
-    await sim.ready;
-    log.info('simulated nodes ready', { nodes: flags.nodes });
-    halt = async () => {
-      sim.stop();
-      informers.stop();
-    };
+    // The node side has its own entry (node/cli.ts): an agent ships without the control plane.
+    const { runSim } = await import('../node/cli.ts');
+    try {
+      const sim = await runSim({ kubeconfig: resolve(flags.kubeconfig), nodes: flags.nodes, namePrefix: flags.namePrefix, startIndex: flags.startIndex, log: log.child({ component: 'sim' }) });
+      halt = async () => sim.stop();
+    } catch (e) {
+      log.error('kubets sim failed to start', { err: e instanceof Error ? e.message : String(e) });
+      return 1;
+    }
   } else {
+    const { loadKubeconfig } = await import('../client/kubeconfig.ts');
+    const { createClient } = await import('../client/rest.ts');
+    let client;
+    try {
+      client = createClient(loadKubeconfig(resolve(flags.kubeconfig)));
+    } catch (e) {
+      log.error('cannot read kubeconfig', { file: flags.kubeconfig, err: e instanceof Error ? e.message : String(e) });
+      return 1;
+    }
     const { startControlPlane } = await import('./control-plane.ts');
     const caPem = readCa(flags.kubeconfig);
     const cp = startControlPlane({ client, log, components: [kind === 'scheduler' ? 'scheduler' : 'controllers'], caPem });
-    halt = () => cp.stop();
+    halt = async () => {
+      await cp.stop();
+      client.close();
+    };
   }
   const sig = await stop;
   log.info('stopping', { signal: sig });
   await halt();
-  client.close();
   return 0;
 }
 

@@ -12,20 +12,15 @@ import type { Pod } from '../../api/core/pod/types.ts';
 import type { KubeObject } from '../../api/types.ts';
 import { createInformerFactory } from '../../client/informer.ts';
 import type { Client, Clock, InformerFactory, Log, ResourceRef, WatchOptions } from '../../client/types.ts';
-import { buildLease, buildNode, DEFAULT_CAPACITY, nodeConditions, LEASE_NAMESPACE, microTime, nodeSubnet, sameConditions, type NodeCapacity, type NodeCondition } from './node.ts';
-import { statusDiff, type JsonObject } from './patch.ts';
+import { heartbeatNode, LEASE_RENEW_JITTER, LEASE_RENEW_MS, nodeHeartbeat, type HeartbeatNode } from '../common/heartbeat.ts';
+import { statusDiff, type JsonObject } from '../common/status-patch.ts';
+import { buildNode, DEFAULT_CAPACITY, nodeSubnet, type NodeCapacity } from './node.ts';
 import { exitAfterMs, exitCode, exitedStatus, runningStatus } from './pod.ts';
 
 const PODS: ResourceRef = { group: '', version: 'v1', plural: 'pods', kind: 'Pod', namespaced: true };
 const NODES: ResourceRef = { group: '', version: 'v1', plural: 'nodes', kind: 'Node', namespaced: false };
-const LEASES: ResourceRef = { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', kind: 'Lease', namespaced: true };
 
-/** The Lease is renewed every leaseDuration / 4 (40 s / 4), as the kubelet's lease controller does. */
-export const LEASE_RENEW_MS = 10_000;
-/** Each wait is longer by up to this fraction, at random (upstream's JitterUntil factor). */
-export const LEASE_RENEW_JITTER = 0.04;
-/** nodeStatusReportFrequency: Node status is posted this often even when nothing changed. */
-export const NODE_STATUS_REPORT_MS = 5 * 60_000;
+export { LEASE_RENEW_JITTER, LEASE_RENEW_MS, NODE_STATUS_REPORT_MS } from '../common/heartbeat.ts';
 /** Nodes registered at once. */
 export const REGISTER_CONCURRENCY = 32;
 
@@ -57,19 +52,11 @@ export interface SimulatedNodes {
   stop(): void;
 }
 
-interface SimNode {
-  name: string;
+interface SimNode extends HeartbeatNode {
   index: number;
   hostIP: string;
   prefix: string;
-  uid?: string;
   freeIPs: number[];
-  lease?: KubeObject;
-  /** The conditions last posted, and when (ms): what the status is compared with when the informer has no Node yet. */
-  conditions: NodeCondition[];
-  reportedAt: number;
-  /** The informer's Node last found to say what we would (unchanged objects are not compared again). */
-  agreed?: KubeObject;
 }
 
 interface SimPod {
@@ -129,7 +116,7 @@ export function startSimulatedNodes(opts: SimulatedNodesOptions): SimulatedNodes
     const index = start + i;
     const { prefix: p } = nodeSubnet(index);
     const name = `${prefix}${index}`;
-    nodes.set(name, { name, index, hostIP: `${p}.1`, prefix: p, freeIPs: Array.from({ length: 253 }, (_, k) => k + 2), conditions: [], reportedAt: 0 });
+    nodes.set(name, { ...heartbeatNode(name), index, hostIP: `${p}.1`, prefix: p, freeIPs: Array.from({ length: 253 }, (_, k) => k + 2) });
   }
 
   function after(ms: number, fn: () => void): Timer {
@@ -142,75 +129,19 @@ export function startSimulatedNodes(opts: SimulatedNodesOptions): SimulatedNodes
     return t;
   }
 
+  const heartbeat = nodeHeartbeat({ client, clock, log, nodes: opts.informers.informer<KubeObject>(NODES).lister });
+
   async function register(n: SimNode): Promise<void> {
-    const now = clock.now();
-    const fresh = buildNode(n.name, n.index, now, capacity);
-    let node: KubeObject;
-    try {
-      node = await client.create(NODES, '', fresh);
-    } catch (err) {
-      if ((err as { code?: number }).code !== 409) throw err;
-      // Already registered (a restart): take it over with fresh status.
-      node = await client.patch(NODES, '', n.name, 'merge', { metadata: { labels: fresh.metadata?.labels }, status: fresh.status }, { subresource: 'status' });
-    }
-    n.uid = node.metadata?.uid;
-    n.conditions = (fresh.status as { conditions: NodeCondition[] }).conditions;
-    n.reportedAt = now.getTime();
-    await renewLease(n);
+    await heartbeat.register(n, buildNode(n.name, n.index, clock.now(), capacity));
     // Kubelets start at different times: spread the nodes over one renew period.
     after(roundedDelay(random() * LEASE_RENEW_MS), () => void tick(n));
   }
 
   /** The kubelet's two 10 s loops in one: renew the Lease, then post Node status if due. */
   async function tick(n: SimNode): Promise<void> {
-    await renewLease(n);
-    if (!stopped) await syncNodeStatus(n);
+    await heartbeat.renewLease(n);
+    if (!stopped) await heartbeat.syncNodeStatus(n);
     after(roundedDelay(LEASE_RENEW_MS * (1 + LEASE_RENEW_JITTER * random())), () => void tick(n));
-  }
-
-  async function renewLease(n: SimNode): Promise<void> {
-    const now = clock.now();
-    try {
-      if (n.lease) {
-        const spec = { ...(n.lease.spec as Record<string, unknown>), renewTime: microTime(now) };
-        n.lease = await client.update(LEASES, LEASE_NAMESPACE, { ...n.lease, spec });
-        return;
-      }
-      n.lease = await client.create(LEASES, LEASE_NAMESPACE, buildLease(n.name, n.uid, now));
-    } catch (err) {
-      const code = (err as { code?: number }).code;
-      if (code === 409) n.lease = await client.get(LEASES, LEASE_NAMESPACE, n.name).catch(() => undefined);
-      else if (code === 404) n.lease = undefined;
-      else log.warn('renewing node lease failed', { node: n.name, err: errMessage(err) });
-    }
-  }
-
-  const nodeInformer = opts.informers.informer<KubeObject>(NODES);
-
-  /**
-   * Posts Node status when the API's differs from ours beyond heartbeat times (the node
-   * lifecycle controller set Ready Unknown, say) or the last report is 5 min old: a strategic
-   * merge patch of the conditions that changed.
-   */
-  async function syncNodeStatus(n: SimNode): Promise<void> {
-    const now = clock.now();
-    const live = nodeInformer.lister.get('', n.name);
-    const due = now.getTime() - n.reportedAt >= NODE_STATUS_REPORT_MS;
-    if (!due && live && live === n.agreed) return;
-    const current = (live ? (live.status as { conditions?: NodeCondition[] } | undefined)?.conditions : undefined) ?? n.conditions;
-    const wanted = nodeConditions(now, current);
-    if (!due && sameConditions(current, wanted)) {
-      n.agreed = live;
-      return;
-    }
-    const diff = statusDiff({ conditions: current as unknown as JsonObject[] }, { conditions: wanted as unknown as JsonObject[] });
-    try {
-      if (diff) await client.patch(NODES, '', n.name, 'strategic', { status: diff }, { subresource: 'status' });
-      n.conditions = wanted;
-      n.reportedAt = now.getTime();
-    } catch (err) {
-      log.warn('updating node status failed', { node: n.name, err: errMessage(err) });
-    }
   }
 
   const podKey = (p: Pod) => `${p.metadata?.namespace ?? ''}/${p.metadata?.name ?? ''}`;

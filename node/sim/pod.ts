@@ -3,7 +3,8 @@
 // Never or OnFailure, or the kubets.io/sim-exit-after annotation).
 
 import type { Container, Pod } from '../../api/core/pod/types.ts';
-import { fakeHex, rfc3339 } from './node.ts';
+import { rfc3339 } from '../common/node-status.ts';
+import { fakeHex } from './node.ts';
 
 export const EXIT_AFTER_ANNOTATION = 'kubets.io/sim-exit-after';
 export const EXIT_CODE_ANNOTATION = 'kubets.io/sim-exit-code';

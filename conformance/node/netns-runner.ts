@@ -1,0 +1,122 @@
+// Runs inside the suite's network namespace (see suite.ts): starts kubets server and
+// `kubets agent` (which starts containerd under a temp dir), waits for the node to be Ready,
+// runs the scenarios of MODULE's EXPORT concurrently, prints one result line each, and tears
+// everything down (the agent removes every pod, stops containerd, ends shims and unmounts).
+// Usage: node --import=tsx netns-runner.ts MODULE EXPORT
+
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isDeepStrictEqual, inspect } from 'node:util';
+import { availableKubectls, KUBETS_BIN, kubectl, minorOf, startKubets, stopChild } from '../harness.ts';
+import { RESULT_PREFIX, type Check, type NodeCtx, type NodeScenario, type PodJson, type ScenarioResult } from './scenario.ts';
+
+const [modulePath, exportName] = process.argv.slice(2);
+const NODE = 'kubets-node';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const report = (r: ScenarioResult) => process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(r)}\n`);
+
+const scenarios = (await import(modulePath))[exportName] as NodeScenario[];
+const tools = (await availableKubectls()).sort((a, b) => minorOf(b.name) - minorOf(a.name));
+const tool = tools[0];
+const kubets = await startKubets({ store: 'sqlite' });
+const agentDir = await mkdtemp(join(tmpdir(), 'kubets-agent-'));
+const agent = spawn(process.execPath, [KUBETS_BIN, 'agent', '--kubeconfig', kubets.kubeconfig, '--data-dir', agentDir, '--node-name', NODE], {
+  stdio: ['ignore', 'pipe', 'pipe'],
+  env: { ...process.env, KUBETS_AGENT_TEARDOWN: '1' },
+});
+let agentOut = '';
+agent.stdout!.on('data', (b: Buffer) => (agentOut = (agentOut + b.toString()).slice(-50_000)));
+agent.stderr!.on('data', (b: Buffer) => (agentOut = (agentOut + b.toString()).slice(-50_000)));
+
+let stopping: Promise<void> | undefined;
+function teardown(): Promise<void> {
+  stopping ??= (async () => {
+    await stopChild(agent, 90_000);
+    await kubets.stop();
+    await rm(agentDir, { recursive: true, force: true }).catch(() => undefined);
+  })();
+  return stopping;
+}
+process.once('SIGTERM', () => void teardown().then(() => process.exit(143)));
+
+function check(logs: string[]): Check {
+  const fail = (m: string) => {
+    throw new Error(m);
+  };
+  return {
+    is: (a, e, m) => (Object.is(a, e) ? undefined : fail(`${m ? `${m}: ` : ''}expected ${inspect(e)}, got ${inspect(a)}`)),
+    deepEqual: (a, e, m) => (isDeepStrictEqual(a, e) ? undefined : fail(`${m ? `${m}: ` : ''}expected ${inspect(e, { depth: 5 })}, got ${inspect(a, { depth: 5 })}`)),
+    true: (v, m) => (v === true ? undefined : fail(m ?? `expected true, got ${inspect(v)}`)),
+    regex: (s, re, m) => (re.test(s) ? undefined : fail(`${m ? `${m}: ` : ''}${inspect(s)} does not match ${re}`)),
+    log: (...v) => void logs.push(v.map((x) => (typeof x === 'string' ? x : inspect(x))).join(' ')),
+  };
+}
+
+async function runScenario(s: NodeScenario): Promise<void> {
+  const logs: string[] = [];
+  const t0 = Date.now();
+  const ns = s.id;
+  const run = (args: string[], o?: Parameters<typeof kubectl>[3]) => kubectl(tool.path, kubets.kubeconfig, ['-n', ns, ...args], o);
+  const ok = async (args: string[], o?: Parameters<typeof kubectl>[3]) => {
+    const r = await run(args, o);
+    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+    return r.stdout;
+  };
+  const c: NodeCtx = {
+    t: check(logs),
+    tool,
+    kubeconfig: kubets.kubeconfig,
+    ns,
+    node: NODE,
+    run,
+    ok,
+    image: 'localhost/kubets/busybox:1',
+    async waitFor(what, probe, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        const v = await probe();
+        if (v !== undefined) return v;
+        await sleep(250);
+      }
+      throw new Error(`${what}: not seen within ${timeoutMs / 1000} s`);
+    },
+    pod: async (name) => JSON.parse(await ok(['get', 'pod', name, '-o', 'json'])) as PodJson,
+    async events() {
+      const list = JSON.parse(await ok(['get', 'events', '-o', 'json'])) as { items: { reason: string; message: string; firstTimestamp?: string; metadata: { creationTimestamp: string } }[] };
+      return list.items.sort((a, b) => a.metadata.creationTimestamp.localeCompare(b.metadata.creationTimestamp)).map((e) => `${e.reason}: ${e.message}`);
+    },
+  };
+  try {
+    const made = await kubectl(tool.path, kubets.kubeconfig, ['create', 'namespace', ns]);
+    if (made.code !== 0) throw new Error(`create namespace ${ns}: ${made.stderr}`);
+    await s.run(c);
+    report({ title: s.title, ok: true, logs, ms: Date.now() - t0 });
+  } catch (e) {
+    const events = await kubectl(tool.path, kubets.kubeconfig, ['-n', ns, 'get', 'events']).catch(() => undefined);
+    logs.push(`events in ${ns}:\n${events?.stdout ?? ''}`);
+    report({ title: s.title, ok: false, error: e instanceof Error ? e.message : String(e), logs, ms: Date.now() - t0 });
+  }
+}
+
+try {
+  const deadline = Date.now() + 120_000;
+  let ready = false;
+  while (!ready && Date.now() < deadline && agent.exitCode === null) {
+    const r = await kubectl(tool.path, kubets.kubeconfig, ['get', 'node', NODE, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']);
+    ready = r.code === 0 && r.stdout === 'True';
+    if (!ready) await sleep(300);
+  }
+  if (!ready) throw new Error(`node ${NODE} not Ready within 120 s; the agent said:\n${agentOut.slice(-6000)}`);
+  // A few at once: two cores run the server, containerd and the agent too.
+  const queue = [...scenarios];
+  await Promise.all(Array.from({ length: 4 }, async () => {
+    for (let s = queue.shift(); s; s = queue.shift()) await runScenario(s);
+  }));
+} catch (e) {
+  for (const s of scenarios) report({ title: s.title, ok: false, error: e instanceof Error ? e.message : String(e), logs: [], ms: 0 });
+} finally {
+  await teardown();
+  if (agentOut.includes('level=error') || process.env.KUBETS_NODE_VERBOSE) process.stderr.write(agentOut.slice(-6000));
+}

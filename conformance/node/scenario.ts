@@ -1,0 +1,73 @@
+// What a node scenario is and what it gets: kubectl in its own namespace of a cluster with one
+// real node, small assertions that throw (the scenario runs in the netns child, not in ava),
+// and a poll helper.
+
+import type { RunOptions, RunResult } from '../harness.ts';
+
+export interface Check {
+  is(actual: unknown, expected: unknown, message?: string): void;
+  deepEqual(actual: unknown, expected: unknown, message?: string): void;
+  true(v: unknown, message?: string): void;
+  regex(s: string, re: RegExp, message?: string): void;
+  log(...values: unknown[]): void;
+}
+
+export interface NodeCtx {
+  t: Check;
+  tool: { name: string; path: string };
+  kubeconfig: string;
+  /** This scenario's namespace (created). */
+  ns: string;
+  /** The node's name. */
+  node: string;
+  run(args: string[], opts?: RunOptions): Promise<RunResult>;
+  ok(args: string[], opts?: RunOptions): Promise<string>;
+  /** Polls until `probe` gives a value; throws after timeoutMs saying `what`. */
+  waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs?: number): Promise<T>;
+  /** `kubectl get pod NAME -o json`, parsed. */
+  pod(name: string): Promise<PodJson>;
+  /** The namespace's events, one "reason: message" per line, oldest first. */
+  events(): Promise<string[]>;
+  /** The image every node has: localhost/kubets/busybox:1. */
+  image: string;
+}
+
+export interface PodJson {
+  metadata: { name: string; uid: string; deletionTimestamp?: string };
+  spec: Record<string, unknown>;
+  status: {
+    phase?: string;
+    podIP?: string;
+    hostIP?: string;
+    conditions?: { type: string; status: string; reason?: string }[];
+    containerStatuses?: ContainerStatusJson[];
+    initContainerStatuses?: ContainerStatusJson[];
+  };
+}
+
+export interface ContainerStatusJson {
+  name: string;
+  ready: boolean;
+  restartCount: number;
+  state: { running?: unknown; waiting?: { reason: string; message?: string }; terminated?: { exitCode: number; reason: string; message?: string } };
+  lastState: { terminated?: { exitCode: number; reason: string } };
+}
+
+export interface NodeScenario {
+  title: string;
+  /** Short and DNS-safe: the namespace's name. */
+  id: string;
+  timeoutMs?: number;
+  run(c: NodeCtx): Promise<void>;
+}
+
+export interface ScenarioResult {
+  title: string;
+  ok: boolean;
+  error?: string;
+  logs: string[];
+  ms: number;
+}
+
+/** How the netns runner marks a result line on its stdout. */
+export const RESULT_PREFIX = '@@kubets-scenario ';

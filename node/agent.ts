@@ -1,0 +1,124 @@
+// `kubets agent`: one node. Starts containerd under the data dir unless given an endpoint,
+// makes sure the pause image is there (built from busybox-static: no registry is reachable),
+// then runs the kubelet against the API from a kubeconfig.
+//
+// Seams for what other parts add: `bootstrap` turns --server/--token into API credentials
+// (the CSR join), and `startKubeletServer` starts the kubelet's HTTPS server (logs, exec,
+// attach, port-forward, stats) before the Node registers, so its port goes into
+// daemonEndpoints.
+
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadKubeconfig } from '../client/kubeconfig.ts';
+import { createClient, type RestConfig } from '../client/rest.ts';
+import type { Log } from '../client/types.ts';
+import { createCriClient, type CriClient } from './cri/client.ts';
+import { PAUSE_IMAGE } from './cri/containerd-config.ts';
+import { startContainerd, teardownRuntime, type Containerd } from './cri/containerd.ts';
+import { buildBusyboxImage, importImage } from './cri/image.ts';
+import { startKubelet, type Kubelet } from './kubelet/kubelet.ts';
+import { defaultHostIP, defaultNodeName } from './kubelet/node-info.ts';
+
+export interface KubeletServerDeps {
+  cri: CriClient;
+  nodeName: string;
+  dataDir: string;
+  log: Log;
+  /** The running kubelet (set once it has started). */
+  kubelet(): Kubelet | undefined;
+}
+
+export interface AgentOptions {
+  /** Credentials from a kubeconfig file. */
+  kubeconfig?: string;
+  /** --server URL --token T: joins through `bootstrap` (the CSR flow). */
+  server?: string;
+  token?: string;
+  bootstrap?: (o: { server: string; token: string; dataDir: string; nodeName: string; log: Log }) => Promise<RestConfig>;
+  /** unix:///path of a CRI runtime; without it the agent starts containerd itself. */
+  containerRuntimeEndpoint?: string;
+  nodeName?: string;
+  dataDir: string;
+  podCIDR?: string;
+  hostIP?: string;
+  log: Log;
+  startKubeletServer?: (deps: KubeletServerDeps) => Promise<{ port: number; close(): Promise<void> }>;
+}
+
+export interface RunningAgent {
+  nodeName: string;
+  endpoint: string;
+  /** Whether this agent runs containerd (false: given an endpoint). */
+  ownsRuntime: boolean;
+  kubelet: Kubelet;
+  /** Stops the agent; `teardown` also removes every pod from the runtime and stops containerd. */
+  stop(opts?: { teardown?: boolean }): Promise<void>;
+}
+
+/** Makes sure the sandbox image is in the runtime, building it from /bin/busybox when it is not. */
+export async function ensurePauseImage(cri: CriClient, dataDir: string, log: Log): Promise<void> {
+  if (await cri.image.imageStatus(PAUSE_IMAGE)) return;
+  const file = join(dataDir, 'busybox-image.tar');
+  await buildBusyboxImage(file);
+  await importImage(cri.endpoint, file);
+  log.info('imported the pause and busybox images', { file });
+}
+
+export async function runAgent(opts: AgentOptions): Promise<RunningAgent> {
+  const dataDir = resolve(opts.dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const nodeName = opts.nodeName ?? defaultNodeName();
+  let config: RestConfig;
+  if (opts.kubeconfig) config = loadKubeconfig(resolve(opts.kubeconfig));
+  else if (opts.server && opts.token && opts.bootstrap) config = await opts.bootstrap({ server: opts.server, token: opts.token, dataDir, nodeName, log: opts.log });
+  else if (opts.server) throw new Error('joining with --server and --token is not available in this build; use --kubeconfig FILE');
+  else throw new Error('the agent needs --kubeconfig FILE (or --server URL --token T)');
+  let daemon: Containerd | undefined;
+  if (!opts.containerRuntimeEndpoint) {
+    daemon = await startContainerd({ dataDir, podCIDR: opts.podCIDR });
+    opts.log.info(daemon.started ? 'containerd started' : 'containerd already running; reusing it', { endpoint: daemon.endpoint, pid: daemon.pid });
+  }
+  const endpoint = opts.containerRuntimeEndpoint ?? daemon!.endpoint;
+  const cri = createCriClient(endpoint);
+  const client = createClient({ ...config, userAgent: `kubets-agent/${nodeName}` });
+  let kubelet: Kubelet | undefined;
+  try {
+    if (daemon) await ensurePauseImage(cri, dataDir, opts.log);
+    const server = opts.startKubeletServer ? await opts.startKubeletServer({ cri, nodeName, dataDir, log: opts.log, kubelet: () => kubelet }) : undefined;
+    const ca = config.ca ? config.ca.toString() : undefined;
+    kubelet = startKubelet({ client, cri, nodeName, hostIP: opts.hostIP ?? defaultHostIP(), dataDir, log: opts.log, caPem: ca, kubeletPort: server?.port, podCIDR: opts.podCIDR });
+    await kubelet.ready;
+    const running = kubelet;
+    return {
+      nodeName,
+      endpoint,
+      ownsRuntime: !!daemon,
+      kubelet: running,
+      async stop(o = {}) {
+        await running.stop();
+        await server?.close();
+        client.close();
+        cri.close();
+        if (o.teardown) await teardownRuntime({ dataDir, endpoint, daemon });
+        else await daemon?.stop();
+      },
+    };
+  } catch (e) {
+    await kubelet?.stop().catch(() => undefined);
+    client.close();
+    cri.close();
+    if (daemon?.started) await teardownRuntime({ dataDir, daemon }).catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Why containers cannot run here, or undefined when they can (root, containerd, runc, CNI plugins). */
+export function containersUnavailable(): string | undefined {
+  if (process.platform !== 'linux') return `containers need Linux (this is ${process.platform})`;
+  if (process.getuid?.() !== 0) return 'containers need root (containerd runs as root)';
+  for (const bin of ['/usr/bin/containerd', '/usr/sbin/runc', '/usr/bin/ctr', '/usr/lib/cni/bridge', '/bin/busybox']) {
+    if (!existsSync(bin)) return `${bin} is missing (apt-get install containerd runc containernetworking-plugins busybox-static)`;
+  }
+  return undefined;
+}
+

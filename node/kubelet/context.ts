@@ -1,0 +1,23 @@
+// What every pod worker shares: the API client, the runtime, the event recorder and the
+// node's facts.
+
+import type { Client, Log } from '../../client/types.ts';
+import type { EventRecorder } from '../../client/events.ts';
+import type { CriClient } from '../cri/client.ts';
+import type { ImageManager } from './images.ts';
+
+export interface KubeletContext {
+  client: Client;
+  cri: CriClient;
+  events: EventRecorder;
+  images: ImageManager;
+  log: Log;
+  nodeName: string;
+  hostIP: string;
+  /** DATA_DIR/pods: one directory per pod uid (volumes, logs, termination messages). */
+  podsDir: string;
+  caPem?: string;
+  dnsServers?: string[];
+  allocatable: { cpu: number; memory: number };
+  stopped(): boolean;
+}
