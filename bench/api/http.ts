@@ -31,7 +31,7 @@ export function call(t: Target, method: string, path: string, body?: string, hea
   return new Promise((resolve, reject) => {
     const h: Record<string, string | number> = { Accept: 'application/json', ...headers };
     if (body !== undefined) {
-      h['Content-Type'] = 'application/json';
+      h['Content-Type'] ??= 'application/json';
       h['Content-Length'] = Buffer.byteLength(body);
     }
     const req = https.request({ agent: t.agent, host: t.host, port: t.port, method, path, headers: h }, (res) => {
