@@ -126,6 +126,34 @@ test('store { dir }: objects, PKI and kubeconfig survive a restart; the folder i
   t.is((await c2.get(NAMESPACES, '', 'kept')).metadata?.name, 'kept');
 });
 
+test('applyCrds: the CRD is served when it resolves; custom objects are validated', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'kubets-crds-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const crd = {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'gadgets.example.com' },
+    spec: {
+      group: 'example.com',
+      scope: 'Cluster',
+      names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget' },
+      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { n: { type: 'integer' } } } } } } }],
+    },
+  };
+  await writeFile(join(dir, 'gadget.json'), JSON.stringify(crd));
+  const k = await startKubets({ controllers: false, scheduler: false });
+  t.teardown(() => k.stop());
+  const [applied] = await k.applyCrds(dir);
+  t.is(applied?.metadata?.name, 'gadgets.example.com');
+  const c = clientFor(k.kubeconfig);
+  t.teardown(() => c.close());
+  const gadgets = { group: 'example.com', version: 'v1', plural: 'gadgets', kind: 'Gadget', namespaced: false };
+  await c.create(gadgets, '', { metadata: { name: 'g1' }, spec: { n: 1 } } as never);
+  await t.throwsAsync(c.create(gadgets, '', { metadata: { name: 'g2' }, spec: { n: 'one' } } as never), { message: /Invalid value|must be of type integer/ });
+  const established = await k.waitForCondition(crd, 'Established', { timeoutMs: 1000 });
+  t.truthy(established);
+});
+
 test('a failed start cleans up after itself', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'kubets-bad-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));

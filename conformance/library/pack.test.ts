@@ -66,8 +66,8 @@ test('the packed tarball installs into a fresh project and runs the README examp
   await cp(join(ROOT, 'lib', 'examples'), join(app, 'examples'), { recursive: true });
   await cp(join(HERE, 'consumer'), join(app, 'suite'), { recursive: true });
 
-  const nodeTest = await sh(process.execPath, ['--test', '--test-reporter=tap', 'examples/node-test.test.mjs', 'suite/client-node.test.mjs', 'suite/side-by-side.test.mjs'], app);
-  t.regex(nodeTest, /^# pass 7$/m, nodeTest);
+  const nodeTest = await sh(process.execPath, ['--test', '--test-reporter=tap', 'examples/node-test.test.mjs', 'suite/client-node.test.mjs', 'suite/crd.test.mjs', 'suite/side-by-side.test.mjs'], app);
+  t.regex(nodeTest, /^# pass 9$/m, nodeTest);
   t.regex(nodeTest, /^# fail 0$/m);
 
   const ava = await sh(process.execPath, ['node_modules/ava/entrypoints/cli.mjs', '--tap', 'examples/ava.test.mjs'], app);
