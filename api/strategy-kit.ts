@@ -20,6 +20,8 @@ export interface SimpleStrategyOptions<T extends KubeObject> {
   specFields?: string[];
   prepareForCreate?(obj: T, ctx: StrategyContext): void;
   prepareForUpdate?(obj: T, old: T, ctx: StrategyContext): void;
+  /** DELETE answers with the object rather than a Status. */
+  returnDeletedObject?: boolean;
 }
 
 export function simpleStrategy<T extends KubeObject>(o: SimpleStrategyOptions<T>): Strategy {
@@ -56,6 +58,7 @@ export function simpleStrategy<T extends KubeObject>(o: SimpleStrategyOptions<T>
       ...(o.validateUpdate?.(as(obj), as(old)) ?? []),
     ],
   };
+  if (o.returnDeletedObject) s.returnDeletedObject = true;
   if (o.initialStatus) {
     s.prepareForStatusUpdate = (obj, old) => {
       obj.spec = old.spec;

@@ -96,6 +96,41 @@ export interface Strategy {
   statusUpdatesAnnotations?: boolean;
   /** Whether PUT may create (upstream: true for few kinds, e.g. none of the built-ins but some). */
   allowCreateOnUpdate?: boolean;
+  /**
+   * Graceful deletion (upstream's CheckGracefulDelete): the seconds a deleted object lingers
+   * with a deletionTimestamp before it goes; 0 or absent deletes at once.
+   */
+  gracePeriod?(obj: KubeObject, requested: number | undefined): number;
+  /** DELETE answers with the object rather than a Status (upstream's ReturnDeletedObject). */
+  returnDeletedObject?: boolean;
+}
+
+/** What a store hook knows of the request. */
+export interface HookContext {
+  now: Date;
+  /** A dry run: check what the write would do, but reserve and free nothing. */
+  dryRun: boolean;
+}
+
+/** Undoes what a before* hook reserved, when the write it prepared does not happen. */
+export type Undo = () => void;
+
+/**
+ * A kind's side effects beyond its own object (upstream's BeginCreate/AfterCreate/AfterDelete
+ * registry hooks), e.g. Service IPs and node ports. The engine calls before* after validation
+ * and validating admission, just before storage (also in a dry run, told so: then they may
+ * check but must reserve nothing), and calls the Undo they return when the write fails.
+ * after* run only once a real write is stored; afterDelete when the object is gone from
+ * storage (at once, or when its last finalizer or its grace period ends).
+ */
+export interface StoreHooks {
+  /** Once at start, with every stored object of the resource: rebuild in-memory state. */
+  init?(existing: KubeObject[]): void;
+  beforeCreate?(obj: KubeObject, ctx: HookContext): Undo | void | Promise<Undo | void>;
+  afterCreate?(obj: KubeObject, ctx: HookContext): void;
+  beforeUpdate?(obj: KubeObject, old: KubeObject, ctx: HookContext): Undo | void | Promise<Undo | void>;
+  afterUpdate?(obj: KubeObject, old: KubeObject, ctx: HookContext): void;
+  afterDelete?(obj: KubeObject, ctx: HookContext): void;
 }
 
 export type ColumnType = 'string' | 'integer' | 'number' | 'boolean' | 'date';
@@ -147,6 +182,8 @@ export interface ResourceType {
     fromStorage(obj: KubeObject): KubeObject;
   };
   strategy?: Strategy;
+  /** A fresh set of store hooks for one server (they may hold state, e.g. an allocator). */
+  hooks?: () => StoreHooks;
   table?: TablePrinter;
   /** Field selectors beyond metadata.name / metadata.namespace: path -> value getter. */
   fieldSelectors?: Record<string, (obj: KubeObject) => string | undefined>;

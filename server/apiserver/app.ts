@@ -23,8 +23,7 @@ import type { ApiContext } from './api-context.ts';
 import { GenericStore, type EngineHooks } from './registry/store.ts';
 import { CachedResourceStore } from './registry/storage-adapter.ts';
 import { randomNameGenerator, randomUid, systemClock, type Clock } from './registry/meta.ts';
-import { admit } from './admission.ts';
-import { ServiceAllocator } from './service-alloc.ts';
+import { createAdmissionChain } from './admission/plugins.ts';
 import { buildPredicate } from './selectors.ts';
 import { createApp } from './http.ts';
 import { createRoutes } from './routes.ts';
@@ -32,7 +31,7 @@ import { ApiMetrics } from './metrics.ts';
 import { bootstrap } from './bootstrap.ts';
 import { createOpenApiDocs, patchSchemaOf, schemaHooks } from './openapi-wiring.ts';
 import { applyRequestPatch, manageFields } from './patch-wiring.ts';
-import { subresourceHandlers } from './subresources.ts';
+import { subresourceHandlers } from './subresources/index.ts';
 import { createBootstrapTokenAuthenticator } from './authn-bootstrap-token.ts';
 import { StatusError } from '../../api/meta/errors.ts';
 import { CrdController } from './apiextensions/controller.ts';
@@ -74,38 +73,27 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const cachers = new Map<string, Cacher>();
   // Keyed by the registry entry: a CRD's new version of an entry gets a new engine.
   const engines = new WeakMap<ResourceType, GenericStore>();
-  const allocator = new ServiceAllocator();
   const schema = schemaHooks();
+  const admission = createAdmissionChain({
+    // As upstream's informer-backed plugins: the cache first, a live read only when the cache
+    // has not seen it (an object created a moment ago).
+    getObject: async (group, resource, namespace, name) => {
+      const store = engineFor(registryByPlural(registry, group, resource));
+      const key = store.key(namespace, name);
+      for (const resourceVersion of ['0', undefined]) {
+        try {
+          return await store.store.get(key, { resourceVersion });
+        } catch (e) {
+          if (!(e instanceof StatusError && e.code === 404)) throw e;
+        }
+      }
+      return undefined;
+    },
+  });
   const hooks: EngineHooks = {
     validateMeta: schema.validateMeta,
     validateSchema: schema.validateSchema,
-    admit: async (op, rt, obj, old, ctx) => {
-      if (op !== 'DELETE') checkRbacWrite(escalationDeps, rt, obj, ctx.user);
-      return admit(
-        {
-          allocator,
-          // As upstream's NamespaceLifecycle: the cache first, a live read only when the cache
-          // has not seen it (a namespace created a moment ago).
-          getNamespace: async (name) => {
-            const store = engineFor(registry.get('', 'v1', 'namespaces')!).store;
-            const key = `/registry/namespaces/${name}`;
-            for (const resourceVersion of ['0', undefined]) {
-              try {
-                return await store.get(key, { resourceVersion });
-              } catch (e) {
-                if (!(e instanceof StatusError && e.code === 404)) throw e;
-              }
-            }
-            return undefined;
-          },
-        },
-        op,
-        rt,
-        obj,
-        old,
-        ctx,
-      );
-    },
+    admission,
     manageFields: (rt, old, obj, ctx, sub) => manageFields(old, obj, ctx, sub, patchSchemaOf(rt)),
   };
   const deps = { clock, names: randomNameGenerator, uids: randomUid, hooks };
@@ -115,6 +103,16 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     rulesFor: (user: UserInfo, ns: string) => authz.rbac.rulesFor(user, ns),
     roleRules: (kind: 'Role' | 'ClusterRole', ns: string, name: string) => authz.rbac.roleRulesOf(kind, ns, name),
   };
+  // RBAC's escalation check (upstream's policy-based RBAC storage) refuses a Role or binding
+  // granting more than the writer holds; it runs first among the validating checks.
+  admission.add(
+    {
+      name: 'RBACEscalation',
+      handles: (op) => op === 'CREATE' || op === 'UPDATE',
+      validate: (a) => checkRbacWrite(escalationDeps, a.resource, a.object!, a.user),
+    },
+    admission.names()[0],
+  );
 
   function engineFor(rt: ResourceType): GenericStore {
     let e = engines.get(rt);
@@ -158,7 +156,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     predicate: buildPredicate,
     watchTimeoutSeconds: () => 1800 + Math.floor(Math.random() * 1800),
   };
-  api.subresource = subresourceHandlers(api, (group, plural) => engineFor(registryByPlural(registry, group, plural)));
+  api.subresource = subresourceHandlers(engineFor, (group, plural) => engineFor(registryByPlural(registry, group, plural)));
 
   let ready = false;
   const metrics = new ApiMetrics();
@@ -212,12 +210,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const host = opts.bindAddress === '0.0.0.0' ? '127.0.0.1' : opts.bindAddress;
   const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
-  // Existing Services hold their addresses.
-  const services = await engineFor(registry.get('', 'v1', 'services')!).list(
-    { user: { username: 'system:apiserver', groups: [] }, namespace: '', now: clock.now(), dryRun: false, fieldValidation: 'Ignore', warnings: [] },
-    {},
-  );
-  allocator.load(services.items);
+  // Kinds whose store hooks keep state (Service addresses) rebuild it from what is stored.
+  for (const rt of registry.all()) {
+    if (rt.hooks) {
+      await engineFor(rt).init({ user: { username: 'system:apiserver', groups: [] }, namespace: '', now: clock.now(), dryRun: false, fieldValidation: 'Ignore', warnings: [] });
+    }
+  }
   await bootstrap({
     engine: (group, plural) => engineFor(registryByPlural(registry, group, plural)),
     advertiseAddress: host === 'localhost' ? '127.0.0.1' : host,

@@ -130,7 +130,7 @@ export async function handleResource(
       const body = raw.length ? decodeBody(raw, bodyType(req.headers['content-type'], false)) : undefined;
       ctx.dryRun = wq.dryRun || bodyDryRun(body);
       const r = await engine.delete(ctx, info.name, parseDeleteOptions(query, body));
-      if (!r.deleted || returnsDeletedObject(rt)) return reply(r.deleted ? 200 : 202, encode(r.object, o), ctx);
+      if (!r.deleted || rt.strategy?.returnDeletedObject) return reply(r.deleted ? 200 : 202, encode(r.object, o), ctx);
       const m = r.object.metadata ?? {};
       return reply(200, encode(successStatus(rt, m.name ?? info.name, m.uid), o), ctx);
     }
@@ -261,11 +261,6 @@ function reply(code: number, e: { contentType: string; body: string }, ctx: Requ
 
 export function methodNotAllowed(): StatusError {
   return new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
-}
-
-/** Kinds whose DELETE answers with the object rather than a Status (as upstream). */
-function returnsDeletedObject(rt: ResourceType): boolean {
-  return rt.group === '' && ['pods', 'namespaces', 'services', 'persistentvolumes', 'persistentvolumeclaims', 'nodes'].includes(rt.plural);
 }
 
 function successStatus(rt: ResourceType, name: string, uid: string | undefined): Record<string, unknown> {

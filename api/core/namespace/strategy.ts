@@ -50,6 +50,7 @@ const baseNamespaceStrategy = simpleStrategy<Namespace>({
 /** A Namespace is deleted in two steps: marked Terminating, then gone once spec.finalizers is empty. */
 export const namespaceStrategy: Strategy = {
   ...baseNamespaceStrategy,
+  returnDeletedObject: true,
   deletionPending: (ns) => ((ns as Namespace).spec?.finalizers?.length ?? 0) > 0,
   prepareForDeletion: (ns) => {
     const n = ns as Namespace;

@@ -39,6 +39,7 @@ export function validateNodeSpec(n: Node): FieldError[] {
 }
 
 export const nodeStrategy = simpleStrategy<Node>({
+  returnDeletedObject: true,
   namespaced: false,
   defaults: (n) => {
     if (n.status?.capacity && !n.status.allocatable) n.status.allocatable = { ...n.status.capacity };

@@ -68,6 +68,7 @@ export function validatePVCUpdate(n: PVC, o: PVC): FieldError[] {
 }
 
 export const persistentVolumeClaimStrategy = simpleStrategy<PVC>({
+  returnDeletedObject: true,
   namespaced: true,
   defaults: (pvc) => {
     pvc.spec ??= {};

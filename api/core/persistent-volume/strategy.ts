@@ -34,6 +34,7 @@ export function validatePV(pv: PV): FieldError[] {
 }
 
 export const persistentVolumeStrategy = simpleStrategy<PV>({
+  returnDeletedObject: true,
   namespaced: false,
   defaults: (pv) => {
     pv.spec ??= {};

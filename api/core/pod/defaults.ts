@@ -1,5 +1,6 @@
-// Pod defaulting in three layers, as upstream has them: the v1 scheme defaults for any pod
-// spec (also templates), the extras only a Pod gets, and what pod admission adds on create.
+// Pod defaulting in two layers, as upstream has them: the v1 scheme defaults for any pod spec
+// (also templates) and the extras only a Pod gets. What admission adds on create (service
+// account, priority, default tolerations) is in server/apiserver/admission/plugins/.
 
 import type { Container, PodSpec, Probe, Volume, Pod } from './types.ts';
 
@@ -121,39 +122,4 @@ export function defaultPod(pod: Pod): void {
     const requests = (c.resources.requests ??= {});
     for (const [k, v] of Object.entries(limits)) if (!(k in requests)) requests[k] = v;
   }
-}
-
-export const NOT_READY_TAINT = 'node.kubernetes.io/not-ready';
-export const UNREACHABLE_TAINT = 'node.kubernetes.io/unreachable';
-export const DEFAULT_TOLERATION_SECONDS = 300;
-
-const SYSTEM_PRIORITIES: Record<string, number> = {
-  'system-node-critical': 2000001000,
-  'system-cluster-critical': 2000000000,
-};
-
-/**
- * What the default admission plugins add to a new pod: ServiceAccount ('default'),
- * Priority (priority, preemptionPolicy) and DefaultTolerationSeconds (not-ready and
- * unreachable NoExecute for 300s unless the pod already tolerates them).
- */
-export function admitPod(pod: Pod): void {
-  const spec = (pod.spec ??= {});
-  spec.serviceAccountName ||= spec.serviceAccount || 'default';
-  spec.serviceAccount = spec.serviceAccountName;
-  if (spec.priority === undefined) {
-    spec.priority = spec.priorityClassName ? (SYSTEM_PRIORITIES[spec.priorityClassName] ?? 0) : 0;
-  }
-  spec.preemptionPolicy ??= 'PreemptLowerPriority';
-  const tolerations = spec.tolerations ?? [];
-  const tolerates = (key: string) =>
-    tolerations.some(
-      (t) =>
-        (t.effect === undefined || t.effect === '' || t.effect === 'NoExecute') &&
-        ((t.operator === 'Exists' && !t.key) || t.key === key),
-    );
-  const added = [NOT_READY_TAINT, UNREACHABLE_TAINT]
-    .filter((key) => !tolerates(key))
-    .map((key) => ({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: DEFAULT_TOLERATION_SECONDS }));
-  if (added.length > 0) spec.tolerations = [...tolerations, ...added];
 }

@@ -16,7 +16,7 @@ function created(spec: Pod['spec']): Pod {
 
 const messages = (pod: Pod) => podStrategy.validate!(pod as KubeObject).map((e) => `${e.field}: ${e.detail}`);
 
-test('pod create defaults as the apiserver and admission fill them in', (t) => {
+test('pod create defaults as the apiserver fills them in (admission adds its own: server/apiserver/admission)', (t) => {
   const pod = created({ containers: [{ name: 'c', image: 'nginx', ports: [{ containerPort: 80 }], livenessProbe: { httpGet: { port: 80 } } }], volumes: [{ name: 'v' }, { name: 's', secret: { secretName: 'x' } }] });
   const s = pod.spec!;
   t.like(s, {
@@ -26,11 +26,9 @@ test('pod create defaults as the apiserver and admission fill them in', (t) => {
     terminationGracePeriodSeconds: 30,
     securityContext: {},
     enableServiceLinks: true,
-    preemptionPolicy: 'PreemptLowerPriority',
-    priority: 0,
-    serviceAccountName: 'default',
-    serviceAccount: 'default',
   });
+  t.is(s.serviceAccountName, undefined);
+  t.is(s.priority, undefined);
   t.deepEqual(s.containers![0], {
     name: 'c',
     image: 'nginx',
@@ -42,21 +40,10 @@ test('pod create defaults as the apiserver and admission fill them in', (t) => {
     resources: {},
   });
   t.deepEqual(s.volumes, [{ name: 'v', emptyDir: {} }, { name: 's', secret: { secretName: 'x', defaultMode: 420 } }]);
-  t.deepEqual(s.tolerations, [
-    { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
-    { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
-  ]);
+  t.is(s.tolerations, undefined);
   t.deepEqual(pod.status, { phase: 'Pending', qosClass: 'BestEffort' });
   t.is(pod.metadata?.generation, 1);
   t.deepEqual(messages(pod), []);
-});
-
-test('default tolerations are not duplicated when the pod already tolerates the taint', (t) => {
-  const pod = created({ containers: [{ name: 'c', image: 'x:1' }], tolerations: [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 10 }] });
-  t.deepEqual(pod.spec!.tolerations!.map((x) => [x.key, x.tolerationSeconds]), [
-    ['node.kubernetes.io/unreachable', 10],
-    ['node.kubernetes.io/not-ready', 300],
-  ]);
 });
 
 const pullCases: Array<[string, string, string]> = [
@@ -145,7 +132,7 @@ test('pod update: image may change, other spec fields may not', (t) => {
 });
 
 test('pod update: tolerations may only be added, deadline only shortened', (t) => {
-  const old = created({ containers: [{ name: 'a', image: 'x:1' }], activeDeadlineSeconds: 100 });
+  const old = created({ containers: [{ name: 'a', image: 'x:1' }], activeDeadlineSeconds: 100, tolerations: [{ key: 'a', operator: 'Exists' }, { key: 'b', operator: 'Exists' }] });
   const next = structuredClone(old);
   next.spec!.tolerations = [...next.spec!.tolerations!.slice(1), { key: 'k', operator: 'Exists' }];
   next.spec!.activeDeadlineSeconds = 200;

@@ -1,9 +1,10 @@
-// Pod strategy: defaults and admission extras on create, status Pending with its QoS class,
+// Pod strategy: defaults on create (admission plugins add service account, priority and
+// tolerations before), status Pending with its QoS class,
 // generation bumps on spec change, and the narrow set of spec changes an update may make.
 
 import type { KubeObject, Strategy } from '../../types.ts';
 import { semanticEqual } from '../../meta/validation.ts';
-import { admitPod, defaultPod } from './defaults.ts';
+import { defaultPod } from './defaults.ts';
 import { podQOSClass } from './qos.ts';
 import type { Pod } from './types.ts';
 import { validatePodUpdate } from './update.ts';
@@ -15,7 +16,6 @@ export const podStrategy: Strategy = {
   prepareForCreate(obj) {
     const pod = asPod(obj);
     defaultPod(pod);
-    admitPod(pod);
     pod.metadata ??= {};
     pod.metadata.generation = 1;
     pod.status = { phase: 'Pending', qosClass: podQOSClass(pod.spec) };
@@ -37,6 +37,14 @@ export const podStrategy: Strategy = {
     pod.metadata.generation = semanticEqual(pod.spec, prev.spec) ? gen : gen + 1;
   },
   validateUpdate: (obj, old) => validatePodUpdate(asPod(obj), asPod(old)),
+  // A pod on a node lingers while the kubelet stops it; unscheduled or finished ones go at once.
+  gracePeriod(obj, requested) {
+    const pod = asPod(obj);
+    const phase = pod.status?.phase;
+    if (!pod.spec?.nodeName || phase === 'Succeeded' || phase === 'Failed') return 0;
+    return Math.max(0, requested ?? pod.spec.terminationGracePeriodSeconds ?? 30);
+  },
+  returnDeletedObject: true,
   prepareForStatusUpdate(obj, old) {
     const pod = asPod(obj);
     const prev = asPod(old);

@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, proxy, status, strField } from '../../builtin.ts';
+import { serviceHooks } from './hooks.ts';
 import { serviceTable } from './table.ts';
 
 // Service: a stable virtual IP and DNS name in front of a set of pods.
@@ -16,6 +17,7 @@ export const services: ResourceType = {
   subresources: [proxy('ServiceProxyOptions'), status('Service')],
   openapiName: 'io.k8s.api.core.v1.Service',
   hasStatus: true,
+  hooks: () => serviceHooks(),
   fieldSelectors: {
     'spec.clusterIP': strField('spec.clusterIP'),
     'spec.type': strField('spec.type'),

@@ -1,6 +1,6 @@
 // Service strategy: v1 defaults (type, affinity, ports, traffic and IP family policies),
 // empty status on create; allocated IPs and node ports survive updates that omit them.
-// Allocation itself happens elsewhere.
+// Allocation itself is the kind's store hooks (hooks.ts).
 
 import type { KubeObject, Strategy } from '../../types.ts';
 import { isHeadless, usesNodePorts, validateService, validateServiceUpdate, type Service, type ServiceSpec } from './validation.ts';
@@ -52,6 +52,7 @@ function keepAllocated(n: ServiceSpec, o: ServiceSpec): void {
 const asService = (o: KubeObject): Service => o as Service;
 
 export const serviceStrategy: Strategy = {
+  returnDeletedObject: true,
   prepareForCreate(obj) {
     const svc = asService(obj);
     svc.spec ??= {};

@@ -1,10 +1,11 @@
 // The generic engine (upstream's registry.Store): one implementation for every kind, driven by
-// the kind's ResourceType and Strategy. It owns key layout, system metadata, the
-// prepare -> validate -> admit -> write pipeline, optimistic concurrency, status and scale
-// subresources, finalizers and graceful deletion, dry-run and managedFields.
-// It is an engine, so it may run past 300 lines; kind-specific policy stays in strategies.
+// the kind's ResourceType, Strategy and StoreHooks; it names no kind. It owns key layout, system
+// metadata, the write pipeline in upstream's order (mutating admission -> PrepareForCreate/
+// Update and defaults -> validation -> validating admission -> store hooks -> storage),
+// optimistic concurrency, the status subresource, finalizers and graceful deletion, dry-run
+// and managedFields. It is an engine, so it may run past 300 lines.
 
-import type { KubeObject, ResourceType, StrategyContext } from '../../../api/types.ts';
+import type { HookContext, KubeObject, ResourceType, StoreHooks, StrategyContext, Undo } from '../../../api/types.ts';
 import { groupVersion } from '../../../api/types.ts';
 import {
   StatusError,
@@ -20,6 +21,8 @@ import { FIELD_IMMUTABLE, invalidGo } from '../../../api/meta/validation.ts';
 import { bumpGeneration, clone, dropEmptyMeta, fillCreateMeta, keepSystemMeta, meta, rfc3339, type Clock, type NameGenerator, type UidGenerator } from './meta.ts';
 import { defaultTypeMeta, isBuiltinResource } from '../type-meta.ts';
 import type { DeleteOptions, ListPage, RequestContext, ResourceStore, StoreListOptions, StoreWatchOptions, WatchEvent, WatchHandle } from './types.ts';
+import type { Admission } from '../admission/chain.ts';
+import type { Attributes, Operation } from '../admission/types.ts';
 
 /** Checks that live outside the kind's strategy: meta rules, schema, admission plugins. */
 export interface EngineHooks {
@@ -27,8 +30,8 @@ export interface EngineHooks {
   validateMeta(rt: ResourceType, obj: KubeObject, old: KubeObject | undefined): FieldError[];
   /** Schema (types) errors and unknown field paths of a body. */
   validateSchema(rt: ResourceType, obj: KubeObject): { errors: FieldError[]; unknownFields: string[] };
-  /** Mutating and validating admission; may throw StatusError. */
-  admit(op: 'CREATE' | 'UPDATE' | 'DELETE', rt: ResourceType, obj: KubeObject, old: KubeObject | undefined, ctx: RequestContext): Promise<void>;
+  /** The admission chain: its mutating and validating phases; may throw StatusError. */
+  admission: Admission;
   /** managedFields bookkeeping for an Update/Apply operation. */
   manageFields(rt: ResourceType, old: KubeObject | undefined, obj: KubeObject, ctx: RequestContext, subresource: string | undefined): void;
 }
@@ -51,9 +54,12 @@ export interface DeleteResult {
   deleted: boolean;
 }
 
+const NO_HOOKS: StoreHooks = {};
+
 export class GenericStore {
   readonly gr: GroupResource;
   private readonly prefix: string;
+  private readonly hooks: StoreHooks;
 
   constructor(
     readonly rt: ResourceType,
@@ -61,6 +67,7 @@ export class GenericStore {
     private readonly deps: EngineDeps,
   ) {
     this.gr = { group: rt.group, resource: rt.plural };
+    this.hooks = rt.hooks?.() ?? NO_HOOKS;
     const g = rt.storage?.group ?? rt.group;
     const r = rt.storage?.resource ?? rt.plural;
     this.prefix = `/registry/${g ? `${g}/` : ''}${r}/`;
@@ -77,6 +84,31 @@ export class GenericStore {
 
   private strategyCtx(ctx: RequestContext): StrategyContext {
     return { now: ctx.now, user: ctx.user };
+  }
+
+  private hookCtx(ctx: RequestContext): HookContext {
+    return { now: ctx.now, dryRun: ctx.dryRun };
+  }
+
+  /** Hands the kind's store hooks every stored object once, before the server serves. */
+  async init(ctx: RequestContext): Promise<void> {
+    if (!this.hooks.init) return;
+    this.hooks.init((await this.list(ctx, {})).items);
+  }
+
+  private attributes(op: Operation, ctx: RequestContext, name: string, obj: KubeObject | undefined, old: KubeObject | undefined, subresource?: string): Attributes {
+    return {
+      operation: op,
+      resource: this.rt,
+      subresource: subresource ?? '',
+      name,
+      namespace: this.rt.namespaced ? ctx.namespace || (obj ?? old)?.metadata?.namespace || '' : '',
+      object: obj,
+      oldObject: old,
+      user: ctx.user,
+      dryRun: ctx.dryRun,
+      warnings: ctx.warnings,
+    };
   }
 
   // ---- read ----
@@ -159,15 +191,31 @@ export class GenericStore {
       throw badRequest('the server could not find the requested resource: a namespace is required');
     }
     if (!m.name && m.generateName) m.name = this.deps.names.generate(m.generateName);
+    await this.prepareCreate(ctx, obj);
+    const key = this.key(m.namespace ?? '', m.name!);
+    const undo = await this.hooks.beforeCreate?.(obj, this.hookCtx(ctx));
+    if (ctx.dryRun) return this.fromStorage(obj);
+    const stored = await this.store.create(key, this.toStorage(obj)).catch((e: unknown) => {
+      undo?.();
+      throw e;
+    });
+    this.hooks.afterCreate?.(stored, this.hookCtx(ctx));
+    return this.fromStorage(stored);
+  }
+
+  /**
+   * The one create pipeline (POST, and PUT or apply that creates): mutating admission, system
+   * metadata, the kind's PrepareForCreate and defaults, validation, validating admission.
+   */
+  private async prepareCreate(ctx: RequestContext, obj: KubeObject): Promise<void> {
+    const name = meta(obj).name ?? '';
+    await this.deps.hooks.admission.admit(this.attributes('CREATE', ctx, name, obj, undefined));
     fillCreateMeta(obj, ctx.now, this.deps.uids);
     dropEmptyMeta(obj);
     this.rt.strategy?.prepareForCreate?.(obj, this.strategyCtx(ctx));
-    this.validate(ctx, obj, undefined, [...(this.rt.strategy?.validate?.(obj) ?? [])]);
-    await this.deps.hooks.admit('CREATE', this.rt, obj, undefined, ctx);
+    this.validate(ctx, obj, undefined, this.rt.strategy?.validate?.(obj) ?? []);
+    await this.deps.hooks.admission.validate(this.attributes('CREATE', ctx, name, obj, undefined));
     this.deps.hooks.manageFields(this.rt, undefined, obj, ctx, undefined);
-    if (ctx.dryRun) return this.fromStorage(obj);
-    const stored = await this.store.create(this.key(m.namespace ?? '', m.name!), this.toStorage(obj));
-    return this.fromStorage(stored);
   }
 
   /** Meta rules, strategy errors and schema errors: one 422 naming every field. */
@@ -214,11 +262,18 @@ export class GenericStore {
   ): Promise<WriteResult> {
     const key = this.key(ctx.namespace, name);
     const allowCreate = forceAllowCreate || !!this.rt.strategy?.allowCreateOnUpdate;
+    // Store hooks run for writes of the resource itself, not of its subresources.
+    const hooks = subresource === undefined ? this.hooks : NO_HOOKS;
     let created = false;
+    let old: KubeObject | undefined;
+    let undo: Undo | void = undefined;
     const step = async (stored: KubeObject | undefined): Promise<KubeObject> => {
       created = false;
+      undo?.(); // a retried attempt gives back what the last one reserved
+      undo = undefined;
       // `stored` was decoded for this attempt (never the shared cached object): no copy needed.
       const current = stored ? this.fromStorage(stored) : undefined;
+      old = current;
       const next = await produce(current ? clone(current) : undefined);
       const m = meta(next);
       if (m.name !== undefined && m.name !== name) {
@@ -230,11 +285,8 @@ export class GenericStore {
       if (!current) {
         if (!allowCreate || subresource) throw notFound(this.gr, name);
         created = true;
-        fillCreateMeta(next, ctx.now, this.deps.uids);
-        this.rt.strategy?.prepareForCreate?.(next, this.strategyCtx(ctx));
-        this.validate(ctx, next, undefined, this.rt.strategy?.validate?.(next) ?? []);
-        await this.deps.hooks.admit('CREATE', this.rt, next, undefined, ctx);
-        this.deps.hooks.manageFields(this.rt, undefined, next, ctx, undefined);
+        await this.prepareCreate(ctx, next);
+        undo = await hooks.beforeCreate?.(next, this.hookCtx(ctx));
         return next;
       }
       const rv = m.resourceVersion;
@@ -247,12 +299,14 @@ export class GenericStore {
       if (m.uid && m.uid !== meta(current).uid) {
         throw invalid(this.rt.kind, this.rt.group, name, [invalidGo('metadata.uid', m.uid, FIELD_IMMUTABLE)]);
       }
+      await this.deps.hooks.admission.admit(this.attributes('UPDATE', ctx, name, next, current, subresource));
       keepSystemMeta(next, current);
       if (subresource === 'status') this.prepareStatusUpdate(ctx, next, current);
       else if (subresource === undefined) this.prepareMainUpdate(ctx, next, current);
       // Other subresources (binding) are server-side writes whose handler made its own checks.
-      await this.deps.hooks.admit('UPDATE', this.rt, next, current, ctx);
+      await this.deps.hooks.admission.validate(this.attributes('UPDATE', ctx, name, next, current, subresource));
       this.deps.hooks.manageFields(this.rt, current, next, ctx, subresource);
+      undo = await hooks.beforeUpdate?.(next, current, this.hookCtx(ctx));
       meta(next).resourceVersion = meta(current).resourceVersion;
       return next;
     };
@@ -265,14 +319,23 @@ export class GenericStore {
       });
       return { object: this.fromStorage(await step(stored)), created };
     }
-    const result = await this.store.guaranteedUpdate(key, async (stored) => this.toStorage(await step(stored)), {
-      ignoreNotFound: allowCreate && !subresource,
-    });
+    let result: KubeObject;
+    try {
+      result = await this.store.guaranteedUpdate(key, async (stored) => this.toStorage(await step(stored)), {
+        ignoreNotFound: allowCreate && !subresource,
+      });
+    } catch (e) {
+      (undo as Undo | void)?.();
+      throw e;
+    }
     const object = this.fromStorage(result);
+    if (created) hooks.afterCreate?.(object, this.hookCtx(ctx));
+    else hooks.afterUpdate?.(object, old!, this.hookCtx(ctx));
     // The last finalizer gone from an object that is being deleted: it goes now.
     const om = meta(object);
     if (om.deletionTimestamp && !(om.finalizers?.length) && !om.deletionGracePeriodSeconds && !this.rt.strategy?.deletionPending?.(object)) {
-      await this.store.delete(key, { preconditions: { uid: om.uid } }).catch(() => undefined);
+      const gone = await this.store.delete(key, { preconditions: { uid: om.uid } }).catch(() => undefined);
+      if (gone) this.hooks.afterDelete?.(gone, this.hookCtx(ctx));
     }
     return { object, created };
   }
@@ -320,16 +383,19 @@ export class GenericStore {
     const current = this.fromStorage(await this.store.get(key));
     const m = meta(current);
     checkPreconditions(this.gr, name, m, opts);
-    await this.deps.hooks.admit('DELETE', this.rt, current, current, ctx);
-    const grace = this.gracePeriod(current, opts);
+    const attrs = this.attributes('DELETE', ctx, name, undefined, current);
+    await this.deps.hooks.admission.admit(attrs);
+    await this.deps.hooks.admission.validate(attrs);
+    const grace = this.rt.strategy?.gracePeriod?.(current, opts.gracePeriodSeconds) ?? 0;
     const finalizers = new Set(m.finalizers ?? []);
     const policy = opts.propagationPolicy ?? (opts.orphanDependents ? 'Orphan' : undefined);
     if (policy === 'Foreground') finalizers.add('foregroundDeletion');
     if (policy === 'Orphan') finalizers.add('orphan');
     if (finalizers.size === 0 && grace === 0 && !this.rt.strategy?.deletionPending?.(current)) {
       if (ctx.dryRun) return { object: current, deleted: true };
-      const deleted = await this.store.delete(key, { preconditions: { uid: m.uid, resourceVersion: opts.preconditions?.resourceVersion } });
-      return { object: this.fromStorage(deleted), deleted: true };
+      const deleted = this.fromStorage(await this.store.delete(key, { preconditions: { uid: m.uid, resourceVersion: opts.preconditions?.resourceVersion } }));
+      this.hooks.afterDelete?.(deleted, this.hookCtx(ctx));
+      return { object: deleted, deleted: true };
     }
     // Graceful or finalized: mark it, it goes when the last finalizer does / the grace ends.
     if (ctx.dryRun) return { object: current, deleted: false };
@@ -353,16 +419,6 @@ export class GenericStore {
       { preconditions: { uid: m.uid } },
     );
     return { object: this.fromStorage(marked), deleted: false };
-  }
-
-  /** Pods bound to a node get a grace period; everything else goes at once. */
-  private gracePeriod(obj: KubeObject, opts: DeleteOptions): number {
-    if (this.rt.group !== '' || this.rt.kind !== 'Pod') return 0;
-    const spec = (obj.spec ?? {}) as { nodeName?: string; terminationGracePeriodSeconds?: number };
-    const phase = ((obj.status ?? {}) as { phase?: string }).phase;
-    if (!spec.nodeName || phase === 'Succeeded' || phase === 'Failed') return 0;
-    const g = opts.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
-    return Math.max(0, g);
   }
 
   async deleteCollection(ctx: RequestContext, listOpts: StoreListOptions, opts: DeleteOptions): Promise<KubeObject[]> {

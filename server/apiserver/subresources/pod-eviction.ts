@@ -2,13 +2,13 @@
 // uses). A budget with no disruptions left answers 429, as upstream does; otherwise the
 // budget's disruptionsAllowed is spent (recorded in status.disruptedPods) and the pod deleted.
 
-import type { KubeObject } from '../../api/types.ts';
-import { StatusError } from '../../api/meta/errors.ts';
-import { labelSelectorFromObject, type LabelSelector } from '../../api/meta/labels.ts';
-import type { SubresourceHandler } from './api-context.ts';
-import type { GenericStore } from './registry/store.ts';
-import type { DeleteOptions, RequestContext } from './registry/types.ts';
-import { rfc3339 } from './registry/meta.ts';
+import type { KubeObject } from '../../../api/types.ts';
+import { StatusError } from '../../../api/meta/errors.ts';
+import { labelSelectorFromObject, type LabelSelector } from '../../../api/meta/labels.ts';
+import type { SubresourceHandler } from '../api-context.ts';
+import type { DeleteOptions, RequestContext } from '../registry/types.ts';
+import { rfc3339 } from '../registry/meta.ts';
+import type { SubresourceEnv } from './types.ts';
 
 interface PdbStatus {
   disruptionsAllowed?: number;
@@ -33,7 +33,8 @@ function tooManyRequests(message: string, cause?: string): StatusError {
   });
 }
 
-export function evictionHandler(pods: GenericStore, pdbs: GenericStore): SubresourceHandler {
+export function podEvictionHandler({ engine: pods, engineOf }: SubresourceEnv): SubresourceHandler {
+  const pdbs = engineOf('policy', 'poddisruptionbudgets');
   return {
     accepts: ['policy/v1beta1'],
     create: async (ctx: RequestContext, name: string, body: KubeObject) => {

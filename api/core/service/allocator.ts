@@ -1,10 +1,10 @@
-// Service ClusterIP and NodePort allocation. The used sets are rebuilt from the stored
-// Services at start and kept in this process; with several apiservers on one etcd two
+// Service ClusterIP and NodePort allocation (the Service kind's store hooks use it). The used
+// sets are rebuilt from the stored Services at start and kept in this process; with several apiservers on one etcd two
 // of them could hand out the same address at once (upstream guards this with IPAddress
 // objects or an allocation bitmap in etcd; not done yet).
 
-import type { KubeObject } from '../../api/types.ts';
-import { StatusError, invalid, fieldError } from '../../api/meta/errors.ts';
+import type { KubeObject, Undo } from '../../types.ts';
+import { StatusError, invalid, fieldError } from '../../meta/errors.ts';
 
 export const SERVICE_CIDR = '10.96.0.0/12';
 export const NODE_PORT_RANGE: [number, number] = [30000, 32767];
@@ -14,6 +14,14 @@ function ipToInt(ip: string): number {
 }
 function intToIp(n: number): string {
   return [24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.');
+}
+
+function clusterIPs(spec: ServiceSpec): string[] {
+  return (spec.clusterIPs ?? (spec.clusterIP ? [spec.clusterIP] : [])).filter((ip) => ip !== 'None');
+}
+
+function nodePorts(spec: ServiceSpec): number[] {
+  return (spec.ports ?? []).map((p) => p.nodePort).filter((p): p is number => !!p);
 }
 
 interface ServicePort {
@@ -45,8 +53,8 @@ export class ServiceAllocator {
   load(services: KubeObject[]): void {
     for (const s of services) {
       const spec = (s.spec ?? {}) as ServiceSpec;
-      for (const ip of spec.clusterIPs ?? (spec.clusterIP ? [spec.clusterIP] : [])) if (ip !== 'None') this.ips.add(ip);
-      for (const p of spec.ports ?? []) if (p.nodePort) this.ports.add(p.nodePort);
+      for (const ip of clusterIPs(spec)) this.ips.add(ip);
+      for (const p of nodePorts(spec)) this.ports.add(p);
     }
   }
 
@@ -56,13 +64,20 @@ export class ServiceAllocator {
     return n > this.base && n < this.base + this.size - 1;
   }
 
-  /** Fills spec.clusterIP(s) and node ports on create, and on update where the type changed. */
-  async allocate(svc: KubeObject, old: KubeObject | undefined, dryRun: boolean): Promise<void> {
+  /**
+   * Fills spec.clusterIP(s) and node ports on create, and on update where the type changed;
+   * returns what gives the reserved ones back (a failed write, a dry run).
+   */
+  allocate(svc: KubeObject, old: KubeObject | undefined): Undo {
     const spec = (svc.spec ??= {}) as ServiceSpec;
     const oldSpec = (old?.spec ?? {}) as ServiceSpec;
     const name = svc.metadata?.name ?? '';
     const takenIps: string[] = [];
     const takenPorts: number[] = [];
+    const undo = () => {
+      for (const ip of takenIps) this.ips.delete(ip);
+      for (const p of takenPorts) this.ports.delete(p);
+    };
     try {
       if (spec.type === 'ExternalName') {
         if (!old) {
@@ -95,7 +110,7 @@ export class ServiceAllocator {
         }
       }
       const wantsNodePorts = spec.type === 'NodePort' || spec.type === 'LoadBalancer';
-      const oldPorts = new Set((oldSpec.ports ?? []).map((p) => p.nodePort).filter((p): p is number => !!p));
+      const oldPorts = new Set(nodePorts(oldSpec));
       if (wantsNodePorts) {
         for (const [i, p] of (spec.ports ?? []).entries()) {
           if (p.nodePort) {
@@ -120,21 +135,32 @@ export class ServiceAllocator {
       } else {
         for (const p of spec.ports ?? []) delete p.nodePort;
       }
-      // Ports the update dropped go back to the pool.
-      const now = new Set((spec.ports ?? []).map((p) => p.nodePort));
-      if (!dryRun) for (const p of oldPorts) if (!now.has(p)) this.ports.delete(p);
-    } finally {
-      if (dryRun) {
-        for (const ip of takenIps) this.ips.delete(ip);
-        for (const p of takenPorts) this.ports.delete(p);
-      }
+    } catch (e) {
+      undo();
+      throw e;
     }
+    return undo;
+  }
+
+  /** After a stored update: the addresses and node ports the old object held and the new one does not. */
+  releaseDropped(svc: KubeObject, old: KubeObject): void {
+    const spec = (svc.spec ?? {}) as ServiceSpec;
+    const oldSpec = (old.spec ?? {}) as ServiceSpec;
+    const ips = new Set(clusterIPs(spec));
+    const ports = new Set(nodePorts(spec));
+    for (const ip of clusterIPs(oldSpec)) if (!ips.has(ip)) this.ips.delete(ip);
+    for (const p of nodePorts(oldSpec)) if (!ports.has(p)) this.ports.delete(p);
   }
 
   release(svc: KubeObject): void {
     const spec = (svc.spec ?? {}) as ServiceSpec;
-    for (const ip of spec.clusterIPs ?? (spec.clusterIP ? [spec.clusterIP] : [])) this.ips.delete(ip);
-    for (const p of spec.ports ?? []) if (p.nodePort) this.ports.delete(p.nodePort);
+    for (const ip of clusterIPs(spec)) this.ips.delete(ip);
+    for (const p of nodePorts(spec)) this.ports.delete(p);
+  }
+
+  /** Whether an address or node port is held (for tests and diagnostics). */
+  holds(what: string | number): boolean {
+    return typeof what === 'string' ? this.ips.has(what) : this.ports.has(what);
   }
 
   private freeIp(): string {

@@ -1,0 +1,21 @@
+// The built-in admission plugins in upstream's order (its AllOrderedPlugins): the chain runs
+// every mutating half in this order, then every validating half. A new plugin is a folder
+// under plugins/ and one line here, at upstream's place.
+
+import { AdmissionChain } from './chain.ts';
+import { defaultTolerationSeconds } from './plugins/default-toleration-seconds/index.ts';
+import { namespaceLifecycle } from './plugins/namespace-lifecycle/index.ts';
+import { priority } from './plugins/priority/index.ts';
+import { serviceAccount } from './plugins/service-account/index.ts';
+import type { AdmissionDeps, PluginFactory } from './types.ts';
+
+export const builtinPlugins: PluginFactory[] = [
+  namespaceLifecycle,
+  serviceAccount,
+  priority,
+  defaultTolerationSeconds,
+];
+
+export function createAdmissionChain(deps: AdmissionDeps, plugins: PluginFactory[] = builtinPlugins): AdmissionChain {
+  return new AdmissionChain(plugins.map((f) => f(deps)));
+}

@@ -1,0 +1,35 @@
+// POST pods/{name}/binding: the scheduler's write of spec.nodeName (and PodScheduled).
+
+import { StatusError, conflict } from '../../../api/meta/errors.ts';
+import type { SubresourceHandler } from '../api-context.ts';
+import { rfc3339 } from '../registry/meta.ts';
+import type { SubresourceEnv } from './types.ts';
+
+export function podBindingHandler({ engine: pods }: SubresourceEnv): SubresourceHandler {
+  return {
+    create: async (ctx, name, body) => {
+      const target = (body as { target?: { kind?: string; name?: string } }).target;
+      if (!target?.name) {
+        throw new StatusError(422, 'Invalid', `Binding "${name}" is invalid: target.name: Required value`, {
+          name, kind: 'Binding', causes: [{ reason: 'FieldValueRequired', message: 'Required value', field: 'target.name' }],
+        });
+      }
+      await pods.updateWith(ctx, name, (pod) => {
+        if (!pod) throw new StatusError(404, 'NotFound', `pods "${name}" not found`, { name, kind: 'pods' });
+        const spec = (pod.spec ??= {}) as { nodeName?: string };
+        if (pod.metadata?.deletionTimestamp) throw conflict({ group: '', resource: 'pods/binding' }, name, `pod ${name} is being deleted, cannot be assigned to a host`);
+        if (spec.nodeName) throw conflict({ group: '', resource: 'pods/binding' }, name, `pod ${name} is already assigned to node "${spec.nodeName}"`);
+        spec.nodeName = target.name;
+        const status = (pod.status ??= {}) as { conditions?: { type: string; status: string; lastTransitionTime?: string | null; lastProbeTime?: null }[] };
+        const conds = (status.conditions ??= []);
+        const c = conds.find((x) => x.type === 'PodScheduled');
+        const now = rfc3339(ctx.now);
+        if (c) Object.assign(c, { status: 'True', lastTransitionTime: now });
+        else conds.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now });
+        return pod;
+      }, 'binding', false);
+      return { object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, code: 201 };
+    },
+  };
+}
+

@@ -1,0 +1,26 @@
+// Attributes for admission tests: one request of a built-in resource.
+
+import { Registry } from '../api/registry.ts';
+
+const resources = new Registry().all();
+import type { KubeObject } from '../api/types.ts';
+import type { Attributes, Operation } from '../server/apiserver/admission/types.ts';
+
+export function attributes(op: Operation, plural: string, o: Partial<Attributes> & { object?: KubeObject; group?: string } = {}): Attributes {
+  const resource = resources.find((r) => r.plural === plural && r.group === (o.group ?? ''));
+  if (!resource) throw new Error(`no built-in resource ${plural}`);
+  const obj = o.object ?? o.oldObject;
+  return {
+    operation: op,
+    resource,
+    subresource: '',
+    name: obj?.metadata?.name ?? '',
+    namespace: resource.namespaced ? (obj?.metadata?.namespace ?? 'default') : '',
+    object: undefined,
+    oldObject: undefined,
+    user: { username: 'alice', groups: ['system:authenticated'] },
+    dryRun: false,
+    warnings: [],
+    ...o,
+  };
+}
