@@ -31,7 +31,7 @@ test('create fills system metadata, generateName, and reads back', async (t) => 
 test('the body must name this kind and may not name another namespace', async (t) => {
   const env = testEngines();
   const cms = env.engine('configmaps');
-  t.regex((await status(cms.create(env.ctx(), { ...configMap('a'), kind: 'Secret' }))).message, /does not match the expected kind/);
+  t.regex((await status(cms.create(env.ctx(), { ...configMap('a'), kind: 'Secret' }))).message, /cannot be handled as a ConfigMap/);
   const other = await status(cms.create(env.ctx(), configMap('a', {}, { namespace: 'other' })));
   t.is(other.code, 400);
   await env.close();
