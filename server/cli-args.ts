@@ -1,6 +1,8 @@
 // Command-line parsing for `kubets`: pure, so every flag rule is testable without a process.
 
-export const DISABLEABLE = ['controllers', 'scheduler'] as const;
+import { parsePool } from './cloud-controller-manager/pool.ts';
+
+export const DISABLEABLE = ['controllers', 'scheduler', 'cloud-controller-manager'] as const;
 export type Disableable = (typeof DISABLEABLE)[number];
 
 export interface ServerFlags {
@@ -13,6 +15,8 @@ export interface ServerFlags {
   /** Extra serving-certificate SANs. */
   tlsSans: string[];
   tokenAuthFile?: string;
+  /** The cloud-controller-manager's load-balancer addresses (IPs, CIDRs, a-b ranges); none: node addresses. */
+  loadBalancerPool?: string[];
 }
 
 /** Flags of the loops that run apart from the apiserver: controller-manager, scheduler, sim. */
@@ -80,7 +84,9 @@ Flags of server and all:
   --port PORT               HTTPS port (default 6443; 0 picks a free one)
   --bind-address ADDR       address to listen on (default 127.0.0.1)
   --etcd-servers URL,...    store in etcd instead of the embedded SQLite file
-  --disable NAME,...        do not start: controllers, scheduler
+  --disable NAME,...        do not start: controllers, scheduler, cloud-controller-manager
+  --load-balancer-pool A,.. LoadBalancer Service addresses: IPs, CIDRs, ranges a-b
+                            (default: the nodes' addresses, as k3s's ServiceLB)
   --tls-san NAME,...        extra DNS names or IPs for the serving certificate
   --token-auth-file FILE    static bearer tokens, CSV: token,user,uid,"group1,group2"
   -v, -v=N                  more logging (repeat -v, or give a level)
@@ -94,6 +100,7 @@ const VALUE_FLAGS = new Set([
   'disable',
   'tls-san',
   'token-auth-file',
+  'load-balancer-pool',
 ]);
 
 function list(v: string): string[] {
@@ -164,6 +171,15 @@ function parseServerFlags(args: string[]): ServerFlags | string {
           if (!flags.disable.includes(d as Disableable)) flags.disable.push(d as Disableable);
         }
         break;
+      case 'load-balancer-pool': {
+        try {
+          parsePool(list(value));
+        } catch (e) {
+          return `--load-balancer-pool: ${(e as Error).message}`;
+        }
+        flags.loadBalancerPool = [...(flags.loadBalancerPool ?? []), ...list(value)];
+        break;
+      }
       case 'tls-san':
         flags.tlsSans.push(...list(value));
         break;

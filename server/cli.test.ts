@@ -47,7 +47,7 @@ const cases: [string, string[], Command][] = [
   ['missing value', ['server', '--port'], { kind: 'error', message: '--port needs a value' }],
   ['bad port', ['server', '--port', '70000'], { kind: 'error', message: '--port wants a number from 0 to 65535, got "70000"' }],
   ['bad etcd URL', ['server', '--etcd-servers', 'a:2379'], { kind: 'error', message: '--etcd-servers wants http(s) URLs, got "a:2379"' }],
-  ['unknown component', ['server', '--disable', 'kubelet'], { kind: 'error', message: '--disable: unknown component "kubelet" (known: controllers, scheduler)' }],
+  ['unknown component', ['server', '--disable', 'kubelet'], { kind: 'error', message: '--disable: unknown component "kubelet" (known: controllers, scheduler, cloud-controller-manager)' }],
   [
     'agent, every flag',
     ['agent', '--kubeconfig', 'k', '--container-runtime-endpoint=unix:///run/c.sock', '--node-name', 'n1', '--data-dir', '/a', '--pod-cidr', '10.1.0.0/24', '-v'],

@@ -100,7 +100,7 @@ export async function startServer(flags: ServerFlags, deps: CliDeps = {}): Promi
   log.info('apiserver listening', { url: api.url, kubeconfig: kubeconfigPath });
   // Controllers and scheduler run in this process unless disabled, through a loopback client:
   // the same HTTPS API any other apiserver client uses.
-  const components = (['controllers', 'scheduler'] as const).filter((c) => !flags.disable.includes(c));
+  const components = (['controllers', 'scheduler', 'cloud-controller-manager'] as const).filter((c) => !flags.disable.includes(c));
   let joinToken: string | undefined;
   if (!deps.loadApiServer) {
     const { createLoopbackClient } = await import('../client/rest.ts');
@@ -119,7 +119,7 @@ export async function startServer(flags: ServerFlags, deps: CliDeps = {}): Promi
     const { createLoopbackClient } = await import('../client/rest.ts');
     const { startControlPlane } = await import('./control-plane.ts');
     const client = createLoopbackClient(api.url, { ca: pki.caCert, cert: pki.adminCert, key: pki.adminKey });
-    const cp = startControlPlane({ client, log, components: [...components], controllers: deps.controllers, caPem: pki.caCert, caKeyPem: pki.caKey });
+    const cp = startControlPlane({ client, log, components: [...components], controllers: deps.controllers, caPem: pki.caCert, caKeyPem: pki.caKey, loadBalancerPool: flags.loadBalancerPool });
     stopLoops = async () => {
       await cp.stop();
       client.close();

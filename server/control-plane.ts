@@ -11,7 +11,7 @@ import { createLeaderElector } from '../client/leader-election.ts';
 import { systemClock } from '../client/clock.ts';
 import type { Logger } from './log.ts';
 
-export type Component = 'controllers' | 'scheduler';
+export type Component = 'controllers' | 'scheduler' | 'cloud-controller-manager';
 
 export interface ControlPlaneOptions {
   client: Client;
@@ -23,6 +23,8 @@ export interface ControlPlaneOptions {
   caPem: string;
   /** The cluster CA's key, for signing approved CSRs. */
   caKeyPem?: string;
+  /** The cloud-controller-manager's load-balancer pool (none: node addresses). */
+  loadBalancerPool?: string[];
   clock?: Clock;
   /** Lease timings (tests shorten them). */
   leaseDurationMs?: number;
@@ -75,7 +77,7 @@ export class LeaderTerms {
   }
 }
 
-const LEASE_NAMES: Record<Component, string> = { controllers: 'kube-controller-manager', scheduler: 'kube-scheduler' };
+const LEASE_NAMES: Record<Component, string> = { controllers: 'kube-controller-manager', scheduler: 'kube-scheduler', 'cloud-controller-manager': 'cloud-controller-manager' };
 
 async function startComponent(which: Component, opts: ControlPlaneOptions, clock: Clock, log: Logger): Promise<Running> {
   const informers = createInformerFactory(opts.client, {});
@@ -83,6 +85,9 @@ async function startComponent(which: Component, opts: ControlPlaneOptions, clock
   if (which === 'controllers') {
     const { startControllerManager } = await import('./controllers/index.ts');
     inner = startControllerManager({ client: opts.client, informers, log, clock, caPem: opts.caPem, caKeyPem: opts.caKeyPem, enabled: opts.controllers });
+  } else if (which === 'cloud-controller-manager') {
+    const { startCloudControllerManager } = await import('./cloud-controller-manager/index.ts');
+    inner = startCloudControllerManager({ client: opts.client, informers, log, clock, loadBalancerPool: opts.loadBalancerPool });
   } else {
     const { startScheduler } = await import('./scheduler/scheduler.ts');
     const { createEventRecorder } = await import('../client/events.ts');
@@ -108,7 +113,7 @@ export function startControlPlane(opts: ControlPlaneOptions): ControlPlane {
   const abort = new AbortController();
   const runs: Promise<void>[] = [];
   for (const which of opts.components) {
-    const log = opts.log.child({ component: which === 'controllers' ? 'controller-manager' : 'scheduler' });
+    const log = opts.log.child({ component: which === 'controllers' ? 'controller-manager' : which });
     const identity = `${hostname()}_${randomBytes(4).toString('hex')}`;
     const terms = new LeaderTerms(() => startComponent(which, opts, clock, log), log);
     const elector = createLeaderElector({
