@@ -1,6 +1,7 @@
 // What the resource handlers share: the registry of kinds, one engine per kind, and the
 // pluggable pieces (tables, patching, selectors) wired by app.ts.
 
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject, ResourceType } from '../../api/types.ts';
 import type { GenericStore } from './registry/store.ts';
 import type { BodyType } from './negotiate.ts';
@@ -36,4 +37,10 @@ export interface SubresourceHandler {
   update?(ctx: RequestContext, name: string, body: KubeObject): Promise<{ object: KubeObject; created: boolean }>;
   /** POST */
   create?(ctx: RequestContext, name: string, body: KubeObject): Promise<{ object: KubeObject; code: number }>;
+  /**
+   * Connect-style subresources (upstream's rest.Connecter: log, exec, attach, portforward,
+   * proxy): the handler writes the response itself, or takes over an upgraded connection.
+   * `rest` is the path after the subresource (proxy paths).
+   */
+  connect?(ctx: RequestContext, name: string, req: IncomingMessage, res: ServerResponse, query: URLSearchParams, rest: string[]): Promise<void>;
 }

@@ -33,6 +33,8 @@ import { createOpenApiDocs, patchSchemaOf, schemaHooks } from './openapi-wiring.
 import { applyRequestPatch, manageFields } from './patch-wiring.ts';
 import { subresourceHandlers } from './subresources/index.ts';
 import { createBootstrapTokenAuthenticator } from './authn-bootstrap-token.ts';
+import { streamingHandlers } from './streaming/pod-connect.ts';
+import { upgradeListener } from './streaming/upgrade.ts';
 import { StatusError } from '../../api/meta/errors.ts';
 import { CrdController } from './apiextensions/controller.ts';
 
@@ -157,6 +159,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     watchTimeoutSeconds: () => 1800 + Math.floor(Math.random() * 1800),
   };
   api.subresource = subresourceHandlers(engineFor, (group, plural) => engineFor(registryByPlural(registry, group, plural)));
+  // Logs, exec, attach, port-forward and node proxy reach the kubelet with the admin client certificate (system:masters).
+  const streaming = streamingHandlers(() => ({ pods: engineFor(registryByPlural(registry, '', 'pods')), nodes: engineFor(registryByPlural(registry, '', 'nodes')), tls: { ca: opts.pki.caCert, cert: opts.pki.adminCert, key: opts.pki.adminKey } }));
+  const builtin = api.subresource;
+  api.subresource = (rt, sub) => builtin(rt, sub) ?? streaming(rt.group, rt.plural, sub);
 
   let ready = false;
   const metrics = new ApiMetrics();
@@ -191,6 +197,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   });
 
   const server = https.createServer(createHttpsServerOptions(opts.pki), app.callback());
+  server.on('upgrade', upgradeListener(app.callback()));
   server.keepAliveTimeout = 60_000;
   const sockets = new Set<Socket>();
   // The TLS sockets, and every TCP connection under them, also those still in the handshake:

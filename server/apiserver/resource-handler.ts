@@ -50,7 +50,17 @@ export async function handleResource(
     userAgent: req.headers['user-agent'],
     warnings: [],
   };
-  if (info.subresource) return handleSubresource(api, rt, info, req, query, ctx, pretty);
+  if (info.subresource) {
+    const sub = rt.subresources?.find((s) => s.name === info.subresource);
+    const connect = sub && api.subresource?.(rt, sub.name)?.connect;
+    if (connect) {
+      const verb = info.verb === 'list' || info.verb === 'watch' ? 'get' : info.verb;
+      if (!sub.verbs.includes(verb as Verb)) throw methodNotAllowed();
+      await connect(ctx, info.name, req, res, query, info.rest);
+      return undefined;
+    }
+    return handleSubresource(api, rt, info, req, query, ctx, pretty);
+  }
   if (info.rest.length) throw NOT_FOUND();
   if (!rt.verbs.includes(info.verb as Verb)) throw methodNotAllowed();
   const out = (supportsAs: boolean) => negotiateOutput(req.headers.accept, { supportsAs, pretty });
