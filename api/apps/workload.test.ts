@@ -123,3 +123,19 @@ test('statefulset containers may mount volumeClaimTemplates by name; other unkno
   container.volumeMounts.push({ name: 'nope', mountPath: '/nope' });
   t.deepEqual(msgs(statefulSetStrategy, sts), ['spec.template.spec.containers[0].volumeMounts[2].name: Not found: "nope"']);
 });
+
+// Upstream's JSON always carries these status fields (no omitempty), so a just-created object
+// has them as zeros; the Python client refuses objects without them.
+const zeroStatus: [string, Strategy, Record<string, number>][] = [
+  ['DaemonSet', daemonSetStrategy, { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 }],
+  ['ReplicaSet', replicaSetStrategy, { replicas: 0 }],
+  ['ReplicationController', replicationControllerStrategy, { replicas: 0 }],
+  ['StatefulSet', statefulSetStrategy, { replicas: 0, availableReplicas: 0 }],
+  ['Deployment', deploymentStrategy, {}],
+];
+for (const [kind, strategy, status] of zeroStatus) {
+  test(`a new ${kind} starts with the status fields upstream always sends`, (t) => {
+    const o = create(strategy, { selector: { matchLabels: { app: 'web' } }, template: template({ app: 'web' }) }, kind);
+    t.deepEqual(o.status, status);
+  });
+}

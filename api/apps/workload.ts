@@ -105,6 +105,8 @@ export interface WorkloadStrategyOptions<T extends Workload> {
   /** Deployments also bump generation on annotation changes (rollback requests). */
   bumpOnAnnotations?: boolean;
   prepareForCreate?(obj: T, ctx: StrategyContext): void;
+  /** The status a new object starts with: the fields upstream's JSON always carries, zeros included. */
+  initialStatus?(): Record<string, unknown>;
 }
 
 export function workloadStrategy<T extends Workload>(o: WorkloadStrategyOptions<T>): Strategy {
@@ -115,7 +117,7 @@ export function workloadStrategy<T extends Workload>(o: WorkloadStrategyOptions<
       o.defaults(w);
       w.metadata ??= {};
       w.metadata.generation = 1;
-      w.status = {};
+      w.status = o.initialStatus?.() ?? {};
       o.prepareForCreate?.(w, ctx);
     },
     validate: (obj) => o.validate(as(obj)),

@@ -52,5 +52,6 @@ export function validateDaemonSet(ds: Workload): FieldError[] {
 export const daemonSetStrategy = workloadStrategy<Workload>({
   defaults: defaultDaemonSet,
   validate: validateDaemonSet,
+  initialStatus: () => ({ currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 }),
   validateUpdate: (ds, old) => validateSelectorImmutable(ds.spec?.selector, old.spec?.selector),
 });

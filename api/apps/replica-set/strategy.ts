@@ -20,5 +20,6 @@ export function validateReplicaSet(rs: Workload) {
 export const replicaSetStrategy = workloadStrategy<Workload>({
   defaults: defaultReplicaSet,
   validate: validateReplicaSet,
+  initialStatus: () => ({ replicas: 0 }),
   validateUpdate: (rs, old) => validateSelectorImmutable(rs.spec?.selector, old.spec?.selector),
 });

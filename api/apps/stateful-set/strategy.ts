@@ -87,5 +87,6 @@ export function validateStatefulSetUpdate(sts: Workload, old: Workload): FieldEr
 export const statefulSetStrategy = workloadStrategy<Workload>({
   defaults: defaultStatefulSet,
   validate: validateStatefulSet,
+  initialStatus: () => ({ replicas: 0, availableReplicas: 0 }),
   validateUpdate: validateStatefulSetUpdate,
 });

@@ -42,4 +42,5 @@ export function validateReplicationController(rc: ReplicationController): FieldE
 export const replicationControllerStrategy = workloadStrategy<ReplicationController>({
   defaults: defaultReplicationController,
   validate: validateReplicationController,
+  initialStatus: () => ({ replicas: 0 }),
 });
