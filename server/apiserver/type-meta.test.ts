@@ -1,17 +1,10 @@
 // A body's kind and apiVersion: defaulted from the endpoint, refused with upstream's words when
-// they disagree; the pure rule table, then the same through a started apiserver.
+// they disagree (through a started apiserver: client-writes.test.ts).
 
 import test from 'ava';
-import https from 'node:https';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { KubeObject } from '../../api/types.ts';
 import { StatusError } from '../../api/meta/errors.ts';
 import { defaultTypeMeta, type GroupVersionKind, type TypeMetaOptions } from './type-meta.ts';
-import { startApiServer, type ApiServer } from './app.ts';
-import { ensurePki, type Pki } from '../pki/index.ts';
-import { silentLogger } from '../log.ts';
 
 const POD: GroupVersionKind = { group: '', version: 'v1', kind: 'Pod' };
 const DEPLOY: GroupVersionKind = { group: 'apps', version: 'v1', kind: 'Deployment' };
@@ -48,67 +41,3 @@ for (const c of cases) {
   });
 }
 
-let dir: string;
-let pki: Pki;
-let server: ApiServer;
-
-function request(method: string, path: string, body?: unknown): Promise<{ code: number; body: Record<string, unknown> }> {
-  const u = new URL(server.url);
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      { host: u.hostname, port: u.port, method, path, headers: { 'content-type': 'application/json' }, ca: pki.caCert, cert: pki.adminCert, key: pki.adminKey },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ code: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-}
-
-test.before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'kubets-typemeta-'));
-  pki = await ensurePki(dir);
-  server = await startApiServer({ dataDir: dir, port: 0, bindAddress: '127.0.0.1', pki, log: silentLogger });
-});
-
-test.after.always(async () => {
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const NS = '/api/v1/namespaces/default';
-
-test('create, replace and status update take bodies without kind or apiVersion', async (t) => {
-  const created = await request('POST', `${NS}/configmaps`, { metadata: { name: 'bare' }, data: { a: '1' } });
-  t.is(created.code, 201, JSON.stringify(created.body));
-  t.like(created.body, { apiVersion: 'v1', kind: 'ConfigMap' });
-  const replaced = await request('PUT', `${NS}/configmaps/bare`, { metadata: { name: 'bare' }, data: { a: '2' } });
-  t.is(replaced.code, 200, JSON.stringify(replaced.body));
-  t.like(replaced.body, { kind: 'ConfigMap', data: { a: '2' } });
-  const d = await request('POST', '/apis/apps/v1/namespaces/default/deployments', {
-    metadata: { name: 'web' },
-    spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } } },
-  });
-  t.is(d.code, 201, JSON.stringify(d.body));
-  const status = await request('PUT', '/apis/apps/v1/namespaces/default/deployments/web/status', { ...d.body, apiVersion: undefined, kind: undefined, status: { observedGeneration: 1 } });
-  t.is(status.code, 200, JSON.stringify(status.body));
-  t.like(status.body, { apiVersion: 'apps/v1', kind: 'Deployment', status: { observedGeneration: 1 } });
-  const scale = await request('PUT', '/apis/apps/v1/namespaces/default/deployments/web/scale', { metadata: { name: 'web' }, spec: { replicas: 3 } });
-  t.is(scale.code, 200, JSON.stringify(scale.body));
-  t.like(scale.body, { kind: 'Scale', spec: { replicas: 3 } });
-});
-
-test('a body naming another kind is refused as upstream refuses it, subresources included', async (t) => {
-  const r = await request('POST', `${NS}/pods`, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'x' } });
-  t.is(r.code, 400);
-  t.like(r.body, { kind: 'Status', reason: 'BadRequest', message: 'Service in version "v1" cannot be handled as a Pod: converting (v1.Service) to (core.Pod): unknown conversion' });
-  const b = await request('POST', `${NS}/pods/x/binding`, { apiVersion: 'v1', kind: 'Pod', target: { name: 'n' } });
-  t.is(b.code, 400);
-  t.is(b.body.message, 'Pod in version "v1" cannot be handled as a Binding: converting (v1.Pod) to (core.Binding): unknown conversion');
-  const s = await request('PUT', '/apis/apps/v1/namespaces/default/deployments/web/scale', { apiVersion: 'apps/v1', kind: 'Scale', spec: { replicas: 1 } });
-  t.is(s.code, 400);
-  t.is(s.body.message, 'Scale in version "v1" cannot be handled as a Scale: no kind "Scale" is registered for version "apps/v1" in scheme "pkg/api/legacyscheme/scheme.go:30"');
-});

@@ -290,7 +290,8 @@ export class GenericStore {
         return next;
       }
       const rv = m.resourceVersion;
-      if (rv !== undefined && rv !== '' && rv !== meta(current).resourceVersion) {
+      // "0" is no resourceVersion at all (upstream parses it as unset): an unconditional update.
+      if (rv !== undefined && rv !== '' && rv !== '0' && rv !== meta(current).resourceVersion) {
         throw conflict(this.gr, name, OPTIMISTIC_LOCK_MESSAGE);
       }
       // As upstream's BeforeUpdate: a uid the request names must be the stored object's (the

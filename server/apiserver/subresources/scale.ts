@@ -74,7 +74,7 @@ export function scaleHandler({ engine, resource }: SubresourceEnv): SubresourceH
       const rv = body.metadata?.resourceVersion;
       const r = await engine.updateWith(ctx, name, (cur) => {
         if (!cur) throw new StatusError(404, 'NotFound', `${engine.gr.group ? `${engine.gr.resource}.${engine.gr.group}` : engine.gr.resource} "${name}" not found`);
-        if (rv && rv !== cur.metadata?.resourceVersion) throw conflict(engine.gr, name, OPTIMISTIC_LOCK_MESSAGE);
+        if (rv && rv !== '0' && rv !== cur.metadata?.resourceVersion) throw conflict(engine.gr, name, OPTIMISTIC_LOCK_MESSAGE);
         writePath(cur, paths.specReplicasPath, (replicas as number | undefined) ?? 0);
         return cur;
       }, undefined, false);
