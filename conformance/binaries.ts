@@ -96,6 +96,15 @@ export async function kubectlBinaries(): Promise<Binaries> {
   return { kubectl: [system, v35], helm };
 }
 
+/**
+ * Why kubectl tests skip: no kubectl binary here, and KUBETS_REQUIRE does not name kubectl
+ * (then checkTool has already thrown); undefined when at least one is present.
+ */
+export function kubectlSkipReason(bins: Binaries): string | undefined {
+  if (bins.kubectl.some((k) => k.path)) return undefined;
+  return bins.kubectl.map((k) => k.skipReason).join('; ');
+}
+
 /** The kubectl binaries present here (path known), or an error naming why none is. */
 export async function availableKubectls(): Promise<(Tool & { path: string })[]> {
   const bins = await kubectlBinaries();

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { load } from 'js-yaml';
 import { freePort } from '../testing/tools.ts';
 
-export { availableKubectls, kubectlBinaries, layerBinaries, type Binaries, type Tool } from './binaries.ts';
+export { availableKubectls, kubectlBinaries, kubectlSkipReason, layerBinaries, type Binaries, type Tool } from './binaries.ts';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 export const KUBETS_BIN = join(ROOT, 'bin', 'kubets.js');

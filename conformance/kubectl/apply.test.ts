@@ -3,4 +3,4 @@
 import { applyScenarios } from './apply.scenarios.ts';
 import { runScenarios } from './suite.ts';
 
-runScenarios('sqlite', applyScenarios);
+await runScenarios('sqlite', applyScenarios);

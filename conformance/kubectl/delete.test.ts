@@ -3,4 +3,4 @@
 import { deleteScenarios } from './delete.scenarios.ts';
 import { runScenarios } from './suite.ts';
 
-runScenarios('sqlite', deleteScenarios);
+await runScenarios('sqlite', deleteScenarios);

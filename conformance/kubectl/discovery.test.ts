@@ -63,4 +63,4 @@ const scenarios: Scenario[] = [
   },
 ];
 
-runScenarios('sqlite', scenarios);
+await runScenarios('sqlite', scenarios);

@@ -3,4 +3,4 @@
 import { errorScenarios } from './errors.scenarios.ts';
 import { runScenarios } from './suite.ts';
 
-runScenarios('sqlite', errorScenarios);
+await runScenarios('sqlite', errorScenarios);

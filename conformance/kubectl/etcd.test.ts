@@ -10,7 +10,7 @@ import { runScenarios } from './suite.ts';
 
 const SUBSET = new Set(['apply-twice', 'get-watch', 'patch', 'wait', 'err-conflict']);
 
-runScenarios(
+await runScenarios(
   'etcd',
   [...applyScenarios, ...getScenarios, ...mutateScenarios, ...deleteScenarios, ...errorScenarios].filter((s) => SUBSET.has(s.id)),
 );

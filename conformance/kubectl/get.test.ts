@@ -3,4 +3,4 @@
 import { getScenarios } from './get.scenarios.ts';
 import { runScenarios } from './suite.ts';
 
-runScenarios('sqlite', getScenarios);
+await runScenarios('sqlite', getScenarios);

@@ -3,4 +3,4 @@
 import { mutateScenarios } from './mutate.scenarios.ts';
 import { runScenarios } from './suite.ts';
 
-runScenarios('sqlite', mutateScenarios);
+await runScenarios('sqlite', mutateScenarios);

@@ -3,7 +3,7 @@
 
 import test, { type ExecutionContext } from 'ava';
 import { spawn } from 'node:child_process';
-import { availableKubectls, minorOf, namespacedKubectl, startKubets, type Kubets, type RunOptions, type RunResult, type Tool } from '../harness.ts';
+import { availableKubectls, kubectlBinaries, kubectlSkipReason, minorOf, namespacedKubectl, startKubets, type Kubets, type RunOptions, type RunResult, type Tool } from '../harness.ts';
 import { startEtcd, type EtcdHarness } from '../../server/storage/etcd/harness.ts';
 import { checkTool } from '../../testing/tools.ts';
 
@@ -41,13 +41,16 @@ interface Cluster {
  * Registers one ava test per scenario against a kubets on `store`, started once for the file.
  * Without etcd on the machine (and not required), the etcd run is one test saying why.
  */
-export function runScenarios(store: Store, scenarios: Scenario[]): void {
+export async function runScenarios(store: Store, scenarios: Scenario[]): Promise<void> {
+  // A missing tool is a skip (shown as skipped, never as passed) unless KUBETS_REQUIRE names it.
   const etcdTool = store === 'etcd' ? checkTool('etcd') : undefined;
   if (etcdTool?.skipReason) {
-    test(`kubectl scenarios on etcd`, (t) => {
-      t.log(etcdTool.skipReason);
-      t.pass();
-    });
+    test.skip(`kubectl scenarios on etcd (skipped: ${etcdTool.skipReason})`, () => {});
+    return;
+  }
+  const noKubectl = kubectlSkipReason(await kubectlBinaries());
+  if (noKubectl) {
+    test.skip(`kubectl scenarios on ${store} (skipped: ${noKubectl})`, () => {});
     return;
   }
   let cluster: Cluster | undefined;

@@ -29,7 +29,7 @@ import { createApp } from './http.ts';
 import { createRoutes } from './routes.ts';
 import { ApiMetrics } from './metrics.ts';
 import { bootstrap } from './bootstrap.ts';
-import { createOpenApiDocs, patchSchemaOf, schemaHooks } from './openapi-wiring.ts';
+import { checkPatchResult, createOpenApiDocs, patchSchemaOf, schemaHooks } from './openapi-wiring.ts';
 import { applyRequestPatch, manageFields } from './patch-wiring.ts';
 import { subresourceHandlers } from './subresources/index.ts';
 import { createBootstrapTokenAuthenticator } from './authn-bootstrap-token.ts';
@@ -154,7 +154,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     lookup: (g, v, p) => registry.get(g, v, p),
     engine: engineFor,
     toTable: (rt, objects, now, o) => toTable(rt, objects, now, o) as unknown as Record<string, unknown>,
-    patch: (rt, type, live, patch, ctx, force, subresource) => applyRequestPatch(rt, type, live, patch, ctx, force, patchSchemaOf(rt), subresource),
+    patch: (rt, type, live, patch, ctx, force, subresource) => {
+      const patched = applyRequestPatch(rt, type, live, patch, ctx, force, patchSchemaOf(rt), subresource);
+      // Scale and other views are not the kind's own type.
+      if (!subresource || subresource === 'status') checkPatchResult(rt, type, patch, patched);
+      return patched;
+    },
     predicate: buildPredicate,
     watchTimeoutSeconds: () => 1800 + Math.floor(Math.random() * 1800),
   };

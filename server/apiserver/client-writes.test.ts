@@ -1,5 +1,6 @@
 // Writes as client libraries send them, through a started apiserver: bodies without kind or
-// apiVersion (generated models omit both), and replace with resourceVersion "0".
+// apiVersion (generated models omit both), replace with resourceVersion "0", and patches
+// whose result has a value of the wrong type.
 
 import test from 'ava';
 import https from 'node:https';
@@ -14,11 +15,11 @@ let dir: string;
 let pki: Pki;
 let server: ApiServer;
 
-function request(method: string, path: string, body?: unknown): Promise<{ code: number; body: Record<string, unknown> }> {
+function request(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ code: number; body: Record<string, unknown> }> {
   const u = new URL(server.url);
   return new Promise((resolve, reject) => {
     const req = https.request(
-      { host: u.hostname, port: u.port, method, path, headers: { 'content-type': 'application/json' }, ca: pki.caCert, cert: pki.adminCert, key: pki.adminKey },
+      { host: u.hostname, port: u.port, method, path, headers: { 'content-type': contentType }, ca: pki.caCert, cert: pki.adminCert, key: pki.adminKey },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -85,3 +86,26 @@ test('replace with resourceVersion "0" is unconditional; a stale one still confl
   t.is(stale.code, 409);
   t.is(stale.body.reason, 'Conflict');
 });
+
+const SMP = 'application/strategic-merge-patch+json';
+const patchCases: [string, string, unknown, string][] = [
+  ['labels as a string', SMP, { metadata: { labels: 'invalid' } }, 'patch: Invalid value: "map[metadata:map[labels:invalid]]": cannot restore map from string'],
+  ['containers as a string', SMP, { spec: { containers: 'x' } }, 'patch: Invalid value: "map[spec:map[containers:x]]": cannot restore slice from string'],
+  ['a struct as a number', SMP, { spec: { securityContext: 3 } }, 'patch: Invalid value: "map[spec:map[securityContext:3]]": cannot restore struct from: int64'],
+  ['an integer as a string', SMP, { spec: { activeDeadlineSeconds: 'x' } }, 'patch: Invalid value: "map[spec:map[activeDeadlineSeconds:x]]": cannot convert string to int64'],
+  ['merge patch: labels as a string', 'application/merge-patch+json', { metadata: { labels: 'invalid' } }, 'json: cannot unmarshal string into Go struct field ObjectMeta.metadata.labels of type map[string]string'],
+];
+
+for (const [name, type, patch, message] of patchCases) {
+  test(`a patch putting ${name} answers 422 in upstream's words`, async (t) => {
+    const pod = `patch-${patchCases.findIndex((c) => c[0] === name)}`;
+    const c = await request('POST', `${NS}/pods`, { metadata: { name: pod }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
+    t.is(c.code, 201, JSON.stringify(c.body));
+    const r = await request('PATCH', `${NS}/pods/${pod}`, patch, type);
+    t.is(r.code, 422, JSON.stringify(r.body));
+    t.is(r.body.reason, 'Invalid');
+    t.true((r.body.message as string).startsWith(' "" is invalid: patch: Invalid value: '), r.body.message as string);
+    t.true((r.body.message as string).endsWith(message.replace(/^patch: Invalid value: "[^"]*": /, '')), r.body.message as string);
+    if (type === SMP) t.is(r.body.message, ` "" is invalid: ${message}`);
+  });
+}

@@ -8,8 +8,10 @@ import type { NameRule } from '../../api/meta/names.ts';
 import { servedOpenAPIV2 } from '../../openapi/v2.ts';
 import { buildOpenAPIV3Index, groupVersionOfV3Path, servedOpenAPIV3GroupVersion } from '../../openapi/v3.ts';
 import type { OpenApiDocs } from './routes.ts';
+import type { BodyType } from './negotiate.ts';
 import { definitionForKind } from '../../openapi/definitions.ts';
 import { validatorFor, decodeError } from '../../openapi/validate.ts';
+import { checkPatchedTypes } from '../../openapi/patch-errors.ts';
 import { unknownFields } from '../../openapi/unknown-fields.ts';
 import { patchSchemaFor, type PatchSchema as OpenApiNode } from '../../openapi/merge-keys.ts';
 import type { ListStrategy, PatchSchema } from './patch/index.ts';
@@ -79,6 +81,12 @@ function definitionFor(rt: ResourceType): string | undefined {
     definitions.set(rt, d);
   }
   return d ?? undefined;
+}
+
+/** Upstream's 422 for a patch whose result has a value of the wrong type (apply patches excepted). */
+export function checkPatchResult(rt: ResourceType, type: BodyType, patch: unknown, patched: KubeObject): void {
+  if (type === 'strategic-merge-patch') checkPatchedTypes(definitionFor(rt), 'strategic', patch, patched);
+  else if (type === 'json-patch' || type === 'merge-patch') checkPatchedTypes(definitionFor(rt), 'json', patch, patched);
 }
 
 /** The patch engines' view of a kind's schema (merge keys, list types, atomic maps). */
