@@ -4,6 +4,7 @@
 // cluster does and clients pick the same preferred versions.
 
 import { strategies } from './strategies.ts';
+import { throughConversion } from './strategy-kit.ts';
 import type { ResourceType } from './types.ts';
 import { mutatingWebhookConfigurations } from './admissionregistration/mutating-webhook-configuration/index.ts';
 import { validatingAdmissionPolicyBindings } from './admissionregistration/validating-admission-policy-binding/index.ts';
@@ -150,8 +151,13 @@ export function compareKubeVersions(a: string, b: string): number {
  */
 function withStrategy(rt: ResourceType): ResourceType {
   const strategy = strategies[`${rt.group}/${rt.kind}`];
-  if (!strategy || rt.strategy || rt.convert) return rt;
-  return { ...rt, strategy };
+  if (!strategy || rt.strategy) return rt;
+  if (!rt.convert) return { ...rt, strategy };
+  // Another version of a kind of the same group (autoscaling/v1 HPA): the strategy is written
+  // for the storage version, and runs on the object converted to it, as upstream's run on the
+  // internal version whatever version the request used.
+  if ((rt.storage?.group ?? rt.group) === rt.group) return { ...rt, strategy: throughConversion(strategy, rt.convert) };
+  return rt;
 }
 
 function key(group: string, version: string, plural: string): string {

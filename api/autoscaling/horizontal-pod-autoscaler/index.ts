@@ -1,6 +1,4 @@
 import { hpaV1Convert } from './convert.ts';
-import { throughConversion } from '../../strategy-kit.ts';
-import { horizontalPodAutoscalerStrategy } from './strategy.ts';
 import type { ResourceType } from '../../types.ts';
 import { ALL, status } from '../../builtin.ts';
 import { horizontalPodAutoscalerV1Table, horizontalPodAutoscalerTable } from './table.ts';
@@ -19,8 +17,6 @@ export const horizontalPodAutoscalersV1: ResourceType = {
   subresources: [status('HorizontalPodAutoscaler')],
   storage: { version: 'v2' },
   convert: hpaV1Convert,
-  // Defaults and validation are autoscaling/v2's (minReplicas 1, 80% CPU), as upstream's.
-  strategy: throughConversion(horizontalPodAutoscalerStrategy, hpaV1Convert),
   openapiName: 'io.k8s.api.autoscaling.v1.HorizontalPodAutoscaler',
   hasStatus: true,
   table: horizontalPodAutoscalerV1Table,
