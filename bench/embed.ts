@@ -2,14 +2,16 @@
 // user imports it) beside the same server started as the CLI in a child process, in one run.
 //   start: startKubets() until a first list of namespaces answers 200; stop: stop() resolved.
 //   p50/p90 over `starts` starts in this process, one after another; the first (cold: modules
-//   loaded) is reported on its own. RSS per instance: the growth with `resident` instances up.
+//   loaded) is reported on its own; beside wall time, the CPU time the process spent (on a
+//   shared, loaded machine wall time measures the neighbours too). RSS per instance: the growth
+//   with `resident` instances up, measured before the timed starts.
 //   CLI: `kubets server --data-dir NEW --port P` spawned until /readyz answers 200, a fresh
 //   data dir each time (PKI files made), `cliStarts` times.
 
 import { spawn, execFileSync } from 'node:child_process';
 import { request } from 'node:https';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../testing/tools.ts';
@@ -41,30 +43,41 @@ async function firstList(k: Awaited<ReturnType<Library['startKubets']>>): Promis
 const rssMiB = () => process.memoryUsage().rss / 1024 / 1024;
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+/** CPU time this process spent between two readings (user + system), ms: what the machine's load does not inflate. */
+const cpuMs = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => (b.user - a.user + b.system - a.system) / 1000;
 
 async function embedded(lib: Library, label: string, opts: Record<string, unknown>, starts: number): Promise<string[]> {
   const start: number[] = [];
   const stop: number[] = [];
+  const startCpu: number[] = [];
+  const stopCpu: number[] = [];
   let cold = 0;
   for (let i = 0; i <= starts; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const k = await lib.startKubets(opts);
     await firstList(k);
     const t1 = performance.now();
+    const c1 = process.cpuUsage();
     await k.stop();
     const t2 = performance.now();
+    const c2 = process.cpuUsage();
     if (i === 0) cold = t1 - t0;
     else {
       start.push(t1 - t0);
       stop.push(t2 - t1);
+      startCpu.push(cpuMs(c0, c1));
+      stopCpu.push(cpuMs(c1, c2));
     }
   }
-  const s = sorted(start);
-  const p = sorted(stop);
-  return [label, fmt(cold), fmt(percentile(s, 50)), fmt(percentile(s, 90)), fmt(percentile(p, 50)), fmt(percentile(p, 90))];
+  const p50 = (xs: number[]) => fmt(percentile(sorted(xs), 50));
+  const p90 = (xs: number[]) => fmt(percentile(sorted(xs), 90));
+  return [label, fmt(cold), p50(start), p90(start), p50(startCpu), p50(stop), p90(stop), p50(stopCpu)];
 }
 
 async function rssPerInstance(lib: Library, resident: number): Promise<number> {
+  // One start and stop first, so that the modules' code is not counted as the instances' memory.
+  await (await lib.startKubets()).stop();
   gc();
   const before = rssMiB();
   const ks = [];
@@ -123,20 +136,22 @@ export async function benchEmbed(o: EmbedBenchOptions = {}): Promise<void> {
   const lib = (await import(join(ROOT, 'dist', 'index.mjs'))) as Library;
   const importMs = performance.now() - t0;
 
+  // Memory first, while the heap has not yet grown for sixty starts and stops.
+  const perInstance = await rssPerInstance(lib, resident);
   const rows = [
     await embedded(lib, 'startKubets() (controllers, scheduler)', {}, starts),
     await embedded(lib, 'startKubets({ controllers: false, scheduler: false })', { controllers: false, scheduler: false }, starts),
     await embedded(lib, 'startKubets({ nodes: 3 })', { nodes: 3 }, starts),
   ];
-  const perInstance = await rssPerInstance(lib, resident);
   const cli: { ms: number; rssMiB: number }[] = [];
   for (let i = 0; i < cliStarts; i++) cli.push(await cliStart());
   const cliMs = sorted(cli.map((c) => c.ms));
   const cliRss = sorted(cli.map((c) => c.rssMiB));
 
   printTable(
-    `kubets embedded: ${starts} starts each in one process (ms; cold = the first, modules loading; import of dist/index.mjs took ${fmt(importMs)} ms)`,
-    ['how', 'cold start', 'start p50', 'start p90', 'stop p50', 'stop p90'],
+    `kubets embedded: ${starts} starts each in one process (ms; cold = the first, modules loading; import of dist/index.mjs took ${fmt(importMs)} ms; ` +
+      `CPU = this process's user+system time, which the machine's load does not inflate; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`,
+    ['how', 'cold start', 'start p50', 'start p90', 'start CPU p50', 'stop p50', 'stop p90', 'stop CPU p50'],
     rows,
   );
   printTable('memory and the CLI reference (same run)', ['what', 'figure'], [

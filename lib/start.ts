@@ -52,6 +52,8 @@ export async function startKubets(opts: KubetsOptions = {}): Promise<Kubets> {
       pki: ownDir ? await memoryPki() : undefined,
       sqlitePath: store === 'memory' ? ':memory:' : undefined,
       controllers: Array.isArray(opts.controllers) ? opts.controllers : undefined,
+      // No `kubets agent` joins a test cluster: its bootstrap token and grants would be start-up time for nothing.
+      joinToken: false,
     });
     cleanups.push(() => running.close());
     const pki: Pki = running.pki;

@@ -41,6 +41,8 @@ export interface CliDeps {
   sqlitePath?: string;
   /** kube-controller-manager's --controllers (default all). */
   controllers?: string[];
+  /** false: no node-join token (a test cluster that no `kubets agent` joins); made by default. */
+  joinToken?: boolean;
 }
 
 export function version(): string {
@@ -102,7 +104,7 @@ export async function startServer(flags: ServerFlags, deps: CliDeps = {}): Promi
   // the same HTTPS API any other apiserver client uses.
   const components = (['controllers', 'scheduler', 'cloud-controller-manager'] as const).filter((c) => !flags.disable.includes(c));
   let joinToken: string | undefined;
-  if (!deps.loadApiServer) {
+  if (!deps.loadApiServer && deps.joinToken !== false) {
     const { createLoopbackClient } = await import('../client/rest.ts');
     const { ensureJoinToken } = await import('./join-token.ts');
     const client = createLoopbackClient(api.url, { ca: pki.caCert, cert: pki.adminCert, key: pki.adminKey });
