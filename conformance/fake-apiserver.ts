@@ -33,8 +33,8 @@ export async function startFakeApiServer(opts: ApiServerOptions): Promise<Runnin
   const config = createAuthnConfig({ pki: opts.pki, tokenAuthFile: opts.tokenAuthFile });
   const server = createServer(createHttpsServerOptions(opts.pki), (req, res) => {
     req.resume();
-    req.on('end', () => {
-      const user = authenticate(req, config);
+    req.on('end', async () => {
+      const user = await authenticate(req, config);
       const [status, type, body] = user
         ? route(req.method ?? 'GET', new URL(req.url ?? '/', 'https://x').pathname, user)
         : json(401, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Unauthorized', code: 401, message: 'Unauthorized' });

@@ -6,12 +6,14 @@
 // instance issued is worthless to another. Keys are ECDSA P-256 (certs.ts).
 
 import { generateCa, generateKeyPair, generateLeaf, type CertAndKey } from '../server/pki/certs.ts';
-import { ADMIN_GROUP, ADMIN_USER, servingSans, type Pki } from '../server/pki/index.ts';
+import { ADMIN_GROUP, ADMIN_USER, CONTROLLER_MANAGER_USER, SCHEDULER_USER, servingSans, type Pki } from '../server/pki/index.ts';
 
 interface SharedCerts {
   ca: CertAndKey;
   serving: CertAndKey;
   admin: CertAndKey;
+  controllerManager: CertAndKey;
+  scheduler: CertAndKey;
 }
 
 let shared: Promise<SharedCerts> | undefined;
@@ -19,11 +21,13 @@ let shared: Promise<SharedCerts> | undefined;
 function sharedCerts(): Promise<SharedCerts> {
   shared ??= (async () => {
     const ca = await generateCa(`kubets-embedded-ca@${Math.floor(Date.now() / 1000)}`);
-    const [serving, admin] = await Promise.all([
+    const [serving, admin, controllerManager, scheduler] = await Promise.all([
       generateLeaf(ca, { commonName: 'kube-apiserver', sans: servingSans({ hostname: 'localhost' }), usage: 'server' }),
       generateLeaf(ca, { commonName: ADMIN_USER, organizations: [ADMIN_GROUP], usage: 'client' }),
+      generateLeaf(ca, { commonName: CONTROLLER_MANAGER_USER, usage: 'client' }),
+      generateLeaf(ca, { commonName: SCHEDULER_USER, usage: 'client' }),
     ]);
-    return { ca, serving, admin };
+    return { ca, serving, admin, controllerManager, scheduler };
   })();
   // A failure is not cached: the next start tries again.
   shared.catch(() => (shared = undefined));
@@ -32,7 +36,7 @@ function sharedCerts(): Promise<SharedCerts> {
 
 /** An instance's PKI: the process's certificates and a service-account key of its own. */
 export async function memoryPki(): Promise<Pki> {
-  const [{ ca, serving, admin }, sa] = await Promise.all([sharedCerts(), generateKeyPair()]);
+  const [{ ca, serving, admin, controllerManager, scheduler }, sa] = await Promise.all([sharedCerts(), generateKeyPair()]);
   return {
     dir: '',
     caCert: ca.cert,
@@ -41,6 +45,10 @@ export async function memoryPki(): Promise<Pki> {
     servingKey: serving.key,
     adminCert: admin.cert,
     adminKey: admin.key,
+    controllerManagerCert: controllerManager.cert,
+    controllerManagerKey: controllerManager.key,
+    schedulerCert: scheduler.cert,
+    schedulerKey: scheduler.key,
     serviceAccountKey: sa.key,
     serviceAccountPublicKey: sa.publicKey,
   };

@@ -121,10 +121,17 @@ export async function startServer(flags: ServerFlags, deps: CliDeps = {}): Promi
     const { createLoopbackClient } = await import('../client/rest.ts');
     const { startControlPlane } = await import('./control-plane.ts');
     const client = createLoopbackClient(api.url, { ca: pki.caCert, cert: pki.adminCert, key: pki.adminKey });
-    const cp = startControlPlane({ client, log, components: [...components], controllers: deps.controllers, caPem: pki.caCert, caKeyPem: pki.caKey, loadBalancerPool: flags.loadBalancerPool });
+    // Each component on its own identity, with upstream's permissions (not the admin's).
+    const clientFor = {
+      controllers: createLoopbackClient(api.url, { ca: pki.caCert, cert: pki.controllerManagerCert, key: pki.controllerManagerKey }, { userAgent: 'kube-controller-manager' }),
+      scheduler: createLoopbackClient(api.url, { ca: pki.caCert, cert: pki.schedulerCert, key: pki.schedulerKey }, { userAgent: 'kube-scheduler' }),
+    };
+    const cp = startControlPlane({ client, clientFor, log, components: [...components], controllers: deps.controllers, caPem: pki.caCert, caKeyPem: pki.caKey, loadBalancerPool: flags.loadBalancerPool });
     stopLoops = async () => {
       await cp.stop();
       client.close();
+      clientFor.controllers.close();
+      clientFor.scheduler.close();
     };
   }
   return {

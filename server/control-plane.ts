@@ -15,6 +15,8 @@ export type Component = 'controllers' | 'scheduler' | 'cloud-controller-manager'
 
 export interface ControlPlaneOptions {
   client: Client;
+  /** A component's own client (its own identity: upstream's permissions, not the admin's). */
+  clientFor?: Partial<Record<Component, Client>>;
   log: Logger;
   components: Component[];
   /** kube-controller-manager's --controllers: names, '-name' to leave one out, '*' for all (default all). */
@@ -79,7 +81,8 @@ export class LeaderTerms {
 
 const LEASE_NAMES: Record<Component, string> = { controllers: 'kube-controller-manager', scheduler: 'kube-scheduler', 'cloud-controller-manager': 'cloud-controller-manager' };
 
-async function startComponent(which: Component, opts: ControlPlaneOptions, clock: Clock, log: Logger): Promise<Running> {
+async function startComponent(which: Component, base: ControlPlaneOptions, clock: Clock, log: Logger): Promise<Running> {
+  const opts = { ...base, client: base.clientFor?.[which] ?? base.client };
   const informers = createInformerFactory(opts.client, {});
   let inner: Running;
   if (which === 'controllers') {
@@ -117,7 +120,7 @@ export function startControlPlane(opts: ControlPlaneOptions): ControlPlane {
     const identity = `${hostname()}_${randomBytes(4).toString('hex')}`;
     const terms = new LeaderTerms(() => startComponent(which, opts, clock, log), log);
     const elector = createLeaderElector({
-      client: opts.client,
+      client: opts.clientFor?.[which] ?? opts.client,
       namespace: 'kube-system',
       name: LEASE_NAMES[which],
       identity,

@@ -4,6 +4,7 @@
 
 import test from 'ava';
 import { writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { availableKubectls, kubectl, startKubets, type Kubets, type RunResult } from '../harness.ts';
@@ -30,6 +31,14 @@ export interface AuthCluster {
   kubeconfigFor(cred: Credential): Promise<string>;
   /** kubectl as the admin. */
   admin(tool: string, args: string[], stdin?: string): Promise<RunResult>;
+  /** One raw HTTPS request (no kubectl in between), with a credential and headers of one's own. */
+  call(path: string, o?: CallOptions): Promise<{ status: number; body: string; json(): Record<string, unknown> }>;
+}
+
+export interface CallOptions extends Credential {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
 }
 
 export function useAuthCluster(extraArgs: string[] = []): () => AuthCluster {
@@ -63,6 +72,21 @@ export function useAuthCluster(extraArgs: string[] = []): () => AuthCluster {
         return path;
       },
       admin: (tool, args, stdin) => kubectl(tool, kubets.kubeconfig, args, { stdin }),
+      call: (path, o = {}) =>
+        new Promise((resolve, reject) => {
+          const headers: Record<string, string> = { ...(o.headers ?? {}) };
+          if (o.token !== undefined) headers.authorization = `Bearer ${o.token}`;
+          if (o.body !== undefined) headers['content-type'] ??= 'application/json';
+          const req = request(`${kubets.url}${path}`, { method: o.method ?? 'GET', ca: kubets.caCert, cert: o.cert, key: o.key, headers, agent: false, timeout: 10_000 }, (res) => {
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', (c: string) => (body += c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body, json: () => JSON.parse(body) as Record<string, unknown> }));
+          });
+          req.on('timeout', () => req.destroy(new Error(`${path} timed out`)));
+          req.on('error', reject);
+          req.end(o.body);
+        }),
     };
   });
   test.after.always(async () => {

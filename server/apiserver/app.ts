@@ -18,6 +18,9 @@ import { createAuthnConfig, createAuthenticator, createHttpsServerOptions, userF
 import { createAuthorization } from './authz/index.ts';
 import { reviewHandlers } from './authz/reviews.ts';
 import { checkRbacWrite } from './authz/escalation.ts';
+import type { Lookup } from './sa-token-live.ts';
+import { tokenRequestHandler } from './token-request.ts';
+import { oidcRoutes } from './oidc-discovery.ts';
 import type { UserInfo } from './registry/types.ts';
 import type { ApiContext } from './api-context.ts';
 import { GenericStore, type EngineHooks } from './registry/store.ts';
@@ -181,19 +184,36 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     openapi,
     ready: () => ready,
   });
-  const authnConfig = createAuthnConfig({ pki: opts.pki, tokenAuthFile: opts.tokenAuthFile, bootstrapToken: bootstrapTokens(engineFor(registry.get('', 'v1', 'secrets')!), cachers, clock, log) });
+  // Objects service-account tokens depend on, read from the watch cache (a live read when
+  // the cache has not seen them yet, as for a Pod created a moment ago).
+  const lookup: Lookup = async (group, plural, namespace, name) => {
+    const engine = engineFor(registryByPlural(registry, group, plural));
+    const ctx = { user: { username: 'system:apiserver', groups: [] }, namespace, now: clock.now(), dryRun: false, fieldValidation: 'Ignore' as const, warnings: [] };
+    for (const rv of ['0', undefined]) {
+      try {
+        return await engine.get(ctx, name, rv);
+      } catch (e) {
+        if (!(e instanceof StatusError && e.code === 404)) throw e;
+      }
+    }
+    return undefined;
+  };
+  const authnConfig = { ...createAuthnConfig({ pki: opts.pki, tokenAuthFile: opts.tokenAuthFile, bootstrapToken: bootstrapTokens(engineFor(registry.get('', 'v1', 'secrets')!), cachers, clock, log) }), lookup };
+  const baseSubresource = api.subresource;
+  const tokenRequests = tokenRequestHandler({ lookup, signingKey: opts.pki.serviceAccountKey, issuer: authnConfig.serviceAccountIssuers[0], apiAudiences: authnConfig.apiAudiences });
+  api.subresource = (rt, sub) => (sub === 'token' && rt.group === '' && rt.plural === 'serviceaccounts' ? tokenRequests : baseSubresource?.(rt, sub));
   api.review = reviewHandlers({
     authorizer: authz.authorizer,
     rulesFor: (user, ns) => authz.rbac.rulesFor(user, ns),
-    reviewToken: (token, audiences) => {
+    reviewToken: async (token, audiences) => {
       const apiAudiences = audiences.length ? audiences : authnConfig.apiAudiences;
-      const user = userFromToken(token, { ...authnConfig, apiAudiences });
+      const user = await userFromToken(token, { ...authnConfig, apiAudiences });
       return user && { user, audiences: apiAudiences };
     },
   });
   const app = createApp({
     api,
-    routes,
+    routes: await oidcRoutes(authnConfig.serviceAccountIssuers[0], opts.pki.serviceAccountPublicKey, routes),
     authenticate: createAuthenticator(authnConfig),
     authorize: (a) => authz.authorizer.authorize(a),
     metrics,

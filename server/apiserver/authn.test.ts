@@ -25,8 +25,8 @@ test.before(async () => {
   const tokenFile = join(root, 'tokens.csv');
   await writeFile(tokenFile, '# static tokens\nsecret-1,alice,uid-a,"dev,ops"\nsecret-2,bob,,\n');
   const config = createAuthnConfig({ pki, tokenAuthFile: tokenFile });
-  const server = createServer(createHttpsServerOptions(pki), (req, res) => {
-    const user = authenticate(req, config);
+  const server = createServer(createHttpsServerOptions(pki), async (req, res) => {
+    const user = await authenticate(req, config);
     res.writeHead(user ? 200 : 401, { 'content-type': 'application/json' });
     res.end(JSON.stringify(user ?? null));
   });
@@ -139,10 +139,10 @@ test('a service-account token signed by another key is 401', async (t) => {
   t.is((await call({ headers: { authorization: `Bearer ${noExp}` } })).status, 401);
 });
 
-test('anonymous can be turned off', (t) => {
+test('anonymous can be turned off', async (t) => {
   const config = createAuthnConfig({ pki: fx.pki, anonymous: false });
   const req = { headers: {}, socket: {} } as unknown as Parameters<typeof authenticate>[0];
-  t.is(authenticate(req, config), undefined);
+  t.is(await authenticate(req, config), undefined);
 });
 
 test('parseTokenFile: quoting, comments, and a named error for a bad line', (t) => {

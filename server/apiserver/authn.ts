@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { TLSSocket } from 'node:tls';
 import type { Pki } from '../pki/index.ts';
 import { looksLikeJwt } from '../pki/jwt.ts';
-import { DEFAULT_ISSUER, serviceAccountUsername, verifyServiceAccountToken } from '../pki/sa-token.ts';
+import { DEFAULT_ISSUER, serviceAccountUsername, verifyServiceAccountToken, type ServiceAccountIdentity } from '../pki/sa-token.ts';
+import { serviceAccountTokenLive, type Lookup } from './sa-token-live.ts';
 
 export interface UserInfo {
   username: string;
@@ -36,6 +37,8 @@ export interface AuthnConfig {
   anonymous: boolean;
   /** Bootstrap tokens (authn-bootstrap-token.ts), when enabled. */
   bootstrapToken?: (token: string) => UserInfo | undefined;
+  /** Reads objects a service-account token depends on; without it tokens are checked offline. */
+  lookup?: Lookup;
 }
 
 export interface AuthnOptions {
@@ -174,12 +177,12 @@ export function bearerToken(req: IncomingMessage): string | undefined {
   return undefined;
 }
 
-/** The user a bearer token stands for, or undefined when it is not valid. */
-export function userFromToken(token: string, config: AuthnConfig): UserInfo | undefined {
+/** The user a bearer token stands for by its signature and claims alone (no lookups). */
+function verifyToken(token: string, config: AuthnConfig): { user: UserInfo; sa?: ServiceAccountIdentity } | undefined {
   const stat = config.tokens.get(token);
-  if (stat) return withAuthenticated(stat);
+  if (stat) return { user: withAuthenticated(stat) };
   const boot = config.bootstrapToken?.(token);
-  if (boot) return withAuthenticated(boot);
+  if (boot) return { user: withAuthenticated(boot) };
   if (!looksLikeJwt(token)) return undefined;
   const sa = verifyServiceAccountToken(token, {
     publicKeys: config.serviceAccountKeys,
@@ -197,19 +200,32 @@ export function userFromToken(token: string, config: AuthnConfig): UserInfo | un
     extra['authentication.kubernetes.io/node-uid'] = [sa.node.uid];
   }
   if (sa.tokenId) extra['authentication.kubernetes.io/credential-id'] = [`JTI=${sa.tokenId}`];
-  return withAuthenticated({
+  const user = withAuthenticated({
     username: serviceAccountUsername(sa.namespace, sa.name),
     uid: sa.uid,
     groups: [SERVICE_ACCOUNTS_GROUP, `${SERVICE_ACCOUNTS_GROUP}:${sa.namespace}`],
     extra: Object.keys(extra).length > 0 ? extra : undefined,
   });
+  return { user, sa };
+}
+
+/**
+ * The user a bearer token stands for, or undefined when it is not valid: a static token, or a
+ * service-account token whose signature, issuer, audience and expiry hold and whose service
+ * account (and bound Pod, Secret or Node, or legacy Secret) still exists with the same uid.
+ */
+export async function userFromToken(token: string, config: AuthnConfig): Promise<UserInfo | undefined> {
+  const v = verifyToken(token, config);
+  if (!v) return undefined;
+  if (v.sa && config.lookup && !(await serviceAccountTokenLive(v.sa, token, config.lookup))) return undefined;
+  return v.user;
 }
 
 /**
  * Who made the request. undefined means 401: a credential was presented and is not valid,
  * or there is none and anonymous requests are off.
  */
-export function authenticate(req: IncomingMessage, config: AuthnConfig): UserInfo | undefined {
+export async function authenticate(req: IncomingMessage, config: AuthnConfig): Promise<UserInfo | undefined> {
   const fromCert = userFromClientCert(req);
   if (fromCert === 'invalid') return undefined;
   if (fromCert) return fromCert;
@@ -221,6 +237,6 @@ export function authenticate(req: IncomingMessage, config: AuthnConfig): UserInf
 }
 
 /** authenticate() bound to one config, for middleware. */
-export function createAuthenticator(config: AuthnConfig): (req: IncomingMessage) => UserInfo | undefined {
+export function createAuthenticator(config: AuthnConfig): (req: IncomingMessage) => Promise<UserInfo | undefined> {
   return (req) => authenticate(req, config);
 }

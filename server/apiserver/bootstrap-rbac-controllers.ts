@@ -11,6 +11,14 @@ const LEGACY_AND_APPS = ['extensions', 'apps'];
 
 export const CONTROLLER_ROLES: Record<string, PolicyRule[]> = {
   'clusterrole-aggregation-controller': [rule(['rbac.authorization.k8s.io'], ['clusterroles'], ['escalate', 'get', 'list', 'patch', 'update', 'watch'])],
+  'certificate-controller': [
+    rule(['certificates.k8s.io'], ['certificatesigningrequests'], ['delete', 'get', 'list', 'watch']),
+    rule(['certificates.k8s.io'], ['certificatesigningrequests/approval', 'certificatesigningrequests/status'], ['update']),
+    rule(['certificates.k8s.io'], ['signers'], ['approve'], ['kubernetes.io/kube-apiserver-client-kubelet']),
+    rule(['certificates.k8s.io'], ['signers'], ['sign'], ['kubernetes.io/kube-apiserver-client', 'kubernetes.io/kube-apiserver-client-kubelet', 'kubernetes.io/kubelet-serving', 'kubernetes.io/legacy-unknown']),
+    rule(['authorization.k8s.io'], ['subjectaccessreviews'], ['create']),
+    events,
+  ],
   'cronjob-controller': [
     rule(['batch'], ['cronjobs'], ['get', 'list', 'update', 'watch']),
     rule(['batch'], ['jobs'], ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch']),

@@ -8,6 +8,7 @@ import type { PolicyRule } from './authz/rbac-rules.ts';
 import { aggregatedRules } from '../../api/rbac/aggregation.ts';
 import { READ, SYSTEM_BINDINGS, SYSTEM_ROLES, WRITE, rule } from './bootstrap-rbac-system.ts';
 import { CONTROLLER_ROLES } from './bootstrap-rbac-controllers.ts';
+import { CONTROLLER_MANAGER_USER } from '../pki/index.ts';
 
 const RBAC = 'rbac.authorization.k8s.io/v1';
 const BOOTSTRAP_LABELS = { 'kubernetes.io/bootstrapping': 'rbac-defaults' };
@@ -102,6 +103,3 @@ export function bootstrapRbac(): KubeObject[] {
       ])),
   ];
 }
-
-/** The controller-manager's user (its client certificate's CN). */
-export const CONTROLLER_MANAGER_USER = 'system:kube-controller-manager';

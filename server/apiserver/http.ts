@@ -15,6 +15,7 @@ import { handleResource, type Reply } from './resource-handler.ts';
 import type { ApiContext } from './api-context.ts';
 import { negotiateOutput } from './negotiate.ts';
 import { encode } from './output.ts';
+import { impersonate } from './authz/impersonation.ts';
 import { forbiddenError, requestAttributes, type Attributes, type AuthorizerResult } from './authz/attributes.ts';
 
 export interface NonResourceRoutes {
@@ -25,7 +26,7 @@ export interface NonResourceRoutes {
 export interface HttpDeps {
   api: ApiContext;
   routes: NonResourceRoutes;
-  authenticate(req: IncomingMessage): UserInfo | undefined;
+  authenticate(req: IncomingMessage): Promise<UserInfo | undefined>;
   /** The authorizer chain: anything but 'allow' is a 403. */
   authorize(a: Attributes): AuthorizerResult;
   metrics: ApiMetrics;
@@ -125,8 +126,9 @@ export function createApp(deps: HttpDeps): Koa {
   // is presented), and whether the chain lets them (anonymous reaches what RBAC grants
   // system:unauthenticated: health and version).
   app.use(async (ctx, next) => {
-    const user = deps.authenticate(ctx.req);
-    if (!user) throw new StatusError(401, 'Unauthorized', 'Unauthorized');
+    const caller = await deps.authenticate(ctx.req);
+    if (!caller) throw new StatusError(401, 'Unauthorized', 'Unauthorized');
+    const user = impersonate(ctx.req, caller, deps.authorize);
     (ctx.state as { user?: UserInfo }).user = user;
     const info = parseRequestInfo(ctx.method, ctx.path, new URLSearchParams(ctx.querystring));
     (ctx.state as State).info = info;

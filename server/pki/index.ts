@@ -2,6 +2,8 @@
 //   ca.crt, ca.key               the cluster CA (signs everything below, verifies client certs)
 //   apiserver.crt, apiserver.key serving certificate
 //   admin.crt, admin.key         client certificate CN=kubernetes-admin, O=system:masters
+//   controller-manager.crt/.key  client certificate CN=system:kube-controller-manager
+//   scheduler.crt/.key           client certificate CN=system:kube-scheduler
 //   sa.key, sa.pub               service-account token signing key pair
 // Only what is missing, expiring, not signed by the CA or lacking a wanted SAN is remade.
 
@@ -20,6 +22,12 @@ export interface Pki {
   servingKey: string;
   adminCert: string;
   adminKey: string;
+  /** Client certificate CN=system:kube-controller-manager: the controllers' own identity. */
+  controllerManagerCert: string;
+  controllerManagerKey: string;
+  /** Client certificate CN=system:kube-scheduler: the scheduler's own identity. */
+  schedulerCert: string;
+  schedulerKey: string;
   /** PKCS#8 PEM, ECDSA P-256: signs service-account tokens (ES256). */
   serviceAccountKey: string;
   /** SPKI PEM: verifies service-account tokens. */
@@ -39,6 +47,8 @@ export interface PkiOptions {
 
 export const ADMIN_USER = 'kubernetes-admin';
 export const ADMIN_GROUP = 'system:masters';
+export const CONTROLLER_MANAGER_USER = 'system:kube-controller-manager';
+export const SCHEDULER_USER = 'system:kube-scheduler';
 export const KUBERNETES_SERVICE_IP = '10.96.0.1';
 export const KUBERNETES_SERVICE_NAMES = [
   'kubernetes',
@@ -186,9 +196,11 @@ export async function ensurePki(dataDir: string, opts: PkiOptions = {}): Promise
     return made;
   };
 
-  const [serving, admin, sa] = await Promise.all([
+  const [serving, admin, controllerManager, scheduler, sa] = await Promise.all([
     leaf('apiserver', { commonName: 'kube-apiserver', sans: servingSans(opts), usage: 'server' }),
     leaf('admin', { commonName: ADMIN_USER, organizations: [ADMIN_GROUP], usage: 'client' }),
+    leaf('controller-manager', { commonName: CONTROLLER_MANAGER_USER, usage: 'client' }),
+    leaf('scheduler', { commonName: SCHEDULER_USER, usage: 'client' }),
     ensureServiceAccountKey(dir),
   ]);
   note(sa.made ? 'generated' : 'reused', 'sa');
@@ -200,6 +212,10 @@ export async function ensurePki(dataDir: string, opts: PkiOptions = {}): Promise
     servingKey: serving.key,
     adminCert: admin.cert,
     adminKey: admin.key,
+    controllerManagerCert: controllerManager.cert,
+    controllerManagerKey: controllerManager.key,
+    schedulerCert: scheduler.cert,
+    schedulerKey: scheduler.key,
     serviceAccountKey: sa.key,
     serviceAccountPublicKey: sa.publicKey,
   };

@@ -16,6 +16,10 @@ export interface ServiceAccountIdentity {
   pod?: { name: string; uid: string };
   /** The node the token is bound to, when it is. */
   node?: { name: string; uid: string };
+  /** The Secret the token is bound to, when it is. */
+  secret?: { name: string; uid: string };
+  /** A legacy (Secret-based) token: the Secret that holds it. */
+  legacySecretName?: string;
   /** The token's id (jti), when it has one. */
   tokenId?: string;
 }
@@ -45,6 +49,7 @@ export function boundTokenClaims(sa: ServiceAccountIdentity, opts: IssueOptions 
   };
   if (sa.pod) k8s.pod = sa.pod;
   if (sa.node) k8s.node = sa.node;
+  if (sa.secret) k8s.secret = sa.secret;
   return {
     aud: opts.audiences ?? [issuer],
     exp: now + (opts.expirationSeconds ?? 3600),
@@ -90,10 +95,12 @@ export function identityFromClaims(claims: JwtClaims): ServiceAccountIdentity | 
     const r = rec(k8s);
     const sa = ref(r.serviceaccount);
     if (str(r.namespace) !== m[1] || sa?.name !== m[2]) return undefined;
-    return { namespace: m[1], name: m[2], uid: sa.uid || undefined, pod: ref(r.pod), node: ref(r.node), tokenId: str(claims.jti) };
+    const secret = ref(r.secret);
+    return { namespace: m[1], name: m[2], uid: sa.uid || undefined, pod: ref(r.pod), node: ref(r.node), ...(secret ? { secret } : {}), tokenId: str(claims.jti) };
   }
   if (str(claims[`${LEGACY}namespace`]) !== m[1] || str(claims[`${LEGACY}service-account.name`]) !== m[2]) return undefined;
-  return { namespace: m[1], name: m[2], uid: str(claims[`${LEGACY}service-account.uid`]) };
+  const legacySecretName = str(claims[`${LEGACY}secret.name`]);
+  return { namespace: m[1], name: m[2], uid: str(claims[`${LEGACY}service-account.uid`]), ...(legacySecretName ? { legacySecretName } : {}) };
 }
 
 export interface TokenReviewOptions {
@@ -103,6 +110,18 @@ export interface TokenReviewOptions {
   /** Audiences a bound token must name one of; the issuers when absent. */
   audiences?: string[];
   now?: number;
+}
+
+/** Claims of a legacy token, as the token controller writes it into a service-account-token Secret. */
+export function legacyTokenClaims(sa: { namespace: string; name: string; uid: string }, secretName: string): JwtClaims {
+  return {
+    iss: LEGACY_ISSUER,
+    sub: serviceAccountUsername(sa.namespace, sa.name),
+    [`${LEGACY}namespace`]: sa.namespace,
+    [`${LEGACY}secret.name`]: secretName,
+    [`${LEGACY}service-account.name`]: sa.name,
+    [`${LEGACY}service-account.uid`]: sa.uid,
+  };
 }
 
 /** Verifies a service-account token, bound or legacy; undefined when it is not valid. */

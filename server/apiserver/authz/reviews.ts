@@ -16,7 +16,7 @@ export interface ReviewDeps {
   /** Every rule the user holds in the namespace (for SelfSubjectRulesReview). */
   rulesFor(user: UserInfo, namespace: string): PolicyRule[];
   /** The user a token stands for, checked against the audiences (the apiserver's when empty). */
-  reviewToken(token: string, audiences: string[]): { user: UserInfo; audiences: string[] } | undefined;
+  reviewToken(token: string, audiences: string[]): Promise<{ user: UserInfo; audiences: string[] } | undefined>;
 }
 
 type Spec = Record<string, unknown>;
@@ -118,11 +118,11 @@ function userInfoJson(u: UserInfo): Spec {
 }
 
 function tokenReview(rt: ResourceType, deps: ReviewDeps): ReviewHandler {
-  return (_ctx, body) => {
+  return async (_ctx, body) => {
     const spec = obj(body.spec);
     const token = str(spec.token);
     if (!token) throw invalid(rt.kind, rt.group, '', [fieldError.required('spec.token')]);
-    const r = deps.reviewToken(token, strs(spec.audiences));
+    const r = await deps.reviewToken(token, strs(spec.audiences));
     if (!r) return answer(rt, body, { user: {}, error: '[invalid bearer token, token lookup failed]' });
     return answer(rt, body, { authenticated: true, user: userInfoJson(r.user), audiences: r.audiences });
   };
