@@ -181,6 +181,14 @@ export interface ResourceType {
     toStorage(obj: KubeObject): KubeObject;
     fromStorage(obj: KubeObject): KubeObject;
   };
+  /**
+   * Conversion that leaves the process (a CRD's conversion webhook): objects to the storage
+   * version, and stored objects (in batches, for lists) to this version.
+   */
+  convertAsync?: {
+    toStorage(obj: KubeObject): Promise<KubeObject>;
+    fromStorage(objs: KubeObject[]): Promise<KubeObject[]>;
+  };
   strategy?: Strategy;
   /** A fresh set of store hooks for one server (they may hold state, e.g. an allocator). */
   hooks?: () => StoreHooks;

@@ -6,6 +6,7 @@
 import type { Ctx, Scenario } from '../kubectl/suite.ts';
 import { errLines, eventually, streamUntil } from '../kubectl/suite.ts';
 import { widget, widgetCrd, widgetVersion } from './fixtures.ts';
+import { startConversionWebhook } from './webhook.ts';
 
 const groupOf = (c: Ctx) => `${c.ns}.example.com`;
 /** The scenario's own short name for its Widgets ("wdcrud32"). */
@@ -135,6 +136,40 @@ export const crdScenarios: Scenario[] = [
       await c.ok(['wait', '--for', 'condition=NamesAccepted=False', `crd/gadgets.${group}`, '--timeout=10s']);
       c.t.is(await c.ok(['get', 'crd', `gadgets.${group}`, '-o', 'jsonpath={.status.conditions[?(@.type=="NamesAccepted")].message}']), '"Widget" is already in use');
       await c.ok(['delete', 'crd', `widgets.${group}`, `gadgets.${group}`]);
+    },
+  },
+  {
+    title: 'CRD versions through a conversion webhook (TLS, caBundle); a webhook down or answering garbage is a 500 naming it',
+    id: 'crd-webhook',
+    async run(c) {
+      const hook = await startConversionWebhook();
+      try {
+        const group = groupOf(c);
+        const v2 = widgetVersion('v2', false).replace(/color/g, 'colour');
+        const conversion = `  conversion:\n    strategy: Webhook\n    webhook:\n      conversionReviewVersions: [v1]\n      clientConfig:\n        url: ${hook.url}\n        caBundle: ${hook.caBundle}\n`;
+        const yaml = widgetCrd(group, { versions: widgetVersion('v1', true) + v2, short: shortOf(c) }).replace('  versions:\n', `${conversion}  versions:\n`);
+        await c.ok(['apply', '-f', '-'], { stdin: yaml });
+        await c.ok(['wait', '--for', 'condition=Established', `crd/widgets.${group}`, '--timeout=10s']);
+        await c.ok(['apply', '-f', '-'], { stdin: widget(group, 'w1', 'colour: blue', 'v2') });
+        c.t.is(await c.ok(['get', `widgets.v1.${group}`, 'w1', '-o', 'jsonpath={.apiVersion} {.spec.color}']), `${group}/v1 blue`);
+        c.t.is(await c.ok(['get', `widgets.v2.${group}`, 'w1', '-o', 'jsonpath={.apiVersion} {.spec.colour}']), `${group}/v2 blue`);
+        c.t.true(hook.calls >= 2, `webhook calls: ${hook.calls}`);
+        hook.mode = 'fail';
+        const failed = await c.run(['get', `widgets.v2.${group}`, 'w1']);
+        c.t.regex(errLines(failed).join('\n'), new RegExp(`conversion webhook for ${group.replace(/\./g, '\\.')}/v1, Kind=Widget failed: the widget cannot be converted today`));
+        hook.mode = 'garbage';
+        const garbage = await c.run(['get', `widgets.v2.${group}`, 'w1']);
+        c.t.regex(errLines(garbage).join('\n'), /Kind=Widget failed: the response is not a ConversionReview/);
+        hook.mode = 'ok';
+        await hook.close();
+        const down = await c.run(['get', `widgets.v2.${group}`, 'w1']);
+        c.t.regex(errLines(down).join('\n'), /Kind=Widget failed: Post "https:\/\/127\.0\.0\.1:\d+\/convert": connect ECONNREFUSED/);
+        // The storage version needs no webhook; everything else keeps being served.
+        c.t.is(await c.ok(['get', `widgets.v1.${group}`, 'w1', '-o', 'jsonpath={.spec.color}']), 'blue');
+        await c.ok(['delete', 'crd', `widgets.${group}`]);
+      } finally {
+        await hook.close();
+      }
     },
   },
 ];

@@ -13,6 +13,20 @@ import { openapiDefinitions } from './openapi.ts';
 import { customResourceStrategy } from './strategy.ts';
 import { customResourceTable } from './table.ts';
 
+/** Converts objects to another apiVersion outside the process (a conversion webhook). */
+export type Converter = (objects: KubeObject[], desiredAPIVersion: string) => Promise<KubeObject[]>;
+
+/** Batches only the objects not yet in `gv` through the converter, keeping their order. */
+function convertTo(converter: Converter, objs: KubeObject[], gv: string): Promise<KubeObject[]> | KubeObject[] {
+  const idx = objs.flatMap((o, i) => (o.apiVersion === gv ? [] : [i]));
+  if (idx.length === 0) return objs;
+  return converter(idx.map((i) => objs[i]!), gv).then((converted) => {
+    const out = [...objs];
+    idx.forEach((i, j) => (out[i] = converted[j]!));
+    return out;
+  });
+}
+
 export function storageVersionOf(crd: CustomResourceDefinition): string | undefined {
   return crd.spec.versions.find((v) => v.storage)?.name;
 }
@@ -39,7 +53,7 @@ function fieldSelectors(v: CustomResourceDefinitionVersion): ResourceType['field
   return out;
 }
 
-export function customResourceType(crd: CustomResourceDefinition, v: CustomResourceDefinitionVersion): ResourceType {
+export function customResourceType(crd: CustomResourceDefinition, v: CustomResourceDefinitionVersion, webhook?: Converter): ResourceType {
   const { group, names, scope } = crd.spec;
   const storageVersion = storageVersionOf(crd) ?? v.name;
   const schema = v.schema?.openAPIV3Schema;
@@ -60,6 +74,13 @@ export function customResourceType(crd: CustomResourceDefinition, v: CustomResou
       }
     : undefined;
   const definitions = openapiDefinitions(crd, v);
+  const servedGv = `${group}/${v.name}`;
+  const convertAsync = webhook && storageVersion !== v.name
+    ? {
+        toStorage: async (o: KubeObject) => (await convertTo(webhook, [o], storageGv))[0]!,
+        fromStorage: async (objs: KubeObject[]) => convertTo(webhook, objs, servedGv),
+      }
+    : undefined;
   return {
     group,
     version: v.name,
@@ -73,6 +94,7 @@ export function customResourceType(crd: CustomResourceDefinition, v: CustomResou
     subresources: subresources.length ? subresources : undefined,
     storage: { group, resource: names.plural, version: storageVersion },
     convert,
+    convertAsync,
     strategy: customResourceStrategy({ schema, hasStatus: !!v.subresources?.status }),
     table: customResourceTable(v.additionalPrinterColumns, (p) => schemaAt(schema, p)?.description),
     fieldSelectors: fieldSelectors(v),
@@ -87,6 +109,6 @@ export function customResourceType(crd: CustomResourceDefinition, v: CustomResou
 }
 
 /** Registry entries for every served version of the CRD. */
-export function customResourceTypes(crd: CustomResourceDefinition): ResourceType[] {
-  return crd.spec.versions.filter((v) => v.served).map((v) => customResourceType(crd, v));
+export function customResourceTypes(crd: CustomResourceDefinition, webhook?: Converter): ResourceType[] {
+  return crd.spec.versions.filter((v) => v.served).map((v) => customResourceType(crd, v, webhook));
 }

@@ -15,6 +15,7 @@ import type { GenericStore } from '../registry/store.ts';
 import type { RequestContext, WatchHandle } from '../registry/types.ts';
 import { rfc3339, type Clock } from '../registry/meta.ts';
 import { checkNames } from './names.ts';
+import { conversionWebhook } from './conversion-webhook.ts';
 
 export interface CrdControllerDeps {
   registry: Registry;
@@ -132,7 +133,7 @@ export class CrdController {
     if (crd.metadata?.deletionTimestamp) return this.terminate(name, crd);
     const verdict = checkNames(crd, [...this.#crds.values()], this.#builtins);
     const from = JSON.stringify([verdict.accepted, crd.metadata?.uid, crd.spec]);
-    if (this.#servedFrom.get(name) !== from) this.serve(name, verdict.accepted ? customResourceTypes(crd) : [], from);
+    if (this.#servedFrom.get(name) !== from) this.serve(name, verdict.accepted ? customResourceTypes(crd, conversionWebhook(crd)) : [], from);
     const now = rfc3339(this.deps.clock.now());
     await this.updateStatus(name, (c) => {
       setCondition(c, { ...verdict.condition, lastTransitionTime: now });
@@ -166,7 +167,7 @@ export class CrdController {
 
   /** Deletes every custom resource of a terminating CRD; drops the finalizer once none is left. */
   private async terminate(name: string, crd: CustomResourceDefinition): Promise<void> {
-    const types = this.#served.get(name) ?? customResourceTypes(crd);
+    const types = this.#served.get(name) ?? customResourceTypes(crd, conversionWebhook(crd));
     // While terminating, its resources stay listable and deletable, but take no new objects.
     this.serve(name, types.map((rt) => ({ ...rt, verbs: rt.verbs.filter((v) => v !== 'create') })), `terminating:${crd.metadata?.uid}`);
     const rt = this.#served.get(name)?.[0];

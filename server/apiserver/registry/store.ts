@@ -115,12 +115,16 @@ export class GenericStore {
 
   async get(ctx: RequestContext, name: string, resourceVersion?: string): Promise<KubeObject> {
     const obj = await this.store.get(this.key(ctx.namespace, name), { resourceVersion });
-    return this.fromStorage(obj);
+    return this.read(obj);
   }
 
   async list(ctx: RequestContext, opts: StoreListOptions): Promise<ListPage> {
     const page = await this.store.list(this.listPrefix(ctx.namespace), opts);
-    if (this.rt.convert) {
+    if (this.rt.convertAsync && page.items.length) {
+      page.items = await this.rt.convertAsync.fromStorage(page.items);
+      page.serialized = undefined;
+    }
+    if (this.rt.convert || this.rt.convertAsync) {
       page.items = page.items.map((o) => this.fromStorage(o));
       page.serialized = undefined;
     }
@@ -129,11 +133,19 @@ export class GenericStore {
 
   async watch(ctx: RequestContext, opts: StoreWatchOptions, onEvent: (e: WatchEvent) => void, onClose: (err?: Error) => void): Promise<WatchHandle> {
     const convert = !!this.rt.convert;
+    const convertAsync = this.rt.convertAsync;
+    // Conversions outside the process (webhooks) keep the events' order: one after another.
+    let queue = Promise.resolve();
     return this.store.watch(
       this.listPrefix(ctx.namespace),
       opts,
       (e) => {
-        if (convert && e.type !== 'BOOKMARK' && e.type !== 'ERROR') onEvent({ type: e.type, object: this.fromStorage(e.object) });
+        if (convertAsync) {
+          queue = queue.then(async () => {
+            if (e.type === 'BOOKMARK' || e.type === 'ERROR') return onEvent(e);
+            onEvent({ type: e.type, object: await this.read(e.object) });
+          }).catch((err: unknown) => onClose(err instanceof Error ? err : new Error(String(err))));
+        } else if (convert && e.type !== 'BOOKMARK' && e.type !== 'ERROR') onEvent({ type: e.type, object: this.fromStorage(e.object) });
         else onEvent(e);
       },
       onClose,
@@ -154,6 +166,18 @@ export class GenericStore {
   private toStorage(obj: KubeObject): KubeObject {
     if (!this.rt.convert) return obj;
     return this.rt.convert.toStorage(obj);
+  }
+
+  /** fromStorage after a conversion outside the process (a CRD's webhook), when the kind has one. */
+  private async read(obj: KubeObject): Promise<KubeObject> {
+    if (!this.rt.convertAsync) return this.fromStorage(obj);
+    return this.fromStorage((await this.rt.convertAsync.fromStorage([obj]))[0]!);
+  }
+
+  /** toStorage, through a conversion outside the process when the kind has one. */
+  private async write(obj: KubeObject): Promise<KubeObject> {
+    if (!this.rt.convertAsync) return this.toStorage(obj);
+    return this.rt.convertAsync.toStorage(obj);
   }
 
   // ---- create ----
@@ -195,12 +219,16 @@ export class GenericStore {
     const key = this.key(m.namespace ?? '', m.name!);
     const undo = await this.hooks.beforeCreate?.(obj, this.hookCtx(ctx));
     if (ctx.dryRun) return this.fromStorage(obj);
-    const stored = await this.store.create(key, this.toStorage(obj)).catch((e: unknown) => {
+    const toStore = await this.write(obj).catch((e: unknown) => {
+      undo?.();
+      throw e;
+    });
+    const stored = await this.store.create(key, toStore).catch((e: unknown) => {
       undo?.();
       throw e;
     });
     this.hooks.afterCreate?.(stored, this.hookCtx(ctx));
-    return this.fromStorage(stored);
+    return this.read(stored);
   }
 
   /**
@@ -272,7 +300,7 @@ export class GenericStore {
       undo?.(); // a retried attempt gives back what the last one reserved
       undo = undefined;
       // `stored` was decoded for this attempt (never the shared cached object): no copy needed.
-      const current = stored ? this.fromStorage(stored) : undefined;
+      const current = stored ? await this.read(stored) : undefined;
       old = current;
       const next = await produce(current ? clone(current) : undefined);
       const m = meta(next);
@@ -322,14 +350,14 @@ export class GenericStore {
     }
     let result: KubeObject;
     try {
-      result = await this.store.guaranteedUpdate(key, async (stored) => this.toStorage(await step(stored)), {
+      result = await this.store.guaranteedUpdate(key, async (stored) => this.write(await step(stored)), {
         ignoreNotFound: allowCreate && !subresource,
       });
     } catch (e) {
       (undo as Undo | void)?.();
       throw e;
     }
-    const object = this.fromStorage(result);
+    const object = await this.read(result);
     if (created) hooks.afterCreate?.(object, this.hookCtx(ctx));
     else hooks.afterUpdate?.(object, old!, this.hookCtx(ctx));
     // The last finalizer gone from an object that is being deleted: it goes now.
@@ -381,7 +409,7 @@ export class GenericStore {
 
   async delete(ctx: RequestContext, name: string, opts: DeleteOptions): Promise<DeleteResult> {
     const key = this.key(ctx.namespace, name);
-    const current = this.fromStorage(await this.store.get(key));
+    const current = await this.read(await this.store.get(key));
     const m = meta(current);
     checkPreconditions(this.gr, name, m, opts);
     const attrs = this.attributes('DELETE', ctx, name, undefined, current);
@@ -394,7 +422,7 @@ export class GenericStore {
     if (policy === 'Orphan') finalizers.add('orphan');
     if (finalizers.size === 0 && grace === 0 && !this.rt.strategy?.deletionPending?.(current)) {
       if (ctx.dryRun) return { object: current, deleted: true };
-      const deleted = this.fromStorage(await this.store.delete(key, { preconditions: { uid: m.uid, resourceVersion: opts.preconditions?.resourceVersion } }));
+      const deleted = await this.read(await this.store.delete(key, { preconditions: { uid: m.uid, resourceVersion: opts.preconditions?.resourceVersion } }));
       this.hooks.afterDelete?.(deleted, this.hookCtx(ctx));
       return { object: deleted, deleted: true };
     }
@@ -419,7 +447,7 @@ export class GenericStore {
       },
       { preconditions: { uid: m.uid } },
     );
-    return { object: this.fromStorage(marked), deleted: false };
+    return { object: await this.read(marked), deleted: false };
   }
 
   async deleteCollection(ctx: RequestContext, listOpts: StoreListOptions, opts: DeleteOptions): Promise<KubeObject[]> {
