@@ -24,11 +24,14 @@ const b64 = (s: string): string => Buffer.from(s).toString('base64');
 /** Starts an embedded kubets; resolves once it serves requests (and its CRDs, when given). */
 export async function startKubets(opts: KubetsOptions = {}): Promise<Kubets> {
   const store = opts.store ?? 'memory';
-  const log = createLogger({ verbosity: opts.verbosity ?? 0 });
+  // Once stop() begins, what the loops say about their requests being cut off is no news.
+  let stopping = false;
+  const log = createLogger({ verbosity: opts.verbosity ?? 0, write: (line) => void (stopping || process.stderr.write(`${line}\n`)) });
   const ownDir = typeof store === 'object' && 'dir' in store ? undefined : await mkdtemp(join(tmpdir(), 'kubets-'));
   const cleanups: (() => Promise<void> | void)[] = [];
   if (ownDir) cleanups.push(() => rm(ownDir, { recursive: true, force: true }));
   const stopAll = async () => {
+    stopping = true;
     // Last started, first stopped; every step runs even when one before it failed.
     const errors: unknown[] = [];
     for (const c of cleanups.splice(0).reverse()) await Promise.resolve().then(c).catch((e: unknown) => errors.push(e));
@@ -102,14 +105,9 @@ async function startNodes(client: RestClient, count: number, log: ReturnType<typ
   const { startSimulatedNodes } = await import('../node/sim/index.ts');
   const { systemClock } = await import('../client/clock.ts');
   const informers = createInformerFactory(client, {});
-  let stopped = false;
-  const simLog = log.child({ component: 'sim' });
-  // A status write still in flight when the cluster stops fails: that is no news to anyone.
-  const quietAfterStop = { ...simLog, warn: (msg: string, fields?: Record<string, unknown>) => stopped || simLog.warn(msg, fields) };
-  const sim = startSimulatedNodes({ client, informers, count, log: quietAfterStop, clock: systemClock });
+  const sim = startSimulatedNodes({ client, informers, count, log: log.child({ component: 'sim' }), clock: systemClock });
   informers.start();
   const stop = () => {
-    stopped = true;
     sim.stop();
     informers.stop();
   };

@@ -116,6 +116,9 @@ export async function startServer(flags: ServerFlags, deps: CliDeps = {}): Promi
       client.close();
     }
   }
+  // A store in memory ends with this process: no other controller-manager can take over its
+  // Leases, and on close nothing the loops still have in flight is worth waiting for.
+  const ephemeral = deps.sqlitePath === ':memory:' && !flags.etcdServers?.length;
   let stopLoops = async () => {};
   if (components.length && !deps.loadApiServer) {
     const { createLoopbackClient } = await import('../client/rest.ts');
@@ -126,7 +129,7 @@ export async function startServer(flags: ServerFlags, deps: CliDeps = {}): Promi
       controllers: createLoopbackClient(api.url, { ca: pki.caCert, cert: pki.controllerManagerCert, key: pki.controllerManagerKey }, { userAgent: 'kube-controller-manager' }),
       scheduler: createLoopbackClient(api.url, { ca: pki.caCert, cert: pki.schedulerCert, key: pki.schedulerKey }, { userAgent: 'kube-scheduler' }),
     };
-    const cp = startControlPlane({ client, clientFor, log, components: [...components], controllers: deps.controllers, caPem: pki.caCert, caKeyPem: pki.caKey, loadBalancerPool: flags.loadBalancerPool });
+    const cp = startControlPlane({ client, clientFor, log, components: [...components], controllers: deps.controllers, releaseLeases: !ephemeral, caPem: pki.caCert, caKeyPem: pki.caKey, loadBalancerPool: flags.loadBalancerPool });
     stopLoops = async () => {
       await cp.stop();
       client.close();
@@ -140,6 +143,11 @@ export async function startServer(flags: ServerFlags, deps: CliDeps = {}): Promi
     joinToken,
     pki,
     close: async () => {
+      if (ephemeral) {
+        // The loops stop and the apiserver closes at once: their in-flight requests fail now.
+        await Promise.all([stopLoops(), api.close()]);
+        return;
+      }
       await stopLoops();
       await api.close();
     },

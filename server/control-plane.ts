@@ -25,6 +25,8 @@ export interface ControlPlaneOptions {
   caPem: string;
   /** The cluster CA's key, for signing approved CSRs. */
   caKeyPem?: string;
+  /** Hand the Leases back on stop (default); false when nothing outlives this process (a store in memory). */
+  releaseLeases?: boolean;
   /** The cloud-controller-manager's load-balancer pool (none: node addresses). */
   loadBalancerPool?: string[];
   clock?: Clock;
@@ -127,7 +129,7 @@ export function startControlPlane(opts: ControlPlaneOptions): ControlPlane {
       leaseDurationMs: opts.leaseDurationMs,
       renewDeadlineMs: opts.renewDeadlineMs,
       retryPeriodMs: opts.retryPeriodMs,
-      releaseOnCancel: true,
+      releaseOnCancel: opts.releaseLeases ?? true,
       clock,
       log,
       onStartedLeading: () => terms.begin(),
