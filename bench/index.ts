@@ -6,10 +6,12 @@ import { benchApi } from './api.ts';
 import { benchScheduling } from './scheduling.ts';
 import { benchEmbed } from './embed.ts';
 import { benchCrd } from './crd.ts';
+import { benchNetwork } from './network.ts';
 
 const benches: Record<string, () => Promise<void>> = {
   embed: () => benchEmbed({ starts: Number(process.env.BENCH_STARTS) || undefined }),
   storage: () => benchStorage({ ops: Number(process.env.BENCH_OPS) || undefined }),
+  network: () => benchNetwork({ services: Number(process.env.BENCH_SERVICES) || undefined }),
   crd: () => benchCrd({ ops: Number(process.env.BENCH_OPS) || undefined }),
   api: () => benchApi({ ops: Number(process.env.BENCH_OPS) || undefined }),
   scheduling: () => benchScheduling({ nodes: Number(process.env.BENCH_NODES) || undefined, pods: Number(process.env.BENCH_PODS) || undefined, sim: process.env.BENCH_SIM === 'inproc' ? 'inproc' : undefined, cp: process.env.BENCH_CP === 'inproc' ? 'inproc' : undefined, timeoutSeconds: Number(process.env.BENCH_TIMEOUT_S) || undefined }),

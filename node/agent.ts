@@ -18,6 +18,7 @@ import { startContainerd, teardownRuntime, type Containerd } from './cri/contain
 import { buildBusyboxImage, importImage } from './cri/image.ts';
 import { startKubelet, type Kubelet } from './kubelet/kubelet.ts';
 import { defaultHostIP, defaultNodeName } from './kubelet/node-info.ts';
+import { startNodeNetworking, type NodeNetworking } from './network.ts';
 
 export interface KubeletServerDeps {
   cri: CriClient;
@@ -82,11 +83,14 @@ export async function runAgent(opts: AgentOptions): Promise<RunningAgent> {
   const cri = createCriClient(endpoint);
   const client = createClient({ ...config, userAgent: `kubets-agent/${nodeName}` });
   let kubelet: Kubelet | undefined;
+  let network: NodeNetworking | undefined;
   try {
+    // Service networking (node/network.ts): proxy rules, cluster DNS; its nameservers go to pods.
+    if (process.env.KUBETS_AGENT_NETWORK !== '0') network = await startNodeNetworking({ client, nodeName, podCIDR: opts.podCIDR, log: opts.log });
     if (daemon) await ensurePauseImage(cri, dataDir, opts.log);
     const server = opts.startKubeletServer ? await opts.startKubeletServer({ cri, nodeName, dataDir, log: opts.log, kubelet: () => kubelet }) : undefined;
     const ca = config.ca ? config.ca.toString() : undefined;
-    kubelet = startKubelet({ client, cri, nodeName, hostIP: opts.hostIP ?? defaultHostIP(), dataDir, log: opts.log, caPem: ca, kubeletPort: server?.port, podCIDR: opts.podCIDR });
+    kubelet = startKubelet({ client, cri, nodeName, hostIP: opts.hostIP ?? defaultHostIP(), dataDir, log: opts.log, caPem: ca, kubeletPort: server?.port, podCIDR: opts.podCIDR, dnsServers: network?.clusterDNS });
     await kubelet.ready;
     const running = kubelet;
     return {
@@ -96,6 +100,7 @@ export async function runAgent(opts: AgentOptions): Promise<RunningAgent> {
       kubelet: running,
       async stop(o = {}) {
         await running.stop();
+        await network?.stop();
         await server?.close();
         client.close();
         cri.close();
@@ -105,6 +110,7 @@ export async function runAgent(opts: AgentOptions): Promise<RunningAgent> {
     };
   } catch (e) {
     await kubelet?.stop().catch(() => undefined);
+    await network?.stop().catch(() => undefined);
     client.close();
     cri.close();
     if (daemon?.started) await teardownRuntime({ dataDir, daemon }).catch(() => undefined);

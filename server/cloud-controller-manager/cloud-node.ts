@@ -35,8 +35,10 @@ export function cloudAddresses(node: CloudNode): Address[] | undefined {
   const internal = split(ann[INTERNAL_IP_ANNOTATION] ?? ann[PROVIDED_NODE_IP_ANNOTATION]);
   const external = split(ann[EXTERNAL_IP_ANNOTATION]);
   if (internal.length === 0 && external.length === 0) return undefined;
+  // Only an external address given: the kubelet's internal ones stay.
+  const internals = internal.length ? internal.map((address) => ({ type: 'InternalIP', address })) : (node.status?.addresses ?? []).filter((a) => a.type === 'InternalIP');
   return [
-    ...internal.map((address) => ({ type: 'InternalIP', address })),
+    ...internals,
     ...external.map((address) => ({ type: 'ExternalIP', address })),
     { type: 'Hostname', address: node.metadata?.name ?? '' },
   ];
