@@ -134,7 +134,7 @@ export function createApp(deps: HttpDeps): Koa {
     (ctx.state as State).info = info;
     const attrs = requestAttributes(user, info);
     const verdict = deps.authorize(attrs);
-    if (verdict.decision !== 'allow') throw forbiddenError(attrs, verdict.decision === 'deny' ? verdict.reason : '');
+    if (verdict.decision !== 'allow') throw forbiddenError(attrs, verdict.reason);
     await next();
   });
 

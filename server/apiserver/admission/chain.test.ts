@@ -50,8 +50,8 @@ test('plugins join before a named one, and replace one of the same name', (t) =>
 
 test('the built-in chain has upstream names in upstream order', (t) => {
   const chain = createAdmissionChain({ getObject: async () => undefined });
-  t.deepEqual(chain.names(), ['NamespaceLifecycle', 'ServiceAccount', 'Priority', 'DefaultTolerationSeconds']);
-  t.is(builtinPlugins.length, 4);
+  t.deepEqual(chain.names(), ['NamespaceLifecycle', 'ServiceAccount', 'NodeRestriction', 'Priority', 'DefaultTolerationSeconds']);
+  t.is(builtinPlugins.length, 5);
 });
 
 test('mutations by an admit are what the next plugin sees', async (t) => {

@@ -7,11 +7,13 @@ import { defaultTolerationSeconds } from './plugins/default-toleration-seconds/i
 import { namespaceLifecycle } from './plugins/namespace-lifecycle/index.ts';
 import { priority } from './plugins/priority/index.ts';
 import { serviceAccount } from './plugins/service-account/index.ts';
+import { nodeRestriction } from './plugins/node-restriction/index.ts';
 import type { AdmissionDeps, PluginFactory } from './types.ts';
 
 export const builtinPlugins: PluginFactory[] = [
   namespaceLifecycle,
   serviceAccount,
+  nodeRestriction,
   priority,
   defaultTolerationSeconds,
 ];

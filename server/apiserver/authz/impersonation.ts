@@ -52,7 +52,7 @@ export function impersonate(req: IncomingMessage, caller: UserInfo, authorize: (
   const check = (a: Omit<Extract<Attributes, { isResourceRequest: true }>, 'user' | 'isResourceRequest' | 'verb' | 'apiVersion'>) => {
     const attrs: Attributes = { isResourceRequest: true, user: caller, verb: 'impersonate', ...a };
     const r = authorize(attrs);
-    if (r.decision !== 'allow') throw forbiddenError(attrs, r.decision === 'deny' ? r.reason : '');
+    if (r.decision !== 'allow') throw forbiddenError(attrs, r.reason);
   };
   let impliedGroups: string[] = [];
   if (username.startsWith(SA_PREFIX)) {
