@@ -7,6 +7,7 @@ import { benchScheduling } from './scheduling.ts';
 import { benchEmbed } from './embed.ts';
 import { benchCrd } from './crd.ts';
 import { benchNetwork } from './network.ts';
+import { benchNode } from './node.ts';
 
 const benches: Record<string, () => Promise<void>> = {
   embed: () => benchEmbed({ starts: Number(process.env.BENCH_STARTS) || undefined }),
@@ -15,6 +16,7 @@ const benches: Record<string, () => Promise<void>> = {
   crd: () => benchCrd({ ops: Number(process.env.BENCH_OPS) || undefined }),
   api: () => benchApi({ ops: Number(process.env.BENCH_OPS) || undefined }),
   scheduling: () => benchScheduling({ nodes: Number(process.env.BENCH_NODES) || undefined, pods: Number(process.env.BENCH_PODS) || undefined, sim: process.env.BENCH_SIM === 'inproc' ? 'inproc' : undefined, cp: process.env.BENCH_CP === 'inproc' ? 'inproc' : undefined, timeoutSeconds: Number(process.env.BENCH_TIMEOUT_S) || undefined }),
+  node: () => benchNode({ pods: Number(process.env.BENCH_NODE_PODS) || undefined }),
 };
 
 const wanted = process.argv.slice(2);

@@ -4,7 +4,7 @@
 // everything down (the agent removes every pod, stops containerd, ends shims and unmounts).
 // Usage: node --import=tsx netns-runner.ts MODULE EXPORT
 
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,13 +22,33 @@ const tools = (await availableKubectls()).sort((a, b) => minorOf(b.name) - minor
 const tool = tools[0];
 const kubets = await startKubets({ store: 'sqlite' });
 const agentDir = await mkdtemp(join(tmpdir(), 'kubets-agent-'));
-const agent = spawn(process.execPath, [KUBETS_BIN, 'agent', '--kubeconfig', kubets.kubeconfig, '--data-dir', agentDir, '--node-name', NODE], {
-  stdio: ['ignore', 'pipe', 'pipe'],
-  env: { ...process.env, KUBETS_AGENT_TEARDOWN: '1' },
-});
 let agentOut = '';
-agent.stdout!.on('data', (b: Buffer) => (agentOut = (agentOut + b.toString()).slice(-50_000)));
-agent.stderr!.on('data', (b: Buffer) => (agentOut = (agentOut + b.toString()).slice(-50_000)));
+let agentStarts = 0;
+function startAgent(): ChildProcess {
+  const child = spawn(process.execPath, [KUBETS_BIN, 'agent', '--kubeconfig', kubets.kubeconfig, '--data-dir', agentDir, '--node-name', NODE], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, KUBETS_AGENT_TEARDOWN: '1' },
+  });
+  child.stdout!.on('data', (b: Buffer) => {
+    const text = b.toString();
+    if (text.includes(`node ${NODE} is running`)) agentStarts++;
+    agentOut = (agentOut + text).slice(-50_000);
+  });
+  child.stderr!.on('data', (b: Buffer) => (agentOut = (agentOut + b.toString()).slice(-50_000)));
+  return child;
+}
+let agent = startAgent();
+
+async function restartAgent(signal: NodeJS.Signals): Promise<void> {
+  const before = agentStarts;
+  const exited = new Promise((r) => agent.once('exit', r));
+  agent.kill(signal);
+  await exited;
+  agent = startAgent();
+  const deadline = Date.now() + 60_000;
+  while (agentStarts === before && Date.now() < deadline && agent.exitCode === null) await sleep(100);
+  if (agentStarts === before) throw new Error(`the agent did not come back:\n${agentOut.slice(-4000)}`);
+}
 
 let stopping: Promise<void> | undefined;
 function teardown(): Promise<void> {
@@ -73,6 +93,8 @@ async function runScenario(s: NodeScenario): Promise<void> {
     run,
     ok,
     image: 'localhost/kubets/busybox:1',
+    agentDir,
+    restartAgent,
     async waitFor(what, probe, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
@@ -110,10 +132,11 @@ try {
   }
   if (!ready) throw new Error(`node ${NODE} not Ready within 120 s; the agent said:\n${agentOut.slice(-6000)}`);
   // A few at once: two cores run the server, containerd and the agent too.
-  const queue = [...scenarios];
+  const queue = scenarios.filter((s) => !s.exclusive);
   await Promise.all(Array.from({ length: 4 }, async () => {
     for (let s = queue.shift(); s; s = queue.shift()) await runScenario(s);
   }));
+  for (const s of scenarios.filter((x) => x.exclusive)) await runScenario(s);
 } catch (e) {
   for (const s of scenarios) report({ title: s.title, ok: false, error: e instanceof Error ? e.message : String(e), logs: [], ms: 0 });
 } finally {

@@ -1,4 +1,5 @@
-import { podScenarios } from './pods.scenarios.ts';
+import { nodeScenarios } from './all.scenarios.ts';
 import { runNodeSuite } from './suite.ts';
 
-runNodeSuite(new URL('./pods.scenarios.ts', import.meta.url).href, 'podScenarios', podScenarios);
+// One cluster for all of them: starting a node costs more than the scenarios.
+runNodeSuite(new URL('./all.scenarios.ts', import.meta.url).href, 'nodeScenarios', nodeScenarios);

@@ -30,6 +30,10 @@ export interface NodeCtx {
   events(): Promise<string[]>;
   /** The image every node has: localhost/kubets/busybox:1. */
   image: string;
+  /** The agent's data dir (static pod manifests go in its manifests/ folder). */
+  agentDir: string;
+  /** Kills the agent with `signal` and starts it again; resolves once it runs. Only for `exclusive` scenarios. */
+  restartAgent(signal: NodeJS.Signals): Promise<void>;
 }
 
 export interface PodJson {
@@ -58,6 +62,8 @@ export interface NodeScenario {
   /** Short and DNS-safe: the namespace's name. */
   id: string;
   timeoutMs?: number;
+  /** Runs alone, after every other scenario (it disturbs the node, say by restarting the agent). */
+  exclusive?: boolean;
   run(c: NodeCtx): Promise<void>;
 }
 

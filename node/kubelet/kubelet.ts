@@ -19,6 +19,7 @@ import { buildKubeletNode, nodeResources } from './node-info.ts';
 import { PodWorker } from './pod-worker.ts';
 import { MANAGED_LABEL, POD_UID_LABEL } from './runtime-spec.ts';
 import { parseQuantity } from '../../api/core/pod/quantity.ts';
+import { MIRROR_ANNOTATION, FILE_CHECK_MS, staticPods } from './static-pods.ts';
 
 export interface KubeletOptions {
   client: Client;
@@ -34,6 +35,8 @@ export interface KubeletOptions {
   dnsServers?: string[];
   /** How often the runtime is relisted; 1 s by default. */
   relistMs?: number;
+  /** Static pod manifests (staticPodPath); DATA_DIR/manifests by default. */
+  manifestDir?: string;
 }
 
 export interface Kubelet {
@@ -187,6 +190,15 @@ export function startKubelet(opts: KubeletOptions): Kubelet {
     });
     every(opts.relistMs ?? 1000, relist);
     every(10_000, removeOrphans);
+    const manifests = staticPods({
+      client,
+      dir: opts.manifestDir ?? `${opts.dataDir}/manifests`,
+      nodeName,
+      log,
+      mirrors: () => podInformer.lister.list().filter((p) => p.metadata?.annotations?.[MIRROR_ANNOTATION] !== undefined),
+    });
+    await manifests.sync().catch((e) => log.warn('static pods', { err: (e as Error).message }));
+    every(FILE_CHECK_MS, () => manifests.sync());
     log.info('kubelet running', { node: nodeName, runtime: `${version.runtimeName} ${version.runtimeVersion}`, adopted: adoptable.size });
   })();
 

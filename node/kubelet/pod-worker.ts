@@ -135,6 +135,8 @@ export class PodWorker {
       for (const c of this.pod.spec?.containers ?? []) {
         const name = c.name ?? '';
         const latest = runs.get(name)?.[0];
+        // A container found running (adopted after a restart of the agent) gets its probes.
+        if (latest?.state === 'CONTAINER_RUNNING' && !this.probes.has(name)) this.startProbes(c, name, latest.id);
         if (latest && latest.state !== 'CONTAINER_EXITED') continue;
         const policy = this.pod.spec?.restartPolicy ?? 'Always';
         if (latest && (policy === 'Never' || (policy === 'OnFailure' && latest.exitCode === 0))) continue;

@@ -103,7 +103,8 @@ export function podStatus(v: PodView): Record<string, unknown> {
   const { pod } = v;
   const inits = pod.spec?.initContainers ?? [];
   const initStatuses = inits.map((c) => containerStatus(c, v.containers.get(`init/${c.name}`), false));
-  const statuses = (pod.spec?.containers ?? []).map((c) => containerStatus(c, v.containers.get(c.name ?? ""), !v.initialized));
+  const initPending = !v.initialized && inits.length > 0;
+  const statuses = (pod.spec?.containers ?? []).map((c) => containerStatus(c, v.containers.get(c.name ?? ""), initPending));
   const initFailed = initStatuses.some((s) => {
     const t = (s.state as { terminated?: { exitCode: number } }).terminated;
     return !!t && t.exitCode !== 0;

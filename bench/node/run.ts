@@ -1,0 +1,127 @@
+// The node bench inside its network namespace (see ../node.ts). Usage: run.ts PODS
+
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadKubeconfig } from '../../client/kubeconfig.ts';
+import { createClient } from '../../client/rest.ts';
+import type { KubeObject } from '../../api/types.ts';
+import { KUBETS_BIN, startKubets, stopChild } from '../../conformance/harness.ts';
+import { createCriClient } from '../../node/cri/client.ts';
+import { BUSYBOX_IMAGE } from '../../node/cri/containerd-config.ts';
+import { startContainerd, teardownRuntime } from '../../node/cri/containerd.ts';
+import { ensurePauseImage } from '../../node/agent.ts';
+import { fmt, percentile, printTable } from '../stats.ts';
+
+const N = Number(process.argv[2] ?? 30);
+const PODS = { group: '', version: 'v1', plural: 'pods', kind: 'Pod', namespaced: true };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const quiet = { info() {}, debug() {}, warn() {}, error: (m: string, f?: object) => console.error(m, f) };
+
+function pcts(ms: number[]): { p50: number; p99: number; max: number } {
+  const s = [...ms].sort((a, b) => a - b);
+  return { p50: percentile(s, 50), p99: percentile(s, 99), max: s[s.length - 1] ?? 0 };
+}
+
+/** The bare runtime: N sandboxes + containers at once, straight over CRI. */
+async function bareCri(): Promise<number[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'kubets-bench-cri-'));
+  // The same pod CIDR as the agent's: both use the kubets0 bridge, which keeps its address.
+  const daemon = await startContainerd({ dataDir: dir });
+  const cri = createCriClient(daemon.endpoint);
+  try {
+    await ensurePauseImage(cri, dir, quiet);
+    const lat = await Promise.all(
+      Array.from({ length: N }, async (_, i) => {
+        const t0 = performance.now();
+        const sb = { metadata: { name: `p${i}`, uid: `bench-${i}`, namespace: 'bench', attempt: 0 }, hostname: `p${i}`, logDirectory: join(dir, 'logs', String(i)) };
+        const id = await cri.runtime.runPodSandbox(sb);
+        const cid = await cri.runtime.createContainer(id, { metadata: { name: 'c', attempt: 0 }, image: { image: BUSYBOX_IMAGE }, logPath: 'c/0.log' }, sb);
+        await cri.runtime.startContainer(cid);
+        return performance.now() - t0;
+      }),
+    );
+    return lat;
+  } finally {
+    cri.close();
+    await teardownRuntime({ dataDir: dir, daemon });
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function procStat(pid: number): Promise<{ cpuTicks: number; rssKb: number }> {
+  return Promise.all([readFile(`/proc/${pid}/stat`, 'utf8'), readFile(`/proc/${pid}/status`, 'utf8')]).then(([stat, status]) => {
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { cpuTicks: Number(f[11]) + Number(f[12]), rssKb: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) };
+  });
+}
+
+async function kubetsNode(): Promise<{ lat: number[]; cpuPct: number; rssMb: number }> {
+  const kubets = await startKubets({ store: 'sqlite' });
+  const dir = await mkdtemp(join(tmpdir(), 'kubets-bench-agent-'));
+  const agent = spawn(process.execPath, [KUBETS_BIN, 'agent', '--kubeconfig', kubets.kubeconfig, '--data-dir', dir, '--node-name', 'bench-node'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, KUBETS_AGENT_TEARDOWN: '1' } });
+  const client = createClient(loadKubeconfig(kubets.kubeconfig));
+  try {
+    const nodes = { group: '', version: 'v1', plural: 'nodes', kind: 'Node', namespaced: false };
+    for (let i = 0; i < 600; i++) {
+      const n = await client.get(nodes, '', 'bench-node').catch(() => undefined);
+      if ((n?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) break;
+      await sleep(200);
+    }
+    const created = new Map<string, number>();
+    const running = new Map<string, number>();
+    // A list every 100 ms: when each pod is first seen Running (to within 100 ms).
+    let polling = true;
+    const phases = new Map<string, string>();
+    const poll = (async () => {
+      while (polling) {
+        const list = await client.list<KubeObject>(PODS, 'default').catch(() => ({ items: [] as KubeObject[] }));
+        const now = performance.now();
+        for (const p of list.items) {
+          const name = p.metadata?.name ?? '';
+          const phase = (p.status as { phase?: string } | undefined)?.phase ?? '';
+          phases.set(name, phase);
+          if (phase === 'Running' && !running.has(name)) running.set(name, now);
+        }
+        await sleep(100);
+      }
+    })();
+    await Promise.all(
+      Array.from({ length: N }, async (_, i) => {
+        created.set(`p${i}`, performance.now());
+        await client.create(PODS, 'default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: `p${i}` }, spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: BUSYBOX_IMAGE }] } });
+      }),
+    );
+    for (let i = 0; i < 1200 && running.size < N; i++) await sleep(100);
+    polling = false;
+    await poll;
+    if (running.size < N) throw new Error(`only ${running.size} of ${N} pods Running after 2 min: ${JSON.stringify(Object.fromEntries(phases))}`);
+    const lat = [...running].map(([name, t]) => t - created.get(name)!);
+    // Idle: all pods running, nothing changing.
+    await sleep(5000);
+    const a = await procStat(agent.pid!);
+    const t0 = performance.now();
+    await sleep(30_000);
+    const b = await procStat(agent.pid!);
+    const secs = (performance.now() - t0) / 1000;
+    const cpuPct = ((b.cpuTicks - a.cpuTicks) / 100 / secs) * 100;
+    return { lat, cpuPct, rssMb: b.rssKb / 1024 };
+  } finally {
+    client.close();
+    await stopChild(agent, 120_000);
+    await kubets.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const bare = await bareCri();
+const kube = await kubetsNode();
+const b = pcts(bare);
+const k = pcts(kube.lat);
+printTable(`node: ${N} pods created at once on one node (containerd ${'1.6'}, busybox image present), ms from create to Running`, ['path', 'p50', 'p99', 'max'], [
+  ['bare CRI: RunPodSandbox + CreateContainer + StartContainer', fmt(b.p50), fmt(b.p99), fmt(b.max)],
+  ['kubets: POST pod -> scheduler -> agent -> phase Running', fmt(k.p50), fmt(k.p99), fmt(k.max)],
+  ['ratio kubets / bare', fmt(k.p50 / b.p50, 2), fmt(k.p99 / b.p99, 2), ''],
+]);
+printTable(`node: the agent with ${N} pods running, idle (30 s)`, ['CPU (% of one core)', 'RSS (MB)'], [[fmt(kube.cpuPct, 2), fmt(kube.rssMb, 1)]]);

@@ -1,0 +1,61 @@
+import test from 'ava';
+import type { Pod } from '../../api/core/pod/types.ts';
+import type { ContainerStatus as CriStatus } from '../cri/types.ts';
+import { containerStatus, podPhase, podStatus, type ContainerView } from './status.ts';
+
+const NS = 1_700_000_000_000_000_000;
+function run(attempt: number, state: CriStatus['state'], exitCode = 0, reason = ''): CriStatus {
+  return { id: `id${attempt}`, metadata: { name: 'c', attempt }, state, createdAt: NS, startedAt: NS, finishedAt: state === 'CONTAINER_EXITED' ? NS + 1e9 : 0, exitCode, image: null, imageRef: 'sha256:x', reason, message: '', labels: {}, annotations: {}, logPath: '' };
+}
+const view = (runs: CriStatus[], extra: Partial<ContainerView> = {}): ContainerView => ({ runs, ready: false, started: false, ...extra });
+const pod = (restartPolicy: string, init = false): Pod => ({ metadata: { name: 'p', namespace: 'n', uid: 'u' }, spec: { restartPolicy, containers: [{ name: 'c', image: 'i' }], initContainers: init ? [{ name: 'i', image: 'i' }] : undefined } });
+
+test('a crash-looping container: waiting CrashLoopBackOff, lastState the run that failed, restartCount its attempt', (t) => {
+  const s = containerStatus({ name: 'c', image: 'i' }, view([run(2, 'CONTAINER_EXITED', 3)], { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 20s' } }), false);
+  t.deepEqual(s.state, { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 20s' } });
+  t.like(s.lastState as object, { terminated: { exitCode: 3, reason: 'Error', containerID: 'containerd://id2' } });
+  t.is(s.restartCount, 2);
+});
+
+test('running after a restart: lastState is the previous run; a runtime reason (StartError) is kept', (t) => {
+  const s = containerStatus({ name: 'c', image: 'i' }, view([run(1, 'CONTAINER_RUNNING'), run(0, 'CONTAINER_EXITED', 128, 'StartError')]), false);
+  t.truthy((s.state as { running?: unknown }).running);
+  t.like(s.lastState as object, { terminated: { exitCode: 128, reason: 'StartError' } });
+});
+
+test('no run yet: ContainerCreating, or PodInitializing while init containers are pending', (t) => {
+  t.deepEqual(containerStatus({ name: 'c' }, undefined, false).state, { waiting: { reason: 'ContainerCreating' } });
+  t.deepEqual(containerStatus({ name: 'c' }, undefined, true).state, { waiting: { reason: 'PodInitializing' } });
+});
+
+const term = (exitCode: number) => ({ state: { terminated: { exitCode } }, lastState: {} });
+const cases: [string, string, Record<string, unknown>[], string][] = [
+  ['Never, exit 0', 'Never', [term(0)], 'Succeeded'],
+  ['Never, exit 1', 'Never', [term(1)], 'Failed'],
+  ['OnFailure, exit 1: will restart', 'OnFailure', [term(1)], 'Running'],
+  ['OnFailure, exit 0', 'OnFailure', [term(0)], 'Succeeded'],
+  ['Always, all exited', 'Always', [term(0)], 'Running'],
+  ['waiting, never ran', 'Always', [{ state: { waiting: {} }, lastState: {} }], 'Pending'],
+  ['waiting after a crash', 'Always', [{ state: { waiting: {} }, lastState: { terminated: {} } }], 'Running'],
+];
+for (const [name, policy, statuses, want] of cases) test(`phase: ${name}`, (t) => t.is(podPhase(pod(policy), statuses, true, false), want));
+
+test('phase: an init container failed with restartPolicy Never fails the pod', (t) => {
+  t.is(podPhase(pod('Never', true), [], false, true), 'Failed');
+  t.is(podPhase(pod('Always', true), [], false, true), 'Pending');
+});
+
+test('pod status: conditions with upstream reasons, podIPs, and lastTransitionTime kept while a condition holds', (t) => {
+  const p = pod('Always');
+  p.status = { conditions: [{ type: 'Ready', status: 'False', lastTransitionTime: '2020-01-01T00:00:00Z' }, { type: 'PodScheduled', status: 'True' }] };
+  const s = podStatus({ pod: p, hostIP: '10.0.0.1', podIPs: ['10.88.0.5'], sandboxReady: true, initialized: true, containers: new Map([['c', view([run(0, 'CONTAINER_RUNNING')])]]), now: new Date('2024-01-01T00:00:00Z') });
+  const cond = s.conditions as { type: string; status: string; reason?: string; message?: string; lastTransitionTime: string }[];
+  t.deepEqual(cond.map((c) => c.type), ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
+  const ready = cond.find((c) => c.type === 'Ready')!;
+  t.is(ready.reason, 'ContainersNotReady');
+  t.is(ready.message, 'containers with unready status: [c]');
+  t.is(ready.lastTransitionTime, '2020-01-01T00:00:00Z');
+  t.is(s.phase, 'Running');
+  t.deepEqual(s.podIPs, [{ ip: '10.88.0.5' }]);
+  t.deepEqual(s.hostIPs, [{ ip: '10.0.0.1' }]);
+});
