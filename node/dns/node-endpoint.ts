@@ -9,7 +9,7 @@ import { ENDPOINT_SLICES, SERVICE_NAME_LABEL, type EndpointSlice } from '../prox
 
 export const DNS_NAMESPACE = 'kube-system';
 export const DNS_SERVICE = 'kube-dns';
-export const AGENT_MANAGER = 'kubets.io/agent';
+export const AGENT_MANAGER = 'agent.kubets.io';
 
 export function dnsEndpointSlice(node: { name: string; uid?: string }, address: string, port: number): EndpointSlice {
   return {

@@ -6,6 +6,7 @@ import { createInformerFactory } from '../../client/informer.ts';
 import { startTestServer, eventually, namespaces } from '../../client/test-server.ts';
 import { ENDPOINT_SLICES, SERVICES } from '../proxy/types.ts';
 import { startDnsServer } from './server.ts';
+import { publishDnsEndpoint } from './node-endpoint.ts';
 
 function udpQuery(port: number, msg: Buffer, ms = 2000): Promise<Buffer | undefined> {
   return new Promise((resolve) => {
@@ -84,6 +85,12 @@ test('serves Services from the API, forwards the rest, survives garbage', async 
   t.is(await udpQuery(dns.port, Buffer.from([1, 2]), 300), undefined);
   t.is(dec((await udpQuery(dns.port, Buffer.concat([q('x.org').subarray(0, 12), Buffer.alloc(4000, 0xff)])))!).rcode, 'FORMERR');
   t.deepEqual(ips(await udpQuery(dns.port, q('web.shop.svc.cluster.local'))), [web.spec.clusterIP]);
+
+  // The agent's endpoint of kube-dns is accepted by the API, twice (create, then replace).
+  await publishDnsEndpoint(client, { name: 'n1' }, '10.88.0.1', 10053);
+  await publishDnsEndpoint(client, { name: 'n1' }, '10.88.0.1', 10053);
+  const slice = await client.get<{ endpoints: { addresses: string[] }[] }>(ENDPOINT_SLICES, 'kube-system', 'kube-dns-n1');
+  t.deepEqual(slice.endpoints[0].addresses, ['10.88.0.1']);
 
   // A deleted Service is gone from DNS at once.
   await client.delete(SERVICES, 'shop', 'web');
