@@ -29,6 +29,8 @@ export function nftRunner(netns?: string): NftRunner {
       p.stderr.on('data', (d) => err.push(d));
       p.on('error', reject);
       p.on('close', (code) => (code === 0 ? resolve(Buffer.concat(out).toString()) : reject(new Error(`nft ${args.join(' ')} failed (${code}): ${Buffer.concat(err).toString().slice(0, 2000)}`))));
+      // nft may exit before reading its input (`list` does not read it): EPIPE is not an error here.
+      p.stdin.on('error', () => {});
       p.stdin.end(stdin ?? '');
     });
 }
