@@ -27,6 +27,9 @@ export interface KubeletServerDeps {
   log: Log;
   /** The running kubelet (set once it has started). */
   kubelet(): Kubelet | undefined;
+  /** The node's API credentials (the serving certificate is asked for with them). */
+  config: RestConfig;
+  hostIP: string;
 }
 
 export interface AgentOptions {
@@ -71,7 +74,8 @@ export async function runAgent(opts: AgentOptions): Promise<RunningAgent> {
   const nodeName = opts.nodeName ?? defaultNodeName();
   let config: RestConfig;
   if (opts.kubeconfig) config = loadKubeconfig(resolve(opts.kubeconfig));
-  else if (opts.server && opts.token && opts.bootstrap) config = await opts.bootstrap({ server: opts.server, token: opts.token, dataDir, nodeName, log: opts.log });
+  // No token: the join may still reuse the credentials of an earlier one (bootstrap says when not).
+  else if (opts.server && opts.bootstrap) config = await opts.bootstrap({ server: opts.server, token: opts.token ?? '', dataDir, nodeName, log: opts.log });
   else if (opts.server) throw new Error('joining with --server and --token is not available in this build; use --kubeconfig FILE');
   else throw new Error('the agent needs --kubeconfig FILE (or --server URL --token T)');
   let daemon: Containerd | undefined;
@@ -88,9 +92,10 @@ export async function runAgent(opts: AgentOptions): Promise<RunningAgent> {
     // Service networking (node/network.ts): proxy rules, cluster DNS; its nameservers go to pods.
     if (process.env.KUBETS_AGENT_NETWORK !== '0') network = await startNodeNetworking({ client, nodeName, podCIDR: opts.podCIDR, log: opts.log });
     if (daemon) await ensurePauseImage(cri, dataDir, opts.log);
-    const server = opts.startKubeletServer ? await opts.startKubeletServer({ cri, nodeName, dataDir, log: opts.log, kubelet: () => kubelet }) : undefined;
+    const hostIP = opts.hostIP ?? defaultHostIP();
+    const server = opts.startKubeletServer ? await opts.startKubeletServer({ cri, nodeName, dataDir, log: opts.log, kubelet: () => kubelet, config, hostIP }) : undefined;
     const ca = config.ca ? config.ca.toString() : undefined;
-    kubelet = startKubelet({ client, cri, nodeName, hostIP: opts.hostIP ?? defaultHostIP(), dataDir, log: opts.log, caPem: ca, kubeletPort: server?.port, podCIDR: opts.podCIDR, dnsServers: network?.clusterDNS });
+    kubelet = startKubelet({ client, cri, nodeName, hostIP, dataDir, log: opts.log, caPem: ca, kubeletPort: server?.port, podCIDR: opts.podCIDR, dnsServers: network?.clusterDNS });
     await kubelet.ready;
     const running = kubelet;
     return {

@@ -246,8 +246,9 @@ async function startLocalNode(kubeconfig: string, dataDir: string, log: Logger):
   const why = containersUnavailable();
   if (!why) {
     const { runAgent } = await import('../node/agent.ts');
+    const { agentSeams } = await import('../node/kubelet/server/agent-seams.ts');
     try {
-      const agent = await runAgent({ kubeconfig, dataDir: join(dataDir, 'agent'), log: log.child({ component: 'agent' }) });
+      const agent = await runAgent({ kubeconfig, dataDir: join(dataDir, 'agent'), log: log.child({ component: 'agent' }), ...agentSeams() });
       return {
         message: `node ${agent.nodeName}: a real node, running pods in containerd (${agent.endpoint}); images: localhost/kubets/busybox:1, or kubets image import FILE\n`,
         // One machine, one command: stopping it leaves no pod, shim or mount behind.
@@ -271,9 +272,10 @@ async function runAgentCommand(flags: AgentFlags, deps: CliDeps): Promise<number
   const log = deps.log ?? createLogger({ verbosity: flags.verbosity });
   const stop = deps.stopSignal ?? signalPromise();
   const { runAgent } = await import('../node/agent.ts');
+  const { agentSeams } = await import('../node/kubelet/server/agent-seams.ts');
   let agent;
   try {
-    agent = await runAgent({ ...flags, log: log.child({ component: 'agent' }) });
+    agent = await runAgent({ ...flags, log: log.child({ component: 'agent' }), ...agentSeams() });
   } catch (e) {
     log.error('agent failed to start', { err: e instanceof Error ? e.message : String(e) });
     return 1;

@@ -9,6 +9,7 @@ import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import { badRequest } from '../../../api/meta/errors.ts';
+import { joinSockets } from '../../../client/join-sockets.ts';
 import { dialKubelet, hostPort, type KubeletLocation, type KubeletTls } from './kubelet.ts';
 
 const heads = new WeakMap<IncomingMessage, Buffer>();
@@ -65,14 +66,5 @@ export async function proxyUpgrade(req: IncomingMessage, res: ServerResponse, lo
   upstream.write(head);
   const early = heads.get(req);
   if (early?.length) upstream.write(early);
-  const close = () => {
-    upstream.destroy();
-    socket.destroy();
-  };
-  upstream.on('error', close);
-  socket.on('error', close);
-  upstream.on('close', () => socket.end());
-  socket.on('close', () => upstream.end());
-  upstream.pipe(socket);
-  socket.pipe(upstream);
+  joinSockets(upstream, socket);
 }

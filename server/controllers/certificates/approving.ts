@@ -30,7 +30,8 @@ export async function recognize(csr: CsrObject): Promise<'nodeclient' | 'selfnod
   const user = csr.spec?.username ?? '';
   const groups = csr.spec?.groups ?? [];
   const self = user === req.commonName && groups.includes(NODES_GROUP);
-  if (signer === KUBELET_SERVING_SIGNER) return self ? 'nodeserving' : undefined;
+  // The admin may ask for a node's serving certificate too (`kubets all` runs its node with the admin's kubeconfig).
+  if (signer === KUBELET_SERVING_SIGNER) return self || groups.includes('system:masters') ? 'nodeserving' : undefined;
   if (self) return 'selfnodeclient';
   return groups.includes(BOOTSTRAPPERS_GROUP) ? 'nodeclient' : undefined;
 }
