@@ -7,6 +7,7 @@ import type { Ctx, Scenario } from '../kubectl/suite.ts';
 import { errLines, eventually, streamUntil } from '../kubectl/suite.ts';
 import { widget, widgetCrd, widgetVersion } from './fixtures.ts';
 import { startConversionWebhook } from './webhook.ts';
+import { largeCrd } from './large-schema.ts';
 
 const groupOf = (c: Ctx) => `${c.ns}.example.com`;
 /** The scenario's own short name for its Widgets ("wdcrud32"). */
@@ -27,7 +28,7 @@ export const crdScenarios: Scenario[] = [
       const group = await installWidget(c);
       const resources = await c.ok(['api-resources', '--api-group', group]);
       c.t.regex(resources, new RegExp(`widgets\\s+${shortOf(c)}\\s+${group.replace(/\./g, '\\.')}/v1\\s+true\\s+Widget`));
-      const explain = await c.ok(['explain', `widgets.${group}.spec.color`]);
+      const explain = await c.ok(['explain', 'widgets.spec.color', `--api-version=${group}/v1`]);
       c.t.regex(explain, /The widget's color\./);
       await c.ok(['apply', '-f', '-'], { stdin: widget(group, 'w1', 'color: red') });
       c.t.regex(await c.ok(['get', `widgets.${group}`]), /^NAME\s+COLOR\s+REPLICAS\s+READY\s+AGE\nw1 +red +1 +\d+s\n$/);
@@ -170,6 +171,27 @@ export const crdScenarios: Scenario[] = [
       } finally {
         await hook.close();
       }
+    },
+  },
+  {
+    title: 'a CRD with a schema close to 1 MB is served: Established, explain, objects validated and defaulted',
+    id: 'crd-large',
+    async run(c) {
+      const group = groupOf(c);
+      const crd = JSON.stringify(largeCrd(group));
+      c.t.true(crd.length > 900_000, `${crd.length} bytes`);
+      // create, not apply: the last-applied annotation of apply is limited to 256 KiB.
+      await c.ok(['create', '-f', '-'], { stdin: crd });
+      // Polled rather than `kubectl wait`: a megabyte per write keeps a busy etcd slow, and
+      // one slow read (503) should not end the wait.
+      const established = async () => (await c.run(['get', 'crd', `bigs.${group}`, '-o', 'jsonpath={.status.conditions[?(@.type=="Established")].status}'])).stdout === 'True';
+      c.t.true(await eventually(established, 30_000), 'Established');
+      c.t.regex(await c.ok(['explain', 'bigs.spec.component7.mode', `--api-version=${group}/v1`]), /How the component is managed\./);
+      const bad = await c.run(['apply', '-f', '-'], { stdin: JSON.stringify({ apiVersion: `${group}/v1`, kind: 'Big', metadata: { name: 'b' }, spec: { component3: { replicas: 101 } } }) });
+      c.t.regex(errLines(bad).join('\n'), /spec\.component3\.replicas: Invalid value: 101: spec\.component3\.replicas in body should be less than or equal to 100/);
+      await c.ok(['apply', '-f', '-'], { stdin: JSON.stringify({ apiVersion: `${group}/v1`, kind: 'Big', metadata: { name: 'b' }, spec: { component3: { mode: 'Auto' } } }) });
+      c.t.is(await c.ok(['get', `bigs.${group}`, 'b', '-o', 'jsonpath={.spec.component3.replicas}']), '1');
+      await c.ok(['delete', 'crd', `bigs.${group}`]);
     },
   },
 ];

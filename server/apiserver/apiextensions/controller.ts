@@ -147,20 +147,25 @@ export class CrdController {
   }
 
   private async updateStatus(name: string, change: (crd: CustomResourceDefinition) => void): Promise<void> {
-    let unchanged = false;
+    // Decided on the CRD as last seen: a change that changes nothing is not written (the
+    // write's own event comes back here and must end the loop).
+    const seen = this.#crds.get(name);
+    if (seen) {
+      const probe = JSON.parse(JSON.stringify(seen)) as CustomResourceDefinition;
+      probe.status ??= {};
+      change(probe);
+      if (JSON.stringify(probe.status) === JSON.stringify(seen.status ?? {})) return;
+    }
     try {
       await this.engine.updateWith(this.ctx(), name, (cur) => {
         if (!cur) throw new StatusError(404, 'NotFound', `customresourcedefinitions.apiextensions.k8s.io "${name}" not found`);
-        const before = JSON.stringify(cur.status);
         const c = cur as CustomResourceDefinition;
         c.status ??= {};
         change(c);
-        unchanged = JSON.stringify(c.status) === before;
-        if (unchanged) throw UNCHANGED;
         return cur;
       }, 'status', false);
     } catch (e) {
-      if (e === UNCHANGED || (e instanceof StatusError && e.code === 404)) return;
+      if (e instanceof StatusError && e.code === 404) return;
       throw e;
     }
   }
@@ -197,4 +202,3 @@ export class CrdController {
   }
 }
 
-const UNCHANGED = new Error('unchanged');
