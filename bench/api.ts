@@ -14,6 +14,7 @@ import { silentLogger } from '../server/log.ts';
 import { fmt, percentile, printTable, type RunFigures } from './stats.ts';
 import { adminAgent, call, expect, startBareServer, target, type Target } from './api/http.ts';
 import { startLoad, type Load } from './api/load.ts';
+import { benchAuthorized } from './api/authorized.ts';
 import { cacherFanout, configMap, serializeList, storeCreates, writesPerCommit } from './api/reference.ts';
 
 const CONCURRENCIES = [1, 64];
@@ -156,7 +157,7 @@ async function benchFanout(env: Env, counts: number[]): Promise<void> {
   printTable(`bench/api: one write reaching every watcher (${FANOUT_EVENTS} writes, durable sqlite)`, ['what', 'watchers', 'p50 ms', 'p99 ms', 'ratio (p50)', 'streams opened in ms'], rows);
 }
 
-export async function benchApi(opts: { ops?: number } = {}): Promise<void> {
+export async function benchApi(opts: { ops?: number; only?: 'authorized' } = {}): Promise<void> {
   const ops = opts.ops ?? 2000;
   const big = Math.min(10_000, ops * 5);
   const listSizes = big >= 2000 ? [Math.round(big / 10), big] : [big];
@@ -170,10 +171,13 @@ export async function benchApi(opts: { ops?: number } = {}): Promise<void> {
     env = { dir, pki, server, load, setup: target(adminAgent(pki, 64), server.url) };
     // Figures are only comparable within a run; say how busy the host was.
     console.log(`\nbench/api: ${availableParallelism()} CPUs, load average ${loadavg().map((l) => fmt(l, 1)).join(' ')} at start`);
-    await benchCreates(env, ops);
-    await benchGets(env, ops * 5);
-    await benchLists(env, listSizes);
-    await benchFanout(env, watchers);
+    if (opts.only !== 'authorized') {
+      await benchCreates(env, ops);
+      await benchGets(env, ops * 5);
+      await benchLists(env, listSizes);
+      await benchFanout(env, watchers);
+    }
+    await benchAuthorized({ pki, url: server.url, load, setup: env.setup }, ops);
   } finally {
     if (env) {
       await env.load.close();

@@ -5,18 +5,27 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { timedRun } from '../stats.ts';
 import { adminAgent, expect, target } from './http.ts';
 import { podObject, podStatus } from './pod.ts';
-import type { Plan, PlanResult } from './load.ts';
+import https from 'node:https';
+import type { ClientCert, Plan, PlanResult } from './load.ts';
 import { openWatchStreams } from './watch-streams.ts';
 import type { Pki } from '../../server/pki/index.ts';
 
 const pki = workerData as Pki;
 const agent = adminAgent(pki, 64);
+const userAgents = new Map<string, https.Agent>();
+/** The keep-alive agent presenting a user's certificate (one per user, made once). */
+function agentFor(client: ClientCert | undefined): https.Agent {
+  if (!client) return agent;
+  let a = userAgents.get(client.cert);
+  if (!a) userAgents.set(client.cert, (a = new https.Agent({ keepAlive: true, maxSockets: 64, ca: pki.caCert, cert: client.cert, key: client.key })));
+  return a;
+}
 const fill = (s: string, i: number) => s.replaceAll('{i}', String(i));
 
 async function run(plan: Plan): Promise<PlanResult> {
   switch (plan.kind) {
     case 'requests': {
-      const t = target(agent, plan.url);
+      const t = target(agentFor(plan.client), plan.url);
       let bytes = 0;
       const figures = await timedRun(plan.ops, plan.concurrency, async (i) => {
         const r = await expect(t, plan.want, plan.method, fill(plan.path, i), plan.body === undefined ? undefined : fill(plan.body, i), plan.headers);

@@ -7,11 +7,17 @@ import type { RunFigures } from '../stats.ts';
 
 export type Plan =
   /** `ops` requests at `concurrency`; `{i}` in path and body becomes the op's index. */
-  | { kind: 'requests'; url: string; method: string; path: string; body?: string; headers?: Record<string, string>; want: number; ops: number; concurrency: number }
+  | { kind: 'requests'; url: string; method: string; path: string; body?: string; headers?: Record<string, string>; want: number; ops: number; concurrency: number; client?: ClientCert }
   /** Running pods `first`..`first+count-1`: a create and a status update each. */
   | { kind: 'pods'; url: string; namespace: string; first: number; count: number; concurrency: number }
   /** `streams` watches on the namespace's ConfigMaps, then `events` creates, each timed until every stream has it. */
   | { kind: 'fanout'; url: string; namespace: string; resourceVersion: string; streams: number; events: number; body: string };
+
+/** A client certificate to send requests with instead of the admin's (another user). */
+export interface ClientCert {
+  cert: string;
+  key: string;
+}
 
 export type PlanResult =
   | { kind: 'requests'; figures: RunFigures; bytes: number }
