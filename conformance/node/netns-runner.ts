@@ -140,6 +140,10 @@ try {
 } catch (e) {
   for (const s of scenarios) report({ title: s.title, ok: false, error: e instanceof Error ? e.message : String(e), logs: [], ms: 0 });
 } finally {
+  const t0 = Date.now();
   await teardown();
   if (agentOut.includes('level=error') || process.env.KUBETS_NODE_VERBOSE) process.stderr.write(agentOut.slice(-6000));
+  process.stderr.write(`netns runner: cluster torn down in ${Date.now() - t0} ms\n`);
+  // Nothing of ours is left running; do not wait for stray handles (kubectl pipes, agents' sockets).
+  process.exit(0);
 }
