@@ -191,7 +191,12 @@ export const crdScenarios: Scenario[] = [
       c.t.regex(errLines(bad).join('\n'), /spec\.component3\.replicas: Invalid value: 101: spec\.component3\.replicas in body should be less than or equal to 100/);
       await c.ok(['apply', '-f', '-'], { stdin: JSON.stringify({ apiVersion: `${group}/v1`, kind: 'Big', metadata: { name: 'b' }, spec: { component3: { mode: 'Auto' } } }) });
       c.t.is(await c.ok(['get', `bigs.${group}`, 'b', '-o', 'jsonpath={.spec.component3.replicas}']), '1');
-      await c.ok(['delete', 'crd', `bigs.${group}`]);
+      // Retried for the same reason as the wait above: one slow etcd read is a 503.
+      const gone = async () => {
+        const r = await c.run(['delete', 'crd', `bigs.${group}`, '--ignore-not-found']);
+        return r.code === 0;
+      };
+      c.t.true(await eventually(gone, 60_000), 'CRD deleted');
     },
   },
 ];
