@@ -2,7 +2,7 @@
 // name rule, optional defaults, status handling and generation tracking.
 
 import type { FieldError } from './meta/errors.ts';
-import { semanticEqual, validateObjectMeta, validateObjectMetaUpdate, type NameRule } from './meta/validation.ts';
+import { validateObjectMeta, validateObjectMetaUpdate, type NameRule } from './meta/validation.ts';
 import type { KubeObject, ResourceType, Strategy, StrategyContext } from './types.ts';
 
 export interface SimpleStrategyOptions<T extends KubeObject> {
@@ -12,9 +12,9 @@ export interface SimpleStrategyOptions<T extends KubeObject> {
   /** Kind-specific checks beyond object meta (run on create and update). */
   validate?(obj: T): FieldError[];
   validateUpdate?(obj: T, old: T): FieldError[];
-  /** Kinds with a status subresource: status starts as this on create and is kept on update. */
+  /** Kinds with a status subresource: status starts as this on create (the engine keeps it on update). */
   initialStatus?(obj: T): Record<string, unknown>;
-  /** Track metadata.generation: 1 on create, +1 when spec changes. */
+  /** Track metadata.generation (the engine does): 1 on create, +1 when spec changes. */
   generation?: boolean;
   /** Top-level fields whose change bumps generation (default: spec). */
   specFields?: string[];
@@ -32,10 +32,6 @@ export function simpleStrategy<T extends KubeObject>(o: SimpleStrategyOptions<T>
       const x = as(obj);
       o.defaults?.(x);
       if (o.initialStatus) (x as KubeObject).status = o.initialStatus(x);
-      if (o.generation) {
-        x.metadata ??= {};
-        x.metadata.generation = 1;
-      }
       o.prepareForCreate?.(x, ctx);
     },
     validate: (obj) => [...validateObjectMeta(as(obj).metadata, o.namespaced, nameRule), ...(o.validate?.(as(obj)) ?? [])],
@@ -43,13 +39,6 @@ export function simpleStrategy<T extends KubeObject>(o: SimpleStrategyOptions<T>
       const x = as(obj);
       const prev = as(old);
       o.defaults?.(x);
-      if (o.initialStatus) (x as KubeObject).status = prev.status;
-      if (o.generation) {
-        x.metadata ??= {};
-        const gen = prev.metadata?.generation ?? 1;
-        const fields = o.specFields ?? ['spec'];
-        x.metadata.generation = fields.every((f) => semanticEqual(x[f], prev[f])) ? gen : gen + 1;
-      }
       o.prepareForUpdate?.(x, prev, ctx);
     },
     validateUpdate: (obj, old) => [
@@ -59,11 +48,7 @@ export function simpleStrategy<T extends KubeObject>(o: SimpleStrategyOptions<T>
     ],
   };
   if (o.returnDeletedObject) s.returnDeletedObject = true;
-  if (o.initialStatus) {
-    s.prepareForStatusUpdate = (obj, old) => {
-      obj.spec = old.spec;
-    };
-  }
+  if (o.generation) s.generationFields = o.specFields ?? ['spec'];
   return s;
 }
 

@@ -82,7 +82,10 @@ export interface Strategy {
   validate?(obj: KubeObject): FieldError[];
   prepareForUpdate?(obj: KubeObject, old: KubeObject, ctx: StrategyContext): void;
   validateUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
-  /** Status subresource: keep old spec, take new status (generic engine does the default). */
+  /**
+   * Status subresource writes: the engine keeps everything of the stored object but status
+   * (and managedFields); this may adjust what else a status write carries.
+   */
   prepareForStatusUpdate?(obj: KubeObject, old: KubeObject, ctx: StrategyContext): void;
   validateStatusUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
   /** Deletion also waits while this holds (beyond metadata.finalizers): Namespace's spec.finalizers. */
@@ -96,6 +99,13 @@ export interface Strategy {
   statusUpdatesAnnotations?: boolean;
   /** Whether PUT may create (upstream: true for few kinds, e.g. none of the built-ins but some). */
   allowCreateOnUpdate?: boolean;
+  /**
+   * metadata.generation tracking, decided by the engine alone: 1 on create, +1 on an update
+   * that changes any of these fields ('spec', or a dotted path such as 'metadata.annotations').
+   * Kinds without it keep a generation a client gave, bumped when anything but metadata and
+   * status changes.
+   */
+  generationFields?: string[];
   /**
    * Graceful deletion (upstream's CheckGracefulDelete): the seconds a deleted object lingers
    * with a deletionTimestamp before it goes; 0 or absent deletes at once.

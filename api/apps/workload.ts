@@ -1,6 +1,6 @@
 // What every pod-owning workload shares: template defaulting and validation, selector checks,
-// intstr percentages, and the strategy shape (status cleared and generation 1 on create,
-// generation bumped when spec changes, spec kept on status updates).
+// intstr percentages, and the strategy shape (status cleared on create, the fields that bump
+// generation, status-write checks; the engine keeps status and spec apart).
 
 import { fieldError, type FieldError } from '../meta/errors.ts';
 import { labelSelectorFromObject, validateLabelSelector, type LabelSelector, type Selector } from '../meta/labels.ts';
@@ -107,6 +107,8 @@ export interface WorkloadStrategyOptions<T extends Workload> {
   prepareForCreate?(obj: T, ctx: StrategyContext): void;
   /** The status a new object starts with: the fields upstream's JSON always carries, zeros included. */
   initialStatus?(): Record<string, unknown>;
+  /** Checks of a status write (counts not negative, not above what they are part of). */
+  validateStatus?(obj: T): FieldError[];
 }
 
 export function workloadStrategy<T extends Workload>(o: WorkloadStrategyOptions<T>): Strategy {
@@ -115,23 +117,14 @@ export function workloadStrategy<T extends Workload>(o: WorkloadStrategyOptions<
     prepareForCreate(obj, ctx) {
       const w = as(obj);
       o.defaults(w);
-      w.metadata ??= {};
-      w.metadata.generation = 1;
       w.status = o.initialStatus?.() ?? {};
       o.prepareForCreate?.(w, ctx);
     },
     validate: (obj) => o.validate(as(obj)),
-    prepareForUpdate(obj, old) {
-      const w = as(obj);
-      const prev = as(old);
-      o.defaults(w);
-      w.status = prev.status;
-      w.metadata ??= {};
-      const gen = prev.metadata?.generation ?? 1;
-      const changed =
-        !semanticEqual(w.spec, prev.spec) || (o.bumpOnAnnotations === true && !semanticEqual(w.metadata.annotations, prev.metadata?.annotations));
-      w.metadata.generation = changed ? gen + 1 : gen;
+    prepareForUpdate(obj) {
+      o.defaults(as(obj));
     },
+    generationFields: o.bumpOnAnnotations ? ['spec', 'metadata.annotations'] : ['spec'],
     validateUpdate: (obj, old) => {
       const w = as(obj);
       const prev = as(old);
@@ -139,10 +132,7 @@ export function workloadStrategy<T extends Workload>(o: WorkloadStrategyOptions<
       const forCreate = o.validate(w).filter((e) => !e.field.startsWith('metadata.'));
       return [...errs, ...forCreate, ...(o.validateUpdate?.(w, prev) ?? [])];
     },
-    prepareForStatusUpdate(obj, old) {
-      const w = as(obj);
-      w.spec = as(old).spec;
-    },
+    validateStatusUpdate: (obj) => o.validateStatus?.(as(obj)) ?? [],
   };
 }
 

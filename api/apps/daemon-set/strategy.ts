@@ -12,6 +12,7 @@ import {
   workloadStrategy,
   type Workload,
 } from '../workload.ts';
+import { validateDaemonSetStatus } from '../status-validation.ts';
 
 interface UpdateStrategy {
   type?: string;
@@ -53,5 +54,6 @@ export const daemonSetStrategy = workloadStrategy<Workload>({
   defaults: defaultDaemonSet,
   validate: validateDaemonSet,
   initialStatus: () => ({ currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 }),
+  validateStatus: validateDaemonSetStatus,
   validateUpdate: (ds, old) => validateSelectorImmutable(ds.spec?.selector, old.spec?.selector),
 });

@@ -2,6 +2,7 @@
 // progress deadline 600s) plus pod template defaults; selector fixed after create.
 
 import { defaultPodTemplate, workloadStrategy } from '../workload.ts';
+import { validateDeploymentStatus } from '../status-validation.ts';
 import { validateDeployment, validateDeploymentUpdate, type Deployment } from './validation.ts';
 
 export function defaultDeployment(d: Deployment): void {
@@ -23,6 +24,7 @@ export const deploymentStrategy = {
   ...workloadStrategy<Deployment>({
     defaults: defaultDeployment,
     validate: validateDeployment,
+    validateStatus: validateDeploymentStatus,
     validateUpdate: validateDeploymentUpdate,
     bumpOnAnnotations: true,
   }),

@@ -3,6 +3,7 @@
 
 import { validateNonNegative } from '../../meta/validation.ts';
 import { defaultPodTemplate, validateSelectorImmutable, validateWorkloadBase, workloadStrategy, type Workload } from '../workload.ts';
+import { validateReplicaSetStatus } from '../status-validation.ts';
 
 export function defaultReplicaSet(rs: Workload): void {
   const spec = (rs.spec ??= {});
@@ -21,5 +22,6 @@ export const replicaSetStrategy = workloadStrategy<Workload>({
   defaults: defaultReplicaSet,
   validate: validateReplicaSet,
   initialStatus: () => ({ replicas: 0 }),
+  validateStatus: validateReplicaSetStatus,
   validateUpdate: (rs, old) => validateSelectorImmutable(rs.spec?.selector, old.spec?.selector),
 });

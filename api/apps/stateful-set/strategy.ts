@@ -5,6 +5,7 @@
 import { fieldError, type FieldError } from '../../meta/errors.ts';
 import { semanticEqual, validateEnum, validateNonNegative, validateObjectMeta } from '../../meta/validation.ts';
 import { defaultPodTemplate, validateWorkloadBase, workloadStrategy, type Workload } from '../workload.ts';
+import { validateStatefulSetStatus } from '../status-validation.ts';
 
 type Obj = Record<string, unknown>;
 interface UpdateStrategy {
@@ -88,5 +89,6 @@ export const statefulSetStrategy = workloadStrategy<Workload>({
   defaults: defaultStatefulSet,
   validate: validateStatefulSet,
   initialStatus: () => ({ replicas: 0, availableReplicas: 0 }),
+  validateStatus: validateStatefulSetStatus,
   validateUpdate: validateStatefulSetUpdate,
 });

@@ -3,6 +3,7 @@
 
 import { isValidLabelValue } from '../../meta/validation.ts';
 import { defaultPodTemplate, workloadStrategy } from '../../apps/workload.ts';
+import { validateJobStatus } from '../../apps/status-validation.ts';
 import {
   CONTROLLER_UID_LABEL,
   JOB_NAME_LABEL,
@@ -56,6 +57,7 @@ export function generateSelector(job: Job): void {
 export const jobStrategy = workloadStrategy<Job>({
   defaults: defaultJob,
   validate: validateJob,
+  validateStatus: validateJobStatus,
   validateUpdate: validateJobUpdate,
   prepareForCreate: (job) => generateSelector(job),
 });

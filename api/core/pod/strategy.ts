@@ -1,9 +1,8 @@
 // Pod strategy: defaults on create (admission plugins add service account, priority and
 // tolerations before), status Pending with its QoS class,
-// generation bumps on spec change, and the narrow set of spec changes an update may make.
+// generation tracked on spec, and the narrow set of spec changes an update may make.
 
 import type { KubeObject, Strategy } from '../../types.ts';
-import { semanticEqual } from '../../meta/validation.ts';
 import { defaultPod } from './defaults.ts';
 import { podQOSClass } from './qos.ts';
 import type { Pod } from './types.ts';
@@ -16,8 +15,6 @@ export const podStrategy: Strategy = {
   prepareForCreate(obj) {
     const pod = asPod(obj);
     defaultPod(pod);
-    pod.metadata ??= {};
-    pod.metadata.generation = 1;
     pod.status = { phase: 'Pending', qosClass: podQOSClass(pod.spec) };
   },
   validate: (obj) => validatePod(asPod(obj)),
@@ -31,11 +28,8 @@ export const podStrategy: Strategy = {
         if (pod.spec[k] === undefined && prev.spec[k] !== undefined) (pod.spec as Record<string, unknown>)[k] = prev.spec[k];
       }
     }
-    pod.status = prev.status;
-    pod.metadata ??= {};
-    const gen = prev.metadata?.generation ?? 1;
-    pod.metadata.generation = semanticEqual(pod.spec, prev.spec) ? gen : gen + 1;
   },
+  generationFields: ['spec'],
   validateUpdate: (obj, old) => validatePodUpdate(asPod(obj), asPod(old)),
   // A pod on a node lingers while the kubelet stops it; unscheduled or finished ones go at once.
   gracePeriod(obj, requested) {
@@ -45,14 +39,4 @@ export const podStrategy: Strategy = {
     return Math.max(0, requested ?? pod.spec.terminationGracePeriodSeconds ?? 30);
   },
   returnDeletedObject: true,
-  prepareForStatusUpdate(obj, old) {
-    const pod = asPod(obj);
-    const prev = asPod(old);
-    pod.spec = prev.spec;
-    pod.metadata ??= {};
-    if (prev.metadata) {
-      pod.metadata.generation = prev.metadata.generation;
-      pod.metadata.deletionTimestamp = prev.metadata.deletionTimestamp;
-    }
-  },
 };

@@ -6,6 +6,7 @@ import { makeSelector } from '../../meta/labels.ts';
 import { validateLabels, validateNonNegative, validateObjectMeta } from '../../meta/validation.ts';
 import type { PodTemplateSpec } from '../pod/types.ts';
 import { defaultPodTemplate, validatePodTemplate, workloadStrategy, type Workload } from '../../apps/workload.ts';
+import { validateReplicaSetStatus } from '../../apps/status-validation.ts';
 
 interface ReplicationController extends Workload {
   spec?: { selector?: Record<string, string>; template?: PodTemplateSpec; replicas?: number; minReadySeconds?: number };
@@ -43,4 +44,5 @@ export const replicationControllerStrategy = workloadStrategy<ReplicationControl
   defaults: defaultReplicationController,
   validate: validateReplicationController,
   initialStatus: () => ({ replicas: 0 }),
+  validateStatus: validateReplicaSetStatus,
 });

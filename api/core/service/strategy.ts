@@ -66,10 +66,6 @@ export const serviceStrategy: Strategy = {
     svc.spec ??= {};
     keepAllocated(svc.spec, prev.spec ?? {});
     defaultServiceSpec(svc.spec);
-    svc.status = prev.status;
   },
   validateUpdate: (obj, old) => validateServiceUpdate(asService(obj), asService(old)),
-  prepareForStatusUpdate(obj, old) {
-    asService(obj).spec = asService(old).spec;
-  },
 };

@@ -3,6 +3,7 @@
 
 import { randomUUID, randomInt } from 'node:crypto';
 import type { KubeObject, ObjectMeta } from '../../../api/types.ts';
+import { semanticEqual } from '../../../api/meta/validation.ts';
 
 export interface Clock {
   now(): Date;
@@ -85,9 +86,23 @@ export function specOf(obj: KubeObject): string {
   return JSON.stringify(rest);
 }
 
-/** Upstream bumps generation when the spec (or, for some kinds, annotations) changes. */
-export function bumpGeneration(obj: KubeObject, old: KubeObject): void {
+function at(obj: KubeObject, path: string): unknown {
+  let v: unknown = obj;
+  for (const k of path.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
+  return v;
+}
+
+/**
+ * Generation on update, the one place it is decided: +1 when a field the kind tracks changed
+ * (or, for kinds that name none, anything but metadata and status), else the stored one.
+ */
+export function bumpGeneration(obj: KubeObject, old: KubeObject, fields: string[] | undefined): void {
   const m = meta(obj);
+  if (fields) {
+    const gen = meta(old).generation ?? 1;
+    m.generation = fields.every((f) => semanticEqual(at(obj, f), at(old, f))) ? gen : gen + 1;
+    return;
+  }
   if (m.generation === undefined) return;
   if (specOf(obj) !== specOf(old)) m.generation = (meta(old).generation ?? 0) + 1;
 }

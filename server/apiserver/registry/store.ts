@@ -241,6 +241,7 @@ export class GenericStore {
     fillCreateMeta(obj, ctx.now, this.deps.uids);
     dropEmptyMeta(obj);
     this.rt.strategy?.prepareForCreate?.(obj, this.strategyCtx(ctx));
+    if (this.rt.strategy?.generationFields) meta(obj).generation = 1;
     this.validate(ctx, obj, undefined, this.rt.strategy?.validate?.(obj) ?? []);
     await this.deps.hooks.admission.validate(this.attributes('CREATE', ctx, name, obj, undefined));
     this.deps.hooks.manageFields(this.rt, undefined, obj, ctx, undefined);
@@ -376,7 +377,7 @@ export class GenericStore {
     }
     const sctx = this.strategyCtx(ctx);
     this.rt.strategy?.prepareForUpdate?.(next, current, sctx);
-    bumpGeneration(next, current);
+    bumpGeneration(next, current, this.rt.strategy?.generationFields);
     this.validate(ctx, next, current, this.rt.strategy?.validateUpdate?.(next, current) ?? []);
   }
 
