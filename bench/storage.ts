@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { Etcd3 } from 'etcd3';
 import { openSqliteBackend } from '../server/storage/sqlite/index.ts';
 import { openEtcdBackend } from '../server/storage/etcd/index.ts';
-import { startEtcd } from '../server/storage/etcd/harness.ts';
+import { startEtcd } from '../testing/etcd.ts';
 import { cacherFanout } from './api/reference.ts';
 import type { Backend } from '../server/storage/types.ts';
 import { checkTool } from '../testing/tools.ts';

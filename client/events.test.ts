@@ -3,7 +3,7 @@ import type { KubeObject } from '../api/types.ts';
 import { FakeClock } from './clock.ts';
 import { COMBINED_PREFIX, createEventRecorder, EVENTS } from './events.ts';
 import type { Client } from './types.ts';
-import { configMaps, namespaces, startTestServer, type TestServer } from './test-server.ts';
+import { configMaps, namespaces, startTestServer, type TestServer } from '../testing/test-server.ts';
 
 let ts: TestServer;
 test.before(async () => {

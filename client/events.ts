@@ -11,6 +11,8 @@
 //                5 minutes): events beyond it are dropped
 // The caches are LRUs of 4096 entries each, as upstream's.
 
+import { silentLog } from './log.ts';
+import { rfc3339 } from '../api/meta/time.ts';
 import type { KubeObject } from '../api/types.ts';
 import type { Client, Clock, Log, ResourceRef } from './types.ts';
 import { isNotFound } from './errors.ts';
@@ -97,14 +99,9 @@ interface Write {
   message: string;
 }
 
-/** RFC 3339 to the second, as metav1.Time is written. */
-const rfc3339 = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-
-const silent: Log = { error() {}, warn() {}, info() {}, debug() {} };
-
 export function createEventRecorder(opts: EventRecorderOptions): EventRecorder {
   const clock = opts.clock ?? systemClock;
-  const log = opts.log ?? silent;
+  const log = opts.log ?? silentLog;
   const windowMs = opts.windowMs ?? 10 * 60_000;
   const maxSimilar = opts.maxSimilarEvents ?? 10;
   const maxEntries = opts.maxEntries ?? 4096;

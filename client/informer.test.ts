@@ -2,7 +2,7 @@ import test from 'ava';
 import type { KubeObject } from '../api/types.ts';
 import { ApiError } from './errors.ts';
 import { createInformerFactory } from './informer.ts';
-import { configMaps, eventually, namespaces, startTestServer, type TestServer } from './test-server.ts';
+import { configMaps, eventually, namespaces, startTestServer, type TestServer } from '../testing/test-server.ts';
 import type { Client, ObjectList, WatchEvent, WatchHandle } from './types.ts';
 
 let ts: TestServer;

@@ -4,6 +4,7 @@
 // with the cache as add/update/delete so no delete is missed. Handlers run after the cache
 // has the change. Objects in the cache are shared, not frozen: see cache.ts.
 
+import { silentLog } from './log.ts';
 import type { KubeObject } from '../api/types.ts';
 import type { Client, Clock, EventHandler, Informer, InformerFactory, Lister, Log, ResourceRef, WatchEvent, WatchHandle } from './types.ts';
 import { IndexedCache, keyOf } from './cache.ts';
@@ -21,7 +22,6 @@ export interface InformerFactoryOptions {
   pageSize?: number;
 }
 
-const silent: Log = { error() {}, warn() {}, info() {}, debug() {} };
 const MAX_BACKOFF_MS = 30_000;
 
 export class SharedInformer<T extends KubeObject> implements Informer<T> {
@@ -217,7 +217,7 @@ export interface SharedInformerFactory extends InformerFactory {
 }
 
 export function createInformerFactory(client: Client, opts: InformerFactoryOptions = {}): SharedInformerFactory {
-  const log = opts.log ?? silent;
+  const log = opts.log ?? silentLog;
   const clock = opts.clock ?? systemClock;
   const informers = new Map<string, SharedInformer<KubeObject>>();
   let started = false;

@@ -1,8 +1,9 @@
 import test from 'ava';
 import type { KubeObject } from '../api/types.ts';
-import { createLeaderElector, LEASES, microTime, type LeaderElector, type LeaseSpec } from './leader-election.ts';
+import { createLeaderElector, LEASES, type LeaderElector, type LeaseSpec } from './leader-election.ts';
+import { microTime } from '../api/meta/time.ts';
 import { isConflict } from './errors.ts';
-import { eventually, startTestServer, type TestServer } from './test-server.ts';
+import { eventually, startTestServer, type TestServer } from '../testing/test-server.ts';
 
 let ts: TestServer;
 test.before(async () => {

@@ -6,6 +6,8 @@
 // Lease change on our own clock, not by its renewTime, so clock skew between machines does not
 // matter. Unlike client-go, onStoppedLeading is called only if we actually led.
 
+import { silentLog } from './log.ts';
+import { microTime } from '../api/meta/time.ts';
 import type { KubeObject } from '../api/types.ts';
 import type { Client, Clock, Log, ResourceRef } from './types.ts';
 import { isNotFound } from './errors.ts';
@@ -54,16 +56,9 @@ export interface LeaderElector {
   leader(): string | undefined;
 }
 
-/** metav1.MicroTime: RFC 3339 with exactly six fractional digits, UTC. */
-export function microTime(d: Date): string {
-  return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-}
-
-const silent: Log = { error() {}, warn() {}, info() {}, debug() {} };
-
 export function createLeaderElector(cfg: LeaderElectionConfig): LeaderElector {
   const clock = cfg.clock ?? systemClock;
-  const log = cfg.log ?? silent;
+  const log = cfg.log ?? silentLog;
   const random = cfg.random ?? Math.random;
   const leaseMs = cfg.leaseDurationMs ?? 15_000;
   const renewDeadlineMs = cfg.renewDeadlineMs ?? 10_000;

@@ -2,7 +2,7 @@ import test from 'ava';
 import type { KubeObject } from '../api/types.ts';
 import { ApiError, isAlreadyExists, isConflict, isNotFound } from './errors.ts';
 import { createLoopbackClient } from './rest.ts';
-import { configMaps, startTestServer, type TestServer } from './test-server.ts';
+import { configMaps, startTestServer, type TestServer } from '../testing/test-server.ts';
 import type { PatchType, WatchEvent } from './types.ts';
 
 let ts: TestServer;

@@ -1,15 +1,14 @@
 // A small structured logger: one line per event, `key=value` text or JSON, to stderr.
 // Quiet by default: errors and warnings always; info from -v (verbosity 1); debug from -v=2.
 
+import type { Log } from '../client/types.ts';
+
 export type Level = 'error' | 'warn' | 'info' | 'debug';
 export type Fields = Record<string, unknown>;
 
-export interface Logger {
+/** The full logger: client/'s Log (error, warn, info, debug) plus verbosity and children. */
+export interface Logger extends Log {
   readonly verbosity: number;
-  error(msg: string, fields?: Fields): void;
-  warn(msg: string, fields?: Fields): void;
-  info(msg: string, fields?: Fields): void;
-  debug(msg: string, fields?: Fields): void;
   /** True when events at this verbosity are written. */
   enabled(verbosity: number): boolean;
   /** A logger that adds these fields to every line (e.g. component=scheduler). */

@@ -2,6 +2,7 @@
 // for (Accept: application/json;as=Table;v=v1;g=meta.k8s.io) on `kubectl get`. Columns and
 // cells come from the kind's TablePrinter; kinds without one get Name and Created At.
 
+import { rfc3339 } from './time.ts';
 import type { KubeObject, ObjectMeta, ResourceType, TableColumn, TablePrinter, TableRowCondition } from '../types.ts';
 import { nameColumn } from './table-format.ts';
 
@@ -54,10 +55,10 @@ export interface TableOptions {
 }
 
 /** Upstream's RFC3339 rendering of a metav1.Time: UTC, whole seconds; the zero time when unset. */
-export function rfc3339(timestamp: string | undefined): string {
+export function timeCell(timestamp: string | undefined): string {
   const t = timestamp ? Date.parse(timestamp) : NaN;
   if (Number.isNaN(t)) return '0001-01-01T00:00:00Z';
-  return new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return rfc3339(new Date(t));
 }
 
 /** The printer for kinds with no columns of their own, CRDs without printer columns included. */
@@ -66,7 +67,7 @@ export const defaultTable: TablePrinter = {
     nameColumn,
     { name: 'Created At', type: 'date', description: 'When the object was created (metadata.creationTimestamp).', priority: 0 },
   ],
-  row: (obj) => [obj.metadata?.name ?? '', rfc3339(obj.metadata?.creationTimestamp)],
+  row: (obj) => [obj.metadata?.name ?? '', timeCell(obj.metadata?.creationTimestamp)],
 };
 
 function definition(c: TableColumn): TableColumnDefinition {

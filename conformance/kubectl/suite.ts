@@ -4,7 +4,7 @@
 import test, { type ExecutionContext } from 'ava';
 import { spawn } from 'node:child_process';
 import { availableKubectls, kubectlBinaries, kubectlSkipReason, minorOf, namespacedKubectl, startKubets, type Kubets, type RunOptions, type RunResult, type Tool } from '../harness.ts';
-import { startEtcd, type EtcdHarness } from '../../server/storage/etcd/harness.ts';
+import { startEtcd, type EtcdHarness } from '../../testing/etcd.ts';
 import { checkTool } from '../../testing/tools.ts';
 
 export type Store = 'sqlite' | 'etcd';

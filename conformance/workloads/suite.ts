@@ -5,7 +5,7 @@
 import test, { type ExecutionContext } from 'ava';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { availableKubectls, KUBETS_BIN, kubectl, minorOf, namespacedKubectl, startKubets, stopChild, type Kubets, type RunOptions, type RunResult, type Tool } from '../harness.ts';
-import { startEtcd, type EtcdHarness } from '../../server/storage/etcd/harness.ts';
+import { startEtcd, type EtcdHarness } from '../../testing/etcd.ts';
 import { checkTool } from '../../testing/tools.ts';
 
 export { errLines } from '../kubectl/suite.ts';

@@ -3,7 +3,7 @@ import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import dnsPacket from 'dns-packet';
 import { createInformerFactory } from '../../client/informer.ts';
-import { startTestServer, eventually, namespaces } from '../../client/test-server.ts';
+import { startTestServer, eventually, namespaces } from '../../testing/test-server.ts';
 import { ENDPOINT_SLICES, SERVICES } from '../proxy/types.ts';
 import { startDnsServer } from './server.ts';
 import { publishDnsEndpoint } from './node-endpoint.ts';

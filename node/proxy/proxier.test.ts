@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { createInformerFactory } from '../../client/informer.ts';
-import { startTestServer, eventually } from '../../client/test-server.ts';
+import { startTestServer, eventually } from '../../testing/test-server.ts';
 import { netnsCheck } from '../../testing/netns.ts';
 import { nftRunner } from './apply.ts';
 import { startProxier } from './proxier.ts';

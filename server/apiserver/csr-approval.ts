@@ -7,7 +7,7 @@ import type { KubeObject } from '../../api/types.ts';
 import { StatusError, conflict, OPTIMISTIC_LOCK_MESSAGE } from '../../api/meta/errors.ts';
 import type { SubresourceHandler } from './api-context.ts';
 import type { GenericStore } from './registry/store.ts';
-import { rfc3339 } from './registry/meta.ts';
+import { rfc3339 } from '../../api/meta/time.ts';
 
 interface Condition {
   type?: string;

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { R } from './common/resources.ts';
-import { silentLogger } from './common/types.ts';
+import { silentLogger } from '../log.ts';
 import { fakeEnv } from './testing/env.ts';
 import { isEnabled, startControllerManager } from './index.ts';
 

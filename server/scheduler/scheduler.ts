@@ -4,6 +4,7 @@
 // not wait for the apiserver. Failures become FailedScheduling events and the PodScheduled
 // condition. This runtime is the one scheduler file allowed past 300 lines if it grows.
 
+import { rfc3339 } from '../../api/meta/time.ts';
 import type { KubeObject } from '../../api/types.ts';
 import { createEventRecorder } from '../../client/events.ts';
 import type { Client, Clock, InformerFactory, Log, ResourceRef } from '../../client/types.ts';
@@ -142,7 +143,7 @@ export function startScheduler(opts: SchedulerOptions): Scheduler {
       reason: 'Unschedulable',
       message,
       lastProbeTime: null,
-      lastTransitionTime: prev?.status === 'False' ? prev.lastTransitionTime : clock.now().toISOString().replace(/\.\d+Z$/, 'Z'),
+      lastTransitionTime: prev?.status === 'False' ? prev.lastTransitionTime : rfc3339(clock.now()),
     };
     if (i >= 0) conditions[i] = cond;
     else conditions.push(cond);

@@ -13,14 +13,15 @@ import { StatusError } from '../../../api/meta/errors.ts';
 import type { Logger } from '../../log.ts';
 import type { GenericStore } from '../registry/store.ts';
 import type { RequestContext, WatchHandle } from '../registry/types.ts';
-import { rfc3339, type Clock } from '../registry/meta.ts';
+import { rfc3339 } from '../../../api/meta/time.ts';
+import type { Clock } from '../../../client/types.ts';
 import { checkNames } from './names.ts';
 import { conversionWebhook } from './conversion-webhook.ts';
 
 export interface CrdControllerDeps {
   registry: Registry;
   engineFor(rt: ResourceType): GenericStore;
-  clock: Clock;
+  clock: Pick<Clock, 'now'>;
   log: Logger;
   /** How soon to look again at a CRD whose custom resources are still going away. */
   recheckMs?: number;

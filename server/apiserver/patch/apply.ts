@@ -2,6 +2,7 @@
 // the live object, drop what this manager applied before and no longer applies, and
 // refuse (409) to change fields other managers own unless forced.
 
+import { rfc3339 } from '../../../api/meta/time.ts';
 import { badRequest } from '../../../api/meta/errors.ts';
 import type { KubeObject } from '../../../api/types.ts';
 import { completeKeys, mergeApplied, pruneFields } from './apply-merge.ts';
@@ -14,7 +15,6 @@ import {
   decodeManagedFields,
   describeManager,
   encodeManagedFields,
-  formatTime,
   managerId,
   withoutManagedFields,
 } from './managed-fields.ts';
@@ -88,7 +88,7 @@ export function apply(
   }
   const objectChanged = !diff.added.isEmpty() || !diff.modified.isEmpty() || !diff.removed.isEmpty();
   const setChanged = !previous || !sameSet(previous.set, me.set);
-  me.time = objectChanged || setChanged ? formatTime(now) : previous?.time;
+  me.time = objectChanged || setChanged ? rfc3339(now) : previous?.time;
 
   const result: KubeObject = { ...merged, metadata: { ...(merged.metadata ?? {}) } };
   const entries = encodeManagedFields([...others, me]);

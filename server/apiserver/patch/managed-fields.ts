@@ -2,6 +2,7 @@
 // changed for its manager (operation Update) and takes them away from the others;
 // server-side apply (apply.ts) records the applied configuration (operation Apply).
 
+import { rfc3339 } from '../../../api/meta/time.ts';
 import type { KubeObject } from '../../../api/types.ts';
 import { FieldSet } from './fieldpath.ts';
 import { compareObjects, fieldSetOf, stripSystemFields } from './fieldset.ts';
@@ -96,10 +97,6 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** RFC 3339 to the second, as metav1.Time serialises. */
-export function formatTime(now: Date): string {
-  return now.toISOString().replace(/\.\d+Z$/, 'Z');
-}
 
 /** The object without metadata.managedFields (a copy). */
 export function withoutManagedFields(obj: KubeObject): KubeObject {
@@ -175,13 +172,13 @@ export function managedFieldsAfter(
   const previous = managers.find((m) => managerId(m) === id);
   if (operation === 'Apply') {
     me.set = stripSystemFields(fieldSetOf(after, schema, 'apply'));
-    me.time = formatTime(now);
+    me.time = rfc3339(now);
   } else if (changed.isEmpty()) {
     me.set = previous?.set ?? new FieldSet();
     me.time = previous?.time;
   } else {
     me.set = previous ? previous.set.union(changed) : changed;
-    me.time = formatTime(now);
+    me.time = rfc3339(now);
   }
   const entries = encodeManagedFields([...managers.filter((m) => managerId(m) !== id), me]);
   return entries.length > 0 ? entries : undefined;

@@ -1,14 +1,10 @@
 // System metadata the generic engine owns: uid, creationTimestamp, generateName, generation,
-// and what a write may not change. Clock and name generator are injected for determinism.
+// and what a write may not change. Name and uid generators are injected for determinism.
 
 import { randomUUID, randomInt } from 'node:crypto';
 import type { KubeObject, ObjectMeta } from '../../../api/types.ts';
 import { semanticEqual } from '../../../api/meta/validation.ts';
-
-export interface Clock {
-  now(): Date;
-}
-export const systemClock: Clock = { now: () => new Date() };
+import { rfc3339 } from '../../../api/meta/time.ts';
 
 export interface NameGenerator {
   /** base + 5 random characters from upstream's alphabet (no vowels, no confusable digits). */
@@ -31,16 +27,6 @@ export interface UidGenerator {
   uid(): string;
 }
 export const randomUid: UidGenerator = { uid: () => randomUUID() };
-
-/** RFC 3339 with second precision, as metav1.Time serializes. */
-export function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-/** RFC 3339 with microseconds, as metav1.MicroTime serializes. */
-export function rfc3339Micro(d: Date): string {
-  return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-}
 
 export function meta(obj: KubeObject): ObjectMeta {
   if (!obj.metadata || typeof obj.metadata !== 'object') obj.metadata = {};

@@ -18,7 +18,9 @@ import {
   type GroupResource,
 } from '../../../api/meta/errors.ts';
 import { FIELD_IMMUTABLE, invalidGo } from '../../../api/meta/validation.ts';
-import { bumpGeneration, clone, dropEmptyMeta, fillCreateMeta, keepSystemMeta, meta, rfc3339, type Clock, type NameGenerator, type UidGenerator } from './meta.ts';
+import { bumpGeneration, clone, dropEmptyMeta, fillCreateMeta, keepSystemMeta, meta, type NameGenerator, type UidGenerator } from './meta.ts';
+import { rfc3339 } from '../../../api/meta/time.ts';
+import type { Clock } from '../../../client/types.ts';
 import { defaultTypeMeta, isBuiltinResource } from '../type-meta.ts';
 import type { DeleteOptions, ListPage, RequestContext, ResourceStore, StoreListOptions, StoreWatchOptions, WatchEvent, WatchHandle } from './types.ts';
 import type { Admission } from '../admission/chain.ts';
@@ -37,7 +39,7 @@ export interface EngineHooks {
 }
 
 export interface EngineDeps {
-  clock: Clock;
+  clock: Pick<Clock, 'now'>;
   names: NameGenerator;
   uids: UidGenerator;
   hooks: EngineHooks;

@@ -2,7 +2,7 @@
 
 import { StatusError, conflict } from '../../../api/meta/errors.ts';
 import type { SubresourceHandler } from '../api-context.ts';
-import { rfc3339 } from '../registry/meta.ts';
+import { rfc3339 } from '../../../api/meta/time.ts';
 import type { SubresourceEnv } from './types.ts';
 
 export function podBindingHandler({ engine: pods }: SubresourceEnv): SubresourceHandler {

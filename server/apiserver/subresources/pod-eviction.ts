@@ -7,7 +7,7 @@ import { StatusError } from '../../../api/meta/errors.ts';
 import { labelSelectorFromObject, type LabelSelector } from '../../../api/meta/labels.ts';
 import type { SubresourceHandler } from '../api-context.ts';
 import type { DeleteOptions, RequestContext } from '../registry/types.ts';
-import { rfc3339 } from '../registry/meta.ts';
+import { rfc3339 } from '../../../api/meta/time.ts';
 import type { SubresourceEnv } from './types.ts';
 
 interface PdbStatus {

@@ -16,11 +16,6 @@ export function splitKey(key: string): { namespace: string; name: string } {
   return i < 0 ? { namespace: '', name: key } : { namespace: key.slice(0, i), name: key.slice(i + 1) };
 }
 
-/** RFC 3339 with second precision, as metav1.Time serializes. */
-export function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 export function parseTime(s: string | undefined): number | undefined {
   if (!s) return undefined;
   const t = Date.parse(s);

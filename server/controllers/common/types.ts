@@ -2,24 +2,15 @@
 // injected clock, a logger, an event recorder per controller, and the definition the manager runs (a name, a worker count,
 // the handlers that map informer events to keys, and reconcile(key)).
 
-import type { Client, Clock, InformerFactory, Result } from '../../../client/types.ts';
+import type { Client, Clock, InformerFactory, Log, Result } from '../../../client/types.ts';
 import type { RecorderFor } from './events.ts';
 
-export type Fields = Record<string, unknown>;
-
-/** The structured logger shape (server/log.ts satisfies it). */
-export interface Logger {
-  error(msg: string, fields?: Fields): void;
-  warn(msg: string, fields?: Fields): void;
-  info(msg: string, fields?: Fields): void;
-  debug(msg: string, fields?: Fields): void;
-}
 
 export interface ControllerContext {
   client: Client;
   informers: InformerFactory;
   clock: Clock;
-  log: Logger;
+  log: Log;
   /** The event recorder for a controller, by upstream's component name (one per controller). */
   events: RecorderFor;
 }
@@ -35,10 +26,3 @@ export interface ControllerDefinition {
   register(enqueue: Enqueue): void;
   reconcile(key: string): Promise<Result>;
 }
-
-export const silentLogger: Logger = {
-  error: () => undefined,
-  warn: () => undefined,
-  info: () => undefined,
-  debug: () => undefined,
-};

@@ -4,7 +4,7 @@
 // pods to go, then scales the new one up.
 
 import type { Pod } from '../common/pods.ts';
-import { rfc3339 } from '../common/keys.ts';
+import { rfc3339 } from '../../../api/meta/time.ts';
 import { parseTime } from '../common/keys.ts';
 import { Reason, type ReplicaSet } from './types.ts';
 import { calculateStatus, cleanupHistory, getNewReplicaSet, scaleReplicaSet, type SyncState } from './sync.ts';

@@ -5,7 +5,8 @@
 import type { Client } from '../../../client/types.ts';
 import type { EventRecorder } from '../common/events.ts';
 import { errorMessage, isAlreadyExists, isConflict, isNotFound } from '../common/errors.ts';
-import { clone, rfc3339 } from '../common/keys.ts';
+import { clone } from '../common/keys.ts';
+import { rfc3339 } from '../../../api/meta/time.ts';
 import { controllerRefOf, newControllerRef } from '../common/owners.ts';
 import { R } from '../common/resources.ts';
 import {

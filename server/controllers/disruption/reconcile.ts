@@ -9,7 +9,8 @@ import { labelSelectorFromObject, NOTHING, type Selector } from '../../../api/me
 import type { Client, Lister, Result } from '../../../client/types.ts';
 import type { ControllerContext } from '../common/types.ts';
 import { errorMessage, isNotFound } from '../common/errors.ts';
-import { parseTime, rfc3339, splitKey } from '../common/keys.ts';
+import { parseTime, splitKey } from '../common/keys.ts';
+import { rfc3339 } from '../../../api/meta/time.ts';
 import { controllerRefOf } from '../common/owners.ts';
 import { isPodReady, type Pod } from '../common/pods.ts';
 import { R, registry } from '../common/resources.ts';

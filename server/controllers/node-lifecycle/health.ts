@@ -2,7 +2,8 @@
 // heartbeat both older than the grace period), what its conditions become then, and which
 // taints its conditions call for.
 
-import { parseTime, rfc3339 } from '../common/keys.ts';
+import { parseTime } from '../common/keys.ts';
+import { rfc3339 } from '../../../api/meta/time.ts';
 import {
   TAINT_DISK_PRESSURE, TAINT_MEMORY_PRESSURE, TAINT_NETWORK_UNAVAILABLE, TAINT_NOT_READY, TAINT_PID_PRESSURE, TAINT_UNREACHABLE, TAINT_UNSCHEDULABLE,
   sameTaint, type Node, type NodeCondition, type Taint,

@@ -10,7 +10,8 @@
 import type { Result } from '../../../client/types.ts';
 import type { ControllerContext } from '../common/types.ts';
 import { isConflict, isNotFound } from '../common/errors.ts';
-import { parseTime, rfc3339 } from '../common/keys.ts';
+import { parseTime } from '../common/keys.ts';
+import { rfc3339 } from '../../../api/meta/time.ts';
 import type { Pod } from '../common/pods.ts';
 import { R } from '../common/resources.ts';
 import { NODES } from '../node-lifecycle/resources.ts';

@@ -10,7 +10,8 @@ import { getCondition, removeCondition, setCondition } from '../common/condition
 import { errorMessage, isNotFound } from '../common/errors.ts';
 import { COMPONENT, podCreated, podCreateFailed, podDeleted, podDeleteFailed, recorderOf } from '../common/events.ts';
 import type { Expectations } from '../common/expectations.ts';
-import { clone, keyOf, rfc3339, splitKey } from '../common/keys.ts';
+import { clone, keyOf, splitKey } from '../common/keys.ts';
+import { rfc3339 } from '../../../api/meta/time.ts';
 import { newControllerRef } from '../common/owners.ts';
 import { compareForDeletion, isPodActive, isPodAvailable, isPodReady, msUntilAvailable, type Pod } from '../common/pods.ts';
 import { R } from '../common/resources.ts';

@@ -1,7 +1,7 @@
 // One fake cluster for a reconciler test: clock, client, informers, an event recorder and a context.
 
 import type { ControllerContext } from '../common/types.ts';
-import { silentLogger } from '../common/types.ts';
+import { silentLogger } from '../../log.ts';
 import { FakeClient } from './fake-client.ts';
 import { FakeClock } from './fake-clock.ts';
 import { FakeInformerFactory } from './fake-informers.ts';

@@ -9,7 +9,8 @@ import type {
   ApiErrorShape, Client, DeleteOptions, ListOptions, ObjectList, PatchOptions, PatchType, ResourceRef, WatchEvent, WatchHandle, WatchOptions, WriteOptions,
 } from '../../../client/types.ts';
 import { apiVersionOf } from '../common/resources.ts';
-import { clone, rfc3339 } from '../common/keys.ts';
+import { clone } from '../common/keys.ts';
+import { rfc3339 } from '../../../api/meta/time.ts';
 import type { FakeClock } from './fake-clock.ts';
 
 export class FakeApiError extends Error implements ApiErrorShape {

@@ -4,7 +4,7 @@
 
 import { Etcd3 } from 'etcd3';
 import { openEtcdBackend } from './backend.ts';
-import { startEtcd } from './harness.ts';
+import { startEtcd } from '../../../testing/etcd.ts';
 
 type Op = (i: number) => Promise<unknown>;
 

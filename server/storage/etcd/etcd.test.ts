@@ -9,7 +9,7 @@ import { runBackendContract } from '../backend.contract.ts';
 import { collect, json, uniquePrefix } from '../contract/helpers.ts';
 import { isStorageError } from '../types.ts';
 import { openEtcdBackend, type EtcdBackend } from './backend.ts';
-import { startEtcd, type EtcdHarness } from './harness.ts';
+import { startEtcd, type EtcdHarness } from '../../../testing/etcd.ts';
 
 const tool = checkTool('etcd');
 let etcd: EtcdHarness | undefined;

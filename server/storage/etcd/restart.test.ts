@@ -8,7 +8,7 @@ import { checkTool, freePort } from '../../../testing/tools.ts';
 import { collect, json } from '../contract/helpers.ts';
 import { isStorageError, type Backend } from '../types.ts';
 import { openEtcdBackend } from './backend.ts';
-import { startEtcd } from './harness.ts';
+import { startEtcd } from '../../../testing/etcd.ts';
 
 const tool = checkTool('etcd');
 const REQUEST_TIMEOUT_MS = 2000;

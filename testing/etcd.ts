@@ -7,8 +7,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, which } from '../../../testing/tools.ts';
-import { MAX_VALUE_BYTES } from '../types.ts';
+import { freePort, which } from './tools.ts';
+import { MAX_VALUE_BYTES } from '../server/storage/types.ts';
 
 export interface EtcdHarnessOptions {
   /** The etcd binary; default: `etcd` on PATH. */

@@ -8,9 +8,9 @@ import { startApiServer, type ApiServer } from '../server/apiserver/app.ts';
 import { ensurePki } from '../server/pki/index.ts';
 import { writeKubeconfig } from '../server/pki/kubeconfig.ts';
 import { silentLogger } from '../server/log.ts';
-import { loadKubeconfig } from './kubeconfig.ts';
-import { createClient, type RestClient, type RestConfig } from './rest.ts';
-import type { ResourceRef } from './types.ts';
+import { loadKubeconfig } from '../client/kubeconfig.ts';
+import { createClient, type RestClient, type RestConfig } from '../client/rest.ts';
+import type { ResourceRef } from '../client/types.ts';
 
 export interface TestServer {
   server: ApiServer;
