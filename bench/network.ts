@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import dnsPacket from 'dns-packet';
 import { createInformerFactory } from '../client/informer.ts';
-import { startTestServer } from '../client/test-server.ts';
+import { startTestServer } from '../testing/test-server.ts';
 import { nftRunner } from '../node/proxy/apply.ts';
 import { startProxier } from '../node/proxy/proxier.ts';
 import { buildEntries } from '../node/proxy/model.ts';

@@ -8,7 +8,7 @@ import { StatusError, fieldError, invalid, notFound, type FieldError } from '../
 import { issueServiceAccountToken, type ServiceAccountIdentity } from '../pki/sa-token.ts';
 import type { SubresourceHandler } from './api-context.ts';
 import type { Lookup } from './sa-token-live.ts';
-import { rfc3339 } from './registry/meta.ts';
+import { rfc3339 } from '../../api/meta/time.ts';
 
 export interface TokenRequestDeps {
   lookup: Lookup;

@@ -3,7 +3,7 @@
 // controller lifting the uninitialized taint.
 import test from 'ava';
 import { createInformerFactory } from '../../client/informer.ts';
-import { startTestServer, eventually, events as EVENTS, type TestServer } from '../../client/test-server.ts';
+import { startTestServer, eventually, events as EVENTS, type TestServer } from '../../testing/test-server.ts';
 import { systemClock } from '../../client/clock.ts';
 import { silentLogger } from '../log.ts';
 import { NODES, SERVICES, type Service } from '../../node/proxy/types.ts';
