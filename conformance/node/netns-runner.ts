@@ -19,7 +19,7 @@ const report = (r: ScenarioResult) => process.stdout.write(`${RESULT_PREFIX}${JS
 
 const scenarios = (await import(modulePath))[exportName] as NodeScenario[];
 const tools = (await availableKubectls()).sort((a, b) => minorOf(b.name) - minorOf(a.name));
-const tool = tools[0];
+const tool = process.env.KUBETS_NODE_KUBECTL ? tools.find((x) => x.name.includes(process.env.KUBETS_NODE_KUBECTL!)) ?? tools[0] : tools[0];
 const kubets = await startKubets({ store: 'sqlite' });
 const agentDir = await mkdtemp(join(tmpdir(), 'kubets-agent-'));
 let agentOut = '';

@@ -45,8 +45,9 @@ export const streamingScenarios: NodeScenario[] = [
       c.t.is(await c.ok(['logs', 'talker', '--tail=1']), 'two\n');
       c.t.regex(await c.ok(['logs', 'talker', '--tail=1', '--timestamps']), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z two\n$/);
       c.t.is(await c.ok(['logs', 'talker', '--limit-bytes=6']), 'one\ntw');
-      await apply(c, podManifest(c, 'brief', { restartPolicy: 'Never', containers: [{ name: 'c', image: c.image, command: ['sh', '-c', 'echo first; sleep 2; echo second'] }] }));
-      await phase(c, 'brief', 'Running');
+      await apply(c, podManifest(c, 'brief', { restartPolicy: 'Never', containers: [{ name: 'c', image: c.image, command: ['sh', '-c', 'echo first; sleep 3; echo second'] }] }));
+      // Started (its first line is there); -f then follows until it exits, or reads all once it has.
+      await c.waitFor('the first line', async () => ((await c.run(['logs', 'brief'])).stdout.startsWith('first\n') ? true : undefined), 60_000);
       c.t.is(await c.ok(['logs', '-f', 'brief']), 'first\nsecond\n');
     },
   },
