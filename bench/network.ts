@@ -97,7 +97,7 @@ export async function benchNetwork(o: { services?: number; endpoints?: number; c
       await client.update(ENDPOINT_SLICES, 'default', { ...sliceOf(i, c + 1, endpoints), metadata: { ...sliceOf(i, c + 1, endpoints).metadata, resourceVersion: cur.metadata?.resourceVersion } });
       for (;;) {
         const at = received.get(name);
-        const done = at !== undefined ? syncs.find((s) => s.started >= at) : undefined;
+        const done = at !== undefined ? syncs.find((s) => s.started >= Math.floor(at)) : undefined;
         if (done && at !== undefined) {
           lat.push(done.ended - at);
           break;

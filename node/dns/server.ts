@@ -74,6 +74,7 @@ export async function startDnsServer(o: DnsServerOptions): Promise<DnsServer> {
   }
 
   const { udp, tcp, port } = await listen(o.host, o.port);
+  tcp.on('error', (e) => o.log?.error('dns tcp server error', { error: String(e) }));
   udp.on('message', (msg, rinfo) => {
     void handle(msg, true).then((reply) => {
       if (reply) udp.send(reply, rinfo.port, rinfo.address);
