@@ -29,6 +29,7 @@ import { randomNameGenerator, randomUid } from './registry/meta.ts';
 import { systemClock } from '../../client/clock.ts';
 import type { Clock } from '../../client/types.ts';
 import { createAdmissionChain } from './admission/plugins.ts';
+import { mutatingWebhook, validatingWebhook } from './admission/webhook/index.ts';
 import { buildPredicate } from './selectors.ts';
 import { createApp } from './http.ts';
 import { createRoutes } from './routes.ts';
@@ -81,22 +82,21 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   // Keyed by the registry entry: a CRD's new version of an entry gets a new engine.
   const engines = new WeakMap<ResourceType, GenericStore>();
   const schema = schemaHooks();
-  const admission = createAdmissionChain({
-    // As upstream's informer-backed plugins: the cache first, a live read only when the cache
-    // has not seen it (an object created a moment ago).
-    getObject: async (group, resource, namespace, name) => {
-      const store = engineFor(registryByPlural(registry, group, resource));
-      const key = store.key(namespace, name);
-      for (const resourceVersion of ['0', undefined]) {
-        try {
-          return await store.store.get(key, { resourceVersion });
-        } catch (e) {
-          if (!(e instanceof StatusError && e.code === 404)) throw e;
-        }
+  // As upstream's informer-backed plugins: the cache first, a live read only when the cache
+  // has not seen it (an object created a moment ago).
+  const getObject = async (group: string, resource: string, namespace: string, name: string): Promise<KubeObject | undefined> => {
+    const store = engineFor(registryByPlural(registry, group, resource));
+    const key = store.key(namespace, name);
+    for (const resourceVersion of ['0', undefined]) {
+      try {
+        return await store.store.get(key, { resourceVersion });
+      } catch (e) {
+        if (!(e instanceof StatusError && e.code === 404)) throw e;
       }
-      return undefined;
-    },
-  });
+    }
+    return undefined;
+  };
+  const admission = createAdmissionChain({ getObject });
   const hooks: EngineHooks = {
     validateMeta: schema.validateMeta,
     validateSchema: schema.validateSchema,
@@ -120,6 +120,18 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     },
     admission.names()[0],
   );
+  // The webhooks join last: the mutating one after the built-in mutating halves, the
+  // validating one among the validating halves (upstream's AllOrderedPlugins). Configurations
+  // are read per request from the watch cache (a list at resourceVersion 0).
+  const webhookDeps = {
+    getObject,
+    listConfigurations: async (plural: string) => {
+      const store = engineFor(registryByPlural(registry, 'admissionregistration.k8s.io', plural));
+      return (await store.store.list(store.listPrefix(''), { resourceVersion: '0' })).items;
+    },
+  };
+  admission.add(mutatingWebhook(webhookDeps));
+  admission.add(validatingWebhook(webhookDeps));
 
   function engineFor(rt: ResourceType): GenericStore {
     let e = engines.get(rt);

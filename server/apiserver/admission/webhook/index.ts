@@ -1,0 +1,156 @@
+// MutatingAdmissionWebhook and ValidatingAdmissionWebhook as plugins of the admission chain:
+// each request reads the admissionregistration.k8s.io/v1 configurations (a cached list of the
+// watch cache), calls the matching webhooks and applies failurePolicy, sideEffects on dry
+// run, denials, JSONPatch mutations, warnings and reinvocationPolicy IfNeeded.
+
+import fjp from 'fast-json-patch';
+import { isIP } from 'node:net';
+import { StatusError, badRequest, internalError, type StatusReason } from '../../../../api/meta/errors.ts';
+import type { LabelSelector } from '../../../../api/meta/labels.ts';
+import type { KubeObject } from '../../../../api/types.ts';
+import type { AdmissionPlugin, Attributes } from '../types.ts';
+import { CallError, buildReview, callWebhook, type ClientConfig, type ReviewResponse, type Target } from './call.ts';
+import { namespaceSelectorMatches, objectSelectorMatches, ruleMatches, type RuleWithOperations } from './match.ts';
+
+export const MUTATING = 'MutatingAdmissionWebhook';
+export const VALIDATING = 'ValidatingAdmissionWebhook';
+
+export interface Webhook {
+  name: string;
+  clientConfig: ClientConfig;
+  rules?: RuleWithOperations[];
+  failurePolicy?: 'Fail' | 'Ignore';
+  namespaceSelector?: LabelSelector;
+  objectSelector?: LabelSelector;
+  sideEffects?: string;
+  timeoutSeconds?: number;
+  reinvocationPolicy?: 'Never' | 'IfNeeded';
+}
+
+export interface WebhookDeps {
+  /** Every configuration of the kind ('mutatingwebhookconfigurations' or 'validating...'). */
+  listConfigurations(plural: string): Promise<KubeObject[]>;
+  getObject(group: string, resource: string, namespace: string, name: string): Promise<KubeObject | undefined>;
+}
+
+async function matching(deps: WebhookDeps, plural: string, a: Attributes): Promise<Webhook[]> {
+  // Upstream never calls webhooks about webhook configurations (nor policies): a broken
+  // webhook could otherwise never be removed.
+  if (a.resource.group === 'admissionregistration.k8s.io') return [];
+  const configs = (await deps.listConfigurations(plural)).sort((x, y) => ((x.metadata?.name ?? '') < (y.metadata?.name ?? '') ? -1 : 1));
+  const out: Webhook[] = [];
+  for (const c of configs) {
+    for (const w of ((c as unknown as { webhooks?: Webhook[] }).webhooks ?? [])) {
+      if (!(w.rules ?? []).some((r) => ruleMatches(r, a))) continue;
+      if (!objectSelectorMatches(w.objectSelector, a)) continue;
+      if (!(await namespaceSelectorMatches(w.namespaceSelector, a, (ns) => deps.getObject('', 'namespaces', '', ns)))) continue;
+      out.push(w);
+    }
+  }
+  return out;
+}
+
+/** A service target: its ready endpoint address (the ClusterIP is not reachable from here). */
+async function targetOf(deps: WebhookDeps, cc: ClientConfig): Promise<Target> {
+  if (cc.url) {
+    const url = new URL(cc.url);
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    // Node checks an IP against the certificate's IP SANs itself; SNI never carries an IP.
+    return { url, servername: isIP(host) ? undefined : host };
+  }
+  const s = cc.service;
+  if (!s) throw new CallError('webhook has no clientConfig.url nor clientConfig.service');
+  const servername = `${s.name}.${s.namespace}.svc`;
+  const svc = (await deps.getObject('', 'services', s.namespace, s.name)) as { spec?: { ports?: { name?: string; port: number }[] } } | undefined;
+  if (!svc) throw new CallError(`service "${s.namespace}/${s.name}" not found`);
+  const port = svc.spec?.ports?.find((p) => p.port === (s.port ?? 443));
+  if (!port) throw new CallError(`service "${s.namespace}/${s.name}" has no port ${s.port ?? 443}`);
+  const ep = (await deps.getObject('', 'endpoints', s.namespace, s.name)) as
+    | { subsets?: { addresses?: { ip: string }[]; ports?: { name?: string; port: number }[] }[] }
+    | undefined;
+  for (const sub of ep?.subsets ?? []) {
+    const p = sub.ports?.find((x) => (x.name ?? '') === (port.name ?? '')) ?? (sub.ports?.length === 1 ? sub.ports[0] : undefined);
+    const ip = sub.addresses?.[0]?.ip;
+    if (p && ip) {
+      const host = ip.includes(':') ? `[${ip}]` : ip;
+      return { url: new URL(`https://${host}:${p.port}${s.path ?? ''}`), servername };
+    }
+  }
+  throw new CallError(`service "${s.namespace}/${s.name}" has no ready endpoints`);
+}
+
+/** Calls one webhook; undefined when it failed and its failurePolicy is Ignore. */
+async function call(deps: WebhookDeps, w: Webhook, a: Attributes): Promise<ReviewResponse | undefined> {
+  if (a.dryRun && w.sideEffects !== 'None' && w.sideEffects !== 'NoneOnDryRun') {
+    throw badRequest(`admission webhook "${w.name}" does not support dry run`);
+  }
+  try {
+    const target = await targetOf(deps, w.clientConfig);
+    const r = await callWebhook(target, w.clientConfig.caBundle, buildReview(a), (w.timeoutSeconds ?? 10) * 1000);
+    if (r.allowed) a.warnings.push(...(r.warnings ?? []));
+    return r;
+  } catch (e) {
+    if (!(e instanceof CallError)) throw e;
+    if (w.failurePolicy === 'Ignore') return undefined;
+    throw internalError(`failed calling webhook "${w.name}": ${e.message}`);
+  }
+}
+
+function denial(w: Webhook, r: ReviewResponse): StatusError {
+  const by = `admission webhook "${w.name}" denied the request`;
+  const st = r.status ?? {};
+  const message = st.message ? `${by}: ${st.message}` : st.reason ? `${by}: ${st.reason}` : `${by} without explanation`;
+  return new StatusError(st.code || 403, (st.reason ?? '') as StatusReason, message);
+}
+
+export function validatingWebhook(deps: WebhookDeps): AdmissionPlugin {
+  return {
+    name: VALIDATING,
+    // As upstream, the validating webhooks are called in parallel; the first denial wins.
+    async validate(a) {
+      const hooks = await matching(deps, 'validatingwebhookconfigurations', a);
+      const results = await Promise.allSettled(hooks.map((w) => call(deps, w, a)));
+      for (const [i, res] of results.entries()) {
+        if (res.status === 'rejected') throw res.reason;
+        if (res.value && !res.value.allowed) throw denial(hooks[i]!, res.value);
+      }
+    },
+  };
+}
+
+export function mutatingWebhook(deps: WebhookDeps): AdmissionPlugin {
+  async function mutate(w: Webhook, a: Attributes): Promise<boolean> {
+    const r = await call(deps, w, a);
+    if (!r) return false;
+    if (!r.allowed) throw denial(w, r);
+    if (!r.patch) return false;
+    if (r.patchType !== 'JSONPatch') throw internalError(`failed calling webhook "${w.name}": unsupported patch type "${String(r.patchType)}"`);
+    if (!a.object) return false;
+    let patched: KubeObject;
+    try {
+      const ops = JSON.parse(Buffer.from(r.patch, 'base64').toString());
+      patched = fjp.applyPatch(structuredClone(a.object), ops, true, false).newDocument;
+    } catch (e) {
+      throw internalError(`failed calling webhook "${w.name}": JSON patch could not be applied: ${(e as Error).message}`);
+    }
+    if (JSON.stringify(patched) === JSON.stringify(a.object)) return false;
+    // The chain's contract: mutating plugins change the object in place.
+    for (const k of Object.keys(a.object)) delete (a.object as Record<string, unknown>)[k];
+    Object.assign(a.object, patched);
+    return true;
+  }
+  return {
+    name: MUTATING,
+    async admit(a) {
+      const hooks = await matching(deps, 'mutatingwebhookconfigurations', a);
+      const changedAfter = new Set<number>();
+      for (const [i, w] of hooks.entries()) {
+        if (await mutate(w, a)) for (let j = 0; j < i; j++) changedAfter.add(j);
+      }
+      // reinvocationPolicy IfNeeded: once more, for a webhook a later one changed the object after.
+      for (const [i, w] of hooks.entries()) {
+        if (w.reinvocationPolicy === 'IfNeeded' && changedAfter.has(i)) await mutate(w, a);
+      }
+    },
+  };
+}
