@@ -90,6 +90,39 @@ export const podScenarios: NodeScenario[] = [
     },
   },
   {
+    title: "a projected volume gives the service-account token (TokenRequest), the cluster CA and the namespace, as in-cluster clients expect",
+    id: 'sa-token',
+    async run(c) {
+      await c.waitFor('the default ServiceAccount', async () => ((await c.run(['get', 'serviceaccount', 'default'])).code === 0 ? true : undefined));
+      const dir = '/var/run/secrets/kubernetes.io/serviceaccount';
+      await apply(c, podManifest(c, 'token', {
+        restartPolicy: 'Never',
+        volumes: [{
+          name: 'kube-api-access',
+          projected: {
+            defaultMode: 0o644,
+            sources: [
+              { serviceAccountToken: { path: 'token', expirationSeconds: 3607 } },
+              { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+              { downwardAPI: { items: [{ path: 'namespace', fieldRef: { fieldPath: 'metadata.namespace' } }] } },
+            ],
+          },
+        }],
+        containers: [{
+          name: 'c',
+          image: c.image,
+          command: ['sh', '-c', `(cat ${dir}/namespace; echo; head -c 27 ${dir}/ca.crt; echo; cut -d. -f1 ${dir}/token | wc -c) > /dev/termination-log`],
+          volumeMounts: [{ name: 'kube-api-access', mountPath: dir, readOnly: true }],
+        }],
+      }));
+      const s = await phase(c, 'token', 'Succeeded');
+      const [ns, ca, headerLength] = (s.state.terminated?.message ?? '').split('\n');
+      c.t.is(ns, c.ns);
+      c.t.is(ca, '-----BEGIN CERTIFICATE-----');
+      c.t.true(Number(headerLength) > 10, `a JWT header, got ${s.state.terminated?.message}`);
+    },
+  },
+  {
     title: 'a failing liveness probe restarts the container (Unhealthy, Killing events)',
     id: 'liveness',
     async run(c) {
