@@ -55,13 +55,14 @@ export class ExpiredContinueError extends StatusError {
   }
 }
 
-function checkPreconditions(gr: GroupResource, key: string, p: Preconditions | undefined, cur: KubeObject): void {
+/** The one precondition check (uid, resourceVersion): 409 naming both values, as upstream. */
+export function checkPreconditions(gr: GroupResource, key: string, p: Preconditions | undefined, cur: KubeObject): void {
   if (!p) return;
   const meta = cur.metadata ?? {};
-  if (p.uid !== undefined && p.uid !== meta.uid) {
+  if (p.uid !== undefined && p.uid !== null && p.uid !== meta.uid) {
     throw conflict(gr, nameOfKey(key), `Precondition failed: UID in precondition: ${p.uid}, UID in object meta: ${meta.uid ?? ''}`);
   }
-  if (p.resourceVersion !== undefined && p.resourceVersion !== meta.resourceVersion) {
+  if (p.resourceVersion !== undefined && p.resourceVersion !== null && p.resourceVersion !== meta.resourceVersion) {
     throw conflict(
       gr,
       nameOfKey(key),

@@ -24,6 +24,7 @@ import type { Clock } from '../../../client/types.ts';
 import { defaultTypeMeta, isBuiltinResource } from '../type-meta.ts';
 import type { DeleteOptions, ListPage, RequestContext, ResourceStore, StoreListOptions, StoreWatchOptions, WatchEvent, WatchHandle } from './types.ts';
 import type { Admission } from '../admission/chain.ts';
+import { checkPreconditions } from '../../storage/object-store.ts';
 import type { Attributes, Operation } from '../admission/types.ts';
 
 /** Checks that live outside the kind's strategy: meta rules, schema, admission plugins. */
@@ -414,7 +415,7 @@ export class GenericStore {
     const key = this.key(ctx.namespace, name);
     const current = await this.read(await this.store.get(key));
     const m = meta(current);
-    checkPreconditions(this.gr, name, m, opts);
+    checkPreconditions(this.gr, key, opts.preconditions, current);
     const attrs = this.attributes('DELETE', ctx, name, undefined, current);
     await this.deps.hooks.admission.admit(attrs);
     await this.deps.hooks.admission.validate(attrs);
@@ -469,19 +470,3 @@ export class GenericStore {
     return out;
   }
 }
-
-function checkPreconditions(gr: GroupResource, name: string, m: { uid?: string; resourceVersion?: string }, opts: DeleteOptions): void {
-  const p = opts.preconditions;
-  if (!p) return;
-  if (p.uid && p.uid !== m.uid) {
-    throw conflict(gr, name, `Precondition failed: UID in precondition: ${p.uid}, UID in object meta: ${m.uid}`);
-  }
-  if (p.resourceVersion && p.resourceVersion !== m.resourceVersion) {
-    throw conflict(
-      gr,
-      name,
-      `Precondition failed: ResourceVersion in precondition: ${p.resourceVersion}, ResourceVersion in object meta: ${m.resourceVersion}`,
-    );
-  }
-}
-
