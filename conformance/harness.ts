@@ -38,6 +38,8 @@ export interface Kubets {
   output(): string;
   /** SIGTERM, then SIGKILL after a grace period; removes the data dir. */
   stop(): Promise<void>;
+  /** Stops the process and starts it again on the same data dir, port and store. */
+  restart(): Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -137,22 +139,37 @@ export async function startKubets(opts: StartOptions): Promise<Kubets> {
   const args = [KUBETS_BIN, 'server', '--data-dir', dataDir, '--port', String(port)];
   if (opts.store === 'etcd') args.push('--etcd-servers', opts.etcdEndpoint!);
   args.push(...(opts.args ?? []));
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const append = (chunk: Buffer) => {
     out += chunk.toString('utf8');
     if (out.length > 1_000_000) out = out.slice(-500_000);
   };
-  child.stdout!.on('data', append);
-  child.stderr!.on('data', append);
   const output = () => out;
+  const launch = async (): Promise<{ child: ChildProcess; url: string; caCert: string }> => {
+    const c = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    c.stdout!.on('data', append);
+    c.stderr!.on('data', append);
+    try {
+      return { child: c, ...(await waitForReady(dataDir, { timeoutMs: opts.timeoutMs ?? 60_000, exited: watchExit(c), output })) };
+    } catch (e) {
+      await stopChild(c);
+      throw e;
+    }
+  };
+  let child: ChildProcess | undefined;
   const cleanup = async () => {
-    await stopChild(child);
+    if (child) await stopChild(child);
     await rm(dataDir, { recursive: true, force: true });
   };
   try {
-    const { url, caCert } = await waitForReady(dataDir, { timeoutMs: opts.timeoutMs ?? 60_000, exited: watchExit(child), output });
-    return { url, kubeconfig: join(dataDir, 'kubeconfig'), dataDir, caCert, output, stop: cleanup };
+    const first = await launch();
+    child = first.child;
+    const restart = async () => {
+      if (child) await stopChild(child);
+      child = undefined;
+      child = (await launch()).child;
+    };
+    return { url: first.url, kubeconfig: join(dataDir, 'kubeconfig'), dataDir, caCert: first.caCert, output, stop: cleanup, restart };
   } catch (e) {
     await cleanup();
     throw e;

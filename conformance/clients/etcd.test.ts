@@ -1,0 +1,5 @@
+// The client libraries against kubets on etcd.
+
+import { runClientSuite } from './suite.ts';
+
+runClientSuite('etcd');
