@@ -4,7 +4,7 @@
 
 import test from 'ava';
 import { startKubets, type Kubets } from '../harness.ts';
-import { startEtcd, type EtcdHarness } from '../../server/storage/etcd/harness.ts';
+import { startEtcd, type EtcdHarness } from '../../testing/etcd.ts';
 import { checkTool } from '../../testing/tools.ts';
 import { clientNodeTests } from './client-node.scenarios.ts';
 import { pythonTests } from './python.scenarios.ts';
