@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual, inspect } from 'node:util';
+import { teardownRuntime } from '../../node/cri/containerd.ts';
 import { availableKubectls, KUBETS_BIN, kubectl, minorOf, startKubets, stopChild } from '../harness.ts';
 import { RESULT_PREFIX, type Check, type NodeCtx, type NodeScenario, type PodJson, type ScenarioResult } from './scenario.ts';
 
@@ -54,6 +55,8 @@ let stopping: Promise<void> | undefined;
 function teardown(): Promise<void> {
   stopping ??= (async () => {
     await stopChild(agent, 90_000);
+    // Should the agent not finish its own teardown in time (a loaded machine), nothing may stay behind.
+    await teardownRuntime({ dataDir: agentDir }).catch((e) => process.stderr.write(`teardown: ${e}\n`));
     await kubets.stop();
     await rm(agentDir, { recursive: true, force: true }).catch(() => undefined);
   })();
