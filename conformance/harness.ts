@@ -91,12 +91,13 @@ function watchExit(child: ChildProcess): Promise<number | string> {
 }
 
 /**
- * Waits for DIR/kubeconfig, then for GET /readyz to answer 200 "ok". Rejects when `exited`
- * settles first, or on timeout, with what the server printed.
+ * Waits for DIR/kubeconfig, then for GET /readyz to answer 200 "ok" (and, when given, for
+ * `started()`: the apiserver is ready a moment before the rest of `kubets server` is up and
+ * says so). Rejects when `exited` settles first, or on timeout, with what the server printed.
  */
 export async function waitForReady(
   dataDir: string,
-  opts: { timeoutMs: number; exited?: Promise<unknown>; output?: () => string },
+  opts: { timeoutMs: number; exited?: Promise<unknown>; output?: () => string; started?: () => boolean },
 ): Promise<{ url: string; caCert: string }> {
   const deadline = Date.now() + opts.timeoutMs;
   let gone: unknown;
@@ -110,8 +111,9 @@ export async function waitForReady(
         const kc = await readKubeconfig(kubeconfig);
         const ca = await readFile(join(dataDir, 'pki', 'ca.crt'), 'utf8');
         const res = await httpsGet(`${kc.server}/readyz`, { ca, cert: kc.cert, key: kc.key }, 2000);
-        if (res.status === 200 && res.body.trim() === 'ok') return { url: kc.server, caCert: ca };
-        last = `/readyz answered ${res.status}: ${res.body.slice(0, 200)}`;
+        const ok = res.status === 200 && res.body.trim() === 'ok';
+        if (ok && (opts.started?.() ?? true)) return { url: kc.server, caCert: ca };
+        last = ok ? 'ready, but the server has not said it is running' : `/readyz answered ${res.status}: ${res.body.slice(0, 200)}`;
       } catch (e) {
         last = e instanceof Error ? e.message : String(e);
       }
@@ -146,11 +148,13 @@ export async function startKubets(opts: StartOptions): Promise<Kubets> {
   };
   const output = () => out;
   const launch = async (): Promise<{ child: ChildProcess; url: string; caCert: string }> => {
+    const from = out.length;
+    const started = () => out.indexOf('kubets is running at', from) >= 0;
     const c = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     c.stdout!.on('data', append);
     c.stderr!.on('data', append);
     try {
-      return { child: c, ...(await waitForReady(dataDir, { timeoutMs: opts.timeoutMs ?? 60_000, exited: watchExit(c), output })) };
+      return { child: c, ...(await waitForReady(dataDir, { timeoutMs: opts.timeoutMs ?? 60_000, exited: watchExit(c), output, started })) };
     } catch (e) {
       await stopChild(c);
       throw e;

@@ -70,7 +70,7 @@ test('the packed tarball installs into a fresh project and runs the README examp
   t.regex(nodeTest, /^# pass 9$/m, nodeTest);
   t.regex(nodeTest, /^# fail 0$/m);
 
-  const ava = await sh(process.execPath, ['node_modules/ava/entrypoints/cli.mjs', '--tap', 'examples/ava.test.mjs'], app);
+  const ava = await sh(process.execPath, ['node_modules/ava/entrypoints/cli.mjs', '--tap', '--timeout=120s', 'examples/ava.test.mjs'], app);
   t.regex(ava, /^# pass 3$/m, ava);
   t.regex(ava, /^# fail 0$/m);
 

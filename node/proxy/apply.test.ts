@@ -70,9 +70,10 @@ async function serve(tb: Testbed, netns: string, name: string): Promise<void> {
   t.is(Object.keys(sticky.answers).length, 1, `ClientIP affinity keeps one endpoint: ${JSON.stringify(sticky.answers)}`);
   t.deepEqual((await ask(tb, a.netns, '10.96.0.22', 80, 3)).answers, { a: 3 }, 'hairpin: a pod reaches itself through its Service');
 
-  const started = Date.now();
-  t.deepEqual((await ask(tb, client.netns, '10.96.0.23', 80, 1)).errors, { ECONNREFUSED: 1 }, 'no endpoints: rejected');
-  t.true(Date.now() - started < 1000, 'rejected at once, not a timeout');
+  // A REJECT answers with a TCP reset: ECONNREFUSED within the ask's 1.5 s timeout, where a
+  // dropped packet would end in a timeout error instead. (No wall-clock check: the ask runs in
+  // a freshly spawned node process, whose start-up alone passes a second on a loaded machine.)
+  t.deepEqual((await ask(tb, client.netns, '10.96.0.23', 80, 1)).errors, { ECONNREFUSED: 1 }, 'no endpoints: rejected at once, not a timeout');
 
   // An agent restart (a new applier that first reads the table) and endpoint changes while a
   // client keeps asking: not one request fails.
