@@ -109,3 +109,20 @@ for (const [name, type, patch, message] of patchCases) {
     if (type === SMP) t.is(r.body.message, ` "" is invalid: ${message}`);
   });
 }
+
+test('concurrent scale patches without a resourceVersion all land: a conflict is retried on a fresh read', async (t) => {
+  const apps = '/apis/apps/v1/namespaces/default';
+  const labels = { app: 'scaled' };
+  const created = await request('POST', `${apps}/deployments`, {
+    metadata: { name: 'scaled' },
+    spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'busybox' }] } } },
+  });
+  t.is(created.code, 201, JSON.stringify(created.body));
+  const patches = await Promise.all(
+    Array.from({ length: 8 }, (_, i) => request('PATCH', `${apps}/deployments/scaled/scale`, { spec: { replicas: i + 1 } }, 'application/merge-patch+json')),
+  );
+  t.deepEqual(patches.map((p) => p.code), Array(8).fill(200), JSON.stringify(patches.find((p) => p.code !== 200)?.body));
+  // A patch that names a stale resourceVersion is still a conflict.
+  const stale = await request('PATCH', `${apps}/deployments/scaled/scale`, { metadata: { resourceVersion: String(created.body.metadata && (created.body.metadata as { resourceVersion: string }).resourceVersion) }, spec: { replicas: 9 } }, 'application/merge-patch+json');
+  t.is(stale.code, 409, JSON.stringify(stale.body));
+});

@@ -187,10 +187,20 @@ async function handleSubresource(
     if (verb === 'patch' && custom.get && custom.update) {
       const type = bodyType(req.headers['content-type'], true);
       const patch = decodeBody(await readBody(req), type);
-      const live = await custom.get(ctx, info.name);
-      const next = api.patch(rt, type, live, patch, ctx, wq.force, sub.name);
-      const r = await custom.update(ctx, info.name, next);
-      return reply(200, encode(r.object, o), ctx);
+      // As upstream's patch (its update loop re-reads on a conflict): a write made between our
+      // read and our update is not the client's conflict, so the patch is applied again to a
+      // fresh read, unless the patch itself names the resourceVersion it expects. Each round
+      // one of the racing writers wins, so the bound is never reached by honest contention.
+      for (let attempt = 1; ; attempt++) {
+        const live = await custom.get(ctx, info.name);
+        const next = api.patch(rt, type, live, patch, ctx, wq.force, sub.name);
+        try {
+          const r = await custom.update(ctx, info.name, next);
+          return reply(200, encode(r.object, o), ctx);
+        } catch (e) {
+          if (!(e instanceof StatusError && e.code === 409) || attempt >= MAX_PATCH_CONFLICT_RETRIES || patchPinsResourceVersion(patch)) throw e;
+        }
+      }
     }
     if (verb === 'create' && custom.create) {
       const r = await custom.create(ctx, info.name, subresourceBody(rt, sub, custom, await readObject(req, ctx)));
@@ -218,6 +228,15 @@ async function handleSubresource(
     }
   }
   throw methodNotAllowed();
+}
+
+const MAX_PATCH_CONFLICT_RETRIES = 32;
+
+/** Whether a patch (JSON patch ops, or a merge/apply body) sets metadata.resourceVersion. */
+function patchPinsResourceVersion(patch: unknown): boolean {
+  if (Array.isArray(patch)) return patch.some((op) => (op as { path?: unknown })?.path === '/metadata/resourceVersion');
+  const rv = (patch as { metadata?: { resourceVersion?: unknown } } | null)?.metadata?.resourceVersion;
+  return rv !== undefined && rv !== null && rv !== '';
 }
 
 /** A subresource's body, its kind and apiVersion defaulted from (and checked against) the subresource's. */
