@@ -6,19 +6,11 @@
 // instance issued is worthless to another. Keys are ECDSA P-256 (certs.ts).
 
 import { generateCa, generateKeyPair, generateLeaf, type CertAndKey } from '../server/pki/certs.ts';
-import { ADMIN_GROUP, ADMIN_USER, CONTROLLER_MANAGER_USER, SCHEDULER_USER, servingSans, type Pki } from '../server/pki/index.ts';
+import { ADMIN_GROUP, ADMIN_USER, CONTROLLER_MANAGER_USER, SCHEDULER_USER, assemblePki, servingSans, type ClusterCerts, type Pki } from '../server/pki/index.ts';
 
-interface SharedCerts {
-  ca: CertAndKey;
-  serving: CertAndKey;
-  admin: CertAndKey;
-  controllerManager: CertAndKey;
-  scheduler: CertAndKey;
-}
+let shared: Promise<ClusterCerts> | undefined;
 
-let shared: Promise<SharedCerts> | undefined;
-
-function sharedCerts(): Promise<SharedCerts> {
+function sharedCerts(): Promise<ClusterCerts> {
   shared ??= (async () => {
     const ca = await generateCa(`kubets-embedded-ca@${Math.floor(Date.now() / 1000)}`);
     const [serving, admin, controllerManager, scheduler] = await Promise.all([
@@ -36,22 +28,8 @@ function sharedCerts(): Promise<SharedCerts> {
 
 /** An instance's PKI: the process's certificates and a service-account key of its own. */
 export async function memoryPki(): Promise<Pki> {
-  const [{ ca, serving, admin, controllerManager, scheduler }, sa] = await Promise.all([sharedCerts(), generateKeyPair()]);
-  return {
-    dir: '',
-    caCert: ca.cert,
-    caKey: ca.key,
-    servingCert: serving.cert,
-    servingKey: serving.key,
-    adminCert: admin.cert,
-    adminKey: admin.key,
-    controllerManagerCert: controllerManager.cert,
-    controllerManagerKey: controllerManager.key,
-    schedulerCert: scheduler.cert,
-    schedulerKey: scheduler.key,
-    serviceAccountKey: sa.key,
-    serviceAccountPublicKey: sa.publicKey,
-  };
+  const [certs, sa] = await Promise.all([sharedCerts(), generateKeyPair()]);
+  return assemblePki('', certs, sa);
 }
 
 /** A client certificate for `user` in `groups`, signed by the instance's CA. */

@@ -204,18 +204,32 @@ export async function ensurePki(dataDir: string, opts: PkiOptions = {}): Promise
     ensureServiceAccountKey(dir),
   ]);
   note(sa.made ? 'generated' : 'reused', 'sa');
+  return assemblePki(dir, { ca, serving, admin, controllerManager, scheduler }, sa);
+}
+
+/** The cluster's certificates, made together: what a Pki holds besides its folder and SA key. */
+export interface ClusterCerts {
+  ca: CertAndKey;
+  serving: CertAndKey;
+  admin: CertAndKey;
+  controllerManager: CertAndKey;
+  scheduler: CertAndKey;
+}
+
+/** A Pki from its certificates and service-account key pair (dir '' when kept in memory). */
+export function assemblePki(dir: string, c: ClusterCerts, sa: { key: string; publicKey: string }): Pki {
   return {
     dir,
-    caCert: ca.cert,
-    caKey: ca.key,
-    servingCert: serving.cert,
-    servingKey: serving.key,
-    adminCert: admin.cert,
-    adminKey: admin.key,
-    controllerManagerCert: controllerManager.cert,
-    controllerManagerKey: controllerManager.key,
-    schedulerCert: scheduler.cert,
-    schedulerKey: scheduler.key,
+    caCert: c.ca.cert,
+    caKey: c.ca.key,
+    servingCert: c.serving.cert,
+    servingKey: c.serving.key,
+    adminCert: c.admin.cert,
+    adminKey: c.admin.key,
+    controllerManagerCert: c.controllerManager.cert,
+    controllerManagerKey: c.controllerManager.key,
+    schedulerCert: c.scheduler.cert,
+    schedulerKey: c.scheduler.key,
     serviceAccountKey: sa.key,
     serviceAccountPublicKey: sa.publicKey,
   };
