@@ -56,3 +56,33 @@ test('ports are the resolved target ports with the service port names', async (t
   await newEndpointSliceReconciler(env.ctx)('a/web');
   t.deepEqual(env.client.all<EndpointSlice>(R.endpointSlices, 'a')[0].ports, [{ name: 'http', port: 8080, protocol: 'TCP' }]);
 });
+
+test('a sync before the cache has seen our own new slice waits instead of creating a second one', async (t) => {
+  const env = fakeEnv();
+  env.client.seed(R.services, service());
+  env.client.seed(R.pods, servingPod('p1', '10.1.0.1'));
+  const reconcile = newEndpointSliceReconciler(env.ctx);
+  env.informers.pause(); // the informer lags: our create is not in the cache yet
+  await reconcile('a/web');
+  env.client.seed(R.pods, servingPod('p2', '10.1.0.2')); // a pod event queues the Service again
+  t.deepEqual(await reconcile('a/web'), { requeueAfterMs: 100 }, 'stale cache: look again soon');
+  t.is(env.client.all(R.endpointSlices, 'a').length, 1, 'no second slice with the same endpoints');
+  env.informers.resume();
+  t.deepEqual(await reconcile('a/web'), {});
+  const slices = env.client.all<EndpointSlice>(R.endpointSlices, 'a');
+  t.deepEqual(slices.map((s) => (s.endpoints ?? []).map((e) => e.addresses[0])), [['10.1.0.1', '10.1.0.2']]);
+});
+
+test('a slice of ours deleted by someone else is made again, not waited for', async (t) => {
+  const env = fakeEnv();
+  env.client.seed(R.services, service());
+  env.client.seed(R.pods, servingPod('p1', '10.1.0.1'));
+  const reconcile = newEndpointSliceReconciler(env.ctx);
+  await reconcile('a/web');
+  const [first] = env.client.all<EndpointSlice>(R.endpointSlices, 'a');
+  await env.client.delete(R.endpointSlices, 'a', first!.metadata!.name!);
+  t.deepEqual(await reconcile('a/web'), {});
+  const slices = env.client.all<EndpointSlice>(R.endpointSlices, 'a');
+  t.is(slices.length, 1);
+  t.not(slices[0]!.metadata?.name, first!.metadata?.name);
+});

@@ -60,23 +60,97 @@ export function desiredSlices(svc: Service, pods: Pod[]): Desired[] {
 
 const sliceKey = (s: { addressType?: string; ports?: EndpointPort[] }) => `${s.addressType}|${portsKey(s.ports ?? [])}`;
 
+const DELETED = 0;
+
+/**
+ * What this controller last wrote for each Service: slice name -> generation, or DELETED
+ * (upstream's EndpointSliceTracker). A sync that starts before the informer has seen our own
+ * earlier writes would create a second slice for the same endpoints; it waits instead.
+ */
+export class SliceTracker {
+  readonly #bySvc = new Map<string, Map<string, number>>();
+
+  written(svc: string, s: KubeObject): void {
+    this.#of(svc).set(s.metadata?.name ?? '', s.metadata?.generation ?? 1);
+  }
+
+  deleted(svc: string, name: string): void {
+    this.#of(svc).set(name, DELETED);
+  }
+
+  forget(svc: string): void {
+    this.#bySvc.delete(svc);
+  }
+
+  /**
+   * The names of slices whose cached state is older than what we wrote. A deletion the cache
+   * has caught up with is dropped from the record.
+   */
+  staleIn(svc: string, cached: EndpointSlice[]): string[] {
+    const mine = this.#bySvc.get(svc);
+    if (!mine) return [];
+    const byName = new Map(cached.map((c) => [c.metadata?.name ?? '', c]));
+    const stale: string[] = [];
+    for (const [name, generation] of mine) {
+      const c = byName.get(name);
+      if (generation === DELETED) {
+        if (c) stale.push(name);
+        else mine.delete(name);
+      } else if (!c || (c.metadata?.generation ?? 0) < generation) stale.push(name);
+    }
+    return stale;
+  }
+
+  #of(svc: string): Map<string, number> {
+    let m = this.#bySvc.get(svc);
+    if (!m) this.#bySvc.set(svc, (m = new Map()));
+    return m;
+  }
+}
+
+/** How long to wait for the informer to catch up with our own writes before looking again. */
+const STALE_RETRY_MS = 100;
+
 export function newEndpointSliceReconciler(deps: ControllerContext): (key: string) => Promise<Result> {
   const { client, informers } = deps;
   const svcLister = informers.informer<Service>(R.services).lister;
   const podLister = informers.informer<Pod>(R.pods).lister;
   const sliceLister = informers.informer<EndpointSlice>(R.endpointSlices).lister;
 
-  const remove = (s: EndpointSlice) =>
-    client.delete(R.endpointSlices, s.metadata?.namespace ?? '', s.metadata?.name ?? '', { preconditions: { uid: s.metadata?.uid } }).catch((e) => {
-      if (!isNotFound(e) && !isConflict(e)) throw e;
-    });
+  const tracker = new SliceTracker();
+
+  const remove = (key: string, s: EndpointSlice) =>
+    client
+      .delete(R.endpointSlices, s.metadata?.namespace ?? '', s.metadata?.name ?? '', { preconditions: { uid: s.metadata?.uid } })
+      .then(() => tracker.deleted(key, s.metadata?.name ?? ''))
+      .catch((e) => {
+        if (!isNotFound(e) && !isConflict(e)) throw e;
+      });
+
+  /** Whether the cache lags behind our writes: a slice missing from it is asked for once, live. */
+  const cacheIsBehind = async (key: string, namespace: string, existing: EndpointSlice[]): Promise<boolean> => {
+    for (const sliceName of tracker.staleIn(key, existing)) {
+      if (existing.some((s) => s.metadata?.name === sliceName)) return true; // deleted or updated by us, not seen yet
+      try {
+        await client.get(R.endpointSlices, namespace, sliceName);
+        return true; // it exists: the informer has not seen it yet
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+        tracker.deleted(key, sliceName); // someone else deleted it
+        tracker.staleIn(key, existing); // ... and the cache agrees: forget it
+      }
+    }
+    return false;
+  };
 
   return async (key) => {
     const { namespace, name } = splitKey(key);
     const svc = svcLister.get(namespace, name);
     const existing = sliceLister.list(namespace, `${SERVICE_NAME_LABEL}=${name},${MANAGED_BY_LABEL}=${MANAGED_BY}`);
+    if (await cacheIsBehind(key, namespace, existing)) return { requeueAfterMs: STALE_RETRY_MS };
     if (!svc) {
-      for (const s of existing) await remove(s);
+      for (const s of existing) await remove(key, s);
+      tracker.forget(key);
       return {};
     }
     if (!serviceSelector(svc)) return {};
@@ -90,11 +164,12 @@ export function newEndpointSliceReconciler(deps: ControllerContext): (key: strin
       const match = i >= 0 ? unused.splice(i, 1)[0] : undefined;
       const body = { addressType: d.addressType, endpoints: d.endpoints, ports: d.ports };
       if (!match) {
-        await client.create(R.endpointSlices, namespace, {
+        const created = await client.create(R.endpointSlices, namespace, {
           apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
           metadata: { generateName: `${name}-`, namespace, labels, ownerReferences: [newControllerRef(svc, R.services)] },
           ...body,
         });
+        tracker.written(key, created);
         continue;
       }
       const same = JSON.stringify(match.endpoints ?? []) === JSON.stringify(d.endpoints) && JSON.stringify(match.metadata?.labels ?? {}) === JSON.stringify(labels);
@@ -102,9 +177,9 @@ export function newEndpointSliceReconciler(deps: ControllerContext): (key: strin
       const next = clone(match);
       next.metadata!.labels = labels;
       next.endpoints = d.endpoints;
-      await client.update(R.endpointSlices, namespace, next);
+      tracker.written(key, await client.update(R.endpointSlices, namespace, next));
     }
-    for (const s of unused) await remove(s);
+    for (const s of unused) await remove(key, s);
     return {};
   };
 }
