@@ -3,11 +3,10 @@
 
 import type { AdmissionPlugin } from '../../types.ts';
 import { podCreatePlugin } from '../pods.ts';
+import { TAINT_NOT_READY as NOT_READY_TAINT, TAINT_UNREACHABLE as UNREACHABLE_TAINT } from '../../../../../api/core/node/taint-keys.ts';
 
 export const NAME = 'DefaultTolerationSeconds';
 
-export const NOT_READY_TAINT = 'node.kubernetes.io/not-ready';
-export const UNREACHABLE_TAINT = 'node.kubernetes.io/unreachable';
 export const DEFAULT_TOLERATION_SECONDS = 300;
 
 export function defaultTolerationSeconds(): AdmissionPlugin {
