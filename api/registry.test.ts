@@ -12,7 +12,6 @@ test('every entry names its kind, plural, singular and OpenAPI definition', (t) 
     t.regex(rt.kind, /^[A-Z][A-Za-z]+$/, id);
     t.truthy(rt.openapiName?.endsWith(`.${rt.version}.${rt.kind}`), id);
     t.is(rt.hasStatus === true, (rt.subresources ?? []).some((s) => s.name === 'status'), id);
-    t.is(rt.strategy, undefined, id);
   }
 });
 

@@ -3,8 +3,6 @@
 // Discovery order follows upstream's APIService priorities, so /apis lists groups as a real
 // cluster does and clients pick the same preferred versions.
 
-import { strategies } from './strategies.ts';
-import { throughConversion } from './strategy-kit.ts';
 import type { ResourceType } from './types.ts';
 import { mutatingWebhookConfigurations } from './admissionregistration/mutating-webhook-configuration/index.ts';
 import { validatingAdmissionPolicyBindings } from './admissionregistration/validating-admission-policy-binding/index.ts';
@@ -144,22 +142,6 @@ export function compareKubeVersions(a: string, b: string): number {
   return Number(mb[3] ?? 0) - Number(ma[3] ?? 0);
 }
 
-/**
- * The kind's strategy from api/strategies.ts, attached to the entry that is stored as is.
- * A version served through a conversion (autoscaling/v1 HPA) would need the strategy to
- * run after conversion; it gets none rather than rules written for another shape.
- */
-function withStrategy(rt: ResourceType): ResourceType {
-  const strategy = strategies[`${rt.group}/${rt.kind}`];
-  if (!strategy || rt.strategy) return rt;
-  if (!rt.convert) return { ...rt, strategy };
-  // Another version of a kind of the same group (autoscaling/v1 HPA): the strategy is written
-  // for the storage version, and runs on the object converted to it, as upstream's run on the
-  // internal version whatever version the request used.
-  if ((rt.storage?.group ?? rt.group) === rt.group) return { ...rt, strategy: throughConversion(strategy, rt.convert) };
-  return rt;
-}
-
 function key(group: string, version: string, plural: string): string {
   return `${group}/${version}/${plural}`;
 }
@@ -170,7 +152,7 @@ export class Registry {
   #revision = 0;
 
   constructor(resources: readonly ResourceType[] = builtinResources) {
-    for (const rt of resources) this.#byKey.set(key(rt.group, rt.version, rt.plural), withStrategy(rt));
+    for (const rt of resources) this.#byKey.set(key(rt.group, rt.version, rt.plural), rt);
   }
 
   /** Adds a resource, replacing one with the same group, version and plural (CRD updates). */

@@ -1,6 +1,11 @@
 import test from 'ava';
-import type { KubeObject } from './types.ts';
-import { strategies } from './strategies.ts';
+import type { KubeObject, Strategy } from './types.ts';
+import { builtinResources } from './registry.ts';
+
+// Every built-in kind's strategy as its registry entry carries it, keyed "<group>/<Kind>".
+const strategies: Record<string, Strategy> = Object.fromEntries(
+  builtinResources.filter((rt) => rt.strategy && !rt.convert).map((rt) => [`${rt.group}/${rt.kind}`, rt.strategy!]),
+);
 
 const ctx = { now: new Date(0) };
 const ns = (name: string) => ({ name, namespace: 'default' });

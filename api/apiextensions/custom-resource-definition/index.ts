@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, status } from '../../builtin.ts';
+import { customResourceDefinitionStrategy } from './strategy.ts';
 
 // CustomResourceDefinition: adds a resource to the API at runtime.
 export const customResourceDefinitions: ResourceType = {
@@ -15,4 +16,5 @@ export const customResourceDefinitions: ResourceType = {
   subresources: [status('CustomResourceDefinition')],
   openapiName: 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition',
   hasStatus: true,
+  strategy: customResourceDefinitionStrategy,
 };

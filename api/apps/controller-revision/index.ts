@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
 import { controllerRevisionTable } from './table.ts';
+import { controllerRevisionStrategy } from './strategy.ts';
 
 // ControllerRevision: an immutable snapshot of a StatefulSet or DaemonSet template.
 export const controllerRevisions: ResourceType = {
@@ -13,4 +14,5 @@ export const controllerRevisions: ResourceType = {
   verbs: ALL,
   openapiName: 'io.k8s.api.apps.v1.ControllerRevision',
   table: controllerRevisionTable,
+  strategy: controllerRevisionStrategy,
 };

@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, status } from '../../builtin.ts';
 import { daemonSetTable } from './table.ts';
+import { daemonSetStrategy } from './strategy.ts';
 
 // DaemonSet: one pod per eligible node.
 export const daemonSets: ResourceType = {
@@ -17,4 +18,5 @@ export const daemonSets: ResourceType = {
   openapiName: 'io.k8s.api.apps.v1.DaemonSet',
   hasStatus: true,
   table: daemonSetTable,
+  strategy: daemonSetStrategy,
 };

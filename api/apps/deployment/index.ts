@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, scale, status } from '../../builtin.ts';
 import { deploymentTable } from './table.ts';
+import { deploymentStrategy } from './strategy.ts';
 
 // Deployment: declarative rollouts of a ReplicaSet-managed pod template.
 export const deployments: ResourceType = {
@@ -17,4 +18,5 @@ export const deployments: ResourceType = {
   openapiName: 'io.k8s.api.apps.v1.Deployment',
   hasStatus: true,
   table: deploymentTable,
+  strategy: deploymentStrategy,
 };

@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, intField, scale, status } from '../../builtin.ts';
 import { replicaSetTable } from './table.ts';
+import { replicaSetStrategy } from './strategy.ts';
 
 // ReplicaSet: keeps N replicas of a pod template running.
 export const replicaSets: ResourceType = {
@@ -20,4 +21,5 @@ export const replicaSets: ResourceType = {
     'status.replicas': intField('status.replicas'),
   },
   table: replicaSetTable,
+  strategy: replicaSetStrategy,
 };

@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, scale, status } from '../../builtin.ts';
 import { statefulSetTable } from './table.ts';
+import { statefulSetStrategy } from './strategy.ts';
 
 // StatefulSet: pods with stable names and storage, rolled out in order.
 export const statefulSets: ResourceType = {
@@ -17,4 +18,5 @@ export const statefulSets: ResourceType = {
   openapiName: 'io.k8s.api.apps.v1.StatefulSet',
   hasStatus: true,
   table: statefulSetTable,
+  strategy: statefulSetStrategy,
 };

@@ -1,7 +1,9 @@
 import { hpaV1Convert } from './convert.ts';
 import type { ResourceType } from '../../types.ts';
 import { ALL, status } from '../../builtin.ts';
+import { throughConversion } from '../../strategy-kit.ts';
 import { horizontalPodAutoscalerV1Table, horizontalPodAutoscalerTable } from './table.ts';
+import { horizontalPodAutoscalerStrategy } from './strategy.ts';
 
 // HorizontalPodAutoscaler (autoscaling/v1): CPU-only form, stored as autoscaling/v2.
 export const horizontalPodAutoscalersV1: ResourceType = {
@@ -20,6 +22,8 @@ export const horizontalPodAutoscalersV1: ResourceType = {
   openapiName: 'io.k8s.api.autoscaling.v1.HorizontalPodAutoscaler',
   hasStatus: true,
   table: horizontalPodAutoscalerV1Table,
+  // The strategy is written for the storage version (v2); it runs on the object converted to it.
+  strategy: throughConversion(horizontalPodAutoscalerStrategy, hpaV1Convert),
 };
 
 // HorizontalPodAutoscaler (autoscaling/v2): scales a target on resource, pod, object or external metrics.
@@ -37,4 +41,5 @@ export const horizontalPodAutoscalersV2: ResourceType = {
   openapiName: 'io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler',
   hasStatus: true,
   table: horizontalPodAutoscalerTable,
+  strategy: horizontalPodAutoscalerStrategy,
 };

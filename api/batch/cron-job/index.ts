@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, status } from '../../builtin.ts';
 import { cronJobTable } from './table.ts';
+import { cronJobStrategy } from './strategy.ts';
 
 // CronJob: Jobs created on a schedule.
 export const cronJobs: ResourceType = {
@@ -17,4 +18,5 @@ export const cronJobs: ResourceType = {
   openapiName: 'io.k8s.api.batch.v1.CronJob',
   hasStatus: true,
   table: cronJobTable,
+  strategy: cronJobStrategy,
 };

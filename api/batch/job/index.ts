@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, intField, status } from '../../builtin.ts';
 import { jobTable } from './table.ts';
+import { jobStrategy } from './strategy.ts';
 
 // Job: pods run to completion.
 export const jobs: ResourceType = {
@@ -19,4 +20,5 @@ export const jobs: ResourceType = {
     'status.successful': intField('status.succeeded'),
   },
   table: jobTable,
+  strategy: jobStrategy,
 };

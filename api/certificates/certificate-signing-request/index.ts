@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, status, strField } from '../../builtin.ts';
 import { certificateSigningRequestTable } from './table.ts';
+import { certificateSigningRequestStrategy } from './strategy.ts';
 
 // CertificateSigningRequest: a request for a signed X.509 certificate.
 export const certificateSigningRequests: ResourceType = {
@@ -22,4 +23,5 @@ export const certificateSigningRequests: ResourceType = {
     'spec.signerName': strField('spec.signerName'),
   },
   table: certificateSigningRequestTable,
+  strategy: certificateSigningRequestStrategy,
 };

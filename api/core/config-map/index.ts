@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
 import { configMapTable } from './table.ts';
+import { configMapStrategy } from './strategy.ts';
 
 // ConfigMap: non-secret configuration data for pods.
 export const configMaps: ResourceType = {
@@ -14,4 +15,5 @@ export const configMaps: ResourceType = {
   verbs: ALL,
   openapiName: 'io.k8s.api.core.v1.ConfigMap',
   table: configMapTable,
+  strategy: configMapStrategy,
 };

@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
 import { endpointsTable } from './table.ts';
+import { endpointsStrategy } from './strategy.ts';
 
 // Endpoints: the addresses behind a Service (the legacy API, superseded by EndpointSlice).
 export const endpoints: ResourceType = {
@@ -14,4 +15,5 @@ export const endpoints: ResourceType = {
   verbs: ALL,
   openapiName: 'io.k8s.api.core.v1.Endpoints',
   table: endpointsTable,
+  strategy: endpointsStrategy,
 };

@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, strField } from '../../builtin.ts';
 import { eventTable } from './table.ts';
+import { coreEventStrategy } from './strategy.ts';
 
 // Event (core/v1): a report of something that happened to an object.
 export const events: ResourceType = {
@@ -27,4 +28,5 @@ export const events: ResourceType = {
     type: strField('type'),
   },
   table: eventTable,
+  strategy: coreEventStrategy,
 };

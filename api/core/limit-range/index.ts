@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
+import { limitRangeStrategy } from './strategy.ts';
 
 // LimitRange: per-namespace defaults and bounds for container resources.
 export const limitRanges: ResourceType = {
@@ -12,4 +13,5 @@ export const limitRanges: ResourceType = {
   shortNames: ['limits'],
   verbs: ALL,
   openapiName: 'io.k8s.api.core.v1.LimitRange',
+  strategy: limitRangeStrategy,
 };

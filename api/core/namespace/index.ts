@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL_BUT_DELETECOLLECTION, status, strField } from '../../builtin.ts';
 import { namespaceTable } from './table.ts';
+import { namespaceStrategy } from './strategy.ts';
 
 // Namespace: a scope for names and for policy.
 export const namespaces: ResourceType = {
@@ -22,4 +23,5 @@ export const namespaces: ResourceType = {
     'status.phase': strField('status.phase'),
   },
   table: namespaceTable,
+  strategy: namespaceStrategy,
 };

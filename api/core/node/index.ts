@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, boolField, proxy, status } from '../../builtin.ts';
 import { nodeTable } from './table.ts';
+import { nodeStrategy } from './strategy.ts';
 
 // Node: a machine (or simulated one) that runs pods.
 export const nodes: ResourceType = {
@@ -19,4 +20,5 @@ export const nodes: ResourceType = {
     'spec.unschedulable': boolField('spec.unschedulable'),
   },
   table: nodeTable,
+  strategy: nodeStrategy,
 };

@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, status } from '../../builtin.ts';
 import { persistentVolumeClaimTable } from './table.ts';
+import { persistentVolumeClaimStrategy } from './strategy.ts';
 
 // PersistentVolumeClaim: a request for storage, bound to a PersistentVolume.
 export const persistentVolumeClaims: ResourceType = {
@@ -16,4 +17,5 @@ export const persistentVolumeClaims: ResourceType = {
   openapiName: 'io.k8s.api.core.v1.PersistentVolumeClaim',
   hasStatus: true,
   table: persistentVolumeClaimTable,
+  strategy: persistentVolumeClaimStrategy,
 };

@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, status } from '../../builtin.ts';
 import { persistentVolumeTable } from './table.ts';
+import { persistentVolumeStrategy } from './strategy.ts';
 
 // PersistentVolume: a piece of storage provisioned for the cluster.
 export const persistentVolumes: ResourceType = {
@@ -16,4 +17,5 @@ export const persistentVolumes: ResourceType = {
   openapiName: 'io.k8s.api.core.v1.PersistentVolume',
   hasStatus: true,
   table: persistentVolumeTable,
+  strategy: persistentVolumeStrategy,
 };

@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
 import { podTemplateTable } from './table.ts';
+import { podTemplateStrategy } from './strategy.ts';
 
 // PodTemplate: a stored pod template.
 export const podTemplates: ResourceType = {
@@ -13,4 +14,5 @@ export const podTemplates: ResourceType = {
   verbs: ALL,
   openapiName: 'io.k8s.api.core.v1.PodTemplate',
   table: podTemplateTable,
+  strategy: podTemplateStrategy,
 };

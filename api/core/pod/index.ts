@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, CREATE_ONLY, boolField, proxy, status, strField } from '../../builtin.ts';
 import { podTable } from './table.ts';
+import { podStrategy } from './strategy.ts';
 
 // Pod: containers scheduled together onto one node.
 export const pods: ResourceType = {
@@ -38,4 +39,5 @@ export const pods: ResourceType = {
     'status.nominatedNodeName': strField('status.nominatedNodeName'),
   },
   table: podTable,
+  strategy: podStrategy,
 };

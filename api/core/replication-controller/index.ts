@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, intField, scale, status } from '../../builtin.ts';
 import { replicationControllerTable } from './table.ts';
+import { replicationControllerStrategy } from './strategy.ts';
 
 // ReplicationController: the original keeper of N pod replicas (ReplicaSet's predecessor).
 export const replicationControllers: ResourceType = {
@@ -20,4 +21,5 @@ export const replicationControllers: ResourceType = {
     'status.replicas': intField('status.replicas'),
   },
   table: replicationControllerTable,
+  strategy: replicationControllerStrategy,
 };

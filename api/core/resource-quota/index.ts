@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, status } from '../../builtin.ts';
 import { resourceQuotaTable } from './table.ts';
+import { resourceQuotaStrategy } from './strategy.ts';
 
 // ResourceQuota: aggregate resource limits for a namespace.
 export const resourceQuotas: ResourceType = {
@@ -16,4 +17,5 @@ export const resourceQuotas: ResourceType = {
   openapiName: 'io.k8s.api.core.v1.ResourceQuota',
   hasStatus: true,
   table: resourceQuotaTable,
+  strategy: resourceQuotaStrategy,
 };

@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, strField } from '../../builtin.ts';
 import { secretTable } from './table.ts';
+import { secretStrategy } from './strategy.ts';
 
 // Secret: sensitive data (tokens, keys, passwords) for pods.
 export const secrets: ResourceType = {
@@ -16,4 +17,5 @@ export const secrets: ResourceType = {
     type: strField('type'),
   },
   table: secretTable,
+  strategy: secretStrategy,
 };

@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, CREATE_ONLY } from '../../builtin.ts';
 import { serviceAccountTable } from './table.ts';
+import { serviceAccountStrategy } from './strategy.ts';
 
 // ServiceAccount: an identity for processes that run in pods.
 export const serviceAccounts: ResourceType = {
@@ -17,4 +18,5 @@ export const serviceAccounts: ResourceType = {
   ],
   openapiName: 'io.k8s.api.core.v1.ServiceAccount',
   table: serviceAccountTable,
+  strategy: serviceAccountStrategy,
 };

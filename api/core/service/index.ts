@@ -2,6 +2,7 @@ import type { ResourceType } from '../../types.ts';
 import { ALL, proxy, status, strField } from '../../builtin.ts';
 import { serviceHooks } from './hooks.ts';
 import { serviceTable } from './table.ts';
+import { serviceStrategy } from './strategy.ts';
 
 // Service: a stable virtual IP and DNS name in front of a set of pods.
 export const services: ResourceType = {
@@ -23,4 +24,5 @@ export const services: ResourceType = {
     'spec.type': strField('spec.type'),
   },
   table: serviceTable,
+  strategy: serviceStrategy,
 };

@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
 import { endpointSliceTable } from './table.ts';
+import { endpointSliceStrategy } from './strategy.ts';
 
 // EndpointSlice: a slice of the endpoints behind a Service.
 export const endpointSlices: ResourceType = {
@@ -13,4 +14,5 @@ export const endpointSlices: ResourceType = {
   verbs: ALL,
   openapiName: 'io.k8s.api.discovery.v1.EndpointSlice',
   table: endpointSliceTable,
+  strategy: endpointSliceStrategy,
 };

@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
 import { ingressClassTable } from './table.ts';
+import { ingressClassStrategy } from './strategy.ts';
 
 // IngressClass: which controller implements an Ingress.
 export const ingressClasses: ResourceType = {
@@ -13,4 +14,5 @@ export const ingressClasses: ResourceType = {
   verbs: ALL,
   openapiName: 'io.k8s.api.networking.v1.IngressClass',
   table: ingressClassTable,
+  strategy: ingressClassStrategy,
 };

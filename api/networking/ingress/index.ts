@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, status } from '../../builtin.ts';
 import { ingressTable } from './table.ts';
+import { ingressStrategy } from './strategy.ts';
 
 // Ingress: HTTP routing from outside the cluster to Services.
 export const ingresses: ResourceType = {
@@ -16,4 +17,5 @@ export const ingresses: ResourceType = {
   openapiName: 'io.k8s.api.networking.v1.Ingress',
   hasStatus: true,
   table: ingressTable,
+  strategy: ingressStrategy,
 };

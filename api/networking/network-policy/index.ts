@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
 import { networkPolicyTable } from './table.ts';
+import { networkPolicyStrategy } from './strategy.ts';
 
 // NetworkPolicy: which traffic may reach or leave selected pods.
 export const networkPolicies: ResourceType = {
@@ -14,4 +15,5 @@ export const networkPolicies: ResourceType = {
   verbs: ALL,
   openapiName: 'io.k8s.api.networking.v1.NetworkPolicy',
   table: networkPolicyTable,
+  strategy: networkPolicyStrategy,
 };

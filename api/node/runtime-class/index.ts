@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
 import { runtimeClassTable } from './table.ts';
+import { runtimeClassStrategy } from './strategy.ts';
 
 // RuntimeClass: a container runtime configuration pods can select.
 export const runtimeClasses: ResourceType = {
@@ -13,4 +14,5 @@ export const runtimeClasses: ResourceType = {
   verbs: ALL,
   openapiName: 'io.k8s.api.node.v1.RuntimeClass',
   table: runtimeClassTable,
+  strategy: runtimeClassStrategy,
 };

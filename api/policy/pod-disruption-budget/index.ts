@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, status } from '../../builtin.ts';
 import { podDisruptionBudgetTable } from './table.ts';
+import { podDisruptionBudgetStrategy } from './strategy.ts';
 
 // PodDisruptionBudget: how many pods voluntary disruptions may take down.
 export const podDisruptionBudgets: ResourceType = {
@@ -16,4 +17,5 @@ export const podDisruptionBudgets: ResourceType = {
   openapiName: 'io.k8s.api.policy.v1.PodDisruptionBudget',
   hasStatus: true,
   table: podDisruptionBudgetTable,
+  strategy: podDisruptionBudgetStrategy,
 };

@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
 import { clusterRoleBindingTable } from './table.ts';
+import { clusterRoleBindingStrategy } from './strategy.ts';
 
 // ClusterRoleBinding: grants a ClusterRole cluster-wide.
 export const clusterRoleBindings: ResourceType = {
@@ -13,4 +14,5 @@ export const clusterRoleBindings: ResourceType = {
   verbs: ALL,
   openapiName: 'io.k8s.api.rbac.v1.ClusterRoleBinding',
   table: clusterRoleBindingTable,
+  strategy: clusterRoleBindingStrategy,
 };

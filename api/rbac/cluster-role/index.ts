@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
+import { clusterRoleStrategy } from './strategy.ts';
 
 // ClusterRole: cluster-wide permissions.
 export const clusterRoles: ResourceType = {
@@ -11,4 +12,5 @@ export const clusterRoles: ResourceType = {
   namespaced: false,
   verbs: ALL,
   openapiName: 'io.k8s.api.rbac.v1.ClusterRole',
+  strategy: clusterRoleStrategy,
 };

@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
 import { roleBindingTable } from './table.ts';
+import { roleBindingStrategy } from './strategy.ts';
 
 // RoleBinding: grants a Role or ClusterRole within a namespace.
 export const roleBindings: ResourceType = {
@@ -13,4 +14,5 @@ export const roleBindings: ResourceType = {
   verbs: ALL,
   openapiName: 'io.k8s.api.rbac.v1.RoleBinding',
   table: roleBindingTable,
+  strategy: roleBindingStrategy,
 };

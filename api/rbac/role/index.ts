@@ -1,5 +1,6 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
+import { roleStrategy } from './strategy.ts';
 
 // Role: namespaced permissions.
 export const roles: ResourceType = {
@@ -11,4 +12,5 @@ export const roles: ResourceType = {
   namespaced: true,
   verbs: ALL,
   openapiName: 'io.k8s.api.rbac.v1.Role',
+  strategy: roleStrategy,
 };

@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
 import { priorityClassTable } from './table.ts';
+import { priorityClassStrategy } from './strategy.ts';
 
 // PriorityClass: a named pod priority.
 export const priorityClasses: ResourceType = {
@@ -14,4 +15,5 @@ export const priorityClasses: ResourceType = {
   verbs: ALL,
   openapiName: 'io.k8s.api.scheduling.v1.PriorityClass',
   table: priorityClassTable,
+  strategy: priorityClassStrategy,
 };

@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
 import { storageClassTable } from './table.ts';
+import { storageClassStrategy } from './strategy.ts';
 
 // StorageClass: how volumes of a class are provisioned.
 export const storageClasses: ResourceType = {
@@ -14,4 +15,5 @@ export const storageClasses: ResourceType = {
   verbs: ALL,
   openapiName: 'io.k8s.api.storage.v1.StorageClass',
   table: storageClassTable,
+  strategy: storageClassStrategy,
 };
