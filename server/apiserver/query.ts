@@ -7,7 +7,7 @@ export interface ListQuery {
   labelSelector?: string;
   fieldSelector?: string;
   resourceVersion?: string;
-  resourceVersionMatch?: string;
+  resourceVersionMatch?: 'Exact' | 'NotOlderThan';
   limit?: number;
   continue?: string;
   allowWatchBookmarks: boolean;
@@ -50,7 +50,7 @@ export function parseListQuery(q: URLSearchParams): ListQuery {
     labelSelector: q.get('labelSelector') ?? undefined,
     fieldSelector: q.get('fieldSelector') ?? undefined,
     resourceVersion: rv,
-    resourceVersionMatch: rvm || undefined,
+    resourceVersionMatch: rvm === 'Exact' || rvm === 'NotOlderThan' ? rvm : undefined,
     limit: limit && limit > 0 ? limit : undefined,
     continue: cont,
     allowWatchBookmarks: isTrue(q.get('allowWatchBookmarks')),

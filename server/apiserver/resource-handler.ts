@@ -86,7 +86,7 @@ export async function handleResource(
       if (o.as === 'PartialObjectMetadataList' || o.as === 'PartialObjectMetadata') {
         return reply(200, encode(partialObjectMetadataList(page.items, o.asVersion ?? 'v1', lm), o), ctx);
       }
-      return reply(200, encodeJsonText(listJson(rt, page.items, page.serialized, lm), o), ctx);
+      return reply(200, encodeJsonText(listJson(rt, page.items, page.raw, lm), o), ctx);
     }
     case 'watch': {
       const o = out(true);

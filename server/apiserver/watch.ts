@@ -49,7 +49,7 @@ export async function serveWatch(
     if ((out.as === 'PartialObjectMetadata' || out.as === 'PartialObjectMetadataList') && e.type !== 'ERROR') {
       return JSON.stringify({ type: e.type, object: partialObjectMetadata(e.object, out.asVersion ?? 'v1') });
     }
-    if (e.serialized) return `{"type":"${e.type}","object":${e.serialized}}`;
+    if (e.raw) return `{"type":"${e.type}","object":${e.raw}}`;
     return JSON.stringify({ type: e.type, object: e.object });
   };
 

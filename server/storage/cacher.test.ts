@@ -170,7 +170,7 @@ test('bookmarks go to idle watchers that asked; initial-events-end ends the init
 test('filters see transitions: leaving the selection is DELETED, entering is ADDED', async (t) => {
   const c = open();
   await c.cacher.start();
-  const w = await c.cacher.watch({ resourceVersion: String(c.cacher.revision), filter: (o) => o.metadata?.labels?.app === 'web' });
+  const w = await c.cacher.watch({ resourceVersion: String(c.cacher.revision), predicate: (o) => o.metadata?.labels?.app === 'web' });
   await c.store.create(key('x'), cm('x', { app: 'db' }));
   const a = await c.store.create(key('a'), cm('a', { app: 'web' }));
   const out = await c.store.guaranteedUpdate(key('a'), (o) => ({ ...o!, metadata: { ...o!.metadata, labels: { app: 'db' } } }));

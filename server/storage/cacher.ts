@@ -73,18 +73,13 @@ export interface CacheWatchOptions {
   resourceVersion?: string;
   /** Key prefix to narrow to, e.g. prefixFor(resource, namespace). */
   prefix?: string;
-  filter?: Predicate;
+  predicate?: Predicate;
   allowBookmarks?: boolean;
   sendInitialEvents?: boolean;
 }
 
 export interface CacheListOptions extends ListOptions {
   prefix?: string;
-}
-
-export interface CacheListResult extends ListResult {
-  /** items as JSON, when served from the cache: a response body can join them without serializing. */
-  raw?: string[];
 }
 
 interface Waiter {
@@ -275,7 +270,7 @@ export class Cacher {
     const w = new CacheWatcher(
       {
         prefix: opts.prefix ?? this.prefix,
-        filter: opts.filter,
+        filter: opts.predicate,
         allowBookmarks: opts.allowBookmarks ?? false,
         bufferSize: this.o.watcherBufferSize,
       },
@@ -283,7 +278,7 @@ export class Cacher {
     );
     if (initial) {
       for (const e of this.cache.range(opts.prefix ?? this.prefix)) {
-        if (!opts.filter || opts.filter(e.object)) w.pushInitial({ type: 'ADDED', object: e.object, raw: e.raw });
+        if (!opts.predicate || opts.predicate(e.object)) w.pushInitial({ type: 'ADDED', object: e.object, raw: e.raw });
       }
       if (opts.sendInitialEvents) w.pushInitial(this.bookmarkEvent(this.cache.revision, true));
     } else if (rv > 0) {
@@ -298,7 +293,7 @@ export class Cacher {
     return w;
   }
 
-  async list(opts: CacheListOptions = {}): Promise<CacheListResult> {
+  async list(opts: CacheListOptions = {}): Promise<ListResult> {
     const prefix = opts.prefix ?? this.prefix;
     const rv = parseResourceVersion(opts.resourceVersion);
     const legacyExact = rv > 0 && !opts.resourceVersionMatch && (opts.limit ?? 0) > 0;
@@ -312,11 +307,11 @@ export class Cacher {
     return this.listFromCache(prefix, opts.limit ?? 0, opts.predicate);
   }
 
-  private listFromCache(prefix: string, limit: number, predicate: Predicate | undefined): CacheListResult {
+  private listFromCache(prefix: string, limit: number, predicate: Predicate | undefined): ListResult {
     const revision = this.cache.revision;
     const items: KubeObject[] = [];
     const raw: string[] = [];
-    const result: CacheListResult = { items, raw, resourceVersion: String(revision) };
+    const result: ListResult = { items, raw, resourceVersion: String(revision) };
     let lastKey = '';
     for (const e of this.cache.range(prefix)) {
       if (limit > 0 && items.length >= limit) {

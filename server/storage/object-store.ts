@@ -9,25 +9,9 @@ import type { KubeObject } from '../../api/types.ts';
 import { badRequest, conflict, gone, notFound, OPTIMISTIC_LOCK_MESSAGE, StatusError, tooLarge } from '../../api/meta/errors.ts';
 import type { GroupResource } from '../../api/meta/errors.ts';
 import { decodeContinue, encodeContinue, keyAfter } from './continue-token.ts';
-import { decodeObject, encodeObject, parseResourceVersion, storedObject, type Predicate, type Preconditions, type WatchEvent } from './objects.ts';
+import { decodeObject, encodeObject, parseResourceVersion, storedObject, type ListOptions, type ListResult, type Predicate, type Preconditions, type TryUpdate, type WatchEvent } from './objects.ts';
 import { nameOfKey, REQUEST_TOO_LARGE_MESSAGE, tooLargeResourceVersion, toStatusError } from './status-errors.ts';
 import { isStorageError, MAX_VALUE_BYTES, type Backend, type KeyValue, type StoreEvent } from './types.ts';
-
-export interface ListOptions {
-  resourceVersion?: string;
-  resourceVersionMatch?: 'Exact' | 'NotOlderThan';
-  limit?: number;
-  continue?: string;
-  /** Only items it accepts are returned (and count towards limit). */
-  predicate?: Predicate;
-}
-
-export interface ListResult {
-  items: KubeObject[];
-  resourceVersion: string;
-  continue?: string;
-  remainingItemCount?: number;
-}
 
 export interface WatchHandler {
   onEvents(events: WatchEvent[]): void;
@@ -79,8 +63,6 @@ export interface UpdateOptions {
 
 /** Values written here are encodeObject's JSON: backends need not parse them again. */
 const SERIALIZED = { serialized: true } as const;
-
-export type TryUpdate = (current: KubeObject | undefined) => KubeObject | Promise<KubeObject>;
 
 export class ObjectStore {
   /**

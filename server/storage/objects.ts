@@ -33,6 +33,27 @@ export interface WatchEvent {
 
 export type Predicate = (obj: KubeObject) => boolean;
 
+/** Read-modify-write step: gets the current object (undefined when absent and allowed). */
+export type TryUpdate = (current: KubeObject | undefined) => KubeObject | Promise<KubeObject>;
+
+export interface ListOptions {
+  resourceVersion?: string;
+  resourceVersionMatch?: 'Exact' | 'NotOlderThan';
+  limit?: number;
+  continue?: string;
+  /** Only items it accepts are returned (and count towards limit). */
+  predicate?: Predicate;
+}
+
+export interface ListResult {
+  items: KubeObject[];
+  /** items as JSON, when served from the watch cache: a response joins them without serializing. */
+  raw?: string[];
+  resourceVersion: string;
+  continue?: string;
+  remainingItemCount?: number;
+}
+
 /** A stored value as the object clients see: resourceVersion set from the revision. */
 export function decodeObject(value: string, revision: number): KubeObject {
   const obj = JSON.parse(value) as KubeObject;

@@ -1,9 +1,11 @@
 // The engine's ResourceStore over server/storage: writes and consistent gets go to the
 // ObjectStore, lists and watches to the resource's watch cache (one backend watch each).
+// Same types on both sides: nothing is renamed here.
 
 import type { Cacher } from '../../storage/cacher.ts';
 import type { KubeObject } from '../../../api/types.ts';
-import { writtenJson, type ListPage, type Preconditions, type ResourceStore, type StoreListOptions, type StoreWatchOptions, type TryUpdate, type WatchEvent, type WatchHandle } from './types.ts';
+import type { ListOptions, ListResult, Preconditions, TryUpdate, UpdateOptions, WatchEvent } from '../../storage/object-store.ts';
+import { writtenJson, type ResourceStore, type StoreWatchOptions, type WatchHandle } from './types.ts';
 
 export class CachedResourceStore implements ResourceStore {
   constructor(private readonly cacher: Cacher) {}
@@ -24,7 +26,7 @@ export class CachedResourceStore implements ResourceStore {
     return opts.resourceVersion ? this.cacher.get(key, opts) : this.cacher.store.get(key);
   }
 
-  async guaranteedUpdate(key: string, tryUpdate: TryUpdate, opts: { preconditions?: Preconditions; ignoreNotFound?: boolean } = {}): Promise<KubeObject> {
+  async guaranteedUpdate(key: string, tryUpdate: TryUpdate, opts: UpdateOptions = {}): Promise<KubeObject> {
     return this.withJson(key, await this.cacher.store.guaranteedUpdate(key, tryUpdate, opts));
   }
 
@@ -32,29 +34,15 @@ export class CachedResourceStore implements ResourceStore {
     return this.cacher.store.delete(key, opts);
   }
 
-  async list(prefix: string, opts: StoreListOptions): Promise<ListPage> {
-    const r = await this.cacher.list({
-      prefix,
-      resourceVersion: opts.resourceVersion,
-      resourceVersionMatch: opts.resourceVersionMatch as 'Exact' | 'NotOlderThan' | undefined,
-      limit: opts.limit,
-      continue: opts.continue,
-      predicate: opts.predicate,
-    });
-    return { items: r.items, serialized: r.raw, resourceVersion: r.resourceVersion, continue: r.continue, remainingItemCount: r.remainingItemCount };
+  list(prefix: string, opts: ListOptions): Promise<ListResult> {
+    return this.cacher.list({ ...opts, prefix });
   }
 
   async watch(prefix: string, opts: StoreWatchOptions, onEvent: (e: WatchEvent) => void, onClose: (err?: Error) => void): Promise<WatchHandle> {
-    const w = await this.cacher.watch({
-      prefix,
-      resourceVersion: opts.resourceVersion,
-      filter: opts.predicate,
-      allowBookmarks: opts.allowBookmarks,
-      sendInitialEvents: opts.sendInitialEvents,
-    });
+    const w = await this.cacher.watch({ ...opts, prefix });
     void (async () => {
       try {
-        for await (const e of w) onEvent({ type: e.type, object: e.object, serialized: e.raw });
+        for await (const e of w) onEvent(e);
         onClose();
       } catch (err) {
         onClose(err as Error);

@@ -22,7 +22,7 @@ import { bumpGeneration, clone, dropEmptyMeta, fillCreateMeta, keepSystemMeta, m
 import { rfc3339 } from '../../../api/meta/time.ts';
 import type { Clock } from '../../../client/types.ts';
 import { defaultTypeMeta, isBuiltinResource } from '../type-meta.ts';
-import type { DeleteOptions, ListPage, RequestContext, ResourceStore, StoreListOptions, StoreWatchOptions, WatchEvent, WatchHandle } from './types.ts';
+import type { DeleteOptions, ListResult, RequestContext, ResourceStore, ListOptions, StoreWatchOptions, WatchEvent, WatchHandle } from './types.ts';
 import type { Admission } from '../admission/chain.ts';
 import { checkPreconditions } from '../../storage/object-store.ts';
 import type { Attributes, Operation } from '../admission/types.ts';
@@ -121,15 +121,15 @@ export class GenericStore {
     return this.read(obj);
   }
 
-  async list(ctx: RequestContext, opts: StoreListOptions): Promise<ListPage> {
+  async list(ctx: RequestContext, opts: ListOptions): Promise<ListResult> {
     const page = await this.store.list(this.listPrefix(ctx.namespace), opts);
     if (this.rt.convertAsync && page.items.length) {
       page.items = await this.rt.convertAsync.fromStorage(page.items);
-      page.serialized = undefined;
+      page.raw = undefined;
     }
     if (this.rt.convert || this.rt.convertAsync) {
       page.items = page.items.map((o) => this.fromStorage(o));
-      page.serialized = undefined;
+      page.raw = undefined;
     }
     return page;
   }
@@ -454,7 +454,7 @@ export class GenericStore {
     return { object: await this.read(marked), deleted: false };
   }
 
-  async deleteCollection(ctx: RequestContext, listOpts: StoreListOptions, opts: DeleteOptions): Promise<KubeObject[]> {
+  async deleteCollection(ctx: RequestContext, listOpts: ListOptions, opts: DeleteOptions): Promise<KubeObject[]> {
     const page = await this.list(ctx, { predicate: listOpts.predicate });
     const out: KubeObject[] = [];
     for (const item of page.items) {

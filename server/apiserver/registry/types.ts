@@ -1,7 +1,12 @@
 // What the generic engine needs from storage (implemented over server/storage's ObjectStore and
-// Cacher in ./storage-adapter.ts), and what a request carries into the engine.
+// Cacher in ./storage-adapter.ts), and what a request carries into the engine. The storage
+// types are server/storage's own: one set from the store contract up to the engine.
 
 import type { KubeObject } from '../../../api/types.ts';
+import type { CacheWatchOptions } from '../../storage/cacher.ts';
+import type { ListOptions, ListResult, Preconditions, TryUpdate, UpdateOptions, WatchEvent } from '../../storage/object-store.ts';
+
+export type { ListOptions, ListResult, Preconditions, WatchEvent } from '../../storage/object-store.ts';
 
 /**
  * JSON of objects a write returned, when the watch cache already serialized the very same
@@ -10,61 +15,23 @@ import type { KubeObject } from '../../../api/types.ts';
  */
 export const writtenJson = new WeakMap<KubeObject, string>();
 
-export interface Preconditions {
-  uid?: string;
-  resourceVersion?: string;
-}
-
-export interface StoreListOptions {
-  resourceVersion?: string;
-  resourceVersionMatch?: string;
-  limit?: number;
-  continue?: string;
-  /** Label/field filtering; applied before limit counting. */
-  predicate?: (obj: KubeObject) => boolean;
-}
-
-export interface ListPage {
-  items: KubeObject[];
-  /** When present, items[i] serialized as JSON (with resourceVersion), for fast responses. */
-  serialized?: string[];
-  resourceVersion: string;
-  continue?: string;
-  remainingItemCount?: number;
-}
-
-export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
-
-export interface WatchEvent {
-  type: WatchEventType;
-  object: KubeObject;
-  /** The object serialized, when the source had it at hand. */
-  serialized?: string;
-}
-
-export interface StoreWatchOptions {
-  resourceVersion?: string;
-  allowBookmarks?: boolean;
-  sendInitialEvents?: boolean;
-  predicate?: (obj: KubeObject) => boolean;
-}
+/** How the engine watches: the watch cache's options, its prefix being the engine's to choose. */
+export type StoreWatchOptions = Omit<CacheWatchOptions, 'prefix'>;
 
 export interface WatchHandle {
   stop(): void;
 }
 
-export type TryUpdate = (current: KubeObject | undefined) => KubeObject | Promise<KubeObject>;
-
+/**
+ * What the engine needs from storage: server/storage's ObjectStore contract (same names, same
+ * types), with lists and watches served by the watch cache.
+ */
 export interface ResourceStore {
   create(key: string, obj: KubeObject): Promise<KubeObject>;
   get(key: string, opts?: { resourceVersion?: string }): Promise<KubeObject>;
-  guaranteedUpdate(
-    key: string,
-    tryUpdate: TryUpdate,
-    opts?: { preconditions?: Preconditions; ignoreNotFound?: boolean },
-  ): Promise<KubeObject>;
+  guaranteedUpdate(key: string, tryUpdate: TryUpdate, opts?: UpdateOptions): Promise<KubeObject>;
   delete(key: string, opts?: { preconditions?: Preconditions }): Promise<KubeObject>;
-  list(prefix: string, opts: StoreListOptions): Promise<ListPage>;
+  list(prefix: string, opts: ListOptions): Promise<ListResult>;
   watch(
     prefix: string,
     opts: StoreWatchOptions,
