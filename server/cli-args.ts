@@ -15,6 +15,8 @@ export interface ServerFlags {
   /** Extra serving-certificate SANs. */
   tlsSans: string[];
   tokenAuthFile?: string;
+  /** An EncryptionConfiguration (apiserver.config.k8s.io/v1) for data at rest. */
+  encryptionProviderConfig?: string;
   /** The cloud-controller-manager's load-balancer addresses (IPs, CIDRs, a-b ranges); none: node addresses. */
   loadBalancerPool?: string[];
 }
@@ -89,6 +91,9 @@ Flags of server and all:
                             (default: the nodes' addresses, as k3s's ServiceLB)
   --tls-san NAME,...        extra DNS names or IPs for the serving certificate
   --token-auth-file FILE    static bearer tokens, CSV: token,user,uid,"group1,group2"
+  --encryption-provider-config FILE
+                            an EncryptionConfiguration: Secrets (or what it names) are
+                            stored encrypted (aescbc, aesgcm, secretbox)
   -v, -v=N                  more logging (repeat -v, or give a level)
 `;
 
@@ -100,6 +105,7 @@ const VALUE_FLAGS = new Set([
   'disable',
   'tls-san',
   'token-auth-file',
+  'encryption-provider-config',
   'load-balancer-pool',
 ]);
 
@@ -185,6 +191,9 @@ function parseServerFlags(args: string[]): ServerFlags | string {
         break;
       case 'token-auth-file':
         flags.tokenAuthFile = value;
+        break;
+      case 'encryption-provider-config':
+        flags.encryptionProviderConfig = value;
         break;
     }
   }

@@ -18,6 +18,7 @@ export interface ApiServerOptions {
   log: Logger;
   disable?: string[];
   tokenAuthFile?: string;
+  encryptionProviderConfig?: string;
 }
 
 export interface RunningApiServer {
@@ -91,6 +92,7 @@ export async function startServer(flags: ServerFlags, deps: CliDeps = {}): Promi
     log: log.child({ component: 'apiserver' }),
     disable: flags.disable,
     tokenAuthFile: flags.tokenAuthFile === undefined ? undefined : resolve(flags.tokenAuthFile),
+    encryptionProviderConfig: flags.encryptionProviderConfig === undefined ? undefined : resolve(flags.encryptionProviderConfig),
   });
   let kubeconfigPath: string;
   try {

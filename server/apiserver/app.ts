@@ -12,6 +12,7 @@ import { toTable } from '../../api/meta/table.ts';
 import { Cacher } from '../storage/cacher.ts';
 import type { Backend } from '../storage/types.ts';
 import { openSqliteBackend } from '../storage/sqlite/index.ts';
+import { withEncryption } from '../storage/encryption/index.ts';
 import type { Pki } from '../pki/index.ts';
 import type { Logger } from '../log.ts';
 import { createAuthnConfig, createAuthenticator, createHttpsServerOptions, userFromToken } from './authn.ts';
@@ -57,6 +58,8 @@ export interface ApiServerOptions {
   clock?: Clock;
   /** How often history is compacted (to the revision seen one interval earlier); upstream: 5 min. */
   compactIntervalMs?: number;
+  /** An EncryptionConfiguration file: the resources it names are stored encrypted. */
+  encryptionProviderConfig?: string;
 }
 
 export interface ApiServer {
@@ -72,10 +75,17 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const clock = opts.clock ?? systemClock;
   mkdirSync(opts.dataDir, { recursive: true });
   // The etcd client (gRPC) is loaded only when asked for: it is most of a cold start.
-  const backend: Backend = opts.etcdServers?.length
+  const registry = new Registry();
+  const store: Backend = opts.etcdServers?.length
     ? (await import('../storage/etcd/index.ts')).openEtcdBackend({ endpoints: opts.etcdServers })
     : openSqliteBackend({ path: opts.sqlitePath ?? join(opts.dataDir, 'kubets.db') });
-  const registry = new Registry();
+  // Encryption at rest sits between the store and everything else: above it all is plaintext.
+  const encryption = opts.encryptionProviderConfig
+    ? withEncryption(store, opts.encryptionProviderConfig, () =>
+        registry.all().map((rt) => ({ prefix: storagePrefix(rt), group: rt.storage?.group ?? rt.group, resource: rt.storage?.resource ?? rt.plural })),
+      )
+    : undefined;
+  const backend = encryption?.backend ?? store;
 
   // One watch cache per storage prefix (autoscaling/v1 and v2 share one), one engine per kind.
   const cachers = new Map<string, Cacher>();
@@ -158,6 +168,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   // the served list, and the watch cache of a storage prefix nothing serves any more closes.
   registry.onChange(() => {
     routes.invalidate();
+    encryption?.invalidate();
     const live = new Set(registry.all().map(storagePrefix));
     for (const [prefix, c] of cachers) {
       if (!live.has(prefix)) {

@@ -139,7 +139,7 @@ export class ObjectStore {
         const value = this.encode(next);
         try {
           if (!kv) return storedObject(next, await this.writing(key, value, next, () => this.backend.create(key, value, SERIALIZED)));
-          if (value === kv.value) return storedObject(next, kv.modRevision); // unchanged: no write, no new revision
+          if (value === kv.value && !kv.stale) return storedObject(next, kv.modRevision); // unchanged: no write, no new revision
           const expected = kv.modRevision;
           return storedObject(next, await this.writing(key, value, next, () => this.backend.update(key, value, expected, SERIALIZED)));
         } catch (e) {

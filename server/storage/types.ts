@@ -10,6 +10,9 @@ export interface KeyValue {
   createRevision: number;
   /** Revision of the last change to the key: this is the object's resourceVersion. */
   modRevision: number;
+  /** Set by an encrypting layer when the value was sealed by an older key or provider:
+   * an update writes it again even when nothing in it changed (how keys rotate). */
+  stale?: boolean;
 }
 
 export type StoreEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
