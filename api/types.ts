@@ -101,11 +101,12 @@ export interface Strategy {
   allowCreateOnUpdate?: boolean;
   /**
    * metadata.generation tracking, decided by the engine alone: 1 on create, +1 on an update
-   * that changes any of these fields ('spec', or a dotted path such as 'metadata.annotations').
+   * that changes any of these fields ('spec', or a dotted path such as 'metadata.annotations'),
+   * or with '*' any top-level field but apiVersion, kind and metadata (custom resources).
    * Kinds without it keep a generation a client gave, bumped when anything but metadata and
-   * status changes.
+   * status changes. Strategies never set generation themselves.
    */
-  generationFields?: string[];
+  generationFields?: string[] | '*';
   /**
    * Graceful deletion (upstream's CheckGracefulDelete): the seconds a deleted object lingers
    * with a deletionTimestamp before it goes; 0 or absent deletes at once.

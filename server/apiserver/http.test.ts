@@ -64,3 +64,13 @@ test('without Accept-Encoding, or for a small answer, the body is plain', async 
   t.is(small.headers['content-encoding'], undefined);
   t.is((JSON.parse(small.body.toString('utf8')) as { metadata: { name: string } }).metadata.name, 'big-0');
 });
+
+test('a cluster-scoped resource under /namespaces/{ns}/ is 404; the Namespace itself is served', async (t) => {
+  const under = await request('GET', '/api/v1/namespaces/default/nodes', {});
+  t.is(under.code, 404);
+  const ns = await request('GET', '/api/v1/namespaces/default', {});
+  t.is(ns.code, 200);
+  t.is((JSON.parse(ns.body.toString()) as { metadata: { name: string } }).metadata.name, 'default');
+  const status = await request('GET', '/api/v1/namespaces/default/status', {});
+  t.is(status.code, 200);
+});

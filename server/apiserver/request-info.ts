@@ -20,6 +20,8 @@ export interface ResourceRequest {
   group: string;
   version: string;
   namespace: string;
+  /** The path had namespaces/{ns}/ before the resource (not so for a Namespace's own path). */
+  inNamespace: boolean;
   resource: string;
   subresource: string;
   name: string;
@@ -66,10 +68,14 @@ export function parseRequestInfo(method: string, path: string, query: URLSearchP
   }
   if (rest.length === 0) return nonResource(); // /api/v1, /apis/apps/v1
   let namespace = '';
+  let inNamespace = false;
   // namespaces/{ns}/{resource}/...; but namespaces/{name}[/status|/finalize] is the Namespace itself.
   if (rest[0] === 'namespaces' && rest.length > 1) {
     namespace = rest[1];
-    if (rest.length > 2 && rest[2] !== 'status' && rest[2] !== 'finalize') rest = rest.slice(2);
+    if (rest.length > 2 && rest[2] !== 'status' && rest[2] !== 'finalize') {
+      rest = rest.slice(2);
+      inNamespace = true;
+    }
   }
   const resource = rest[0];
   const name = rest[1] ?? '';
@@ -94,6 +100,7 @@ export function parseRequestInfo(method: string, path: string, query: URLSearchP
     group,
     version,
     namespace,
+    inNamespace,
     resource,
     subresource,
     name,

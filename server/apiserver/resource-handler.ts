@@ -37,8 +37,8 @@ export async function handleResource(
   const rt = api.lookup(info.group, info.version, info.resource);
   if (!rt) throw NOT_FOUND();
   if (info.apiPrefix === 'api' ? info.group !== '' : info.group === '') throw NOT_FOUND();
-  // A cluster-scoped resource under /namespaces/{ns}/ does not exist (the Namespace itself aside).
-  if (!rt.namespaced && info.namespace && !(rt.plural === 'namespaces' && rt.group === '')) throw NOT_FOUND();
+  // A cluster-scoped resource under /namespaces/{ns}/ does not exist.
+  if (!rt.namespaced && info.inNamespace) throw NOT_FOUND();
   const namespace = rt.namespaced ? info.namespace : '';
   const pretty = query.get('pretty') === 'true' || query.get('pretty') === '1';
   const ctx: RequestContext = {

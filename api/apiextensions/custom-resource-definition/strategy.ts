@@ -1,9 +1,11 @@
 // CustomResourceDefinition strategy: defaults (singular, listKind, conversion None), status
-// cleared on create with storedVersions set, generation on spec change, and deletion held by
+// cleared on create with storedVersions set, generation on spec change (generationFields: the
+// engine decides it), and deletion held by
 // the cleanup finalizer with a Terminating condition until the custom resources are gone.
 
 import type { KubeObject, Strategy } from '../../types.ts';
-import { deepEqual, validateObjectMeta, validateObjectMetaUpdate } from '../../meta/validation.ts';
+import { rfc3339 } from '../../meta/time.ts';
+import { validateObjectMeta, validateObjectMetaUpdate } from '../../meta/validation.ts';
 import { validateCustomResourceDefinition, validateCustomResourceDefinitionUpdate } from './validation.ts';
 import { CLEANUP_FINALIZER, type CustomResourceDefinition, type CustomResourceDefinitionCondition } from './types.ts';
 
@@ -37,7 +39,6 @@ export const customResourceDefinitionStrategy: Strategy = {
     defaults(crd);
     const sv = storageVersion(crd);
     crd.status = { conditions: [], acceptedNames: { plural: '', kind: '' }, storedVersions: sv ? [sv] : [] };
-    (crd.metadata ??= {}).generation = 1;
   },
   validate: (obj) => [...validateObjectMeta(obj.metadata, false, 'subdomain'), ...validateCustomResourceDefinition(as(obj))],
   prepareForUpdate(obj, old) {
@@ -47,9 +48,8 @@ export const customResourceDefinitionStrategy: Strategy = {
     const stored = [...(as(old).status?.storedVersions ?? [])];
     if (sv && !stored.includes(sv)) stored.push(sv);
     if (crd.status) crd.status.storedVersions = stored;
-    const gen = old.metadata?.generation ?? 1;
-    (crd.metadata ??= {}).generation = deepEqual(crd.spec, as(old).spec) ? gen : gen + 1;
   },
+  generationFields: ['spec'],
   validateUpdate: (obj, old) => [
     ...validateObjectMetaUpdate(obj.metadata, old.metadata),
     ...validateCustomResourceDefinition(as(obj)),
@@ -64,7 +64,7 @@ export const customResourceDefinitionStrategy: Strategy = {
     setCondition(crd, {
       type: 'Terminating',
       status: 'True',
-      lastTransitionTime: ctx.now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      lastTransitionTime: rfc3339(ctx.now),
       reason: 'InstanceDeletionInProgress',
       message: 'CustomResource deletion is in progress',
     });

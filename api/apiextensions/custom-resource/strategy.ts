@@ -1,9 +1,9 @@
 // The strategy of a custom resource, built from its CRD version: defaults on create and
-// update, schema and CEL validation, generation bumps on any change outside metadata (and
-// status, when the status subresource splits it off), and the status strategy.
+// update, schema and CEL validation, and the status strategy. Generation bumps on any change
+// outside metadata (the engine decides it from generationFields '*'; with a status
+// subresource the engine keeps the stored status on main writes, so status never counts).
 
 import type { FieldError } from '../../meta/errors.ts';
-import { deepEqual } from '../../meta/validation.ts';
 import type { KubeObject, Strategy } from '../../types.ts';
 import { hasRules, validateRules } from '../schema/cel.ts';
 import { applyDefaults } from '../schema/prune.ts';
@@ -22,15 +22,6 @@ function body(obj: KubeObject): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) if (!TYPE_META.has(k)) out[k] = v;
   return out;
-}
-
-function changedOutsideMeta(obj: KubeObject, old: KubeObject, skipStatus: boolean): boolean {
-  const keys = new Set([...Object.keys(obj), ...Object.keys(old)]);
-  for (const k of keys) {
-    if (TYPE_META.has(k) || (skipStatus && k === 'status')) continue;
-    if (!deepEqual(obj[k], old[k])) return true;
-  }
-  return false;
 }
 
 export function customResourceStrategy(v: CustomResourceVersion): Strategy {
@@ -53,15 +44,12 @@ export function customResourceStrategy(v: CustomResourceVersion): Strategy {
     prepareForCreate(obj) {
       if (v.hasStatus) delete obj.status;
       defaults(obj);
-      (obj.metadata ??= {}).generation = 1;
     },
     validate: (obj) => validate(obj, undefined),
     prepareForUpdate(obj, old) {
       defaults(obj);
-      const m = (obj.metadata ??= {});
-      const gen = old.metadata?.generation ?? 1;
-      m.generation = changedOutsideMeta(obj, old, v.hasStatus) ? gen + 1 : gen;
     },
+    generationFields: '*',
     validateUpdate: (obj, old) => validate(obj, old),
     prepareForStatusUpdate(obj) {
       defaults(obj);

@@ -3,8 +3,10 @@
 
 import test from 'ava';
 import { StatusError } from '../../../api/meta/errors.ts';
-import type { KubeObject } from '../../../api/types.ts';
+import type { KubeObject, ResourceType } from '../../../api/types.ts';
 import { configMap, testEngines } from '../../../testing/engine.ts';
+import { customResourceStrategy } from '../../../api/apiextensions/custom-resource/strategy.ts';
+import { ALL, status } from '../../../api/builtin.ts';
 
 const deployment = (name: string): KubeObject => ({
   apiVersion: 'apps/v1',
@@ -52,5 +54,35 @@ test('workload status writes are validated', async (t) => {
   await t.throwsAsync(write({ replicas: 1, readyReplicas: 2, availableReplicas: 2 }), { message: /status.availableReplicas: Invalid value: 2: cannot be greater than status.replicas/ });
   await t.throwsAsync(write({ replicas: 2, readyReplicas: 1, availableReplicas: 2 }), { message: /cannot be greater than readyReplicas/ });
   await t.notThrowsAsync(write({ replicas: 2, readyReplicas: 2, availableReplicas: 1, updatedReplicas: 2 }));
+  await env.close();
+});
+
+const widgets = (hasStatus: boolean): ResourceType => ({
+  group: 'example.com', version: 'v1', kind: 'Widget', plural: 'widgets', singular: 'widget', namespaced: true, verbs: ALL,
+  hasStatus, subresources: hasStatus ? [status('Widget')] : undefined, strategy: customResourceStrategy({ schema: undefined, hasStatus }),
+});
+const widget = (o: Record<string, unknown>): KubeObject => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, ...o });
+
+test('a custom resource: any change outside metadata bumps generation; with a status subresource status never does', async (t) => {
+  const env = testEngines([], [widgets(true)]);
+  const ws = env.engine('widgets', 'example.com');
+  const w = await ws.create(env.ctx(), widget({ spec: { size: 1 }, status: { ready: true } }));
+  t.is(w.metadata?.generation, 1);
+  t.is(w.status, undefined, 'status is cleared on create');
+  const labelled = await ws.update(env.ctx(), 'w', { ...w, metadata: { ...w.metadata, labels: { a: 'b' } } });
+  t.is(labelled.object.metadata?.generation, 1);
+  const other = await ws.update(env.ctx(), 'w', { ...labelled.object, data: { x: 1 } });
+  t.is(other.object.metadata?.generation, 2, 'a top-level field other than spec counts');
+  const st = await ws.updateWith(env.ctx(), 'w', (cur) => ({ ...cur!, status: { ready: true } }), 'status', false);
+  t.is(st.object.metadata?.generation, 2);
+  await env.close();
+});
+
+test('a custom resource without a status subresource: a status change bumps generation', async (t) => {
+  const env = testEngines([], [widgets(false)]);
+  const ws = env.engine('widgets', 'example.com');
+  const w = await ws.create(env.ctx(), widget({ spec: { size: 1 } }));
+  const st = await ws.update(env.ctx(), 'w', { ...w, status: { ready: true } });
+  t.is(st.object.metadata?.generation, 2);
   await env.close();
 });

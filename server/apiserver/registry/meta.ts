@@ -78,15 +78,26 @@ function at(obj: KubeObject, path: string): unknown {
   return v;
 }
 
+const TYPE_META = new Set(['apiVersion', 'kind', 'metadata']);
+
+/** Every top-level field but apiVersion, kind and metadata equal ('*' in generationFields). */
+function sameBeyondMeta(obj: KubeObject, old: KubeObject): boolean {
+  for (const k of new Set([...Object.keys(obj), ...Object.keys(old)])) {
+    if (!TYPE_META.has(k) && !semanticEqual(obj[k], old[k])) return false;
+  }
+  return true;
+}
+
 /**
  * Generation on update, the one place it is decided: +1 when a field the kind tracks changed
  * (or, for kinds that name none, anything but metadata and status), else the stored one.
  */
-export function bumpGeneration(obj: KubeObject, old: KubeObject, fields: string[] | undefined): void {
+export function bumpGeneration(obj: KubeObject, old: KubeObject, fields: string[] | '*' | undefined): void {
   const m = meta(obj);
   if (fields) {
     const gen = meta(old).generation ?? 1;
-    m.generation = fields.every((f) => semanticEqual(at(obj, f), at(old, f))) ? gen : gen + 1;
+    const same = fields === '*' ? sameBeyondMeta(obj, old) : fields.every((f) => semanticEqual(at(obj, f), at(old, f)));
+    m.generation = same ? gen : gen + 1;
     return;
   }
   if (m.generation === undefined) return;
