@@ -7,6 +7,7 @@ import { startKubets, type Kubets } from '../harness.ts';
 import { startEtcd, type EtcdHarness } from '../../testing/etcd.ts';
 import { checkTool } from '../../testing/tools.ts';
 import { clientNodeTests } from './client-node.scenarios.ts';
+import { clientNodeDefaultsTests } from './client-node-defaults.scenarios.ts';
 import { pythonTests } from './python.scenarios.ts';
 
 export type Store = 'sqlite' | 'etcd';
@@ -36,7 +37,7 @@ export function runClientSuite(store: Store): void {
     await kubets?.stop();
     await etcd?.stop();
   });
-  for (const c of [...clientNodeTests, ...pythonTests(store)]) {
+  for (const c of [...clientNodeTests, ...clientNodeDefaultsTests, ...pythonTests(store)]) {
     const register = c.skip ? test.skip : c.serial ? test.serial : test;
     register(c.title, (t) => c.run(t, kubets!));
   }

@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
 import { mutatingWebhookConfigurationTable } from './table.ts';
+import { mutatingWebhookConfigurationStrategy } from './strategy.ts';
 
 // MutatingWebhookConfiguration: webhooks that may change objects on admission.
 export const mutatingWebhookConfigurations: ResourceType = {
@@ -14,4 +15,5 @@ export const mutatingWebhookConfigurations: ResourceType = {
   verbs: ALL,
   openapiName: 'io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration',
   table: mutatingWebhookConfigurationTable,
+  strategy: mutatingWebhookConfigurationStrategy,
 };

@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
 import { validatingAdmissionPolicyBindingTable } from './table.ts';
+import { validatingAdmissionPolicyBindingStrategy } from './strategy.ts';
 
 // ValidatingAdmissionPolicyBinding: where and with which parameters a policy applies.
 export const validatingAdmissionPolicyBindings: ResourceType = {
@@ -14,4 +15,5 @@ export const validatingAdmissionPolicyBindings: ResourceType = {
   verbs: ALL,
   openapiName: 'io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding',
   table: validatingAdmissionPolicyBindingTable,
+  strategy: validatingAdmissionPolicyBindingStrategy,
 };

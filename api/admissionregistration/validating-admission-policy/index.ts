@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, status } from '../../builtin.ts';
 import { validatingAdmissionPolicyTable } from './table.ts';
+import { validatingAdmissionPolicyStrategy } from './strategy.ts';
 
 // ValidatingAdmissionPolicy: CEL rules evaluated in-process on admission.
 export const validatingAdmissionPolicies: ResourceType = {
@@ -16,4 +17,5 @@ export const validatingAdmissionPolicies: ResourceType = {
   openapiName: 'io.k8s.api.admissionregistration.v1.ValidatingAdmissionPolicy',
   hasStatus: true,
   table: validatingAdmissionPolicyTable,
+  strategy: validatingAdmissionPolicyStrategy,
 };

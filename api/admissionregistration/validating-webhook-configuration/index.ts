@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
 import { validatingWebhookConfigurationTable } from './table.ts';
+import { validatingWebhookConfigurationStrategy } from './strategy.ts';
 
 // ValidatingWebhookConfiguration: webhooks that may reject objects on admission.
 export const validatingWebhookConfigurations: ResourceType = {
@@ -14,4 +15,5 @@ export const validatingWebhookConfigurations: ResourceType = {
   verbs: ALL,
   openapiName: 'io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration',
   table: validatingWebhookConfigurationTable,
+  strategy: validatingWebhookConfigurationStrategy,
 };

@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, status } from '../../builtin.ts';
 import { flowSchemaTable } from './table.ts';
+import { flowSchemaStrategy } from './strategy.ts';
 
 // FlowSchema: classifies requests into priority levels.
 export const flowSchemas: ResourceType = {
@@ -15,4 +16,5 @@ export const flowSchemas: ResourceType = {
   openapiName: 'io.k8s.api.flowcontrol.v1.FlowSchema',
   hasStatus: true,
   table: flowSchemaTable,
+  strategy: flowSchemaStrategy,
 };

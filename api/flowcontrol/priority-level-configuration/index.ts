@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, status } from '../../builtin.ts';
 import { priorityLevelConfigurationTable } from './table.ts';
+import { priorityLevelConfigurationStrategy } from './strategy.ts';
 
 // PriorityLevelConfiguration: concurrency shares and queuing for a priority level.
 export const priorityLevelConfigurations: ResourceType = {
@@ -15,4 +16,5 @@ export const priorityLevelConfigurations: ResourceType = {
   openapiName: 'io.k8s.api.flowcontrol.v1.PriorityLevelConfiguration',
   hasStatus: true,
   table: priorityLevelConfigurationTable,
+  strategy: priorityLevelConfigurationStrategy,
 };
