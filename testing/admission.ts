@@ -1,5 +1,6 @@
 // Attributes for admission tests: one request of a built-in resource.
 
+import { StatusError } from '../api/meta/errors.ts';
 import { Registry } from '../api/registry.ts';
 
 const resources = new Registry().all();
@@ -21,6 +22,18 @@ export function attributes(op: Operation, plural: string, o: Partial<Attributes>
     user: { username: 'alice', groups: ['system:authenticated'] },
     dryRun: false,
     warnings: [],
+    auditAnnotations: {},
     ...o,
   };
+}
+
+/** The StatusError a plugin phase throws, or undefined when it lets the request through. */
+export async function refusal(phase: ((a: Attributes) => void | Promise<void>) | undefined, a: Attributes): Promise<StatusError | undefined> {
+  try {
+    await phase?.(a);
+    return undefined;
+  } catch (e) {
+    if (e instanceof StatusError) return e;
+    throw e;
+  }
 }

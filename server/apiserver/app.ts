@@ -106,7 +106,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     }
     return undefined;
   };
-  const admission = createAdmissionChain({ getObject });
+  const listObjects = async (group: string, resource: string, namespace: string): Promise<KubeObject[]> => {
+    const store = engineFor(registryByPlural(registry, group, resource));
+    return (await store.store.list(store.listPrefix(namespace), { resourceVersion: '0' })).items;
+  };
+  const admission = createAdmissionChain({ getObject, listObjects });
   const hooks: EngineHooks = {
     validateMeta: schema.validateMeta,
     validateSchema: schema.validateSchema,
@@ -135,10 +139,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   // are read per request from the watch cache (a list at resourceVersion 0).
   const webhookDeps = {
     getObject,
-    listConfigurations: async (plural: string) => {
-      const store = engineFor(registryByPlural(registry, 'admissionregistration.k8s.io', plural));
-      return (await store.store.list(store.listPrefix(''), { resourceVersion: '0' })).items;
-    },
+    listConfigurations: (plural: string) => listObjects('admissionregistration.k8s.io', plural, ''),
   };
   admission.add(mutatingWebhook(webhookDeps));
   admission.add(validatingWebhook(webhookDeps));

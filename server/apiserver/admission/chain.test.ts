@@ -49,9 +49,9 @@ test('plugins join before a named one, and replace one of the same name', (t) =>
 });
 
 test('the built-in chain has upstream names in upstream order', (t) => {
-  const chain = createAdmissionChain({ getObject: async () => undefined });
-  t.deepEqual(chain.names(), ['NamespaceLifecycle', 'ServiceAccount', 'NodeRestriction', 'Priority', 'DefaultTolerationSeconds']);
-  t.is(builtinPlugins.length, 5);
+  const chain = createAdmissionChain({ getObject: async () => undefined, listObjects: async () => [] });
+  t.deepEqual(chain.names(), ['NamespaceLifecycle', 'ServiceAccount', 'NodeRestriction', 'Priority', 'DefaultTolerationSeconds', 'PodSecurity']);
+  t.is(builtinPlugins.length, 6);
 });
 
 test('mutations by an admit are what the next plugin sees', async (t) => {

@@ -8,6 +8,7 @@ import { namespaceLifecycle } from './plugins/namespace-lifecycle/index.ts';
 import { priority } from './plugins/priority/index.ts';
 import { serviceAccount } from './plugins/service-account/index.ts';
 import { nodeRestriction } from './plugins/node-restriction/index.ts';
+import { podSecurity } from './plugins/pod-security/index.ts';
 import type { AdmissionDeps, PluginFactory } from './types.ts';
 
 export const builtinPlugins: PluginFactory[] = [
@@ -16,6 +17,7 @@ export const builtinPlugins: PluginFactory[] = [
   nodeRestriction,
   priority,
   defaultTolerationSeconds,
+  podSecurity,
 ];
 
 export function createAdmissionChain(deps: AdmissionDeps, plugins: PluginFactory[] = builtinPlugins): AdmissionChain {

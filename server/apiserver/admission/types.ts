@@ -26,6 +26,17 @@ export interface Attributes {
   dryRun: boolean;
   /** Warnings to return to the client (Warning headers). */
   warnings: string[];
+  /**
+   * Annotations for the request's audit event (upstream's AddAnnotation on the audit
+   * context, e.g. `pod-security.kubernetes.io/audit-violations`); absent when the request
+   * is not audited. Write them with `addAuditAnnotation`.
+   */
+  auditAnnotations?: Record<string, string>;
+}
+
+/** Upstream's audit-context AddAnnotation: a no-op when the request has no audit event. */
+export function addAuditAnnotation(a: Attributes, key: string, value: string): void {
+  if (a.auditAnnotations) a.auditAnnotations[key] = value;
 }
 
 /**
@@ -46,6 +57,8 @@ export interface AdmissionPlugin {
 export interface AdmissionDeps {
   /** The stored object, or undefined if absent (a cached read first, then a live one). */
   getObject(group: string, resource: string, namespace: string, name: string): Promise<KubeObject | undefined>;
+  /** Every object of a resource in a namespace ('' for all, or cluster-scoped), from the watch cache. */
+  listObjects(group: string, resource: string, namespace: string): Promise<KubeObject[]>;
 }
 
 export type PluginFactory = (deps: AdmissionDeps) => AdmissionPlugin;

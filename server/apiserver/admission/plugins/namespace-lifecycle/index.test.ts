@@ -1,24 +1,15 @@
 import test from 'ava';
-import { StatusError } from '../../../../../api/meta/errors.ts';
 import type { KubeObject } from '../../../../../api/types.ts';
-import { attributes } from '../../../../../testing/admission.ts';
+import { attributes, refusal } from '../../../../../testing/admission.ts';
 import { namespaceLifecycle } from './index.ts';
 
 const namespaces: Record<string, KubeObject> = {
   default: { metadata: { name: 'default' }, status: { phase: 'Active' } },
   going: { metadata: { name: 'going', deletionTimestamp: '2024-01-01T00:00:00Z' }, status: { phase: 'Terminating' } },
 };
-const plugin = namespaceLifecycle({ getObject: async (_g, resource, _ns, name) => (resource === 'namespaces' ? namespaces[name] : undefined) });
+const plugin = namespaceLifecycle({ getObject: async (_g, resource, _ns, name) => (resource === 'namespaces' ? namespaces[name] : undefined), listObjects: async () => [] });
 
-async function rejection(a: ReturnType<typeof attributes>): Promise<StatusError | undefined> {
-  try {
-    await plugin.validate!(a);
-    return undefined;
-  } catch (e) {
-    if (e instanceof StatusError) return e;
-    throw e;
-  }
-}
+const rejection = (a: ReturnType<typeof attributes>) => refusal(plugin.validate, a);
 
 test('creates in an active namespace pass', async (t) => {
   t.is(await rejection(attributes('CREATE', 'configmaps', { object: { metadata: { name: 'c', namespace: 'default' } } })), undefined);
