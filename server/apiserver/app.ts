@@ -44,6 +44,8 @@ import { streamingHandlers } from './streaming/pod-connect.ts';
 import { upgradeListener } from './streaming/upgrade.ts';
 import { StatusError } from '../../api/meta/errors.ts';
 import { CrdController } from './apiextensions/controller.ts';
+import { serviceAllocation } from './allocation/index.ts';
+import type { RepairResult } from './allocation/repair.ts';
 
 export interface ApiServerOptions {
   dataDir: string;
@@ -60,6 +62,8 @@ export interface ApiServerOptions {
   compactIntervalMs?: number;
   /** An EncryptionConfiguration file: the resources it names are stored encrypted. */
   encryptionProviderConfig?: string;
+  /** How often the Service address repair loops run; upstream: 3 minutes. */
+  allocationRepairIntervalMs?: number;
 }
 
 export interface ApiServer {
@@ -67,6 +71,8 @@ export interface ApiServer {
   port: number;
   backend: Backend;
   registry: Registry;
+  /** One pass of the Service address repair loops (they also run by themselves). */
+  repairServiceAddresses(): Promise<RepairResult>;
   close(): Promise<void>;
 }
 
@@ -117,7 +123,17 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     admission,
     manageFields: (rt, old, obj, ctx, sub) => manageFields(old, obj, ctx, sub, patchSchemaOf(rt)),
   };
-  const deps = { clock, names: randomNameGenerator, uids: randomUid, hooks };
+  // Service cluster IPs and node ports are reserved through storage, so that several
+  // apiservers on one etcd never hand out the same one (allocation/).
+  const allocation = serviceAllocation({
+    backend,
+    engine: (group, plural) => engineFor(registryByPlural(registry, group, plural)),
+    log,
+    now: () => clock.now(),
+    repairIntervalMs: opts.allocationRepairIntervalMs,
+  });
+  const storeHooksFor = (rt: ResourceType) => (rt.group === '' && rt.plural === 'services' ? allocation.hooks() : undefined);
+  const deps = { clock, names: randomNameGenerator, uids: randomUid, hooks, storeHooksFor };
   const authz = createAuthorization((group, plural) => engineFor(registryByPlural(registry, group, plural)), log);
   const escalationDeps = {
     authorizer: authz.authorizer,
@@ -274,6 +290,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       await engineFor(rt).init({ user: { username: 'system:apiserver', groups: [] }, namespace: '', now: clock.now(), dryRun: false, fieldValidation: 'Ignore', warnings: [] });
     }
   }
+  await allocation.start();
   await bootstrap({
     engine: (group, plural) => engineFor(registryByPlural(registry, group, plural)),
     advertiseAddress: host === 'localhost' ? '127.0.0.1' : host,
@@ -303,9 +320,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     port,
     backend,
     registry,
+    repairServiceAddresses: () => allocation.repair.runOnce(),
     async close() {
       ready = false;
       crds.stop();
+      allocation.stop();
       clearInterval(compactor);
       authz.stop();
       await new Promise<void>((resolve) => {

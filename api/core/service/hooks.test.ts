@@ -40,7 +40,7 @@ test('a dry-run create fills the addresses in but reserves nothing', async (t) =
 test('a taken or out-of-range address is Invalid, and nothing stays reserved', async (t) => {
   const alloc = new ServiceAllocator();
   const hooks = serviceHooks(alloc);
-  hooks.init!([svc({ clusterIP: '10.96.0.10', type: 'NodePort', ports: [{ nodePort: 30001 }] })]);
+  await hooks.beforeCreate!(svc({ clusterIP: '10.96.0.10', type: 'NodePort', ports: [{ nodePort: 30001 }] }), real);
   const taken = await t.throwsAsync(async () => hooks.beforeCreate!(svc({ clusterIP: '10.96.0.10' }), real), { instanceOf: StatusError });
   t.is(taken.code, 422);
   t.regex(taken.message, /spec.clusterIPs: Invalid value: \["10.96.0.10"\]: failed to allocate IP 10.96.0.10: provided IP is already allocated/);
@@ -57,7 +57,7 @@ test('an update keeps what the service holds and frees what it dropped, only onc
   const alloc = new ServiceAllocator();
   const hooks = serviceHooks(alloc);
   const old = svc({ type: 'NodePort', clusterIP: '10.96.0.20', clusterIPs: ['10.96.0.20'], ports: [{ port: 80, nodePort: 30020 }, { port: 81, nodePort: 30021 }] });
-  hooks.init!([old]);
+  await hooks.beforeCreate!(structuredClone(old), real);
   const next = svc({ type: 'NodePort', clusterIP: '10.96.0.20', clusterIPs: ['10.96.0.20'], ports: [{ port: 80, nodePort: 30020 }] });
   await hooks.beforeUpdate!(next, old, dry);
   t.true(alloc.holds(30021), 'a dry run frees nothing');

@@ -44,6 +44,8 @@ export interface EngineDeps {
   names: NameGenerator;
   uids: UidGenerator;
   hooks: EngineHooks;
+  /** Store hooks the server gives a kind in place of its own (Service addresses shared through storage). */
+  storeHooksFor?(rt: ResourceType): StoreHooks | undefined;
 }
 
 export interface WriteResult {
@@ -70,7 +72,7 @@ export class GenericStore {
     private readonly deps: EngineDeps,
   ) {
     this.gr = { group: rt.group, resource: rt.plural };
-    this.hooks = rt.hooks?.() ?? NO_HOOKS;
+    this.hooks = deps.storeHooksFor?.(rt) ?? rt.hooks?.() ?? NO_HOOKS;
     const g = rt.storage?.group ?? rt.group;
     const r = rt.storage?.resource ?? rt.plural;
     this.prefix = `/registry/${g ? `${g}/` : ''}${r}/`;
