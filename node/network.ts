@@ -1,6 +1,7 @@
 // Service networking of one node, started by `kubets agent` (its one seam: startNodeNetworking
-// before the kubelet, stop after it): the proxy's nftables rules (node/proxy), the cluster
-// DNS server (node/dns) and this node's endpoint of the kube-dns Service.
+// before the kubelet, stop after it): the proxy's nftables rules (node/proxy), NetworkPolicy
+// (node/network-policy, its own table), the cluster DNS server (node/dns) and this node's
+// endpoint of the kube-dns Service.
 //
 // Where DNS listens: on every address at DNS_PORT (10053, not 53, which a host's own resolver
 // may hold), published in the EndpointSlice `kube-system/kube-dns-<node>` at the pod
@@ -11,6 +12,7 @@
 import type { Client, Log } from '../client/types.ts';
 import { createInformerFactory } from '../client/informer.ts';
 import { startProxier, type Proxier } from './proxy/proxier.ts';
+import { startPolicyAgent, type PolicyAgent } from './network-policy/agent.ts';
 import { startDnsServer, type DnsServer } from './dns/server.ts';
 import { upstreamFromResolvConf } from './dns/forward.ts';
 import { publishDnsEndpoint } from './dns/node-endpoint.ts';
@@ -31,12 +33,14 @@ export interface NodeNetworkingOptions {
   /** Turns a part off (tests of other things, machines without nft). */
   proxy?: boolean;
   dns?: boolean;
+  networkPolicy?: boolean;
 }
 
 export interface NodeNetworking {
   /** The nameservers pods get with dnsPolicy ClusterFirst. */
   clusterDNS: string[];
   proxier?: Proxier;
+  policy?: PolicyAgent;
   dnsServer?: DnsServer;
   stop(): Promise<void>;
 }
@@ -56,8 +60,12 @@ export async function startNodeNetworking(o: NodeNetworkingOptions): Promise<Nod
   const informers = createInformerFactory(o.client);
   let proxier: Proxier | undefined;
   let dnsServer: DnsServer | undefined;
+  let policy: PolicyAgent | undefined;
   if (o.proxy !== false) {
     proxier = startProxier({ informers, nodeName: o.nodeName, clusterCIDR: podCIDR, log });
+  }
+  if (o.networkPolicy ?? o.proxy !== false) {
+    policy = startPolicyAgent({ informers, nodeName: o.nodeName, log });
   }
   if (o.dns !== false) {
     const port = o.dnsPort ?? DNS_PORT;
@@ -75,10 +83,12 @@ export async function startNodeNetworking(o: NodeNetworkingOptions): Promise<Nod
   return {
     clusterDNS: dnsServer ? [CLUSTER_DNS] : [],
     proxier,
+    policy,
     dnsServer,
     async stop() {
       // The proxy's table stays: a restarted agent resyncs over it without a gap.
       proxier?.stop();
+      policy?.stop();
       await dnsServer?.close();
       informers.stop();
     },

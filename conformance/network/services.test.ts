@@ -1,4 +1,5 @@
-import { serviceScenarios } from './services.scenarios.ts';
+import { networkScenarios } from './all.scenarios.ts';
 import { runNodeSuite } from '../node/suite.ts';
 
-runNodeSuite(new URL('./services.scenarios.ts', import.meta.url).href, 'serviceScenarios', serviceScenarios);
+// One cluster for all of them: starting a node costs more than the scenarios.
+runNodeSuite(new URL('./all.scenarios.ts', import.meta.url).href, 'networkScenarios', networkScenarios);
