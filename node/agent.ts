@@ -10,6 +10,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadKubeconfig } from '../client/kubeconfig.ts';
+import { JOINED_KUBECONFIG } from './bootstrap/kubeconfig.ts';
 import { createClient, type RestConfig } from '../client/rest.ts';
 import type { Log } from '../client/types.ts';
 import { createCriClient, type CriClient } from './cri/client.ts';
@@ -73,11 +74,14 @@ export async function runAgent(opts: AgentOptions): Promise<RunningAgent> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const nodeName = opts.nodeName ?? defaultNodeName();
   let config: RestConfig;
+  const joined = join(dataDir, JOINED_KUBECONFIG);
   if (opts.kubeconfig) config = loadKubeconfig(resolve(opts.kubeconfig));
   // No token: the join may still reuse the credentials of an earlier one (bootstrap says when not).
   else if (opts.server && opts.bootstrap) config = await opts.bootstrap({ server: opts.server, token: opts.token ?? '', dataDir, nodeName, log: opts.log });
   else if (opts.server) throw new Error('joining with --server and --token is not available in this build; use --kubeconfig FILE');
-  else throw new Error('the agent needs --kubeconfig FILE (or --server URL --token T)');
+  // Neither flag: the credentials an earlier join left, as upstream's kubelet keeps using its --kubeconfig.
+  else if (existsSync(joined)) config = loadKubeconfig(joined);
+  else throw new Error(`the agent needs --kubeconfig FILE, or --server URL --token T (no earlier join in ${dataDir})`);
   let daemon: Containerd | undefined;
   if (!opts.containerRuntimeEndpoint) {
     daemon = await startContainerd({ dataDir, podCIDR: opts.podCIDR });

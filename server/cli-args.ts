@@ -72,8 +72,8 @@ Usage:
   kubets scheduler --kubeconfig F            the scheduler alone
   kubets sim --kubeconfig F --nodes N [--name-prefix P] [--start-index I]
                                              N simulated nodes (no containers) for scale work
-  kubets agent --kubeconfig F [--container-runtime-endpoint unix:///S] [--node-name N]
-               [--data-dir D] [--pod-cidr CIDR]
+  kubets agent --kubeconfig F | --server URL [--token T] [--node-name N] [--data-dir D]
+               [--container-runtime-endpoint unix:///S] [--pod-cidr CIDR]
                                              one node: a kubelet running pods in containerd
                                              (started under D/containerd without an endpoint)
   kubets image import FILE [--data-dir D]    load a docker-archive or OCI tarball into the node
@@ -263,9 +263,11 @@ function parseAgentFlags(args: string[]): AgentFlags | string {
   const f = flagValues(args, ['kubeconfig', 'server', 'token', 'container-runtime-endpoint', 'node-name', 'data-dir', 'pod-cidr']);
   if (typeof f === 'string') return f;
   if (f.positional.length) return `unexpected argument ${f.positional[0]}`;
+  const server = f.values.get('server');
   const flags: AgentFlags = {
-    kubeconfig: f.values.get('kubeconfig') ?? process.env.KUBECONFIG,
-    server: f.values.get('server'),
+    // KUBECONFIG stands in for --kubeconfig only when the agent is not told to join (--server).
+    kubeconfig: f.values.get('kubeconfig') ?? (server ? undefined : process.env.KUBECONFIG),
+    server,
     token: f.values.get('token'),
     containerRuntimeEndpoint: f.values.get('container-runtime-endpoint'),
     nodeName: f.values.get('node-name'),
@@ -273,8 +275,11 @@ function parseAgentFlags(args: string[]): AgentFlags | string {
     podCIDR: f.values.get('pod-cidr'),
     verbosity: f.verbosity,
   };
-  if (!flags.kubeconfig && !flags.server) return 'agent needs --kubeconfig FILE (or KUBECONFIG), or --server URL --token T';
-  if (flags.server && !flags.token) return '--server needs --token';
+  // Neither: the agent may still have the credentials of an earlier join in its data dir
+  // (DATA_DIR/kubelet.kubeconfig), as upstream's kubelet keeps --kubeconfig after a
+  // --bootstrap-kubeconfig join; --server without --token likewise reuses them. runAgent says
+  // what is missing when they are not there.
+  if (flags.token !== undefined && !flags.server) return '--token needs --server URL';
   if (flags.nodeName !== undefined && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(flags.nodeName)) return `--node-name must be a lowercase DNS name, got "${flags.nodeName}"`;
   return flags;
 }

@@ -53,7 +53,9 @@ const cases: [string, string[], Command][] = [
     ['agent', '--kubeconfig', 'k', '--container-runtime-endpoint=unix:///run/c.sock', '--node-name', 'n1', '--data-dir', '/a', '--pod-cidr', '10.1.0.0/24', '-v'],
     { kind: 'agent', flags: { kubeconfig: 'k', server: undefined, token: undefined, containerRuntimeEndpoint: 'unix:///run/c.sock', nodeName: 'n1', dataDir: '/a', podCIDR: '10.1.0.0/24', verbosity: 1 } },
   ],
-  ['agent --server needs --token', ['agent', '--server', 'https://x:6443'], { kind: 'error', message: '--server needs --token' }],
+  // A restart after a join: the credentials in the data dir are reused, no token needed.
+  ['agent --server without --token', ['agent', '--server', 'https://x:6443', '--data-dir', '/a'], { kind: 'agent', flags: { kubeconfig: undefined, server: 'https://x:6443', token: undefined, containerRuntimeEndpoint: undefined, nodeName: undefined, dataDir: '/a', podCIDR: undefined, verbosity: 0 } }],
+  ['agent --token without --server', ['agent', '--token', 'abcdef.0123456789abcdef'], { kind: 'error', message: '--token needs --server URL' }],
   ['agent: a bad node name', ['agent', '--kubeconfig', 'k', '--node-name', 'Node_1'], { kind: 'error', message: '--node-name must be a lowercase DNS name, got "Node_1"' }],
   ['image import FILE', ['image', 'import', 'x.tar'], { kind: 'image', flags: { action: 'import', file: 'x.tar', dataDir: '.kubets/agent', containerRuntimeEndpoint: undefined } }],
   ['image import needs a file', ['image', 'import'], { kind: 'error', message: 'image import needs a FILE (a docker-archive or OCI tarball)' }],

@@ -1,5 +1,6 @@
 // The node agent itself: static pods from its manifest folder, and a restart of the agent
-// (killed outright) that adopts the running pods instead of restarting them.
+// (killed outright) that adopts the running pods instead of restarting them and keeps the
+// identity its bootstrap-token join gave it.
 
 import { rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,7 +27,7 @@ export const agentScenarios: NodeScenario[] = [
     },
   },
   {
-    title: 'the agent killed (SIGKILL) and started again adopts running pods: same container, no restart',
+    title: 'the agent joined with a bootstrap token, killed (SIGKILL) and started again without it keeps its identity and adopts running pods: same container, no restart',
     id: 'adopt',
     exclusive: true,
     timeoutMs: 180_000,
@@ -34,7 +35,18 @@ export const agentScenarios: NodeScenario[] = [
       await apply(c, podManifest(c, 'keep', { containers: [{ name: 'c', image: c.image }] }));
       const before = await phase(c, 'keep', 'Running');
       const id = (before as unknown as { containerID: string }).containerID;
+      // The join: one client CSR, asked for with the bootstrap token, for system:node:<node>.
+      const clientCsrs = async () => {
+        const list = JSON.parse(await c.ok(['get', 'csr', '-o', 'json'])) as { items: { spec: { signerName: string; username: string } }[] };
+        return list.items.filter((x) => x.spec.signerName === 'kubernetes.io/kube-apiserver-client-kubelet');
+      };
+      const joined = await clientCsrs();
+      c.t.is(joined.length, 1, 'one client certificate request');
+      c.t.regex(joined[0].spec.username, /^system:bootstrap:[a-z0-9]{6}$/, 'asked for with the bootstrap token');
+      const nodeUid = await c.ok(['get', 'node', c.node, '-o', 'jsonpath={.metadata.uid}']);
       await c.restartAgent('SIGKILL');
+      c.t.is((await clientCsrs()).length, 1, 'no new join: the restarted agent (no --token) reuses its certificate');
+      c.t.is(await c.ok(['get', 'node', c.node, '-o', 'jsonpath={.metadata.uid}']), nodeUid, 'the same Node');
       // Give the new agent a few relists to (wrongly) restart anything.
       await new Promise((r) => setTimeout(r, 5000));
       const after = (await c.pod('keep')).status.containerStatuses![0] as unknown as { containerID: string; restartCount: number; state: { running?: unknown } };

@@ -5,28 +5,33 @@
 // Usage: node --import=tsx netns-runner.ts MODULE EXPORT
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual, inspect } from 'node:util';
 import { teardownRuntime } from '../../node/cri/containerd.ts';
 import { availableKubectls, KUBETS_BIN, kubectl, minorOf, startKubets, stopChild } from '../harness.ts';
-import { RESULT_PREFIX, type Check, type NodeCtx, type NodeScenario, type PodJson, type ScenarioResult } from './scenario.ts';
+import { pickScenarios, RESULT_PREFIX, type Check, type NodeCtx, type NodeScenario, type PodJson, type ScenarioResult } from './scenario.ts';
 
 const [modulePath, exportName] = process.argv.slice(2);
 const NODE = 'kubets-node';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const report = (r: ScenarioResult) => process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(r)}\n`);
 
-const scenarios = (await import(modulePath))[exportName] as NodeScenario[];
+const scenarios = pickScenarios((await import(modulePath))[exportName] as NodeScenario[]);
 const tools = (await availableKubectls()).sort((a, b) => minorOf(b.name) - minorOf(a.name));
 const tool = process.env.KUBETS_NODE_KUBECTL ? tools.find((x) => x.name.includes(process.env.KUBETS_NODE_KUBECTL!)) ?? tools[0] : tools[0];
 const kubets = await startKubets({ store: 'sqlite' });
 const agentDir = await mkdtemp(join(tmpdir(), 'kubets-agent-'));
 let agentOut = '';
 let agentStarts = 0;
+// The node joins as a real one does: `kubets agent --server URL --token T` (the token kubets
+// server keeps in DATA_DIR/token), a bootstrap-token CSR for system:node:<name>. Every later
+// start passes no token: the agent keeps the identity that join gave it.
+const joinToken = (await readFile(join(kubets.dataDir, 'token'), 'utf8')).trim();
 function startAgent(): ChildProcess {
-  const child = spawn(process.execPath, [KUBETS_BIN, 'agent', '--kubeconfig', kubets.kubeconfig, '--data-dir', agentDir, '--node-name', NODE], {
+  const credentials = agentStarts === 0 ? ['--server', kubets.url, '--token', joinToken] : ['--server', kubets.url];
+  const child = spawn(process.execPath, [KUBETS_BIN, 'agent', ...credentials, '--data-dir', agentDir, '--node-name', NODE], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, KUBETS_AGENT_TEARDOWN: '1' },
   });

@@ -77,3 +77,9 @@ export interface ScenarioResult {
 
 /** How the netns runner marks a result line on its stdout. */
 export const RESULT_PREFIX = '@@kubets-scenario ';
+
+/** KUBETS_NODE_SCENARIOS=id,id: only those scenarios run (the others are not registered). */
+export function pickScenarios(all: NodeScenario[], env = process.env.KUBETS_NODE_SCENARIOS): NodeScenario[] {
+  const ids = env?.split(',').map((x) => x.trim()).filter(Boolean);
+  return ids?.length ? all.filter((s) => ids.includes(s.id)) : all;
+}

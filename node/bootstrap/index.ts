@@ -18,7 +18,7 @@ import { CLUSTER_INFO, parseBootstrapToken, verifyDetachedJws, type BootstrapTok
 import { createClient, type RestConfig } from '../../client/rest.ts';
 import { kubeconfigFromString } from '../../client/kubeconfig.ts';
 import { requestCertificate } from './certificate.ts';
-import { renderNodeKubeconfig } from './kubeconfig.ts';
+import { JOINED_KUBECONFIG, renderNodeKubeconfig } from './kubeconfig.ts';
 
 export const KUBELET_CLIENT_SIGNER = 'kubernetes.io/kube-apiserver-client-kubelet';
 export const KUBELET_SERVING_SIGNER = 'kubernetes.io/kubelet-serving';
@@ -104,7 +104,7 @@ export async function discoverCa(server: string, token: BootstrapToken): Promise
 /** Joins (or, when an earlier join's files are still good, reuses them). */
 export async function joinCluster(o: JoinOptions): Promise<NodeCredentials> {
   const pkiDir = join(o.dataDir, 'pki');
-  const kubeconfigPath = join(o.dataDir, 'kubelet.kubeconfig');
+  const kubeconfigPath = join(o.dataDir, JOINED_KUBECONFIG);
   const existing = await readFile(kubeconfigPath, 'utf8').catch(() => undefined);
   if (existing) {
     const config = kubeconfigFromString(existing);

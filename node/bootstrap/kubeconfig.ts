@@ -2,6 +2,9 @@
 
 import { dump } from 'js-yaml';
 
+/** Where a join leaves it, under the agent's data dir. */
+export const JOINED_KUBECONFIG = 'kubelet.kubeconfig';
+
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 export function renderNodeKubeconfig(server: string, caPem: string, certPem: string, keyPem: string): string {
