@@ -5,6 +5,7 @@ import type { Client, Log } from '../../client/types.ts';
 import type { EventRecorder } from '../../client/events.ts';
 import type { CriClient } from '../cri/client.ts';
 import type { ImageManager } from './images.ts';
+import type { NodeDnsSettings } from '../dns/resolv-conf.ts';
 
 export interface KubeletContext {
   client: Client;
@@ -17,7 +18,8 @@ export interface KubeletContext {
   /** DATA_DIR/pods: one directory per pod uid (volumes, logs, termination messages). */
   podsDir: string;
   caPem?: string;
-  dnsServers?: string[];
+  /** Cluster DNS, domain and the node's resolv.conf: what pods' resolv.conf is made from. */
+  dns: NodeDnsSettings;
   allocatable: { cpu: number; memory: number };
   stopped(): boolean;
 }

@@ -4,6 +4,7 @@
 // removes sandboxes whose pod is gone. On start it adopts the sandboxes it finds (a restart of
 // the agent or of containerd leaves pods running).
 
+import { readFileSync } from 'node:fs';
 import type { Pod } from '../../api/core/pod/types.ts';
 import type { KubeObject } from '../../api/types.ts';
 import { createEventRecorder } from '../../client/events.ts';
@@ -32,7 +33,10 @@ export interface KubeletOptions {
   /** The port the kubelet's HTTPS server listens on (daemonEndpoints); 10250 by default. */
   kubeletPort?: number;
   podCIDR?: string;
+  /** The kube-dns Service address(es) pods with dnsPolicy ClusterFirst get (none: the node's resolv.conf). */
   dnsServers?: string[];
+  /** The node's resolv.conf (upstream's --resolv-conf); /etc/resolv.conf by default. */
+  resolvConf?: string;
   /** How often the runtime is relisted; 1 s by default. */
   relistMs?: number;
   /** Static pod manifests (staticPodPath); DATA_DIR/manifests by default. */
@@ -47,6 +51,17 @@ export interface Kubelet {
 }
 
 const PENDING_DELETE_GRACE = 30;
+/** Upstream's default --cluster-domain (what kube-dns serves). */
+const CLUSTER_DOMAIN = 'cluster.local';
+
+function readHostResolvConf(path: string, log: Log): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    log.warn('the node has no resolv.conf: pods with dnsPolicy Default get none', { path, err: String(e) });
+    return '';
+  }
+}
 
 export function startKubelet(opts: KubeletOptions): Kubelet {
   const { client, cri, log, nodeName } = opts;
@@ -64,7 +79,7 @@ export function startKubelet(opts: KubeletOptions): Kubelet {
     hostIP: opts.hostIP,
     podsDir,
     caPem: opts.caPem,
-    dnsServers: opts.dnsServers,
+    dns: { clusterDNS: opts.dnsServers ?? [], clusterDomain: CLUSTER_DOMAIN, hostResolvConf: readHostResolvConf(opts.resolvConf ?? '/etc/resolv.conf', log) },
     allocatable: { cpu: Number(alloc.cpu), memory: parseQuantity(alloc.memory) ?? 0 },
     stopped: () => stopped,
   };

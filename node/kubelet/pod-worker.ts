@@ -19,6 +19,7 @@ import { containerConfig, sandboxConfig } from './runtime-spec.ts';
 import { podStatus, type ContainerView, type Waiting } from './status.ts';
 import type { KubeletContext } from './context.ts';
 import { setUpVolumes, type VolumePaths } from './volumes.ts';
+import { podResolvConf, type PodDnsSpec } from '../dns/resolv-conf.ts';
 
 const BACKOFF_INITIAL_MS = 10_000;
 const BACKOFF_MAX_MS = 300_000;
@@ -169,7 +170,8 @@ export class PodWorker {
       this.sandboxId = undefined;
       this.sandboxAttempt++;
     }
-    const config = sandboxConfig(this.pod, { logDir: this.podDir + '/logs', attempt: this.sandboxAttempt, owner: this.ctx.nodeName, dnsServers: this.ctx.dnsServers });
+    const config = sandboxConfig(this.pod, { logDir: this.podDir + '/logs', attempt: this.sandboxAttempt, owner: this.ctx.nodeName, dns: this.ctx.dns });
+    for (const w of podResolvConf(this.pod as PodDnsSpec, this.ctx.dns).warnings) this.event('Warning', 'DNSConfigForming', w);
     mkdirSync(this.podDir + '/logs', { recursive: true });
     try {
       this.sandboxId = await runtime.runPodSandbox(config);
@@ -246,7 +248,7 @@ export class PodWorker {
     writeFileSync(termLog, '');
     const config = containerConfig({ pod: this.pod, container: c, attempt, envs, volumes: this.volumes ?? new Map(), terminationLog: termLog, owner: this.ctx.nodeName });
     if (key.startsWith('init/')) config.labels!['kubets.io/init'] = 'true';
-    const sandbox = sandboxConfig(this.pod, { logDir: this.podDir + '/logs', attempt: this.sandboxAttempt, owner: this.ctx.nodeName, dnsServers: this.ctx.dnsServers });
+    const sandbox = sandboxConfig(this.pod, { logDir: this.podDir + '/logs', attempt: this.sandboxAttempt, owner: this.ctx.nodeName, dns: this.ctx.dns });
     let id: string;
     try {
       id = await this.ctx.cri.runtime.createContainer(this.sandboxId!, config, sandbox);

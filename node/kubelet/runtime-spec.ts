@@ -1,5 +1,5 @@
 // How a Pod maps onto CRI: the sandbox config (metadata, hostname, log directory, DNS,
-// hostPorts, namespaces, labels the kubelet finds its pods by after a restart) and each
+// (../dns/resolv-conf.ts), hostPorts, namespaces, labels the kubelet finds its pods by after a restart) and each
 // container's config (image, command and args, workingDir, env, mounts, resources as cgroup
 // values, log path). Pure.
 
@@ -8,6 +8,7 @@ import { parseQuantity } from '../../api/core/pod/quantity.ts';
 import { podQOSClass } from '../../api/core/pod/qos.ts';
 import type { ContainerConfig, LinuxContainerResources, Mount, PodSandboxConfig } from '../cri/types.ts';
 import type { VolumePaths } from './volumes.ts';
+import { podResolvConf, type NodeDnsSettings, type PodDnsSpec } from '../dns/resolv-conf.ts';
 
 export const POD_NAME_LABEL = 'io.kubernetes.pod.name';
 export const POD_NAMESPACE_LABEL = 'io.kubernetes.pod.namespace';
@@ -40,21 +41,27 @@ export function linuxResources(c: Container, qos: string): LinuxContainerResourc
   return out;
 }
 
-export function sandboxConfig(pod: Pod, opts: { logDir: string; attempt: number; owner: string; dnsServers?: string[]; clusterDomain?: string }): PodSandboxConfig {
+/**
+ * The pod's resolv.conf as CRI's DNSConfig (node/dns's `podResolvConf`: dnsPolicy, dnsConfig,
+ * upstream's limits). Without node DNS settings the runtime copies the node's own file.
+ */
+export function sandboxDns(pod: Pod, dns: NodeDnsSettings | undefined): PodSandboxConfig['dnsConfig'] {
+  if (!dns) return undefined;
+  const { conf } = podResolvConf(pod as PodDnsSpec, dns);
+  return { servers: conf.nameservers, searches: conf.searches, options: conf.options };
+}
+
+export function sandboxConfig(pod: Pod, opts: { logDir: string; attempt: number; owner: string; dns?: NodeDnsSettings }): PodSandboxConfig {
   const meta = pod.metadata ?? {};
   const ns = meta.namespace ?? 'default';
   const ports = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].flatMap((c) => c.ports ?? []).filter((p) => p.hostPort);
-  const domain = opts.clusterDomain ?? 'cluster.local';
   const hostNetwork = !!pod.spec?.hostNetwork;
   const grace = pod.spec?.terminationGracePeriodSeconds ?? 30;
   return {
     metadata: { name: meta.name ?? '', uid: meta.uid ?? '', namespace: ns, attempt: opts.attempt },
     hostname: (pod.spec?.hostname ?? meta.name ?? '').slice(0, 63),
     logDirectory: opts.logDir,
-    dnsConfig:
-      pod.spec?.dnsPolicy === 'Default' || hostNetwork || !opts.dnsServers?.length
-        ? undefined
-        : { servers: opts.dnsServers, searches: [`${ns}.svc.${domain}`, `svc.${domain}`, domain], options: ['ndots:5'] },
+    dnsConfig: sandboxDns(pod, opts.dns),
     portMappings: ports.map((p) => ({ protocol: (p.protocol ?? 'TCP') as 'TCP', containerPort: p.containerPort ?? 0, hostPort: p.hostPort, hostIp: p.hostIP ?? '' })),
     labels: { [POD_NAME_LABEL]: meta.name ?? '', [POD_NAMESPACE_LABEL]: ns, [POD_UID_LABEL]: meta.uid ?? '', [MANAGED_LABEL]: opts.owner },
     annotations: { [GRACE_ANNOTATION]: String(grace) },

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { expand, resourceValue } from './env.ts';
 import { pullPolicy } from './images.ts';
-import { linuxResources } from './runtime-spec.ts';
+import { linuxResources, sandboxDns } from './runtime-spec.ts';
 import { mirrorPod } from './static-pods.ts';
 
 test('env: $(VAR) expands earlier variables, $$ escapes, unknown references stay', (t) => {
@@ -42,4 +42,13 @@ test('static pods: the mirror pod is <name>-<node>, bound, annotated; bad manife
   t.is(p.metadata?.annotations?.['kubernetes.io/config.source'], 'file');
   t.regex(p.metadata?.annotations?.['kubernetes.io/config.mirror'] ?? '', /^[0-9a-f]{32}$/);
   t.is(mirrorPod('kind: Service\nmetadata: {name: x}\n', 'x.yaml', 'n1'), 'x.yaml: not a Pod with a name');
+});
+
+test("the sandbox's DNS follows dnsPolicy and dnsConfig (node/dns's podResolvConf); no node settings: the runtime's default", (t) => {
+  const dns = { clusterDNS: ['10.96.0.10'], clusterDomain: 'cluster.local', hostResolvConf: 'nameserver 192.0.2.53\nsearch corp.example\n' };
+  const pod = (spec: Record<string, unknown>) => ({ metadata: { namespace: 'ns1' }, spec: { containers: [], ...spec } }) as never;
+  t.deepEqual(sandboxDns(pod({}), dns), { servers: ['10.96.0.10'], searches: ['ns1.svc.cluster.local', 'svc.cluster.local', 'cluster.local', 'corp.example'], options: ['ndots:5'] });
+  t.deepEqual(sandboxDns(pod({ dnsPolicy: 'Default' }), dns), { servers: ['192.0.2.53'], searches: ['corp.example'], options: [] });
+  t.deepEqual(sandboxDns(pod({ dnsPolicy: 'None', dnsConfig: { nameservers: ['1.1.1.1'], options: [{ name: 'ndots', value: '2' }] } }), dns), { servers: ['1.1.1.1'], searches: [], options: ['ndots:2'] });
+  t.is(sandboxDns(pod({}), undefined), undefined);
 });
