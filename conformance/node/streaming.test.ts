@@ -1,5 +1,6 @@
-import { streamingScenarios } from './streaming.scenarios.ts';
+import { streamingSuite } from './all.scenarios.ts';
 import { runNodeSuite } from './suite.ts';
 
-// Logs, exec, cp and port-forward through the apiserver and the kubelet server, on one node.
-runNodeSuite(new URL('./streaming.scenarios.ts', import.meta.url).href, 'streamingScenarios', streamingScenarios);
+// Logs, exec, cp and port-forward through the apiserver and the kubelet server, and the
+// kubelet's own API asked directly, on one node.
+runNodeSuite(new URL('./all.scenarios.ts', import.meta.url).href, 'streamingSuite', streamingSuite);

@@ -1,5 +1,5 @@
-// The kubelet server over real HTTPS with a fake runtime: client certificates decide who may
-// ask, logs come from the CRI log file the runtime names, exec is joined to the URL the
+// The kubelet server over real HTTPS with a fake runtime: who may ask is the apiserver's
+// answer (here a stand-in backend: the real one is in conformance/node), logs come from the CRI log file the runtime names, exec is joined to the URL the
 // runtime hands out (a `ws` server standing in for containerd's), upstream's errors otherwise.
 
 import test from 'ava';
@@ -12,6 +12,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { generateCa, generateLeaf } from '../../../server/pki/certs.ts';
 import type { CriClient } from '../../cri/client.ts';
 import { startKubeletServer, type KubeletServer } from './index.ts';
+import { nodeAttributes, type KubeletAuthBackend } from './auth.ts';
 
 const LABELS = (pod: string, c: string) => ({ 'io.kubernetes.pod.namespace': 'default', 'io.kubernetes.pod.name': pod, 'io.kubernetes.container.name': c });
 let dir: string;
@@ -21,9 +22,17 @@ let ca: { cert: string; key: string };
 let admin: { cert: string; key: string };
 let user: { cert: string; key: string };
 
-async function get(path: string, who: { cert: string; key: string } | null = admin): Promise<{ code: number; body: string }> {
+const reviews: string[] = [];
+// Stands in for the apiserver: one token, and RBAC-like answers (masters anything, bob nodes/proxy only).
+const auth: KubeletAuthBackend = {
+  reviewToken: async (token) => (reviews.push(`token ${token}`), token === 'bob-token' ? { username: 'bob', groups: ['devs', 'system:authenticated'] } : undefined),
+  review: async (u, a) => (reviews.push(`${u.username} ${a.verb} nodes/${a.subresource} ${a.name}`), { allowed: u.groups.includes('system:masters') || (u.username === 'bob' && a.subresource === 'proxy') }),
+};
+
+async function get(path: string, who: { cert: string; key: string } | string | null = admin): Promise<{ code: number; body: string }> {
+  const creds = typeof who === 'string' ? { headers: { authorization: `Bearer ${who}` } } : who ? { cert: who.cert, key: who.key } : {};
   return new Promise((resolve, reject) => {
-    https.get({ host: '127.0.0.1', port: server.port, path, ca: ca.cert, ...(who ? { cert: who.cert, key: who.key } : {}) }, (res) => {
+    https.get({ host: '127.0.0.1', port: server.port, path, ca: ca.cert, ...creds }, (res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString()));
       res.on('end', () => resolve({ code: res.statusCode ?? 0, body }));
@@ -59,7 +68,7 @@ test.before(async () => {
       listContainerStats: async () => [{ attributes: { id: 'c1' }, cpu: { usageCoreNanoSeconds: { value: 5e9 }, usageNanoCores: { value: 2e6 } }, memory: { workingSetBytes: { value: 3 << 20 } } }],
     },
   } as unknown as CriClient;
-  server = await startKubeletServer({ cri, nodeName: 'n1', dataDir: dir, log: { error() {}, warn() {}, info() {}, debug() {} }, kubelet: () => undefined, caPem: ca.cert, serving, addresses: [], port: 0, bindAddress: '127.0.0.1' });
+  server = await startKubeletServer({ cri, nodeName: 'n1', dataDir: dir, log: { error() {}, warn() {}, info() {}, debug() {} }, kubelet: () => undefined, caPem: ca.cert, auth, serving, addresses: [], port: 0, bindAddress: '127.0.0.1' });
 });
 
 test.after.always(async () => {
@@ -68,12 +77,30 @@ test.after.always(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-test('who may ask: the CA-signed system:masters client only', async (t) => {
+test('who may ask: the apiserver decides (TokenReview, SubjectAccessReview on nodes/<sub>), with answers cached', async (t) => {
   t.is((await get('/healthz')).body, 'ok');
-  t.is((await get('/healthz', null)).code, 401);
-  const r = await get('/healthz', user);
-  t.is(r.code, 403);
-  t.regex(r.body, /user=alice/);
+  t.deepEqual(await get('/healthz', null), { code: 401, body: 'Unauthorized\n' });
+  t.deepEqual(await get('/healthz', 'who-knows'), { code: 401, body: 'Unauthorized\n' });
+  t.deepEqual(await get('/healthz', user), { code: 403, body: 'Forbidden (user=alice, verb=get, resource=nodes, subresource=proxy)\n' });
+  t.is((await get('/containerLogs/default/p1/app', 'bob-token')).body, 'hello\nworld\n');
+  t.deepEqual(await get('/stats/summary', 'bob-token'), { code: 403, body: 'Forbidden (user=bob, verb=get, resource=nodes, subresource=stats)\n' });
+  const before = reviews.length;
+  t.is((await get('/containerLogs/default/p1/app', 'bob-token')).code, 200);
+  t.is(reviews.length, before, 'the token and the decision come from the cache');
+  t.true(reviews.includes('bob get nodes/proxy n1'));
+});
+
+test('the kubelet path and method as node attributes, as upstream maps them', (t) => {
+  const cases: [string, string, string, string][] = [
+    ['GET', '/stats/summary', 'get', 'stats'],
+    ['GET', '/metrics/resource', 'get', 'metrics'],
+    ['GET', '/logs/syslog', 'get', 'log'],
+    ['GET', '/spec/', 'get', 'spec'],
+    ['POST', '/exec/ns/p/c', 'create', 'proxy'],
+    ['GET', '/containerLogs/ns/p/c', 'get', 'proxy'],
+    ['GET', '/pods', 'get', 'proxy'],
+  ];
+  for (const [method, path, verb, subresource] of cases) t.deepEqual(nodeAttributes(method, path, 'n1'), { verb, subresource, name: 'n1' }, `${method} ${path}`);
 });
 
 const logCases: [string, string, number, string][] = [

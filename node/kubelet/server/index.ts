@@ -1,14 +1,13 @@
 // The kubelet's HTTPS server (upstream's port 10250): /healthz, /pods, /stats/summary,
 // /containerLogs/{ns}/{pod}/{container}, and the upgraded /exec, /attach and /portForward
-// the apiserver proxies to. Its certificate comes from the kubelet-serving signer; it
-// trusts clients whose certificate the cluster CA signed and that are system:masters (the
-// apiserver's kubelet-client credential), as upstream's x509 authentication; other users get
-// 403 (upstream asks the apiserver with a SubjectAccessReview; kubets does not, yet).
+// the apiserver proxies to. Its certificate comes from the kubelet-serving signer. Clients
+// present a certificate the cluster CA signed or a bearer token, and the apiserver decides
+// what they may do (TokenReview, SubjectAccessReview on nodes/proxy, nodes/stats...: auth.ts),
+// as upstream's kubelet with webhook authentication and authorization.
 
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { TLSSocket } from 'node:tls';
 import type { Log } from '../../../client/types.ts';
 import type { RestConfig } from '../../../client/rest.ts';
 import type { CriClient } from '../../cri/client.ts';
@@ -18,9 +17,9 @@ import { containerInstances, podSandboxes, readySandbox, runningContainer } from
 import { streamLog, type LogOptions } from './logs.ts';
 import { RateTracker, summary } from './stats.ts';
 import { proxyToRuntime, replyOnSocket } from './stream.ts';
+import { AuthError, createKubeletAuthorizer, type KubeletAuthBackend } from './auth.ts';
 
 export const DEFAULT_PORT = 10250;
-const ADMIN_GROUP = 'system:masters';
 
 export interface KubeletServerOptions {
   cri: CriClient;
@@ -30,6 +29,8 @@ export interface KubeletServerOptions {
   kubelet(): Kubelet | undefined;
   /** The cluster CA: verifies clients. */
   caPem: string;
+  /** Who may ask what: the apiserver's TokenReview and SubjectAccessReview (auth.ts). */
+  auth: KubeletAuthBackend;
   /** The node's credentials, to ask for the serving certificate (unless `serving` is given). */
   config?: RestConfig;
   serving?: { cert: string; key: string };
@@ -50,15 +51,7 @@ class HttpError extends Error {
   }
 }
 
-/** Whether the client may use the kubelet API: 401 without a verified certificate, 403 for others. */
-export function authorizeClient(socket: unknown): HttpError | undefined {
-  if (!(socket instanceof TLSSocket) || !socket.authorized) return new HttpError(401, 'Unauthorized');
-  const subject = socket.getPeerCertificate()?.subject ?? {};
-  const orgs = ([] as string[]).concat((subject as { O?: string | string[] }).O ?? []);
-  const cn = ([] as string[]).concat((subject as { CN?: string | string[] }).CN ?? [])[0] ?? '';
-  if (!orgs.includes(ADMIN_GROUP)) return new HttpError(403, `Forbidden (user=${cn}, verb=get, resource=nodes, subresource=proxy)`);
-  return undefined;
-}
+const asHttpError = (e: unknown) => (e instanceof HttpError ? e : e instanceof AuthError ? new HttpError(e.code, e.message) : new HttpError(500, (e as Error).message));
 
 function bool(q: URLSearchParams, k: string): boolean {
   return ['1', 'true', 'True', 'TRUE', 't', 'T'].includes(q.get(k) ?? '');
@@ -155,11 +148,11 @@ async function upgrade(o: KubeletServerOptions, req: IncomingMessage, socket: Du
 export async function startKubeletServer(o: KubeletServerOptions): Promise<KubeletServer> {
   const serving = o.serving ?? (await ensureServingCertificate(o.config!, o.nodeName, o.addresses, o.dataDir));
   const stats = new RateTracker();
+  const authorizer = createKubeletAuthorizer(o.auth);
   const server = https.createServer({ cert: serving.cert, key: serving.key, ca: o.caPem, requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2' }, (req, res) => {
-    const denied = authorizeClient(req.socket);
-    const work = denied ? Promise.reject(denied) : route(o, stats, req, res);
+    const work = authorizer.check(req, o.nodeName).then(() => route(o, stats, req, res));
     work.catch((e: unknown) => {
-      const err = e instanceof HttpError ? e : new HttpError(500, (e as Error).message);
+      const err = asHttpError(e);
       if (err.code >= 500) o.log.warn('kubelet server request failed', { path: req.url, err: err.message });
       if (res.headersSent) return void res.destroy();
       res.writeHead(err.code, { 'Content-Type': 'text/plain; charset=utf-8' });
@@ -168,9 +161,8 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<Kubel
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    const denied = authorizeClient(req.socket);
-    (denied ? Promise.reject(denied) : upgrade(o, req, socket, head)).catch((e: unknown) => {
-      const err = e instanceof HttpError ? e : new HttpError(500, (e as Error).message);
+    authorizer.check(req, o.nodeName).then(() => upgrade(o, req, socket, head)).catch((e: unknown) => {
+      const err = asHttpError(e);
       replyOnSocket(socket, err.code, err.message);
     });
   });
