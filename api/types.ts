@@ -121,6 +121,8 @@ export interface HookContext {
   now: Date;
   /** A dry run: check what the write would do, but reserve and free nothing. */
   dryRun: boolean;
+  /** Who writes (RBAC's escalation check judges the writer's own permissions). */
+  user: NonNullable<StrategyContext['user']>;
 }
 
 /** Undoes what a before* hook reserved, when the write it prepared does not happen. */

@@ -18,7 +18,7 @@ import type { Logger } from '../log.ts';
 import { createAuthnConfig, createAuthenticator, createHttpsServerOptions, userFromToken } from './authn.ts';
 import { createAuthorization } from './authz/index.ts';
 import { reviewHandlers } from './authz/reviews.ts';
-import { checkRbacWrite } from './authz/escalation.ts';
+import { rbacPolicyHooks } from './authz/escalation.ts';
 import type { Lookup } from './sa-token-live.ts';
 import { tokenRequestHandler } from './token-request.ts';
 import { oidcRoutes } from './oidc-discovery.ts';
@@ -132,7 +132,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     now: () => clock.now(),
     repairIntervalMs: opts.allocationRepairIntervalMs,
   });
-  const storeHooksFor = (rt: ResourceType) => (rt.group === '' && rt.plural === 'services' ? allocation.hooks() : undefined);
+  // RBAC's policy-based storage (escalation and bind prevention) wraps the four RBAC kinds'
+  // stores, as upstream's RBAC storage provider does; it reads the authorizer built below.
+  const rbacPolicy = rbacPolicyHooks(() => escalationDeps);
+  const storeHooksFor = (rt: ResourceType) => (rt.group === '' && rt.plural === 'services' ? allocation.hooks() : rbacPolicy(rt));
   const deps = { clock, names: randomNameGenerator, uids: randomUid, hooks, storeHooksFor };
   const authz = createAuthorization((group, plural) => engineFor(registryByPlural(registry, group, plural)), log);
   const escalationDeps = {
@@ -140,16 +143,6 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     rulesFor: (user: UserInfo, ns: string) => authz.rbac.rulesFor(user, ns),
     roleRules: (kind: 'Role' | 'ClusterRole', ns: string, name: string) => authz.rbac.roleRulesOf(kind, ns, name),
   };
-  // RBAC's escalation check (upstream's policy-based RBAC storage) refuses a Role or binding
-  // granting more than the writer holds; it runs first among the validating checks.
-  admission.add(
-    {
-      name: 'RBACEscalation',
-      handles: (op) => op === 'CREATE' || op === 'UPDATE',
-      validate: (a) => checkRbacWrite(escalationDeps, a.resource, a.object!, a.user),
-    },
-    admission.names()[0],
-  );
   // The webhooks join last: the mutating one after the built-in mutating halves, the
   // validating one among the validating halves (upstream's AllOrderedPlugins). Configurations
   // are read per request from the watch cache (a list at resourceVersion 0).

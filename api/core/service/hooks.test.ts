@@ -7,8 +7,8 @@ import type { KubeObject, Undo } from '../../types.ts';
 import { ServiceAllocator } from './allocator.ts';
 import { serviceHooks } from './hooks.ts';
 
-const real = { now: new Date(0), dryRun: false };
-const dry = { now: new Date(0), dryRun: true };
+const real = { now: new Date(0), dryRun: false, user: { username: 'admin', groups: [] } };
+const dry = { now: new Date(0), dryRun: true, user: { username: 'admin', groups: [] } };
 
 function svc(spec: Record<string, unknown>): KubeObject {
   return { metadata: { name: 's', namespace: 'default' }, spec };

@@ -2,8 +2,10 @@
 // ClusterRole may only be written by someone who holds every permission it grants (or may
 // `escalate`), and a binding only by someone who holds every permission of the role it
 // references (or may `bind` that role). An aggregationRule needs `escalate` outright.
+// Upstream does this in RBAC's "policybased" storage wrapping the four kinds' stores, not in
+// admission: here `rbacPolicyHooks` gives the engine those kinds' store hooks.
 
-import type { KubeObject, ResourceType } from '../../../api/types.ts';
+import type { KubeObject, ResourceType, StoreHooks } from '../../../api/types.ts';
 import { StatusError } from '../../../api/meta/errors.ts';
 import type { UserInfo } from '../registry/types.ts';
 import type { Authorizer } from './attributes.ts';
@@ -94,4 +96,19 @@ export function checkRbacWrite(deps: EscalationDeps, rt: ResourceType, obj: Kube
   if (!rules) throw new StatusError(404, 'NotFound', `${refResource}.${RBAC_GROUP} "${ref.name ?? ''}" not found`, { name: ref.name, group: RBAC_GROUP, kind: refResource });
   const missing = missingRules(deps.rulesFor(user, ns), rules);
   if (missing.length) throw forbidden(rt, name, notHeld(user, missing));
+}
+
+/**
+ * The store hooks of RBAC's policy-based storage: every create and update of a Role,
+ * ClusterRole, RoleBinding or ClusterRoleBinding (dry runs too) passes checkRbacWrite. `deps`
+ * is read at write time: the authorizer is built after the engines that feed it.
+ */
+export function rbacPolicyHooks(deps: () => EscalationDeps): (rt: ResourceType) => StoreHooks | undefined {
+  return (rt) => {
+    if (rt.group !== RBAC_GROUP) return undefined;
+    return {
+      beforeCreate: (obj, ctx) => checkRbacWrite(deps(), rt, obj, ctx.user),
+      beforeUpdate: (obj, _old, ctx) => checkRbacWrite(deps(), rt, obj, ctx.user),
+    };
+  };
 }

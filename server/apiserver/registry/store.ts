@@ -44,7 +44,10 @@ export interface EngineDeps {
   names: NameGenerator;
   uids: UidGenerator;
   hooks: EngineHooks;
-  /** Store hooks the server gives a kind in place of its own (Service addresses shared through storage). */
+  /**
+   * Store hooks the server gives a kind in place of its own, as upstream's REST storage providers
+   * wrap a kind's store: Service addresses shared through storage, RBAC's policy-based checks.
+   */
   storeHooksFor?(rt: ResourceType): StoreHooks | undefined;
 }
 
@@ -92,7 +95,7 @@ export class GenericStore {
   }
 
   private hookCtx(ctx: RequestContext): HookContext {
-    return { now: ctx.now, dryRun: ctx.dryRun };
+    return { now: ctx.now, dryRun: ctx.dryRun, user: ctx.user };
   }
 
   /** Hands the kind's store hooks every stored object once, before the server serves. */
