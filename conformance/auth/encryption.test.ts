@@ -1,7 +1,7 @@
 // Secrets encrypted at rest, black-box: a real `kubets server --encryption-provider-config`,
 // kubectl writing Secrets, and the store read directly (the SQLite file, etcd's keys) to show
 // what is on disk. Keys rotate as upstream documents: add the new key, restart, rewrite every
-// Secret (`kubectl get secret X -o json | kubectl replace -f -`), drop the old key.
+// Secret (`kubectl get secrets -A -o json | kubectl replace -f -`), drop the old key.
 
 import test from 'ava';
 import Database from 'better-sqlite3';
@@ -50,9 +50,7 @@ test('sqlite: Secrets written after encryption is on are sealed, older ones afte
   };
   const password = async (name: string) => Buffer.from(await run(['get', 'secret', name, '-o', 'jsonpath={.data.password}']), 'base64').toString();
   const stored = (name: string) => sqliteValue(k, `/registry/secrets/default/${name}`);
-  const rewriteAll = async () => {
-    for (const name of ['before', 'after']) await run(['replace', '-f', '-'], await run(['get', 'secret', name, '-o', 'json']));
-  };
+  const rewriteAll = async () => run(['replace', '-f', '-'], await run(['get', 'secrets', '-A', '-o', 'json']));
   try {
     await run(['create', 'secret', 'generic', 'before', '--from-literal=password=plain-before-7Q2']);
     await run(['create', 'configmap', 'cm', '--from-literal=note=visible-note-5K']);

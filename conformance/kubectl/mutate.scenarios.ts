@@ -113,4 +113,21 @@ export const mutateScenarios: Scenario[] = [
       t.like(scale, { kind: 'Scale', apiVersion: 'autoscaling/v1', metadata: { name: 'web', namespace: ns }, spec: { replicas: 0 }, status: { selector: 'app=web' } });
     },
   },
+  {
+    title: 'replace -f - of a List (get -o json piped back): client-side validation reads the protobuf OpenAPI and refuses an unknown field',
+    id: 'replace-list',
+    async run({ t, ok, run, tool }) {
+      await ok(['create', 'secret', 'generic', 'one', '--from-literal=k=1']);
+      await ok(['create', 'configmap', 'two', '--from-literal=k=2']);
+      // kubectl validates a List itself, from /openapi/v2 in protobuf (the server-side check
+      // does not cover Lists), so this fails at once if that document is wrong.
+      const list = await ok(['get', 'secret/one', 'configmap/two', '-o', 'json']);
+      t.deepEqual((await ok(['replace', '-f', '-'], { stdin: list })).trim().split('\n'), ['secret/one replaced', 'configmap/two replaced'], tool.name);
+      const doc = JSON.parse(list) as { items: Record<string, unknown>[] };
+      doc.items[1]!.bogus = true;
+      const bad = await run(['replace', '-f', '-'], { stdin: JSON.stringify(doc) });
+      t.is(bad.code, 1, tool.name);
+      t.regex(bad.stderr, /ValidationError\(ConfigMap\): unknown field "bogus" in io\.k8s\.api\.core\.v1\.ConfigMap/, bad.stderr);
+    },
+  },
 ];

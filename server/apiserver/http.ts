@@ -44,7 +44,7 @@ interface State {
 /** Upstream compresses responses of 128 KiB or more for clients that accept gzip. */
 export const GZIP_MIN_BYTES = 128 * 1024;
 
-async function maybeGzip(acceptEncoding: string, body: string, setHeader: (k: string, v: string) => void): Promise<string | Buffer> {
+async function maybeGzip(acceptEncoding: string, body: string | Buffer, setHeader: (k: string, v: string) => void): Promise<string | Buffer> {
   if (body.length < GZIP_MIN_BYTES || !/\bgzip\b/.test(acceptEncoding)) return body;
   const zipped = await gzip(body, { level: 4 });
   setHeader('Content-Encoding', 'gzip');

@@ -6,6 +6,7 @@ import type { FieldError } from '../../api/meta/errors.ts';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../api/meta/validation.ts';
 import type { NameRule } from '../../api/meta/names.ts';
 import { servedOpenAPIV2 } from '../../openapi/v2.ts';
+import { encodeOpenAPIV2 } from '../../openapi/proto/openapi-v2.ts';
 import { buildOpenAPIV3Index, groupVersionOfV3Path, servedOpenAPIV3GroupVersion } from '../../openapi/v3.ts';
 import type { OpenApiDocs } from './routes.ts';
 import type { BodyType } from './negotiate.ts';
@@ -20,10 +21,17 @@ import { patchSchemaFromJsonSchema } from './patch/json-schema.ts';
 const PRESERVE_ALL = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } as const;
 
 export function createOpenApiDocs(resources: () => ResourceType[]): OpenApiDocs {
+  const v2Protobuf = new WeakMap<object, Buffer>();
   let index: string | undefined;
   let indexFor: ResourceType[] | undefined;
   return {
     v2: () => servedOpenAPIV2(resources()).json,
+    v2Protobuf: () => {
+      const doc = servedOpenAPIV2(resources());
+      let bytes = v2Protobuf.get(doc);
+      if (!bytes) v2Protobuf.set(doc, (bytes = Buffer.from(encodeOpenAPIV2(doc.document))));
+      return bytes;
+    },
     v3Index: () => {
       const rs = resources();
       if (index === undefined || indexFor !== rs) {

@@ -18,7 +18,7 @@ import { serveWatch } from './watch.ts';
 export interface Reply {
   code: number;
   contentType: string;
-  body: string;
+  body: string | Buffer;
   headers?: Record<string, string>;
 }
 

@@ -7,6 +7,7 @@ import type { NonResourceRoutes } from './http.ts';
 import { docReply } from './http.ts';
 import type { Reply } from './resource-handler.ts';
 import type { ApiMetrics } from './metrics.ts';
+import { OPENAPI_V2_PROTOBUF } from '../../openapi/proto/openapi-v2.ts';
 import {
   aggregatedDiscovery,
   apiGroup,
@@ -28,6 +29,8 @@ export interface HealthCheck {
 
 export interface OpenApiDocs {
   v2(): string;
+  /** The same v2 document as gnostic protobuf (client-go's OpenAPISchema asks for it). */
+  v2Protobuf(): Buffer;
   v3Index(): string;
   /** The document for 'api/v1' or 'apis/apps/v1', or undefined. */
   v3(gvPath: string): string | undefined;
@@ -138,7 +141,10 @@ export function createRoutes(deps: RouteDeps): NonResourceRoutes & { invalidate(
         if (!rs) return undefined;
         return json(memo(`/apis/${g.name}/${gm[3]}`, () => apiResourceList(`${g.name}/${gm[3]}`, rs)));
       }
-      if (p === '/openapi/v2') return json(deps.openapi.v2());
+      if (p === '/openapi/v2') {
+        if (!req.headers.accept?.includes('application/com.github.proto-openapi.spec.v2')) return json(deps.openapi.v2());
+        return { code: 200, contentType: OPENAPI_V2_PROTOBUF, body: deps.openapi.v2Protobuf() };
+      }
       if (p === '/openapi/v3') return json(deps.openapi.v3Index());
       const om = /^\/openapi\/v3\/(.+)$/.exec(p);
       if (om) {
