@@ -12,6 +12,7 @@ import type { Pod, Volume } from '../../api/core/pod/types.ts';
 import type { Client } from '../../client/types.ts';
 import { ConfigError, keyData, SECRETS, SERVICE_ACCOUNTS } from './api-refs.ts';
 import { resourceValue } from './env.ts';
+import { claimPath } from './persistent-volumes.ts';
 
 export interface VolumeContext {
   client: Client;
@@ -153,6 +154,8 @@ function writeFiles(dir: string, files: Files): void {
 
 async function setUp(ctx: VolumeContext, v: Volume, dir: string): Promise<string> {
   const files: Files = new Map();
+  const claim = (v as { persistentVolumeClaim?: { claimName?: string } }).persistentVolumeClaim;
+  if (claim?.claimName) return claimPath(ctx.client, ctx.pod.metadata?.namespace ?? 'default', claim.claimName);
   if (v.hostPath) {
     const hp = v.hostPath as { path?: string; type?: string };
     if (!hp.path) throw new ConfigError('hostPath has no path');

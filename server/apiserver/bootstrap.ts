@@ -1,6 +1,6 @@
 // What upstream's apiserver makes at start: the system namespaces, the `kubernetes` Service
 // with its Endpoints and EndpointSlice pointing at this apiserver, `kube-dns` in kube-system, the built-in
-// PriorityClasses, and the bootstrap RBAC roles and bindings. Each is created if absent and
+// PriorityClasses, the default StorageClass `local-path`, and the bootstrap RBAC roles and bindings. Each is created if absent and
 // left alone if present, so restarts and several apiservers agree.
 
 import type { KubeObject } from '../../api/types.ts';
@@ -8,6 +8,7 @@ import { StatusError } from '../../api/meta/errors.ts';
 import type { GenericStore } from './registry/store.ts';
 import type { RequestContext } from './registry/types.ts';
 import { bootstrapRbac } from './bootstrap-rbac.ts';
+import { localPathStorageClass } from '../../api/storage/storage-class/local-path.ts';
 
 export interface BootstrapDeps {
   engine(group: string, plural: string): GenericStore;
@@ -119,6 +120,8 @@ export async function bootstrap(deps: BootstrapDeps): Promise<void> {
       preemptionPolicy: 'PreemptLowerPriority',
     });
   }
+  // k3s's default StorageClass (its local-path provisioner runs in the controller manager).
+  await ensure(deps, 'storage.k8s.io', 'storageclasses', localPathStorageClass());
   for (const obj of bootstrapRbac()) {
     const plural = obj.kind === 'ClusterRole' ? 'clusterroles' : obj.kind === 'ClusterRoleBinding' ? 'clusterrolebindings' : obj.kind === 'Role' ? 'roles' : 'rolebindings';
     await ensure(deps, 'rbac.authorization.k8s.io', plural, obj);

@@ -10,6 +10,9 @@ import { disruptionController } from './disruption/index.ts';
 import { daemonSetController } from './daemonset/index.ts';
 import { resourceQuotaController } from './resource-quota/index.ts';
 import { statefulSetController } from './statefulset/index.ts';
+import { persistentVolumeBinderController } from './persistentvolume/index.ts';
+import { localPathProvisionerController } from './local-path-provisioner/index.ts';
+import { pvcProtectionController, pvProtectionController } from './volume-protection/index.ts';
 import { registerJobHandlers } from './job/handlers.ts';
 import { newJobReconciler } from './job/reconcile.ts';
 import { registerEndpointHandlers } from './endpoint/handlers.ts';
@@ -91,4 +94,8 @@ export const CONTROLLERS: Record<string, Factory> = {
   'clusterrole-aggregation': clusterRoleAggregationController,
   csrapproving: csrApprovingController,
   csrsigning: csrSigningController,
+  'persistentvolume-binder': persistentVolumeBinderController,
+  'persistentvolumeclaim-protection': pvcProtectionController,
+  'persistentvolume-protection': pvProtectionController,
+  'local-path-provisioner': localPathProvisionerController,
 };

@@ -5,7 +5,7 @@
 import {
   CycleState, SUCCESS, isRejection,
   type ClusterEvent, type FilterPlugin, type NodeInfo, type NodeSnapshot, type Plugin, type PodInfo, type PostFilterPlugin,
-  type PreFilterPlugin, type PreScorePlugin, type ReservePlugin, type ScorePlugin, type Status,
+  type PreBindPlugin, type PreFilterPlugin, type PreScorePlugin, type ReservePlugin, type ScorePlugin, type Status,
 } from './types.ts';
 
 export const MIN_FEASIBLE_NODES_TO_FIND = 100;
@@ -88,6 +88,7 @@ export class Framework {
   readonly preScore: PreScorePlugin[];
   readonly score: ScorePlugin[];
   readonly reserve: ReservePlugin[];
+  readonly preBind: PreBindPlugin[];
   readonly #weights: number[];
   readonly #percentage: number;
   readonly #random: () => number;
@@ -106,6 +107,7 @@ export class Framework {
     this.preScore = ps.filter((p) => has(p, 'preScore')) as PreScorePlugin[];
     this.score = ps.filter((p) => has(p, 'score')) as ScorePlugin[];
     this.reserve = ps.filter((p) => has(p, 'reserve')) as ReservePlugin[];
+    this.preBind = ps.filter((p) => has(p, 'preBind')) as PreBindPlugin[];
     this.#weights = this.score.map((p) => opts.weights?.[p.name] ?? 1);
     this.#percentage = opts.percentageOfNodesToScore ?? 0;
     this.#random = opts.random ?? seededRandom();
@@ -230,5 +232,14 @@ export class Framework {
 
   runUnreserve(state: CycleState, pod: PodInfo, nodeName: string): void {
     for (let j = this.reserve.length - 1; j >= 0; j--) this.reserve[j].unreserve(state, pod, nodeName);
+  }
+
+  /** PreBind in plugin order; the first failure is returned with its plugin's name. */
+  async runPreBind(state: CycleState, pod: PodInfo, nodeName: string): Promise<Status> {
+    for (const p of this.preBind) {
+      const s = await p.preBind(state, pod, nodeName);
+      if (s.code !== 'Success' && s.code !== 'Skip') return { ...s, plugin: p.name };
+    }
+    return SUCCESS;
   }
 }

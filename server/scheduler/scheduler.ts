@@ -11,6 +11,7 @@ import type { Client, Clock, InformerFactory, Log, ResourceRef } from '../../cli
 import { SchedulerCache } from './cache.ts';
 import { FitError, Framework } from './framework.ts';
 import { defaultPlugins } from './plugins/registry.ts';
+import { NAME as VOLUME_BINDING, PVCS, PVS, STORAGE_CLASSES } from './plugins/volume-binding/index.ts';
 import { SchedulingQueue, type QueuedPodInfo } from './queue.ts';
 import { podKey, sameStrings, updatePodInfo } from './resources.ts';
 import { CycleState, type Node, type Plugin, type Pod } from './types.ts';
@@ -61,7 +62,7 @@ export function startScheduler(opts: SchedulerOptions): Scheduler {
   const log = opts.log;
   const name = opts.schedulerName ?? DEFAULT_SCHEDULER_NAME;
   const recorder: EventRecorder = opts.recorder ?? createEventRecorder({ client, component: name, clock, log });
-  const defaults = opts.plugins ? { plugins: opts.plugins, weights: opts.weights ?? {} } : defaultPlugins();
+  const defaults = opts.plugins ? { plugins: opts.plugins, weights: opts.weights ?? {} } : defaultPlugins([], { client, informers: opts.informers });
   const fw = new Framework({ plugins: defaults.plugins, weights: defaults.weights, percentageOfNodesToScore: opts.percentageOfNodesToScore });
   const cache = new SchedulerCache();
   const queue = new SchedulingQueue({ clock, eventMayHelp: (r, ev) => fw.eventMayHelp(r, ev) });
@@ -88,6 +89,16 @@ export function startScheduler(opts: SchedulerOptions): Scheduler {
       cache.removeNode(n.metadata?.name ?? '');
     },
   });
+
+  // Claims, volumes and classes coming and going may let a pod VolumeBinding rejected fit.
+  if (defaults.plugins.some((p) => p.name === VOLUME_BINDING)) {
+    for (const [r, resource] of [[PVCS, 'PersistentVolumeClaim'], [PVS, 'PersistentVolume'], [STORAGE_CLASSES, 'StorageClass']] as const) {
+      opts.informers.informer(r).addEventHandler({
+        add: () => queue.moveAllOnEvent({ resource, action: 'Add' }),
+        update: () => queue.moveAllOnEvent({ resource, action: 'Update' }),
+      });
+    }
+  }
 
   podInformer.addEventHandler({
     add(p) {
@@ -172,6 +183,8 @@ export function startScheduler(opts: SchedulerOptions): Scheduler {
       target: { apiVersion: 'v1', kind: 'Node', name: nodeName },
     };
     try {
+      const pre = await fw.runPreBind(state, q.info, nodeName);
+      if (pre.code !== 'Success') throw Object.assign(new Error(`running PreBind plugin "${pre.plugin}": ${pre.reasons.join(', ')}`), { preBind: true });
       await client.create(PODS, ns, binding, { subresource: 'binding', name: podName });
       recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${podName} to ${nodeName}`);
       log.debug('bound pod', { pod: `${ns}/${podName}`, node: nodeName });
@@ -184,7 +197,8 @@ export function startScheduler(opts: SchedulerOptions): Scheduler {
         return;
       }
       log.warn('binding failed', { pod: `${ns}/${podName}`, node: nodeName, err: (err as Error).message });
-      recorder.event(pod, 'Warning', 'FailedScheduling', `Binding rejected: ${(err as Error).message}`);
+      const preBind = (err as { preBind?: boolean }).preBind === true;
+      recorder.event(pod, 'Warning', 'FailedScheduling', preBind ? (err as Error).message : `Binding rejected: ${(err as Error).message}`);
       if (!stopped) queue.addBackoff(q);
     } finally {
       releaseSlot();

@@ -127,7 +127,7 @@ export interface NodeSnapshot {
   withAffinity(): NodeInfo[];
 }
 
-export type ClusterEventResource = 'Node' | 'Pod';
+export type ClusterEventResource = 'Node' | 'Pod' | 'PersistentVolumeClaim' | 'PersistentVolume' | 'StorageClass';
 export type ClusterEventAction = 'Add' | 'Update' | 'Delete';
 
 /** A cluster change that may make a rejected pod schedulable (upstream's ClusterEvent). */
@@ -163,6 +163,10 @@ export interface ScorePlugin extends Plugin {
 export interface ReservePlugin extends Plugin {
   reserve(state: CycleState, pod: PodInfo, nodeName: string): Status;
   unreserve(state: CycleState, pod: PodInfo, nodeName: string): void;
+}
+/** Runs after Reserve, before the Binding is written (off the scheduling cycle): a failure unreserves the pod. */
+export interface PreBindPlugin extends Plugin {
+  preBind(state: CycleState, pod: PodInfo, nodeName: string): Promise<Status>;
 }
 export interface BindPlugin extends Plugin {
   bind(pod: PodInfo, nodeName: string): Promise<Status>;

@@ -52,6 +52,8 @@ export function validatePVCUpdate(n: PVC, o: PVC): FieldError[] {
   const ns = structuredClone(n.spec ?? {});
   const os = structuredClone(o.spec ?? {});
   if (!os.volumeName) os.volumeName = ns.volumeName;
+  // A claim without a class may get one later (the default class, retroactively).
+  if ((os.storageClassName ?? null) === null && !o.metadata?.annotations?.['volume.beta.kubernetes.io/storage-class']) os.storageClassName = ns.storageClassName;
   const errs: FieldError[] = [];
   if (o.status?.phase === 'Bound') {
     const next = parseQuantity(ns.resources?.requests?.storage);

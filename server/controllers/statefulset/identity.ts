@@ -62,10 +62,11 @@ export function claimName(template: KubeObject, set: StatefulSet, ordinal: numbe
 export function claimsFor(set: StatefulSet, ordinal: number, pod?: KubeObject): KubeObject[] {
   const policy = set.spec?.persistentVolumeClaimRetentionPolicy;
   const owners: OwnerReference[] = [];
-  if (policy?.whenDeleted === 'Delete') owners.push({ ...newControllerRef(set, R.statefulSets), controller: false });
+  // A condemned pod's claims belong to the pod alone (upstream): they go when it goes, even
+  // though the set itself stays.
   if (pod && policy?.whenScaled === 'Delete' && ordinal >= (set.spec?.ordinals?.start ?? 0) + (set.spec?.replicas ?? 1)) {
     owners.push({ apiVersion: 'v1', kind: 'Pod', name: pod.metadata?.name ?? '', uid: pod.metadata?.uid ?? '', blockOwnerDeletion: true });
-  }
+  } else if (policy?.whenDeleted === 'Delete') owners.push({ ...newControllerRef(set, R.statefulSets), controller: false });
   return (set.spec?.volumeClaimTemplates ?? []).map((t) => ({
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',

@@ -71,7 +71,8 @@ export function newStatefulSetReconciler(deps: ControllerContext): (key: string)
       const cur = pvcLister.get(ns, want.metadata?.name ?? '');
       if (!cur || cur.metadata?.ownerReferences?.some((r) => r.uid === pod.metadata?.uid)) continue;
       const next = clone(cur);
-      next.metadata = { ...next.metadata, ownerReferences: [...(next.metadata?.ownerReferences ?? []), ...(want.metadata?.ownerReferences ?? []).filter((r) => r.kind === 'Pod')] };
+      const others = (next.metadata?.ownerReferences ?? []).filter((r) => r.uid !== set.metadata?.uid);
+      next.metadata = { ...next.metadata, ownerReferences: [...others, ...(want.metadata?.ownerReferences ?? []).filter((r) => r.kind === 'Pod')] };
       await client.update(PVCS, ns, next);
     }
   }

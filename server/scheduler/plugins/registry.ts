@@ -2,6 +2,7 @@
 // first rejection, so the order decides which reason a node reports), with score weights.
 
 import type { Plugin } from '../types.ts';
+import { NAME as VOLUME_BINDING, newVolumeBinding, type VolumeBindingDeps } from './volume-binding/index.ts';
 import { NAME as DEFAULT_PREEMPTION, newDefaultPreemption } from './default-preemption/index.ts';
 import { NAME as INTER_POD_AFFINITY, newInterPodAffinity } from './inter-pod-affinity/index.ts';
 import { NAME as NODE_AFFINITY, newNodeAffinity } from './node-affinity/index.ts';
@@ -33,14 +34,16 @@ export const inTreeRegistry: RegistryEntry[] = [
   { name: DEFAULT_PREEMPTION, factory: newDefaultPreemption },
 ];
 
-/** Plugins and weights for a profile; `disabled` names plugins to leave out. */
-export function defaultPlugins(disabled: string[] = []): { plugins: Plugin[]; weights: Record<string, number> } {
+/** Plugins and weights for a profile; `disabled` names plugins to leave out; `cluster` adds VolumeBinding. */
+export function defaultPlugins(disabled: string[] = [], cluster?: VolumeBindingDeps): { plugins: Plugin[]; weights: Record<string, number> } {
   const plugins: Plugin[] = [];
   const weights: Record<string, number> = {};
   for (const e of inTreeRegistry) {
     if (disabled.includes(e.name)) continue;
     plugins.push(e.factory());
     if (e.weight !== undefined) weights[e.name] = e.weight;
+    // VolumeBinding reads claims, volumes and classes: only a scheduler with a cluster gets it.
+    if (e.name === NODE_RESOURCES_FIT && cluster && !disabled.includes(VOLUME_BINDING)) plugins.push(newVolumeBinding(cluster));
   }
   return { plugins, weights };
 }
