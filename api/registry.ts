@@ -114,6 +114,21 @@ const VERSION_PRIORITY: Record<string, number> = { 'autoscaling/v2': 30 };
 const BUILTIN_VERSION_PRIORITY = 15;
 const CUSTOM_VERSION_PRIORITY = 100;
 
+/** A group's priority in discovery (upstream's groupPriorityMinimum of its local APIServices). */
+export function groupPriority(group: string): number {
+  return GROUP_PRIORITY[group] ?? CUSTOM_GROUP_PRIORITY;
+}
+
+/** Whether kubets serves the group itself from the start (not a CRD's). */
+export function isBuiltinGroup(group: string): boolean {
+  return group in GROUP_PRIORITY;
+}
+
+/** A version's priority within its group (upstream's versionPriority of its local APIService). */
+export function versionPriority(group: string, version: string): number {
+  return VERSION_PRIORITY[`${group}/${version}`] ?? (isBuiltinGroup(group) ? BUILTIN_VERSION_PRIORITY : CUSTOM_VERSION_PRIORITY);
+}
+
 export interface GroupVersions {
   /** '' for the core group (served under /api). */
   group: string;
@@ -246,16 +261,13 @@ export class Registry {
       if (!set) versions.set(rt.group, (set = new Set()));
       set.add(rt.version);
     }
-    const groupPriority = (g: string): number => GROUP_PRIORITY[g] ?? CUSTOM_GROUP_PRIORITY;
     const groups = [...versions.keys()].sort((a, b) => {
       if (a === '' || b === '') return a === '' ? -1 : 1;
       const d = groupPriority(b) - groupPriority(a);
       return d !== 0 ? d : a < b ? -1 : a > b ? 1 : 0;
     });
     return groups.map((group) => {
-      const builtin = group in GROUP_PRIORITY;
-      const prio = (v: string): number =>
-        VERSION_PRIORITY[`${group}/${v}`] ?? (builtin ? BUILTIN_VERSION_PRIORITY : CUSTOM_VERSION_PRIORITY);
+      const prio = (v: string): number => versionPriority(group, v);
       const vs = [...(versions.get(group) ?? [])].sort((a, b) => prio(b) - prio(a) || compareKubeVersions(a, b));
       return { group, versions: vs, preferredVersion: vs[0] ?? '' };
     });

@@ -46,6 +46,8 @@ import { StatusError } from '../../api/meta/errors.ts';
 import { CrdController } from './apiextensions/controller.ts';
 import { serviceAllocation } from './allocation/index.ts';
 import type { RepairResult } from './allocation/repair.ts';
+import { createAggregation } from './aggregation/index.ts';
+import type { ClusterReader } from './aggregation/types.ts';
 
 export interface ApiServerOptions {
   dataDir: string;
@@ -116,6 +118,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     const store = engineFor(registryByPlural(registry, group, resource));
     return (await store.store.list(store.listPrefix(namespace), { resourceVersion: '0' })).items;
   };
+  const reader: ClusterReader = { get: getObject, list: listObjects };
   const admission = createAdmissionChain({ getObject, listObjects });
   const hooks: EngineHooks = {
     validateMeta: schema.validateMeta,
@@ -187,7 +190,16 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       }
     }
   });
-  const openapi = createOpenApiDocs(() => registry.all());
+  const aggregation = createAggregation({
+    registry,
+    engine: (group, plural) => engineFor(registryByPlural(registry, group, plural)),
+    reader,
+    pki: opts.pki,
+    clock,
+    log,
+    onChange: () => routes.invalidate(),
+  });
+  const openapi = aggregation.openapi(createOpenApiDocs(() => registry.all()));
   const api: ApiContext = {
     lookup: (g, v, p) => registry.get(g, v, p),
     engine: engineFor,
@@ -217,6 +229,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     metrics,
     checks: [{ name: backend.name, check: async () => void (await backend.currentRevision()) }],
     openapi,
+    remoteGroups: () => aggregation.remoteGroups(),
     ready: () => ready,
   });
   // Objects service-account tokens depend on, read from the watch cache (a live read when
@@ -254,6 +267,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     metrics,
     log,
     now: () => clock.now(),
+    aggregation: aggregation.handler,
   });
 
   const server = https.createServer(createHttpsServerOptions(opts.pki), app.callback());
@@ -293,6 +307,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   await authz.start();
   const crds = new CrdController({ registry, engineFor, clock, log });
   await crds.start();
+  await aggregation.start();
   ready = true;
   log.info('apiserver ready', { url, store: backend.name });
 
@@ -318,6 +333,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       ready = false;
       crds.stop();
       allocation.stop();
+      aggregation.stop();
       clearInterval(compactor);
       authz.stop();
       await new Promise<void>((resolve) => {

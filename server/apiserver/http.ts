@@ -17,6 +17,7 @@ import { negotiateOutput } from './negotiate.ts';
 import { encode } from './output.ts';
 import { impersonate } from './authz/impersonation.ts';
 import { forbiddenError, requestAttributes, type Attributes, type AuthorizerResult } from './authz/attributes.ts';
+import type { AggregationHandler } from './aggregation/handler.ts';
 
 export interface NonResourceRoutes {
   /** Answers a non-resource path (discovery, OpenAPI, version, health), or undefined for 404. */
@@ -32,6 +33,8 @@ export interface HttpDeps {
   metrics: ApiMetrics;
   log: Logger;
   now(): Date;
+  /** Group versions served by extension apiservers: proxied once authorized. */
+  aggregation?: AggregationHandler;
 }
 
 const gzip = promisify(gzipCb);
@@ -142,6 +145,11 @@ export function createApp(deps: HttpDeps): Koa {
   app.use(async (ctx) => {
     const query = new URLSearchParams(ctx.querystring);
     const info = (ctx.state as State).info!;
+    if (deps.aggregation) {
+      ctx.respond = false;
+      if (await deps.aggregation.handle(ctx.path, ctx.querystring, ctx.req, ctx.res, (ctx.state as { user: UserInfo }).user)) return;
+      ctx.respond = true;
+    }
     let r: Reply | undefined;
     if (info.isResourceRequest) {
       ctx.respond = false;

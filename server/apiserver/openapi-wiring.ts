@@ -4,7 +4,7 @@
 import type { KubeObject, ResourceType } from '../../api/types.ts';
 import type { FieldError } from '../../api/meta/errors.ts';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../api/meta/validation.ts';
-import type { NameRule } from '../../api/meta/names.ts';
+import { isDNS1035Label, isDNS1123Subdomain, type NameRule } from '../../api/meta/names.ts';
 import { servedOpenAPIV2 } from '../../openapi/v2.ts';
 import { encodeOpenAPIV2 } from '../../openapi/proto/openapi-v2.ts';
 import { buildOpenAPIV3Index, groupVersionOfV3Path, servedOpenAPIV3GroupVersion } from '../../openapi/v3.ts';
@@ -54,7 +54,17 @@ export function nameRuleFor(rt: ResourceType): NameRule {
     if (rt.kind === 'Service') return 'dns1035';
   }
   if (rt.group === 'rbac.authorization.k8s.io' || rt.kind === 'CertificateSigningRequest') return 'path-segment';
+  if (rt.group === 'apiregistration.k8s.io') return apiServiceName;
   return 'subdomain';
+}
+
+/** An APIService is named <version>.<group> ("v1." for the core group), as upstream checks it. */
+function apiServiceName(name: string, prefix: boolean): string[] {
+  if (prefix) return [];
+  const dot = name.indexOf('.');
+  if (dot < 0) return ['couldn\'t parse into version.group'];
+  const group = name.slice(dot + 1);
+  return [...isDNS1035Label(name.slice(0, dot)), ...(group ? isDNS1123Subdomain(group) : [])];
 }
 
 export interface SchemaHooks {

@@ -18,6 +18,7 @@ import {
   wantsAggregated,
   type GroupInfo,
 } from './discovery.ts';
+import { mergeAggregated, mergeGroup, mergeGroupList, type RemoteGroup } from './aggregation/discovery.ts';
 
 /** The Kubernetes version whose API kubets serves. */
 export const KUBERNETES_VERSION = { major: '1', minor: '34', gitVersion: 'v1.34.2' };
@@ -43,6 +44,8 @@ export interface RouteDeps {
   metrics: ApiMetrics;
   checks: HealthCheck[];
   openapi: OpenApiDocs;
+  /** Group versions served by extension apiservers (APIServices with a service). */
+  remoteGroups?(): RemoteGroup[];
   /** False until bootstrap finished: /readyz answers 500 meanwhile. */
   ready(): boolean;
 }
@@ -56,9 +59,9 @@ function json(body: string, contentType = 'application/json', extra?: Record<str
 }
 
 export function createRoutes(deps: RouteDeps): NonResourceRoutes & { invalidate(): void } {
-  let cache: { groups: GroupInfo[]; docs: Map<string, string> } | undefined;
+  let cache: { groups: GroupInfo[]; remote: RemoteGroup[]; docs: Map<string, string> } | undefined;
   const discovery = () => {
-    if (!cache) cache = { groups: groupsOf(deps.resources(), deps.preferredVersion), docs: new Map() };
+    if (!cache) cache = { groups: groupsOf(deps.resources(), deps.preferredVersion), remote: deps.remoteGroups?.() ?? [], docs: new Map() };
     return cache;
   };
   const memo = (key: string, make: () => unknown): string => {
@@ -119,11 +122,14 @@ export function createRoutes(deps: RouteDeps): NonResourceRoutes & { invalidate(
         const agg = wantsAggregated(req.headers.accept);
         const legacy = p === '/api';
         if (agg) {
-          const body = memo(`agg:${p}:${agg}`, () => aggregatedDiscovery(discovery().groups, legacy, `apidiscovery.k8s.io/${agg}`));
+          const body = memo(`agg:${p}:${agg}`, () => {
+            const doc = aggregatedDiscovery(discovery().groups, legacy, `apidiscovery.k8s.io/${agg}`);
+            return legacy ? doc : mergeAggregated(doc, discovery().remote);
+          });
           const etag = `"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"`;
           return json(body, `application/json;g=apidiscovery.k8s.io;v=${agg};as=APIGroupDiscoveryList`, { ETag: etag, Vary: 'Accept' });
         }
-        const body = memo(p, () => (legacy ? apiVersions(deps.serverAddress) : apiGroupList(discovery().groups)));
+        const body = memo(p, () => (legacy ? apiVersions(deps.serverAddress) : mergeGroupList(apiGroupList(discovery().groups), discovery().remote)));
         return json(body, 'application/json', { Vary: 'Accept' });
       }
       const gm = /^\/(api|apis)\/([^/]+)(?:\/([^/]+))?$/.exec(p);
@@ -135,8 +141,11 @@ export function createRoutes(deps: RouteDeps): NonResourceRoutes & { invalidate(
           return core ? json(memo('/api/v1', () => apiResourceList('v1', core.resources.get('v1')!))) : undefined;
         }
         const g = groups.find((x) => x.name === gm[2]);
+        if (gm[3] === undefined) {
+          const doc = mergeGroup(g && apiGroup(g), discovery().remote.find((r) => r.name === gm[2]));
+          return doc ? json(memo(`/apis/${gm[2]}`, () => doc)) : undefined;
+        }
         if (!g) return undefined;
-        if (gm[3] === undefined) return json(memo(`/apis/${g.name}`, () => apiGroup(g)));
         const rs = g.resources.get(gm[3]);
         if (!rs) return undefined;
         return json(memo(`/apis/${g.name}/${gm[3]}`, () => apiResourceList(`${g.name}/${gm[3]}`, rs)));

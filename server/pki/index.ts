@@ -5,6 +5,8 @@
 //   controller-manager.crt/.key  client certificate CN=system:kube-controller-manager
 //   scheduler.crt/.key           client certificate CN=system:kube-scheduler
 //   sa.key, sa.pub               service-account token signing key pair
+//   front-proxy-ca.crt/.key      the request-header CA aggregated API servers trust (kubeadm's)
+//   front-proxy-client.crt/.key  client certificate CN=front-proxy-client: the aggregator's
 // Only what is missing, expiring, not signed by the CA or lacking a wanted SAN is remade.
 
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
@@ -28,6 +30,11 @@ export interface Pki {
   /** Client certificate CN=system:kube-scheduler: the scheduler's own identity. */
   schedulerCert: string;
   schedulerKey: string;
+  /** The front-proxy (request-header) CA: extension apiservers trust X-Remote-* headers from its clients. */
+  frontProxyCaCert: string;
+  /** CN=front-proxy-client, signed by the front-proxy CA: what the aggregator proxies with. */
+  frontProxyClientCert: string;
+  frontProxyClientKey: string;
   /** PKCS#8 PEM, ECDSA P-256: signs service-account tokens (ES256). */
   serviceAccountKey: string;
   /** SPKI PEM: verifies service-account tokens. */
@@ -49,6 +56,7 @@ export const ADMIN_USER = 'kubernetes-admin';
 export const ADMIN_GROUP = 'system:masters';
 export const CONTROLLER_MANAGER_USER = 'system:kube-controller-manager';
 export const SCHEDULER_USER = 'system:kube-scheduler';
+export const FRONT_PROXY_CLIENT = 'front-proxy-client';
 export const KUBERNETES_SERVICE_IP = '10.96.0.1';
 export const KUBERNETES_SERVICE_NAMES = [
   'kubernetes',
@@ -196,15 +204,35 @@ export async function ensurePki(dataDir: string, opts: PkiOptions = {}): Promise
     return made;
   };
 
-  const [serving, admin, controllerManager, scheduler, sa] = await Promise.all([
+  const [serving, admin, controllerManager, scheduler, sa, frontProxy] = await Promise.all([
     leaf('apiserver', { commonName: 'kube-apiserver', sans: servingSans(opts), usage: 'server' }),
     leaf('admin', { commonName: ADMIN_USER, organizations: [ADMIN_GROUP], usage: 'client' }),
     leaf('controller-manager', { commonName: CONTROLLER_MANAGER_USER, usage: 'client' }),
     leaf('scheduler', { commonName: SCHEDULER_USER, usage: 'client' }),
     ensureServiceAccountKey(dir),
+    ensureFrontProxy(dir, note),
   ]);
   note(sa.made ? 'generated' : 'reused', 'sa');
-  return assemblePki(dir, { ca, serving, admin, controllerManager, scheduler }, sa);
+  return assemblePki(dir, { ca, serving, admin, controllerManager, scheduler, ...frontProxy }, sa);
+}
+
+/** The front-proxy CA and its client certificate (kept apart from the cluster CA, as kubeadm does). */
+async function ensureFrontProxy(dir: string, note: NonNullable<PkiOptions['onEvent']>): Promise<Pick<ClusterCerts, 'frontProxyCa' | 'frontProxyClient'>> {
+  const gen = () => import('./certs.ts');
+  let ca = await readPair(dir, 'front-proxy-ca');
+  const fresh = !caUsable(ca);
+  if (fresh || !ca) {
+    ca = await (await gen()).generateCa(`front-proxy-ca@${Math.floor(Date.now() / 1000)}`);
+    await writePair(dir, 'front-proxy-ca', ca);
+    note('generated', 'front-proxy-ca');
+  }
+  let client = fresh ? undefined : await readPair(dir, 'front-proxy-client');
+  if (!client || leafProblem(client, new X509Certificate(ca.cert), [])) {
+    client = await (await gen()).generateLeaf(ca, { commonName: FRONT_PROXY_CLIENT, usage: 'client' });
+    await writePair(dir, 'front-proxy-client', client);
+    note('generated', 'front-proxy-client');
+  }
+  return { frontProxyCa: ca, frontProxyClient: client };
 }
 
 /** The cluster's certificates, made together: what a Pki holds besides its folder and SA key. */
@@ -214,6 +242,8 @@ export interface ClusterCerts {
   admin: CertAndKey;
   controllerManager: CertAndKey;
   scheduler: CertAndKey;
+  frontProxyCa: CertAndKey;
+  frontProxyClient: CertAndKey;
 }
 
 /** A Pki from its certificates and service-account key pair (dir '' when kept in memory). */
@@ -230,6 +260,9 @@ export function assemblePki(dir: string, c: ClusterCerts, sa: { key: string; pub
     controllerManagerKey: c.controllerManager.key,
     schedulerCert: c.scheduler.cert,
     schedulerKey: c.scheduler.key,
+    frontProxyCaCert: c.frontProxyCa.cert,
+    frontProxyClientCert: c.frontProxyClient.cert,
+    frontProxyClientKey: c.frontProxyClient.key,
     serviceAccountKey: sa.key,
     serviceAccountPublicKey: sa.publicKey,
   };

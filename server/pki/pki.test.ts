@@ -22,7 +22,7 @@ test('first start makes the CA, serving and admin certificates and the SA key, w
   const started = performance.now();
   const pki = await ensurePki(dir, { ...opts, extraSans: ['api.example.test', '192.0.2.10'] });
   t.log(`first-start generation (including loading @peculiar/x509): ${Math.round(performance.now() - started)} ms`);
-  t.deepEqual(events.sort(), ['generated admin', 'generated apiserver', 'generated ca', 'generated controller-manager', 'generated sa', 'generated scheduler']);
+  t.deepEqual(events.sort(), ['generated admin', 'generated apiserver', 'generated ca', 'generated controller-manager', 'generated front-proxy-ca', 'generated front-proxy-client', 'generated sa', 'generated scheduler']);
 
   const ca = new X509Certificate(pki.caCert);
   t.true(ca.ca);
@@ -45,9 +45,18 @@ test('first start makes the CA, serving and admin certificates and the SA key, w
   t.is(new X509Certificate(pki.controllerManagerCert).subject, 'CN=system:kube-controller-manager');
   t.is(new X509Certificate(pki.schedulerCert).subject, 'CN=system:kube-scheduler');
 
+  // The aggregator's front-proxy identity comes from a CA of its own (kubeadm's layout).
+  const frontProxyCa = new X509Certificate(pki.frontProxyCaCert);
+  t.true(frontProxyCa.ca);
+  t.not(frontProxyCa.fingerprint256, ca.fingerprint256);
+  const frontProxy = new X509Certificate(pki.frontProxyClientCert);
+  t.is(frontProxy.subject, 'CN=front-proxy-client');
+  t.true(frontProxy.verify(frontProxyCa.publicKey));
+  t.false(frontProxy.verify(ca.publicKey));
+
   t.regex(pki.serviceAccountKey, /BEGIN PRIVATE KEY/);
   t.regex(pki.serviceAccountPublicKey, /BEGIN PUBLIC KEY/);
-  for (const f of ['ca.key', 'apiserver.key', 'admin.key', 'sa.key']) {
+  for (const f of ['ca.key', 'apiserver.key', 'admin.key', 'sa.key', 'front-proxy-ca.key', 'front-proxy-client.key']) {
     t.is((await stat(join(dir, 'pki', f))).mode & 0o777, 0o600, f);
   }
   t.is((await stat(join(dir, 'pki'))).mode & 0o777, 0o700);
