@@ -5,6 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import type { OpenApiDocs } from '../routes.ts';
+import { encodeOpenAPIV2 } from '../../../openapi/proto/openapi-v2.ts';
 
 export interface RemoteOpenApi {
   /** The parsed /openapi/v2 of each available extension apiserver, by APIService name. */
@@ -16,9 +17,9 @@ export interface RemoteOpenApi {
 }
 
 export function mergedOpenApi(local: OpenApiDocs, remote: RemoteOpenApi): OpenApiDocs {
-  let v2: { from: string; rev: number; json: string } | undefined;
+  let v2: { from: string; rev: number; json: string; doc: Record<string, unknown>; proto?: Buffer } | undefined;
   let index: { from: string; rev: number; json: string } | undefined;
-  return {
+  const docs: OpenApiDocs = {
     v2() {
       const base = local.v2();
       const specs = remote.v2();
@@ -30,8 +31,14 @@ export function mergedOpenApi(local: OpenApiDocs, remote: RemoteOpenApi): OpenAp
         for (const [p, v] of Object.entries(s.paths ?? {})) if (!(p in doc.paths)) doc.paths[p] = v;
         for (const [d, v] of Object.entries(s.definitions ?? {})) if (!(d in doc.definitions)) doc.definitions[d] = v;
       }
-      v2 = { from: base, rev: remote.revision(), json: JSON.stringify(doc) };
+      v2 = { from: base, rev: remote.revision(), json: JSON.stringify(doc), doc };
       return v2.json;
+    },
+    v2Protobuf() {
+      if (remote.v2().size === 0) return local.v2Protobuf();
+      docs.v2();
+      v2!.proto ??= Buffer.from(encodeOpenAPIV2(v2!.doc as unknown as Parameters<typeof encodeOpenAPIV2>[0]));
+      return v2!.proto;
     },
     v3Index() {
       const base = local.v3Index();
@@ -51,4 +58,5 @@ export function mergedOpenApi(local: OpenApiDocs, remote: RemoteOpenApi): OpenAp
       return local.v3(path) ?? remote.v3().get(path.replace(/^\/+/, ''));
     },
   };
+  return docs;
 }
