@@ -6,6 +6,7 @@
 // the server (creates, authenticates) and the agent (joins).
 
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { rfc3339 } from '../api/meta/time.ts';
 
 export const BOOTSTRAP_TOKEN_SECRET_TYPE = 'bootstrap.kubernetes.io/token';
 export const BOOTSTRAP_TOKEN_SECRET_PREFIX = 'bootstrap-token-';
@@ -60,7 +61,7 @@ export function bootstrapTokenSecret(t: BootstrapToken, o: TokenSecretOptions = 
     'auth-extra-groups': (o.extraGroups ?? [DEFAULT_NODE_TOKEN_GROUP]).join(','),
   };
   if (o.description) s.description = o.description;
-  if (o.expiration) s.expiration = o.expiration.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  if (o.expiration) s.expiration = rfc3339(o.expiration);
   return {
     apiVersion: 'v1',
     kind: 'Secret',

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { FakeClock } from './clock.ts';
+import { FakeClock } from '../testing/fake-clock.ts';
 import { runController } from './controller.ts';
 import { createWorkQueue } from './workqueue.ts';
 import { TerminalError, type Log, type Result } from './types.ts';
@@ -22,7 +22,7 @@ const outcomes: Array<{ name: string; outcome: () => Promise<Result | void>; adv
 
 for (const c of outcomes) {
   test(`controller: ${c.name}`, async (t) => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(Date.UTC(2024, 0, 1));
     const queue = createWorkQueue<string>({ clock });
     let runs = 0;
     const log = memLog();

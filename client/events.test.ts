@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { KubeObject } from '../api/types.ts';
-import { FakeClock } from './clock.ts';
+import { FakeClock } from '../testing/fake-clock.ts';
 import { COMBINED_PREFIX, createEventRecorder, EVENTS } from './events.ts';
 import type { Client } from './types.ts';
 import { configMaps, namespaces, startTestServer, type TestServer } from '../testing/test-server.ts';

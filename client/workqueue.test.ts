@@ -1,5 +1,5 @@
 import test from 'ava';
-import { FakeClock } from './clock.ts';
+import { FakeClock } from '../testing/fake-clock.ts';
 import { bucketRateLimiter, exponentialFailureRateLimiter, maxOfRateLimiter } from './rate-limiters.ts';
 import { createWorkQueue } from './workqueue.ts';
 
@@ -92,7 +92,7 @@ test('workqueue: shutDownWithDrain hands out what is queued and waits for in-fli
 });
 
 test('workqueue: addAfter waits on the clock and keeps the earliest time per key', async (t) => {
-  const clock = new FakeClock();
+  const clock = new FakeClock(Date.UTC(2024, 0, 1));
   const q = createWorkQueue<string>({ clock });
   const cases: Array<[string, number]> = [['a', 100], ['a', 50], ['a', 200], ['b', 0]];
   for (const [k, ms] of cases) q.addAfter(k, ms);
@@ -135,7 +135,7 @@ test('rate limiter: exponential backoff never exceeds 1000 s even after very man
 });
 
 test('rate limiter: the bucket allows a burst, then 10 per second; max-of takes the larger', (t) => {
-  const clock = new FakeClock();
+  const clock = new FakeClock(Date.UTC(2024, 0, 1));
   const bucket = bucketRateLimiter<string>(10, 100, clock);
   const delays = Array.from({ length: 102 }, (_, i) => bucket.when(`k${i}`));
   t.deepEqual(delays.slice(0, 100), Array(100).fill(0));
@@ -143,14 +143,14 @@ test('rate limiter: the bucket allows a burst, then 10 per second; max-of takes 
   clock.advance(1000);
   t.is(bucket.when('x'), 0, 'refilled after a second');
 
-  const both = maxOfRateLimiter<string>(exponentialFailureRateLimiter<string>(5, 1000_000), bucketRateLimiter<string>(10, 1, new FakeClock()));
+  const both = maxOfRateLimiter<string>(exponentialFailureRateLimiter<string>(5, 1000_000), bucketRateLimiter<string>(10, 1, new FakeClock(Date.UTC(2024, 0, 1))));
   t.is(both.when('a'), 5, 'backoff larger than the (available) bucket');
   t.is(both.when('b'), 100, 'bucket larger than the first backoff');
   t.is(both.numRequeues('a'), 1);
 });
 
 test('workqueue: addRateLimited backs off per key until forget', (t) => {
-  const clock = new FakeClock();
+  const clock = new FakeClock(Date.UTC(2024, 0, 1));
   const q = createWorkQueue<string>({ clock });
   q.addRateLimited('k');
   t.is(q.numRequeues('k'), 1);

@@ -7,7 +7,8 @@
 
 import type { KubeObject } from '../../api/types.ts';
 import type { Client, Clock, Lister, Log, ResourceRef } from '../../client/types.ts';
-import { buildLease, LEASE_NAMESPACE, microTime, nodeConditions, sameConditions, type NodeCondition } from './node-status.ts';
+import { microTime } from '../../api/meta/time.ts';
+import { buildLease, LEASE_NAMESPACE, nodeConditions, sameConditions, type NodeCondition } from './node-status.ts';
 import { statusDiff, type JsonObject } from './status-patch.ts';
 
 export const NODES: ResourceRef = { group: '', version: 'v1', plural: 'nodes', kind: 'Node', namespaced: false };

@@ -1,23 +1,13 @@
 // What any node agent tells the API about its node, as pure builders: the kubelet's own node
-// conditions (Ready and the three pressures), the node Lease in kube-node-lease, and the
-// time formats both use.
+// conditions (Ready and the three pressures) and the node Lease in kube-node-lease.
 
+import { microTime, rfc3339 } from '../../api/meta/time.ts';
 import { deepEqual } from '../../api/meta/validation.ts';
 import type { KubeObject } from '../../api/types.ts';
 
 export const LEASE_NAMESPACE = 'kube-node-lease';
 export const LEASE_DURATION_SECONDS = 40;
 export const KUBELET_VERSION = 'v1.34.0';
-
-/** "2024-01-01T00:00:00Z": metav1.Time. */
-export function rfc3339(d: Date): string {
-  return `${d.toISOString().slice(0, 19)}Z`;
-}
-
-/** "2024-01-01T00:00:00.000000Z": metav1.MicroTime. */
-export function microTime(d: Date): string {
-  return `${d.toISOString().slice(0, 23)}000Z`;
-}
 
 export interface NodeCondition {
   type: string;

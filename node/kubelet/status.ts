@@ -4,7 +4,7 @@
 // kubelet-owned conditions, each keeping its lastTransitionTime while its status holds.
 
 import type { Container, Pod } from '../../api/core/pod/types.ts';
-import { rfc3339 } from '../common/node-status.ts';
+import { rfc3339 } from '../../api/meta/time.ts';
 import type { ContainerStatus as CriStatus } from '../cri/types.ts';
 
 export interface Waiting {

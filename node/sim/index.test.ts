@@ -3,7 +3,7 @@ import { nodes as nodeType } from '../../api/core/node/index.ts';
 import { pods as podType } from '../../api/core/pod/index.ts';
 import type { Pod } from '../../api/core/pod/types.ts';
 import type { KubeObject } from '../../api/types.ts';
-import { FakeClock } from '../../client/clock.ts';
+import { FakeClock } from '../../testing/fake-clock.ts';
 import type { Client, PatchOptions, PatchType, ResourceRef, WatchOptions } from '../../client/types.ts';
 import { patchSchemaOf } from '../../server/apiserver/openapi-wiring.ts';
 import { applyStrategicMergePatch } from '../../server/apiserver/patch/index.ts';

@@ -1,5 +1,6 @@
 import test from 'ava';
-import { buildLease, microTime, rfc3339 } from '../common/node-status.ts';
+import { microTime, rfc3339 } from '../../api/meta/time.ts';
+import { buildLease } from '../common/node-status.ts';
 import { buildNode, nodeSubnet } from './node.ts';
 
 const subnetCases: Array<[number, string]> = [[0, '10.244.0.0/24'], [7, '10.244.7.0/24'], [256, '10.245.0.0/24'], [999, '10.247.231.0/24']];

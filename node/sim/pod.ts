@@ -3,7 +3,7 @@
 // Never or OnFailure, or the kubets.io/sim-exit-after annotation).
 
 import type { Container, Pod } from '../../api/core/pod/types.ts';
-import { rfc3339 } from '../common/node-status.ts';
+import { rfc3339 } from '../../api/meta/time.ts';
 import { fakeHex } from './node.ts';
 
 export const EXIT_AFTER_ANNOTATION = 'kubets.io/sim-exit-after';

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { R } from './common/resources.ts';
 import { silentLogger } from '../log.ts';
-import { fakeEnv } from './testing/env.ts';
+import { fakeEnv } from '../../testing/controllers/env.ts';
 import { isEnabled, startControllerManager } from './index.ts';
 
 const cases: [string, string[] | undefined, boolean][] = [

@@ -1,11 +1,11 @@
 import test from 'ava';
-import { FakeClock } from '../../client/clock.ts';
+import { FakeClock } from '../../testing/fake-clock.ts';
 import { makePod } from './testing/objects.ts';
 import { SchedulingQueue } from './queue.ts';
 import type { ClusterEvent } from './types.ts';
 
 function newQueue(mayHelp?: (r: Set<string>, ev: ClusterEvent) => boolean) {
-  const clock = new FakeClock();
+  const clock = new FakeClock(Date.UTC(2024, 0, 1));
   return { clock, q: new SchedulingQueue({ clock, eventMayHelp: mayHelp }) };
 }
 

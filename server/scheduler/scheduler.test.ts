@@ -1,5 +1,5 @@
 import test from 'ava';
-import { FakeClock } from '../../client/clock.ts';
+import { FakeClock } from '../../testing/fake-clock.ts';
 import { silentLogger } from '../log.ts';
 import { FakeCluster, settle } from './testing/fake-cluster.ts';
 import { makeNode, makePod } from './testing/objects.ts';
@@ -17,7 +17,7 @@ interface Recorded {
 
 function setup() {
   const cluster = new FakeCluster();
-  const clock = new FakeClock();
+  const clock = new FakeClock(Date.UTC(2024, 0, 1));
   const events: Recorded[] = [];
   const recorder: EventRecorder = {
     event: (obj: KubeObject, type, reason, message) => void events.push({ name: obj.metadata?.name ?? '', type, reason, message }),

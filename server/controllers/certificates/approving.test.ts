@@ -1,6 +1,6 @@
 import test from 'ava';
 import { makeRequest } from '../../../node/bootstrap/certificate.ts';
-import { fakeEnv } from '../testing/env.ts';
+import { fakeEnv } from '../../../testing/controllers/env.ts';
 import { recognize, newCsrApprovingReconciler } from './approving.ts';
 import { R } from './resources.ts';
 import type { CsrObject } from './signers.ts';

@@ -6,6 +6,7 @@
 // admin): that is what lets `kubets agent` serve logs and exec with no manual step.
 
 import type { Result } from '../../../client/types.ts';
+import { rfc3339 } from '../../../api/meta/time.ts';
 import type { ControllerContext } from '../common/types.ts';
 import { isNotFound } from '../common/errors.ts';
 import { parseCsr } from '../../pki/csr.ts';
@@ -43,7 +44,7 @@ export function newCsrApprovingReconciler(ctx: ControllerContext): (name: string
     if (!csr || hasCondition(csr, 'Approved') || hasCondition(csr, 'Denied')) return {};
     const kind = await recognize(csr);
     if (!kind) return {};
-    const now = ctx.clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const now = rfc3339(ctx.clock.now());
     const next = structuredClone(csr);
     next.status = {
       ...next.status,

@@ -4,6 +4,7 @@
 // request that does not fit its signer gets a Failed condition (SignerValidationFailure).
 
 import type { Result } from '../../../client/types.ts';
+import { rfc3339 } from '../../../api/meta/time.ts';
 import type { ControllerContext } from '../common/types.ts';
 import { isNotFound } from '../common/errors.ts';
 import { parseCsr, signCsr } from '../../pki/csr.ts';
@@ -41,7 +42,7 @@ export function newCsrSigningReconciler(deps: SigningDeps): (name: string) => Pr
       problem = `the request cannot be parsed: ${(e as Error).message}`;
     }
     if (problem || !parsed) {
-      const t = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const t = rfc3339(now);
       next.status = { ...next.status, conditions: [...(next.status?.conditions ?? []), { type: 'Failed', status: 'True', reason: 'SignerValidationFailure', message: problem ?? 'invalid request', lastUpdateTime: t, lastTransitionTime: t } as never] };
     } else {
       const pem = await signCsr(deps.ca, parsed, csr.spec?.usages ?? [], signingDuration(csr.spec?.expirationSeconds, deps.maxDurationMs ?? CLUSTER_SIGNING_DURATION_MS), now);

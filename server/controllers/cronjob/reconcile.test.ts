@@ -1,6 +1,6 @@
 import test from 'ava';
 import { R } from '../common/resources.ts';
-import { fakeEnv } from '../testing/env.ts';
+import { fakeEnv } from '../../../testing/controllers/env.ts';
 import type { Job } from '../job/reconcile.ts';
 import { newCronJobReconciler, type CronJob } from './reconcile.ts';
 

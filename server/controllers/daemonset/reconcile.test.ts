@@ -4,7 +4,7 @@ import { R } from '../common/resources.ts';
 import type { Pod } from '../common/pods.ts';
 import { NODES } from '../node-lifecycle/resources.ts';
 import type { Node, Taint, Toleration } from '../node-lifecycle/taints.ts';
-import { fakeEnv, type FakeEnv } from '../testing/env.ts';
+import { fakeEnv, type FakeEnv } from '../../../testing/controllers/env.ts';
 import { registerDaemonSetHandlers } from './handlers.ts';
 import { placement, targetNode, type DaemonSet } from './placement.ts';
 import { newDaemonSetReconciler } from './reconcile.ts';

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { R } from '../common/resources.ts';
-import { fakeEnv, type FakeEnv } from '../testing/env.ts';
+import { fakeEnv, type FakeEnv } from '../../../testing/controllers/env.ts';
 import { newDeploymentReconciler } from './reconcile.ts';
 import type { Deployment, ReplicaSet } from './types.ts';
 import { computeHash } from './util.ts';

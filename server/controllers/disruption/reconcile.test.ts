@@ -3,7 +3,7 @@ import type { KubeObject } from '../../../api/types.ts';
 import { R } from '../common/resources.ts';
 import type { Pod } from '../common/pods.ts';
 import { PDBS } from '../node-lifecycle/resources.ts';
-import { fakeEnv } from '../testing/env.ts';
+import { fakeEnv } from '../../../testing/controllers/env.ts';
 import { expectedCounts, scaledValue, type PodDisruptionBudget } from './budget.ts';
 import { newDisruptionReconciler } from './reconcile.ts';
 

@@ -3,8 +3,8 @@ import type { KubeObject } from '../../../api/types.ts';
 import type { Pod } from '../common/pods.ts';
 import { R } from '../common/resources.ts';
 import type { Service } from '../common/service.ts';
-import { fakeEnv } from '../testing/env.ts';
-import { service, servingPod } from '../testing/services.ts';
+import { fakeEnv } from '../../../testing/controllers/env.ts';
+import { service, servingPod } from '../../../testing/controllers/services.ts';
 import { newEndpointReconciler } from './reconcile.ts';
 
 interface Case {

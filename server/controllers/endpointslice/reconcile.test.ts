@@ -2,8 +2,8 @@ import test from 'ava';
 import type { Pod } from '../common/pods.ts';
 import { R } from '../common/resources.ts';
 import type { Service } from '../common/service.ts';
-import { fakeEnv } from '../testing/env.ts';
-import { service, servingPod } from '../testing/services.ts';
+import { fakeEnv } from '../../../testing/controllers/env.ts';
+import { service, servingPod } from '../../../testing/controllers/services.ts';
 import { newEndpointSliceReconciler, type EndpointSlice } from './reconcile.ts';
 
 interface Case {

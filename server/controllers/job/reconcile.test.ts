@@ -2,7 +2,7 @@ import test from 'ava';
 import { Expectations } from '../common/expectations.ts';
 import type { Pod } from '../common/pods.ts';
 import { R } from '../common/resources.ts';
-import { fakeEnv } from '../testing/env.ts';
+import { fakeEnv } from '../../../testing/controllers/env.ts';
 import { newJobReconciler, formatIndexes, type Job } from './reconcile.ts';
 
 const LABELS = { 'batch.kubernetes.io/controller-uid': 'job-uid', 'batch.kubernetes.io/job-name': 'pi' };

@@ -2,7 +2,7 @@ import test from 'ava';
 import type { KubeObject } from '../../../api/types.ts';
 import type { ResourceRef } from '../../../client/types.ts';
 import { R } from '../common/resources.ts';
-import { fakeEnv } from '../testing/env.ts';
+import { fakeEnv } from '../../../testing/controllers/env.ts';
 import { newNamespaceReconciler, CONTENT_RECHECK_MS } from './reconcile.ts';
 
 const ns = (name: string, deleting: boolean, finalizers = ['kubernetes']): KubeObject => ({

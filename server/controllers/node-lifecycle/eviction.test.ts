@@ -1,7 +1,7 @@
 import test from 'ava';
 import { R } from '../common/resources.ts';
 import type { Pod } from '../common/pods.ts';
-import { fakeEnv } from '../testing/env.ts';
+import { fakeEnv } from '../../../testing/controllers/env.ts';
 import { evictionDecision, newTaintEvictionReconciler, REASON_TAINT_MANAGER, type EvictionDecision } from './eviction.ts';
 import { NODES } from './resources.ts';
 import type { Taint, Toleration } from './taints.ts';

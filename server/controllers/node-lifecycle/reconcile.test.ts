@@ -1,7 +1,7 @@
 import test from 'ava';
 import { R } from '../common/resources.ts';
 import type { Pod } from '../common/pods.ts';
-import { fakeEnv } from '../testing/env.ts';
+import { fakeEnv } from '../../../testing/controllers/env.ts';
 import { MESSAGE_STATUS_UNKNOWN, NODE_MONITOR_PERIOD_MS, REASON_NEVER_UPDATED, REASON_STATUS_UNKNOWN } from './health.ts';
 import { newNodeLifecycleReconciler } from './reconcile.ts';
 import { LEASES, NODES } from './resources.ts';

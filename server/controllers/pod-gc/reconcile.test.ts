@@ -3,7 +3,7 @@ import { R } from '../common/resources.ts';
 import type { Pod } from '../common/pods.ts';
 import { NODES } from '../node-lifecycle/resources.ts';
 import type { Node } from '../node-lifecycle/taints.ts';
-import { fakeEnv } from '../testing/env.ts';
+import { fakeEnv } from '../../../testing/controllers/env.ts';
 import { GC_CHECK_PERIOD_MS, newPodGcReconciler, POD_GC_KEY, QUARANTINE_MS, REASON_DELETION_BY_POD_GC, terminatedToDelete } from './reconcile.ts';
 
 const at = (s: number) => new Date(Date.parse('2025-01-01T00:00:00Z') + s * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');

@@ -3,7 +3,7 @@ import type { KubeObject } from '../../../api/types.ts';
 import { Expectations } from '../common/expectations.ts';
 import { R } from '../common/resources.ts';
 import type { Pod } from '../common/pods.ts';
-import { fakeEnv, type FakeEnv } from '../testing/env.ts';
+import { fakeEnv, type FakeEnv } from '../../../testing/controllers/env.ts';
 import { replicaSetKind, replicationControllerKind, type ReplicaSet } from './kinds.ts';
 import { newReplicaSetReconciler } from './reconcile.ts';
 

@@ -2,7 +2,7 @@ import test from 'ava';
 import type { KubeObject } from '../../../api/types.ts';
 import { R } from '../common/resources.ts';
 import { PVCS, QUOTAS } from '../node-lifecycle/resources.ts';
-import { fakeEnv } from '../testing/env.ts';
+import { fakeEnv } from '../../../testing/controllers/env.ts';
 import { countedResource, newResourceQuotaReconciler, QUOTA_RESYNC_MS } from './reconcile.ts';
 import { formatQuantity, type ResourceQuota } from './usage.ts';
 

@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { KubeObject } from '../../../api/types.ts';
 import { R } from '../common/resources.ts';
-import { fakeEnv } from '../testing/env.ts';
+import { fakeEnv } from '../../../testing/controllers/env.ts';
 import { newServiceAccountReconciler } from './reconcile.ts';
 
 interface Case {

@@ -2,7 +2,7 @@ import test from 'ava';
 import { R } from '../common/resources.ts';
 import type { Pod } from '../common/pods.ts';
 import { PVCS } from '../node-lifecycle/resources.ts';
-import { fakeEnv, type FakeEnv } from '../testing/env.ts';
+import { fakeEnv, type FakeEnv } from '../../../testing/controllers/env.ts';
 import { POD_INDEX_LABEL, POD_NAME_LABEL, type StatefulSet } from './identity.ts';
 import { newStatefulSetReconciler } from './reconcile.ts';
 import { templateHash, type ControllerRevision } from './revisions.ts';

@@ -3,15 +3,15 @@
 // finalize subresources as the apiserver does, and records every write.
 
 import * as jsonpatch from 'fast-json-patch';
-import type { KubeObject } from '../../../api/types.ts';
-import { parseLabelSelector } from '../../../api/meta/labels.ts';
+import type { KubeObject } from '../../api/types.ts';
+import { parseLabelSelector } from '../../api/meta/labels.ts';
 import type {
   ApiErrorShape, Client, DeleteOptions, ListOptions, ObjectList, PatchOptions, PatchType, ResourceRef, WatchEvent, WatchHandle, WatchOptions, WriteOptions,
-} from '../../../client/types.ts';
-import { apiVersionOf } from '../common/resources.ts';
-import { clone } from '../common/keys.ts';
-import { rfc3339 } from '../../../api/meta/time.ts';
-import type { FakeClock } from './fake-clock.ts';
+} from '../../client/types.ts';
+import { apiVersionOf } from '../../server/controllers/common/resources.ts';
+import { clone } from '../../server/controllers/common/keys.ts';
+import { rfc3339 } from '../../api/meta/time.ts';
+import type { FakeClock } from '../fake-clock.ts';
 
 export class FakeApiError extends Error implements ApiErrorShape {
   constructor(readonly code: number, readonly reason: string, message: string) {

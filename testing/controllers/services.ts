@@ -1,7 +1,7 @@
 // Services and pods for the endpoint controllers' tests.
 
-import type { Pod } from '../common/pods.ts';
-import type { Service } from '../common/service.ts';
+import type { Pod } from '../../server/controllers/common/pods.ts';
+import type { Service } from '../../server/controllers/common/service.ts';
 
 export function service(o: { selector?: Record<string, string> | null; targetPort?: number | string; clusterIP?: string } = {}): Service {
   return {

@@ -1,10 +1,10 @@
 // Informers over a FakeClient: each keeps its own cache fed by the client's change events.
 // pause() freezes every cache (events queue up), resume() delivers them: a lagging informer.
 
-import type { KubeObject } from '../../../api/types.ts';
-import { parseLabelSelector } from '../../../api/meta/labels.ts';
-import type { EventHandler, Informer, InformerFactory, Lister, ResourceRef } from '../../../client/types.ts';
-import { clone, keyOf } from '../common/keys.ts';
+import type { KubeObject } from '../../api/types.ts';
+import { parseLabelSelector } from '../../api/meta/labels.ts';
+import type { EventHandler, Informer, InformerFactory, Lister, ResourceRef } from '../../client/types.ts';
+import { clone, keyOf } from '../../server/controllers/common/keys.ts';
 import type { FakeClient } from './fake-client.ts';
 
 type Change = { type: 'ADDED' | 'MODIFIED' | 'DELETED'; obj: KubeObject };

@@ -1,9 +1,9 @@
 // One fake cluster for a reconciler test: clock, client, informers, an event recorder and a context.
 
-import type { ControllerContext } from '../common/types.ts';
-import { silentLogger } from '../../log.ts';
+import type { ControllerContext } from '../../server/controllers/common/types.ts';
+import { silentLogger } from '../../server/log.ts';
 import { FakeClient } from './fake-client.ts';
-import { FakeClock } from './fake-clock.ts';
+import { FakeClock } from '../fake-clock.ts';
 import { FakeInformerFactory } from './fake-informers.ts';
 import { FakeRecorder } from './fake-recorder.ts';
 

@@ -1,8 +1,8 @@
 // An EventRecorder for reconciler tests: keeps every event in memory, synchronously, with the
 // component that recorded it, so a test can assert reason and message without a client.
 
-import type { KubeObject } from '../../../api/types.ts';
-import type { EventRecorder, EventType, RecorderFor } from '../common/events.ts';
+import type { KubeObject } from '../../api/types.ts';
+import type { EventRecorder, EventType, RecorderFor } from '../../server/controllers/common/events.ts';
 
 export interface RecordedEvent {
   component: string;
