@@ -4,7 +4,7 @@ import { localPathStorageClass } from '../../../api/storage/storage-class/local-
 import { R } from '../common/resources.ts';
 import { NODES } from '../node-lifecycle/resources.ts';
 import { PVCS_R, PVS, STORAGE_CLASSES } from '../persistentvolume/resources.ts';
-import { fakeEnv } from '../testing/env.ts';
+import { fakeEnv } from '../../../testing/controllers/env.ts';
 import { helperPodName, newProvisionerReconciler } from './reconcile.ts';
 
 const ready = [{ type: 'Ready', status: 'True' }];

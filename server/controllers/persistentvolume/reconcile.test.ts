@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { PersistentVolume, PersistentVolumeClaim } from '../../../api/core/persistent-volume/binding.ts';
-import { fakeEnv, type FakeEnv } from '../testing/env.ts';
+import { fakeEnv, type FakeEnv } from '../../../testing/controllers/env.ts';
 import { claimKey, NO_CLASS_MESSAGE, newBinderReconciler, volumeKey, WAITING_MESSAGE } from './reconcile.ts';
 import { PVCS_R, PVS, STORAGE_CLASSES } from './resources.ts';
 

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { R } from '../common/resources.ts';
 import { PVCS_R, PVS } from '../persistentvolume/resources.ts';
-import { fakeEnv } from '../testing/env.ts';
+import { fakeEnv } from '../../../testing/controllers/env.ts';
 import { newPvcProtectionReconciler, newPvProtectionReconciler } from './reconcile.ts';
 
 const FIN = 'kubernetes.io/pvc-protection';
