@@ -77,4 +77,23 @@ export const kubeletApiScenarios: NodeScenario[] = [
       await c.ok(['delete', 'clusterrolebinding,clusterrole', `${c.ns}-node-proxy`]);
     },
   },
+  {
+    title: 'kubectl top node and top pod: metrics.k8s.io from the kubelet\'s stats (a spinning container uses CPU)',
+    id: 'top',
+    async run(c) {
+      await apply(c, podManifest(c, 'spin', { containers: [{ name: 'c', image: c.image, command: ['sh', '-c', 'while :; do :; done'], resources: { limits: { cpu: '100m', memory: '32Mi' } } }] }));
+      await phase(c, 'spin', 'Running');
+      const node = await c.ok(['top', 'node', c.node, '--no-headers']);
+      c.t.regex(node, new RegExp(`^${c.node}\\s+\\d+m\\s+\\d+%\\s+\\d+Mi\\s+\\d+%\\s*$`));
+      // The rate is measured between two scrapes: a spinning container held to 100m shows it.
+      const line = await c.waitFor('CPU use of the spinning pod', async () => {
+        const out = (await c.run(['top', 'pod', 'spin', '--no-headers'])).stdout;
+        const m = /^spin\s+(\d+)m\s+(\d+)Mi/.exec(out);
+        return m && Number(m[1]) >= 20 ? out : undefined;
+      }, 40_000);
+      c.t.log(line.trim());
+      const m = /^spin\s+(\d+)m/.exec(line)!;
+      c.t.true(Number(m[1]) <= 150, `held to its 100m limit: ${line}`);
+    },
+  },
 ];

@@ -48,6 +48,8 @@ import { serviceAllocation } from './allocation/index.ts';
 import type { RepairResult } from './allocation/repair.ts';
 import { createAggregation } from './aggregation/index.ts';
 import type { ClusterReader } from './aggregation/types.ts';
+import { resourceMetricsApi } from './resource-metrics/index.ts';
+import { kubeletUsage } from './resource-metrics/usage.ts';
 
 export interface ApiServerOptions {
   dataDir: string;
@@ -94,6 +96,18 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       )
     : undefined;
   const backend = encryption?.backend ?? store;
+
+  // metrics.k8s.io, served here from the kubelets' stats (resource-metrics/).
+  const cached = async (group: string, plural: string, ns: string) => {
+    const store = engineFor(registryByPlural(registry, group, plural));
+    return (await store.store.list(store.listPrefix(ns), { resourceVersion: '0' })).items;
+  };
+  const metricsApi = resourceMetricsApi({
+    usage: kubeletUsage(() => ({ ca: opts.pki.caCert, cert: opts.pki.adminCert, key: opts.pki.adminKey }), Date.now, (node, e) => log.debug('no resource metrics from the node', { node, err: String(e) })),
+    listNodes: () => cached('', 'nodes', ''),
+    listPods: (ns) => cached('', 'pods', ns),
+  });
+  for (const rt of metricsApi.resources) registry.register(rt);
 
   // One watch cache per storage prefix (autoscaling/v1 and v2 share one), one engine per kind.
   const cachers = new Map<string, Cacher>();
@@ -159,6 +173,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   function engineFor(rt: ResourceType): GenericStore {
     let e = engines.get(rt);
     if (e) return e;
+    const local = metricsApi.storeFor(rt);
+    if (local) {
+      e = new GenericStore(rt, local, deps);
+      engines.set(rt, e);
+      return e;
+    }
     const probe = new GenericStore(rt, undefined as never, deps);
     const prefix = probe.listPrefix('');
     let cacher = cachers.get(prefix);

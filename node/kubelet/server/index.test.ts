@@ -124,6 +124,17 @@ test('stats/summary: the node and the pod with its container', async (t) => {
   t.is(s.pods[0].memory.workingSetBytes, 3 << 20);
 });
 
+test('metrics/resource: the summary as Prometheus text (cumulative CPU seconds, working sets)', async (t) => {
+  const r = await get('/metrics/resource');
+  t.is(r.code, 200);
+  t.regex(r.body, /^# HELP container_cpu_usage_seconds_total \[STABLE\]/);
+  t.regex(r.body, /\ncontainer_cpu_usage_seconds_total\{container="app",namespace="default",pod="p1"\} 5 \d{13}\n/);
+  t.regex(r.body, /\ncontainer_memory_working_set_bytes\{container="app",namespace="default",pod="p1"\} 3145728 \d{13}\n/);
+  t.regex(r.body, /\nnode_memory_working_set_bytes \d+ \d{13}\n/);
+  t.regex(r.body, /\nresource_scrape_error 0\n$/);
+  t.is((await get('/metrics/resource', 'bob-token')).code, 403, 'nodes/metrics, not nodes/proxy');
+});
+
 test('exec: joined to the runtime URL; a finished container is not found', async (t) => {
   const ws = new WebSocket(`wss://127.0.0.1:${server.port}/exec/default/p1/app?command=echo&command=hi&stdout=true`, ['v4.channel.k8s.io'], { ca: ca.cert, cert: admin.cert, key: admin.key });
   const msg = await new Promise<Buffer>((resolve, reject) => {

@@ -1,4 +1,5 @@
 // The kubelet's HTTPS server (upstream's port 10250): /healthz, /pods, /stats/summary,
+// /metrics/resource (the same numbers as Prometheus text),
 // /containerLogs/{ns}/{pod}/{container}, and the upgraded /exec, /attach and /portForward
 // the apiserver proxies to. Its certificate comes from the kubelet-serving signer. Clients
 // present a certificate the cluster CA signed or a bearer token, and the apiserver decides
@@ -15,7 +16,7 @@ import { ensureServingCertificate } from '../../bootstrap/index.ts';
 import type { Kubelet } from '../kubelet.ts';
 import { containerInstances, podSandboxes, readySandbox, runningContainer } from './containers.ts';
 import { streamLog, type LogOptions } from './logs.ts';
-import { RateTracker, summary } from './stats.ts';
+import { RateTracker, resourceMetrics, summary } from './stats.ts';
 import { proxyToRuntime, replyOnSocket } from './stream.ts';
 import { AuthError, createKubeletAuthorizer, type KubeletAuthBackend } from './auth.ts';
 
@@ -106,7 +107,7 @@ async function containerLogs(o: KubeletServerOptions, req: IncomingMessage, res:
   res.end();
 }
 
-async function route(o: KubeletServerOptions, stats: RateTracker, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function route(o: KubeletServerOptions, rates: RateTracker, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://kubelet');
   const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
   const json = (v: unknown) => {
@@ -115,7 +116,13 @@ async function route(o: KubeletServerOptions, stats: RateTracker, req: IncomingM
   };
   if (url.pathname === '/healthz') return void res.end('ok');
   if (url.pathname === '/pods') return json({ kind: 'PodList', apiVersion: 'v1', metadata: {}, items: [...(o.kubelet()?.workers.values() ?? [])].map((w) => w.pod) });
-  if (url.pathname === '/stats/summary') return json(await summary({ nodeName: o.nodeName, startTime, runtime: o.cri.runtime, rates: stats, now: () => new Date() }));
+  const stats = () => summary({ nodeName: o.nodeName, startTime, runtime: o.cri.runtime, rates, now: () => new Date() });
+  if (url.pathname === '/stats/summary') return json(await stats());
+  if (url.pathname === '/metrics/resource') {
+    const text = resourceMetrics(await stats());
+    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+    return void res.end(text);
+  }
   if (parts[0] === 'containerLogs' && parts.length === 4) return containerLogs(o, req, res, parts.slice(1), url.searchParams);
   if (['exec', 'attach', 'portForward'].includes(parts[0])) throw new HttpError(400, 'Upgrade request required');
   throw new HttpError(404, '404 page not found');
@@ -148,6 +155,8 @@ async function upgrade(o: KubeletServerOptions, req: IncomingMessage, socket: Du
 export async function startKubeletServer(o: KubeletServerOptions): Promise<KubeletServer> {
   const serving = o.serving ?? (await ensureServingCertificate(o.config!, o.nodeName, o.addresses, o.dataDir));
   const stats = new RateTracker();
+  // A first sample now, so that the first /stats/summary already has the node's CPU rate.
+  void summary({ nodeName: o.nodeName, startTime, runtime: o.cri.runtime, rates: stats, now: () => new Date() }).catch(() => undefined);
   const authorizer = createKubeletAuthorizer(o.auth);
   const server = https.createServer({ cert: serving.cert, key: serving.key, ca: o.caPem, requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2' }, (req, res) => {
     const work = authorizer.check(req, o.nodeName).then(() => route(o, stats, req, res));

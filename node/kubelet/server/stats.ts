@@ -100,3 +100,34 @@ export async function summary(d: SummaryDeps): Promise<Record<string, unknown>> 
   });
   return { node, pods };
 }
+
+type Summary = Awaited<ReturnType<typeof summary>>;
+type SummaryPod = { podRef: { name: string; namespace: string }; startTime: string; cpu: CpuStats; memory: { workingSetBytes: number }; containers: { name: string; startTime: string; cpu: CpuStats; memory: { workingSetBytes: number } }[] };
+
+/**
+ * /metrics/resource: the same numbers in the Prometheus text format upstream's kubelet serves
+ * there (what metrics-server scrapes): cumulative CPU seconds and working sets of the node,
+ * each pod and container, with the sample time in milliseconds.
+ */
+export function resourceMetrics(s: Summary): string {
+  const node = s.node as { cpu: CpuStats; memory: MemoryStats };
+  const pods = s.pods as SummaryPod[];
+  const ms = (t: string) => Date.parse(t);
+  const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+  const out: string[] = [];
+  const family = (name: string, type: string, help: string, rows: [string, number, string][]) => {
+    out.push(`# HELP ${name} [STABLE] ${help}`, `# TYPE ${name} ${type}`);
+    for (const [labels, v, t] of rows) out.push(`${name}${labels} ${v} ${ms(t)}`);
+  };
+  const podLabels = (p: SummaryPod) => `namespace="${esc(p.podRef.namespace)}",pod="${esc(p.podRef.name)}"`;
+  const containers = pods.flatMap((p) => p.containers.map((c) => ({ c, labels: `{container="${esc(c.name)}",${podLabels(p)}}` })));
+  family('container_cpu_usage_seconds_total', 'counter', 'Cumulative cpu time consumed by the container in core-seconds', containers.map(({ c, labels }) => [labels, c.cpu.usageCoreNanoSeconds / 1e9, c.cpu.time]));
+  family('container_memory_working_set_bytes', 'gauge', 'Current working set of the container in bytes', containers.map(({ c, labels }) => [labels, c.memory.workingSetBytes, c.cpu.time]));
+  family('container_start_time_seconds', 'gauge', 'Start time of the container since unix epoch in seconds', containers.map(({ c, labels }) => [labels, ms(c.startTime) / 1000, c.startTime]));
+  family('node_cpu_usage_seconds_total', 'counter', 'Cumulative cpu time consumed by the node in core-seconds', [['', node.cpu.usageCoreNanoSeconds / 1e9, node.cpu.time]]);
+  family('node_memory_working_set_bytes', 'gauge', 'Current working set of the node in bytes', [['', node.memory.workingSetBytes, node.memory.time]]);
+  family('pod_cpu_usage_seconds_total', 'counter', 'Cumulative cpu time consumed by the pod in core-seconds', pods.map((p) => [`{${podLabels(p)}}`, p.cpu.usageCoreNanoSeconds / 1e9, p.cpu.time]));
+  family('pod_memory_working_set_bytes', 'gauge', 'Current working set of the pod in bytes', pods.map((p) => [`{${podLabels(p)}}`, p.memory.workingSetBytes, p.cpu.time]));
+  out.push('# HELP resource_scrape_error [STABLE] 1 if there was an error while getting container metrics, 0 otherwise', '# TYPE resource_scrape_error gauge', 'resource_scrape_error 0');
+  return `${out.join('\n')}\n`;
+}
