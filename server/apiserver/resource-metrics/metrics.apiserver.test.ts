@@ -85,7 +85,20 @@ test('discovery lists metrics.k8s.io/v1beta1 with nodes and pods (get, list)', a
   t.deepEqual(resources, [['nodes', 'NodeMetrics', false, ['get', 'list']], ['pods', 'PodMetrics', true, ['get', 'list']]]);
   t.is((await raw('/openapi/v2')).code, 200, 'the OpenAPI document still builds');
   t.is((await raw('/openapi/v3/apis/metrics.k8s.io/v1beta1')).code, 200);
+  // As metrics-server's, but local: served here, no Service to proxy to.
+  const svc = await eventuallyGet('/apis/apiregistration.k8s.io/v1/apiservices/v1beta1.metrics.k8s.io');
+  t.is((svc.spec as { service?: unknown }).service, undefined);
+  t.is((svc.spec as { group: string }).group, 'metrics.k8s.io');
 });
+
+async function eventuallyGet(path: string): Promise<Record<string, unknown>> {
+  for (let i = 0; i < 50; i++) {
+    const r = await raw(path);
+    if (r.code === 200) return r.body;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  throw new Error(`${path}: not there within 5 s`);
+}
 
 test('NodeMetrics: the simulated node sums its running pods\' requests; the real one is rated between two scrapes', async (t) => {
   const list = (await raw('/apis/metrics.k8s.io/v1beta1/nodes')).body as { kind: string; items: { metadata: { name: string; labels: Record<string, string> }; usage: { cpu: string; memory: string }; window: string }[] };
