@@ -3,7 +3,8 @@
 // parameters of a kind's patch operation, and uses server-side validation only if found.
 // Descriptions are our own wording.
 
-import type { Action } from './paths.ts';
+/** The operations a resource path offers (one OpenAPI operation each). */
+export type Action = 'get' | 'list' | 'post' | 'put' | 'patch' | 'delete' | 'deletecollection';
 
 export type QueryParam =
   | 'allowWatchBookmarks'

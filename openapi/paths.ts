@@ -4,9 +4,8 @@
 
 import { groupVersion, type ResourceType, type Verb } from '../api/types.ts';
 import { definitionForKind, listDefinitionForKind } from './definitions.ts';
-import { OPERATION_PARAMS, type QueryParam } from './parameters.ts';
+import { OPERATION_PARAMS, type Action, type QueryParam } from './parameters.ts';
 
-export type Action = 'get' | 'list' | 'post' | 'put' | 'patch' | 'delete' | 'deletecollection';
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 export interface Operation {

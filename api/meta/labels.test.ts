@@ -1,5 +1,6 @@
 import test from 'ava';
-import { labelSelectorFromObject, parseFieldSelector, parseLabelSelector, validateLabelSelector } from './labels.ts';
+import { labelSelectorFromObject, parseLabelSelector, validateLabelSelector } from './labels.ts';
+import { parseFieldSelector } from './field-selector.ts';
 
 const L = { app: 'web', tier: 'front', env: 'prod', n: '5' };
 

@@ -277,4 +277,3 @@ export function validateLabelSelector(ls: LabelSelector | undefined, field: stri
   return errs;
 }
 
-export { parseFieldSelector, type FieldRequirement, type FieldSelector } from './field-selector.ts';

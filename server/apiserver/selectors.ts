@@ -3,7 +3,8 @@
 
 import type { KubeObject, ResourceType } from '../../api/types.ts';
 import { badRequest } from '../../api/meta/errors.ts';
-import { SelectorParseError, parseFieldSelector, parseLabelSelector } from '../../api/meta/labels.ts';
+import { SelectorParseError, parseLabelSelector } from '../../api/meta/labels.ts';
+import { parseFieldSelector } from '../../api/meta/field-selector.ts';
 
 export function buildPredicate(
   rt: ResourceType,
