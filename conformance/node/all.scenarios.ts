@@ -6,6 +6,7 @@ import { badInputScenarios } from './bad-input.scenarios.ts';
 import { kubeletApiScenarios } from './kubelet-api.scenarios.ts';
 import { podScenarios } from './pods.scenarios.ts';
 import { streamingScenarios } from './streaming.scenarios.ts';
+import { volumeScenarios } from './volumes.scenarios.ts';
 
-export const nodeScenarios = [...podScenarios, ...badInputScenarios, ...agentScenarios];
+export const nodeScenarios = [...podScenarios, ...badInputScenarios, ...agentScenarios, ...volumeScenarios];
 export const streamingSuite = [...streamingScenarios, ...kubeletApiScenarios];

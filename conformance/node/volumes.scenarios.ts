@@ -1,0 +1,57 @@
+// Persistent volumes on a real node: a claim of the default class local-path is provisioned
+// on the node the scheduler picked (a directory under the base the local-path-config
+// ConfigMap names, as k3s), a pod writes to it, its replacement reads the data back, and
+// deleting the claim (reclaim policy Delete) removes the volume and, through a helper pod,
+// its directory.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { apply, phase, podManifest } from './pods.scenarios.ts';
+import type { NodeCtx, NodeScenario } from './scenario.ts';
+
+const jsonpath = (c: NodeCtx, what: string[], jp: string) => c.ok(['get', ...what, '-o', `jsonpath=${jp}`]);
+
+function withData(c: NodeCtx, name: string, script: string): unknown {
+  return podManifest(c, name, {
+    restartPolicy: 'Never',
+    volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }],
+    containers: [{ name: 'c', image: c.image, command: ['sh', '-c', script], volumeMounts: [{ name: 'data', mountPath: '/data' }] }],
+  });
+}
+
+export const volumeScenarios: NodeScenario[] = [
+  {
+    title: 'a local-path claim keeps what one pod wrote for the next; deleting the claim removes the volume and its directory',
+    id: 'local-path',
+    timeoutMs: 180_000,
+    async run(c) {
+      const base = join(c.agentDir, 'storage');
+      const helperPod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'helper-pod' }, spec: { containers: [{ name: 'helper-pod', image: c.image }] } };
+      await c.ok(['apply', '-n', 'kube-system', '-f', '-'], {
+        stdin: JSON.stringify({
+          apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'local-path-config', namespace: 'kube-system' },
+          data: { 'config.json': JSON.stringify({ nodePathMap: [{ node: 'DEFAULT_PATH_FOR_NON_LISTED_NODES', paths: [base] }] }), 'helperPod.yaml': JSON.stringify(helperPod) },
+        }),
+      });
+      await apply(c, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: c.ns }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '64Mi' } } } });
+      c.t.is(await jsonpath(c, ['pvc', 'data'], '{.status.phase}'), 'Pending');
+      await apply(c, withData(c, 'writer', 'echo -n kept-across-pods > /data/file'));
+      await phase(c, 'writer', 'Succeeded');
+      c.t.is(await jsonpath(c, ['pvc', 'data'], '{.status.phase}'), 'Bound');
+      c.t.is(await jsonpath(c, ['pvc', 'data'], '{.spec.storageClassName}'), 'local-path');
+      const pv = await jsonpath(c, ['pvc', 'data'], '{.spec.volumeName}');
+      const dir = await jsonpath(c, ['pv', pv], '{.spec.hostPath.path}');
+      c.t.is(dir, join(base, `${pv}_${c.ns}_data`));
+      c.t.is(await jsonpath(c, ['pv', pv], '{.spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].values[0]}'), c.node);
+      c.t.is(readFileSync(join(dir, 'file'), 'utf8'), 'kept-across-pods');
+      await c.ok(['delete', 'pod', 'writer']);
+      await apply(c, withData(c, 'reader', 'cat /data/file > /dev/termination-log'));
+      const s = await phase(c, 'reader', 'Succeeded');
+      c.t.is(s.state.terminated?.message, 'kept-across-pods');
+      await c.ok(['delete', 'pod', 'reader']);
+      await c.ok(['delete', 'pvc', 'data', '--wait=false']);
+      await c.waitFor(`volume ${pv} deleted`, async () => ((await c.run(['get', 'pv', pv])).code !== 0 ? true : undefined), 120_000);
+      c.t.true(!existsSync(dir), `${dir} removed by the helper pod`);
+    },
+  },
+];
