@@ -50,8 +50,8 @@ test('plugins join before a named one, and replace one of the same name', (t) =>
 
 test('the built-in chain has upstream names in upstream order', (t) => {
   const chain = createAdmissionChain({ getObject: async () => undefined, listObjects: async () => [] });
-  t.deepEqual(chain.names(), ['NamespaceLifecycle', 'ServiceAccount', 'NodeRestriction', 'Priority', 'DefaultTolerationSeconds', 'PodSecurity']);
-  t.is(builtinPlugins.length, 6);
+  t.deepEqual(chain.names(), ['NamespaceLifecycle', 'ServiceAccount', 'NodeRestriction', 'Priority', 'DefaultTolerationSeconds', 'PodSecurity', 'DefaultStorageClass', 'StorageObjectInUseProtection']);
+  t.is(builtinPlugins.length, 8);
 });
 
 test('mutations by an admit are what the next plugin sees', async (t) => {

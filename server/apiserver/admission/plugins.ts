@@ -9,6 +9,8 @@ import { priority } from './plugins/priority/index.ts';
 import { serviceAccount } from './plugins/service-account/index.ts';
 import { nodeRestriction } from './plugins/node-restriction/index.ts';
 import { podSecurity } from './plugins/pod-security/index.ts';
+import { defaultStorageClass } from './plugins/default-storage-class/index.ts';
+import { storageObjectInUseProtection } from './plugins/storage-object-in-use-protection/index.ts';
 import type { AdmissionDeps, PluginFactory } from './types.ts';
 
 export const builtinPlugins: PluginFactory[] = [
@@ -18,6 +20,8 @@ export const builtinPlugins: PluginFactory[] = [
   priority,
   defaultTolerationSeconds,
   podSecurity,
+  defaultStorageClass,
+  storageObjectInUseProtection,
 ];
 
 export function createAdmissionChain(deps: AdmissionDeps, plugins: PluginFactory[] = builtinPlugins): AdmissionChain {
