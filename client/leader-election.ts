@@ -190,8 +190,3 @@ export function createLeaderElector(cfg: LeaderElectionConfig): LeaderElector {
 
   return { run, isLeader: () => leading, leader: () => observedHolder };
 }
-
-/** Campaign and lead until the signal aborts or leadership is lost. */
-export function runLeaderElection(cfg: LeaderElectionConfig, signal?: AbortSignal): Promise<void> {
-  return createLeaderElector(cfg).run(signal);
-}

@@ -73,10 +73,6 @@ export class StatusError extends Error {
   }
 }
 
-export function isStatusError(e: unknown): e is StatusError {
-  return e instanceof StatusError;
-}
-
 /** group/resource as upstream prints it in messages: "pods", "deployments.apps". */
 export interface GroupResource {
   group: string;

@@ -115,8 +115,3 @@ export function listWithMore(items: string[], max = 3): string {
 export function condition(conditions: unknown, type: string): Rec | undefined {
   return recs(conditions).find((c) => c.type === type);
 }
-
-/** "<none>" for an empty string. */
-export function orNone(s: string): string {
-  return s === '' ? '<none>' : s;
-}

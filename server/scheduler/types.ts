@@ -41,9 +41,6 @@ export function unschedulable(...reasons: string[]): Status {
 export function unresolvable(...reasons: string[]): Status {
   return { code: 'UnschedulableAndUnresolvable', reasons };
 }
-export function errorStatus(message: string): Status {
-  return { code: 'Error', reasons: [message] };
-}
 export function isRejection(s: Status): boolean {
   return s.code === 'Unschedulable' || s.code === 'UnschedulableAndUnresolvable';
 }
@@ -168,14 +165,5 @@ export interface ReservePlugin extends Plugin {
 export interface PreBindPlugin extends Plugin {
   preBind(state: CycleState, pod: PodInfo, nodeName: string): Promise<Status>;
 }
-export interface BindPlugin extends Plugin {
-  bind(pod: PodInfo, nodeName: string): Promise<Status>;
-}
 
 export const MAX_NODE_SCORE = 100;
-
-/** A registry entry: a factory taking the framework handle. */
-export interface PluginHandle {
-  snapshot: NodeSnapshot;
-}
-export type PluginFactory = (h: PluginHandle) => Plugin;

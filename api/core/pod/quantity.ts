@@ -34,7 +34,3 @@ export function parseQuantity(q: unknown): number | undefined {
   if (s.startsWith('e') || s.startsWith('E')) return n * 10 ** Number(s.slice(1));
   return n * SUFFIX[s];
 }
-
-export function isQuantity(q: unknown): boolean {
-  return parseQuantity(q) !== undefined;
-}

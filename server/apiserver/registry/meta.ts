@@ -104,10 +104,6 @@ export function bumpGeneration(obj: KubeObject, old: KubeObject, fields: string[
   if (specOf(obj) !== specOf(old)) m.generation = (meta(old).generation ?? 0) + 1;
 }
 
-export function deepEqualJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
 export { cloneJson as clone } from '../../../api/meta/json.ts';
 
 /** ObjectMeta maps and lists upstream omits when empty (`omitempty`); an empty managedFields

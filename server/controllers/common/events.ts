@@ -26,8 +26,6 @@ export const COMPONENT = {
   taintEviction: 'taint-eviction-controller',
 } as const;
 
-export const noopRecorder: EventRecorder = { event: () => undefined, flush: async () => undefined };
-
 /** obj with apiVersion and kind set from its resource when the object itself lacks them. */
 export function about<T extends KubeObject>(obj: T, r: ResourceRef): T {
   if (obj.apiVersion && obj.kind) return obj;
