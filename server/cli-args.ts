@@ -17,6 +17,12 @@ export interface ServerFlags {
   tokenAuthFile?: string;
   /** An EncryptionConfiguration (apiserver.config.k8s.io/v1) for data at rest. */
   encryptionProviderConfig?: string;
+  /** Audit: upstream's --audit-policy-file and --audit-log-* flags. */
+  auditPolicyFile?: string;
+  auditLogPath?: string;
+  auditLogMaxSize?: number;
+  auditLogMaxBackup?: number;
+  auditLogMaxAge?: number;
   /** The cloud-controller-manager's load-balancer addresses (IPs, CIDRs, a-b ranges); none: node addresses. */
   loadBalancerPool?: string[];
 }
@@ -94,6 +100,12 @@ Flags of server and all:
   --encryption-provider-config FILE
                             an EncryptionConfiguration: Secrets (or what it names) are
                             stored encrypted (aescbc, aesgcm, secretbox)
+  --audit-policy-file FILE  an audit Policy (audit.k8s.io/v1); with --audit-log-path,
+                            every request is logged at the level its first rule gives
+  --audit-log-path FILE     where audit events go, one JSON line each ('-': stdout)
+  --audit-log-maxsize MB    rotate the audit log at this size (default 0: never)
+  --audit-log-maxbackup N   rotated audit logs kept (default 0: all)
+  --audit-log-maxage DAYS   days a rotated audit log is kept (default 0: no limit)
   -v, -v=N                  more logging (repeat -v, or give a level)
 `;
 
@@ -106,6 +118,11 @@ const VALUE_FLAGS = new Set([
   'tls-san',
   'token-auth-file',
   'encryption-provider-config',
+  'audit-policy-file',
+  'audit-log-path',
+  'audit-log-maxsize',
+  'audit-log-maxbackup',
+  'audit-log-maxage',
   'load-balancer-pool',
 ]);
 
@@ -195,6 +212,20 @@ function parseServerFlags(args: string[]): ServerFlags | string {
       case 'encryption-provider-config':
         flags.encryptionProviderConfig = value;
         break;
+      case 'audit-policy-file':
+        flags.auditPolicyFile = value;
+        break;
+      case 'audit-log-path':
+        flags.auditLogPath = value;
+        break;
+      case 'audit-log-maxsize':
+      case 'audit-log-maxbackup':
+      case 'audit-log-maxage': {
+        if (!/^\d+$/.test(value)) return `--${name} wants a whole number, got "${value}"`;
+        const key = ({ 'audit-log-maxsize': 'auditLogMaxSize', 'audit-log-maxbackup': 'auditLogMaxBackup', 'audit-log-maxage': 'auditLogMaxAge' } as const)[name];
+        flags[key] = Number(value);
+        break;
+      }
     }
   }
   return flags;

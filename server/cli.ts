@@ -19,6 +19,7 @@ export interface ApiServerOptions {
   disable?: string[];
   tokenAuthFile?: string;
   encryptionProviderConfig?: string;
+  audit?: { policyFile: string; log: { path: string; maxSizeMB?: number; maxBackup?: number; maxAgeDays?: number } };
 }
 
 export interface RunningApiServer {
@@ -93,6 +94,14 @@ export async function startServer(flags: ServerFlags, deps: CliDeps = {}): Promi
     disable: flags.disable,
     tokenAuthFile: flags.tokenAuthFile === undefined ? undefined : resolve(flags.tokenAuthFile),
     encryptionProviderConfig: flags.encryptionProviderConfig === undefined ? undefined : resolve(flags.encryptionProviderConfig),
+    // As upstream: a policy and a log path, or no auditing.
+    audit:
+      flags.auditPolicyFile && flags.auditLogPath
+        ? {
+            policyFile: resolve(flags.auditPolicyFile),
+            log: { path: flags.auditLogPath === '-' ? '-' : resolve(flags.auditLogPath), maxSizeMB: flags.auditLogMaxSize, maxBackup: flags.auditLogMaxBackup, maxAgeDays: flags.auditLogMaxAge },
+          }
+        : undefined,
   });
   let kubeconfigPath: string;
   try {

@@ -13,6 +13,7 @@ import { Cacher } from '../storage/cacher.ts';
 import type { Backend } from '../storage/types.ts';
 import { openSqliteBackend } from '../storage/sqlite/index.ts';
 import { withEncryption } from '../storage/encryption/index.ts';
+import { createAuditor, loadAuditPolicy, openAuditLog, type AuditLogOptions } from './audit/index.ts';
 import type { Pki } from '../pki/index.ts';
 import type { Logger } from '../log.ts';
 import { createAuthnConfig, createAuthenticator, createHttpsServerOptions, userFromToken } from './authn.ts';
@@ -66,6 +67,8 @@ export interface ApiServerOptions {
   compactIntervalMs?: number;
   /** An EncryptionConfiguration file: the resources it names are stored encrypted. */
   encryptionProviderConfig?: string;
+  /** Audit logging: a Policy file and where the JSON lines go (both needed, as upstream). */
+  audit?: { policyFile: string; log: AuditLogOptions };
   /** How often the Service address repair loops run; upstream: 3 minutes. */
   allocationRepairIntervalMs?: number;
 }
@@ -279,7 +282,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       return user && { user, audiences: apiAudiences };
     },
   });
+  // The policy is read before the log opens: a policy with mistakes stops the start.
+  const auditPolicy = opts.audit && loadAuditPolicy(opts.audit.policyFile);
+  const auditLog = opts.audit && openAuditLog(opts.audit.log);
   const app = createApp({
+    audit: auditPolicy && auditLog ? createAuditor(auditPolicy, auditLog, () => clock.now()) : undefined,
     api,
     routes: await oidcRoutes(authnConfig.serviceAccountIssuers[0], opts.pki.serviceAccountPublicKey, routes),
     authenticate: createAuthenticator(authnConfig),
@@ -362,6 +369,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       });
       for (const c of cachers.values()) c.close();
       await backend.close();
+      await auditLog?.close();
     },
   };
 }

@@ -4,7 +4,7 @@
 import Koa from 'koa';
 import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StatusError } from '../../api/meta/errors.ts';
 import type { Logger } from '../log.ts';
 import type { UserInfo } from './registry/types.ts';
@@ -18,6 +18,7 @@ import { encode } from './output.ts';
 import { impersonate } from './authz/impersonation.ts';
 import { forbiddenError, requestAttributes, type Attributes, type AuthorizerResult } from './authz/attributes.ts';
 import type { AggregationHandler } from './aggregation/handler.ts';
+import { auditOf, type AuditContext, type Auditor } from './audit/index.ts';
 
 export interface NonResourceRoutes {
   /** Answers a non-resource path (discovery, OpenAPI, version, health), or undefined for 404. */
@@ -35,6 +36,8 @@ export interface HttpDeps {
   now(): Date;
   /** Group versions served by extension apiservers: proxied once authorized. */
   aggregation?: AggregationHandler;
+  /** Audit logging, when a policy is configured. */
+  audit?: Auditor;
 }
 
 const gzip = promisify(gzipCb);
@@ -128,17 +131,41 @@ export function createApp(deps: HttpDeps): Koa {
   // Authentication, then authorization: who is asking (system:anonymous when no credential
   // is presented), and whether the chain lets them (anonymous reaches what RBAC grants
   // system:unauthenticated: health and version).
+  // The audit context opens once the caller is known and sees everything after: refusals
+  // of impersonation and authorization included.
   app.use(async (ctx, next) => {
-    const caller = await deps.authenticate(ctx.req);
-    if (!caller) throw new StatusError(401, 'Unauthorized', 'Unauthorized');
-    const user = impersonate(ctx.req, caller, deps.authorize);
-    (ctx.state as { user?: UserInfo }).user = user;
     const info = parseRequestInfo(ctx.method, ctx.path, new URLSearchParams(ctx.querystring));
     (ctx.state as State).info = info;
-    const attrs = requestAttributes(user, info);
-    const verdict = deps.authorize(attrs);
-    if (verdict.decision !== 'allow') throw forbiddenError(attrs, verdict.reason);
-    await next();
+    const caller = await deps.authenticate(ctx.req);
+    if (!caller) {
+      deps.audit?.failedAuthentication(ctx.req, info, deps.now());
+      throw new StatusError(401, 'Unauthorized', 'Unauthorized');
+    }
+    const audit = deps.audit?.begin(ctx.req, info, caller, deps.now());
+    if (audit) {
+      ctx.set('Audit-Id', audit.auditID);
+      watchResponseStart(ctx.res, audit);
+    }
+    try {
+      const user = impersonate(ctx.req, caller, deps.authorize);
+      if (audit && user !== caller) audit.setImpersonatedUser(user);
+      (ctx.state as { user?: UserInfo }).user = user;
+      const attrs = requestAttributes(user, info);
+      const verdict = deps.authorize(attrs);
+      if (audit) {
+        audit.annotations['authorization.k8s.io/decision'] = verdict.decision === 'allow' ? 'allow' : 'forbid';
+        audit.annotations['authorization.k8s.io/reason'] = verdict.reason;
+      }
+      if (verdict.decision !== 'allow') throw forbiddenError(attrs, verdict.reason);
+      await next();
+      audit?.complete(ctx.res.statusCode || ctx.status);
+    } catch (e) {
+      if (audit) {
+        const { kind: _k, apiVersion: _v, ...status } = toStatusError(e).toStatus() as unknown as Record<string, unknown>;
+        audit.complete(status.code as number, status);
+      }
+      throw e;
+    }
   });
 
   // Routing.
@@ -164,9 +191,19 @@ export function createApp(deps: HttpDeps): Koa {
     ctx.set('Cache-Control', 'no-cache, private');
     for (const [k, v] of Object.entries(r.headers ?? {})) ctx.set(k, v);
     ctx.type = r.contentType;
+    auditOf(ctx.req)?.setResponseBody(r.body, r.contentType);
     ctx.body = await maybeGzip(ctx.get('accept-encoding'), r.body, (k, v) => (k === 'Vary' ? ctx.vary(v) : ctx.set(k, v)));
   });
   return app;
+}
+
+/** ResponseStarted when the headers go out (the context writes it for long-running requests only). */
+function watchResponseStart(res: ServerResponse, audit: AuditContext): void {
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.writeHead = ((...args: unknown[]) => {
+    audit.responseStarted(args[0] as number);
+    return writeHead(...args);
+  }) as ServerResponse['writeHead'];
 }
 
 /** A JSON (or YAML) reply for a plain document. */

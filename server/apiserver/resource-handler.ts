@@ -7,13 +7,14 @@ import { groupVersion } from '../../api/types.ts';
 import { StatusError, badRequest } from '../../api/meta/errors.ts';
 import type { ApiContext, SubresourceHandler } from './api-context.ts';
 import { defaultTypeMeta, isBuiltinResource } from './type-meta.ts';
-import { bodyType, negotiateOutput, type Output } from './negotiate.ts';
+import { bodyType, negotiateOutput, type BodyType, type Output } from './negotiate.ts';
 import { decodeBody, duplicateJsonFields, readBody } from './body.ts';
 import { encode, encodeJsonText, listJson, partialObjectMetadata, partialObjectMetadataList } from './output.ts';
 import { bodyDryRun, parseDeleteOptions, parseListQuery, parseWriteQuery } from './query.ts';
 import type { ResourceRequest } from './request-info.ts';
 import { writtenJson, type RequestContext, type UserInfo } from './registry/types.ts';
 import { serveWatch } from './watch.ts';
+import { auditOf } from './audit/index.ts';
 
 export interface Reply {
   code: number;
@@ -49,6 +50,7 @@ export async function handleResource(
     fieldValidation: 'Warn',
     userAgent: req.headers['user-agent'],
     warnings: [],
+    auditAnnotations: auditOf(req)?.annotations,
   };
   if (info.subresource) {
     const sub = rt.subresources?.find((s) => s.name === info.subresource);
@@ -125,7 +127,7 @@ export async function handleResource(
       Object.assign(ctx, { dryRun: wq.dryRun, fieldManager: wq.fieldManager, fieldValidation: wq.fieldValidation });
       const o = out(false);
       const type = bodyType(req.headers['content-type'], true);
-      const patch = decodeBody(await readBody(req), type);
+      const patch = decodeAudited(req, await readBody(req), type);
       if (type === 'apply-patch' && !wq.fieldManager) {
         throw badRequest('PATCH is not supported for apply requests without a fieldManager: fieldManager is required for apply requests');
       }
@@ -137,7 +139,7 @@ export async function handleResource(
       ctx.dryRun = wq.dryRun;
       const o = out(false);
       const raw = await readBody(req);
-      const body = raw.length ? decodeBody(raw, bodyType(req.headers['content-type'], false)) : undefined;
+      const body = raw.length ? decodeAudited(req, raw, bodyType(req.headers['content-type'], false)) : undefined;
       ctx.dryRun = wq.dryRun || bodyDryRun(body);
       const r = await engine.delete(ctx, info.name, parseDeleteOptions(query, body));
       if (!r.deleted || rt.strategy?.returnDeletedObject) return reply(r.deleted ? 200 : 202, encode(r.object, o), ctx);
@@ -150,7 +152,7 @@ export async function handleResource(
       const o = out(false);
       const lq = parseListQuery(query);
       const raw = await readBody(req);
-      const body = raw.length ? decodeBody(raw, bodyType(req.headers['content-type'], false)) : undefined;
+      const body = raw.length ? decodeAudited(req, raw, bodyType(req.headers['content-type'], false)) : undefined;
       ctx.dryRun = wq.dryRun || bodyDryRun(body);
       const predicate = api.predicate(rt, lq.labelSelector, lq.fieldSelector);
       const items = await engine.deleteCollection(ctx, { predicate }, parseDeleteOptions(query, body));
@@ -186,7 +188,7 @@ async function handleSubresource(
     }
     if (verb === 'patch' && custom.get && custom.update) {
       const type = bodyType(req.headers['content-type'], true);
-      const patch = decodeBody(await readBody(req), type);
+      const patch = decodeAudited(req, await readBody(req), type);
       // As upstream's patch (its update loop re-reads on a conflict): a write made between our
       // read and our update is not the client's conflict, so the patch is applied again to a
       // fresh read, unless the patch itself names the resourceVersion it expects. Each round
@@ -219,7 +221,7 @@ async function handleSubresource(
     }
     case 'patch': {
       const type = bodyType(req.headers['content-type'], true);
-      const patch = decodeBody(await readBody(req), type);
+      const patch = decodeAudited(req, await readBody(req), type);
       const r = await engine.updateWith(ctx, info.name, (live) => {
         if (!live) throw NOT_FOUND();
         return api.patch(rt, type, live, patch, ctx, wq.force, 'status');
@@ -248,10 +250,17 @@ function subresourceBody(rt: ResourceType, sub: Subresource, handler: Subresourc
   return obj;
 }
 
+/** A decoded body, also kept as the audit event's requestObject. */
+function decodeAudited(req: IncomingMessage, raw: Buffer, type: BodyType): unknown {
+  const body = decodeBody(raw, type);
+  auditOf(req)?.setRequestObject(body);
+  return body;
+}
+
 async function readObject(req: IncomingMessage, ctx: RequestContext): Promise<unknown> {
   const type = bodyType(req.headers['content-type'], false);
   const raw = await readBody(req);
-  const body = decodeBody(raw, type);
+  const body = decodeAudited(req, raw, type);
   if (type === 'json' && ctx.fieldValidation !== 'Ignore') {
     const dups = duplicateJsonFields(raw.toString('utf8'));
     if (dups.length) {

@@ -116,6 +116,7 @@ export class GenericStore {
       user: ctx.user,
       dryRun: ctx.dryRun,
       warnings: ctx.warnings,
+      auditAnnotations: ctx.auditAnnotations,
     };
   }
 

@@ -60,6 +60,8 @@ export interface RequestContext {
   userAgent?: string;
   /** Warnings to return in Warning headers. */
   warnings: string[];
+  /** The request's audit annotations (admission adds to them); absent when not audited. */
+  auditAnnotations?: Record<string, string>;
 }
 
 export interface DeleteOptions {
