@@ -127,6 +127,30 @@ export const volumeScenarios: Scenario[] = [
     },
   },
   {
+    title: 'a claim in use by a pod is Terminating, not removed, until the pod is gone (pvc-protection)',
+    id: 'pvc-in-use',
+    async run(c) {
+      const claim = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'used' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } };
+      await c.ok(['create', '-f', '-'], { stdin: JSON.stringify(claim) });
+      c.t.is(await jsonpath(c, ['pvc', 'used'], '{.spec.storageClassName}'), 'local-path');
+      c.t.is(await jsonpath(c, ['pvc', 'used'], '{.metadata.finalizers[0]}'), 'kubernetes.io/pvc-protection');
+      const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'user' }, spec: { containers: [{ name: 'c', image: 'busybox' }], volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'used' } }] } };
+      await c.ok(['create', '-f', '-'], { stdin: JSON.stringify(pod) });
+      await waitPhase(c, ['pod', 'user'], 'Running');
+      await waitPhase(c, ['pvc', 'used'], 'Bound');
+      await c.ok(['delete', 'pvc', 'used', '--wait=false']);
+      const row = await c.waitFor('pvc used shown Terminating', async () => {
+        const line = (await c.ok(['get', 'pvc', 'used', '--no-headers'])).trim();
+        return line.split(/\s+/)[1] === 'Terminating' ? line : undefined;
+      }, 30_000);
+      c.t.regex(row, /^used\s+Terminating\s+pvc-/);
+      await new Promise((r) => setTimeout(r, 2000));
+      c.t.is((await c.run(['get', 'pvc', 'used'])).code, 0, 'the claim stays while the pod runs');
+      await c.ok(['delete', 'pod', 'user']);
+      await c.waitFor('claim used removed after its pod', async () => ((await c.run(['get', 'pvc', 'used'])).code !== 0 ? true : undefined), 60_000);
+    },
+  },
+  {
     title: 'bad input: a claim nothing serves stays Pending with FailedBinding; a changed claim spec is refused',
     id: 'pvc-bad',
     bothVersions: true,

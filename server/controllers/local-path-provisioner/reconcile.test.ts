@@ -69,3 +69,12 @@ test('on a real node a helper pod removes the directory before the volume goes',
   t.is(env.client.peek(PVS, '', 'pvc-u1'), undefined);
   t.is(env.client.peek(R.pods, 'kube-system', helperPodName('pvc-u1')), undefined);
 });
+
+test('Immediate: the claim gets a volume on the first Ready node without waiting for a pod', async (t) => {
+  const { env, sync } = setup();
+  env.client.seed(STORAGE_CLASSES, { ...localPathStorageClass(), metadata: { name: 'now' }, volumeBindingMode: 'Immediate' });
+  env.client.seed(NODES, { metadata: { name: 'a-not-ready' }, status: { conditions: [{ type: 'Ready', status: 'False' }] } });
+  env.client.seed(PVCS_R, { ...claim({}), spec: { ...claim({}).spec, storageClassName: 'now' } });
+  await sync('claim/a/data-web-0');
+  t.is(env.client.peek<PersistentVolume>(PVS, '', 'pvc-u1')?.metadata?.annotations?.['local.path.provisioner/selected-node'], 'n1');
+});

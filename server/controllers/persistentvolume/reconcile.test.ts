@@ -156,3 +156,11 @@ test('a claim without any class gets the default class, then follows it', async 
   t.is(env.recorder.withReason('WaitForFirstConsumer').length, 1);
   t.is(claim(env, 'none').spec?.storageClassName, '');
 });
+
+test('a claim of a class that does not exist: ProvisioningFailed', async (t) => {
+  const { env, sync } = setup();
+  env.client.seed(PVCS_R, pvc('data', { cls: 'missing' }));
+  await sync(claimKey('a', 'data'));
+  t.is(env.recorder.withReason('ProvisioningFailed')[0]?.message, 'storageclass.storage.k8s.io "missing" not found');
+  t.is(claim(env, 'data').status?.phase, 'Pending');
+});
