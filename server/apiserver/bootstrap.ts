@@ -1,13 +1,15 @@
 // What upstream's apiserver makes at start: the system namespaces, the `kubernetes` Service
 // with its Endpoints and EndpointSlice pointing at this apiserver, `kube-dns` in kube-system, the built-in
 // PriorityClasses, the default StorageClass `local-path`, and the bootstrap RBAC roles and bindings. Each is created if absent and
-// left alone if present, so restarts and several apiservers agree.
+// left alone if present, so restarts and several apiservers agree; bootstrap RBAC marked for
+// autoupdate is brought up to date (missing rules and subjects added).
 
 import type { KubeObject } from '../../api/types.ts';
 import { StatusError } from '../../api/meta/errors.ts';
 import type { GenericStore } from './registry/store.ts';
 import type { RequestContext } from './registry/types.ts';
 import { bootstrapRbac } from './bootstrap-rbac.ts';
+import { reconcileBootstrap } from './bootstrap-rbac-reconcile.ts';
 import { localPathStorageClass } from '../../api/storage/storage-class/local-path.ts';
 
 export interface BootstrapDeps {
@@ -52,6 +54,31 @@ async function ensure(deps: BootstrapDeps, group: string, plural: string, obj: K
   } catch (e) {
     if (e instanceof StatusError && e.code === 409) return;
     throw e;
+  }
+}
+
+/** A bootstrap RBAC object: created if absent, else brought up to date (bootstrap-rbac-reconcile.ts). */
+async function ensureReconciled(deps: BootstrapDeps, plural: string, obj: KubeObject): Promise<void> {
+  const engine = deps.engine('rbac.authorization.k8s.io', plural);
+  const ctx = systemCtx(deps.now(), obj.metadata?.namespace ?? '');
+  const name = obj.metadata?.name ?? '';
+  let existing: KubeObject;
+  try {
+    existing = await engine.get(ctx, name);
+  } catch (e) {
+    if (!(e instanceof StatusError && e.code === 404)) throw e;
+    return ensure(deps, 'rbac.authorization.k8s.io', plural, obj);
+  }
+  const r = reconcileBootstrap(existing, obj);
+  try {
+    if (r.action === 'update') await engine.update(ctx, name, r.object);
+    if (r.action === 'recreate') {
+      await engine.delete(ctx, name, { preconditions: { uid: existing.metadata?.uid } });
+      await ensure(deps, 'rbac.authorization.k8s.io', plural, obj);
+    }
+  } catch (e) {
+    // Another apiserver starting at the same time did it first.
+    if (!(e instanceof StatusError && (e.code === 409 || e.code === 404))) throw e;
   }
 }
 
@@ -124,6 +151,6 @@ export async function bootstrap(deps: BootstrapDeps): Promise<void> {
   await ensure(deps, 'storage.k8s.io', 'storageclasses', localPathStorageClass());
   for (const obj of bootstrapRbac()) {
     const plural = obj.kind === 'ClusterRole' ? 'clusterroles' : obj.kind === 'ClusterRoleBinding' ? 'clusterrolebindings' : obj.kind === 'Role' ? 'roles' : 'rolebindings';
-    await ensure(deps, 'rbac.authorization.k8s.io', plural, obj);
+    await ensureReconciled(deps, plural, obj);
   }
 }
