@@ -9,6 +9,7 @@ import { benchCrd } from './crd.ts';
 import { benchNetwork } from './network.ts';
 import { benchNode } from './node.ts';
 import { benchClientNode } from './api/client-node.ts';
+import { benchHa } from './ha/index.ts';
 
 const benches: Record<string, () => Promise<void>> = {
   embed: () => benchEmbed({ starts: Number(process.env.BENCH_STARTS) || undefined }),
@@ -19,6 +20,7 @@ const benches: Record<string, () => Promise<void>> = {
   'api-authorized': () => benchApi({ ops: Number(process.env.BENCH_OPS) || undefined, only: 'authorized' }),
   scheduling: () => benchScheduling({ nodes: Number(process.env.BENCH_NODES) || undefined, pods: Number(process.env.BENCH_PODS) || undefined, sim: process.env.BENCH_SIM === 'inproc' ? 'inproc' : undefined, cp: process.env.BENCH_CP === 'inproc' ? 'inproc' : undefined, timeoutSeconds: Number(process.env.BENCH_TIMEOUT_S) || undefined }),
   'client-node': () => benchClientNode(Number(process.env.BENCH_OPS) || undefined),
+  ha: () => benchHa({ windowMs: Number(process.env.BENCH_HA_WINDOW_MS) || undefined }),
   node: () => benchNode({ pods: Number(process.env.BENCH_NODE_PODS) || undefined }),
 };
 

@@ -4,7 +4,9 @@
 
 import { readFileSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
+import { load } from 'js-yaml';
 import type { RestConfig } from './rest.ts';
+import { SERVERS_EXTENSION } from './types.ts';
 
 export interface LoadKubeconfigOptions {
   /** A context other than current-context. */
@@ -18,14 +20,29 @@ const fromFile = (p: string | undefined): Buffer | undefined => (p ? readFileSyn
 export function loadKubeconfig(path: string, opts: LoadKubeconfigOptions = {}): RestConfig {
   const kc = new KubeConfig();
   kc.loadFromFile(path);
-  return fromKubeConfig(kc, opts);
+  return withFailover(fromKubeConfig(kc, opts), readFileSync(path, 'utf8'), kc);
 }
 
 /** The same from kubeconfig text. */
 export function kubeconfigFromString(text: string, opts: LoadKubeconfigOptions = {}): RestConfig {
   const kc = new KubeConfig();
   kc.loadFromString(text);
-  return fromKubeConfig(kc, opts);
+  return withFailover(fromKubeConfig(kc, opts), text, kc);
+}
+
+
+interface RawKubeconfig {
+  clusters?: { name?: string; cluster?: { extensions?: { name?: string; extension?: { servers?: unknown } }[] } }[];
+}
+
+/** The failover list of the current cluster, when its kubeconfig entry carries one. */
+function withFailover(config: RestConfig, text: string, kc: KubeConfig): RestConfig {
+  const name = kc.getCurrentCluster()?.name;
+  const raw = load(text) as RawKubeconfig | undefined;
+  const ext = raw?.clusters?.find((c) => c.name === name)?.cluster?.extensions?.find((e) => e.name === SERVERS_EXTENSION);
+  const servers = ext?.extension?.servers;
+  if (Array.isArray(servers) && servers.every((s) => typeof s === 'string')) config.servers = servers.map((s: string) => s.replace(/\/+$/, ''));
+  return config;
 }
 
 function fromKubeConfig(kc: KubeConfig, opts: LoadKubeconfigOptions): RestConfig {

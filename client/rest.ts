@@ -16,6 +16,13 @@ import { WatchDecoder } from './watch-stream.ts';
 export interface RestConfig {
   /** https://host:port of the apiserver. */
   server: string;
+  /**
+   * Every apiserver of an HA control plane, in order (`server` among them, tried first). A
+   * call whose connection is refused moves on to the next one; a GET also after a connection
+   * that broke without an answer. kubectl takes one server per cluster (upstream puts a load
+   * balancer in front): this is our clients' failover list instead.
+   */
+  servers?: string[];
   ca?: string | Buffer;
   cert?: string | Buffer;
   key?: string | Buffer;
@@ -44,7 +51,15 @@ export interface RestClient extends Client {
 const MAX_429_RETRIES = 3;
 
 export function createClient(config: RestConfig): RestClient {
-  const base = new URL(config.server);
+  const urls = [config.server, ...(config.servers ?? []).filter((u) => u !== config.server)].map((u) => new URL(u));
+  let current = 0;
+  let base = urls[0];
+  /** Moves to the next server after `failed` (once per failure, however many calls saw it). */
+  const failOver = (failed: URL): void => {
+    if (urls.length < 2 || base !== failed) return;
+    current = (current + 1) % urls.length;
+    base = urls[current];
+  };
   // One TLS context for every connection: given as PEM options instead, Node rebuilds it per
   // connection and folds the PEM text into each request's agent key.
   const tls = {
@@ -73,9 +88,10 @@ export function createClient(config: RestConfig): RestClient {
   }
 
   function once(method: string, path: string, body: Buffer | undefined, hs: Record<string, string | number>): Promise<{ code: number; text: string; retryAfter?: number }> {
+    const target = base;
     return new Promise((resolve, reject) => {
       const req = https.request(
-        { agent, host: base.hostname.replace(/^\[|\]$/g, ''), port: base.port || 443, method, path, headers: hs },
+        { agent, host: target.hostname.replace(/^\[|\]$/g, ''), port: target.port || 443, method, path, headers: hs },
         (res) => {
           res.setEncoding('utf8');
           let text = '';
@@ -85,7 +101,7 @@ export function createClient(config: RestConfig): RestClient {
         },
       );
       req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-      req.on('error', (e) => reject(ApiError.noAnswer(`${method} ${path}`, e)));
+      req.on('error', (e) => reject(Object.assign(ApiError.noAnswer(`${method} ${path}`, e), { target, refused: refusedConnection(e) })));
       req.end(body);
     });
   }
@@ -95,7 +111,18 @@ export function createClient(config: RestConfig): RestClient {
     for (let attempt = 0; ; attempt++) {
       await throttle();
       const hs = await headers(buf ? contentType : undefined, buf?.length);
-      const r = await once(method, path, buf, hs);
+      let r: Awaited<ReturnType<typeof once>>;
+      try {
+        r = await once(method, path, buf, hs);
+      } catch (e) {
+        // Another server of the list: if the request never reached this one, or only read.
+        const f = e as { target?: URL; refused?: boolean };
+        if (urls.length > 1 && attempt < urls.length * 2 && f.target && (f.refused || method === 'GET')) {
+          failOver(f.target);
+          continue;
+        }
+        throw e;
+      }
       if (r.code >= 200 && r.code < 300) return (r.text ? JSON.parse(r.text) : undefined) as T;
       // Too many requests: the server says when to come back (APF); a few polite retries.
       if (r.code === 429 && attempt < MAX_429_RETRIES) {
@@ -111,7 +138,12 @@ export function createClient(config: RestConfig): RestClient {
     let req: ReturnType<typeof https.request> | undefined;
     let stopped = false;
     const done = new Promise<void>((resolve, reject) => {
-      const fail = (e: unknown) => (stopped ? resolve() : reject(e instanceof ApiError ? e : ApiError.noAnswer(`watch ${path}`, e)));
+      const target = base;
+      const fail = (e: unknown) => {
+        // The next watch (the informer's) goes to another server of the list.
+        if (!stopped && !(e instanceof ApiError)) failOver(target);
+        return stopped ? resolve() : reject(e instanceof ApiError ? e : ApiError.noAnswer(`watch ${path}`, e));
+      };
       const onResponse = (res: IncomingMessage) => {
         res.setEncoding('utf8');
         if (res.statusCode !== 200) {
@@ -153,7 +185,7 @@ export function createClient(config: RestConfig): RestClient {
         await throttle();
         if (stopped) return resolve();
         req = https.request(
-          { agent: watchAgent, host: base.hostname.replace(/^\[|\]$/g, ''), port: base.port || 443, method: 'GET', path, headers: await headers() },
+          { agent: watchAgent, host: target.hostname.replace(/^\[|\]$/g, ''), port: target.port || 443, method: 'GET', path, headers: await headers() },
           onResponse,
         );
         req.on('error', fail);
@@ -222,6 +254,12 @@ export function createLoopbackClient(url: string, tls: LoopbackCredentials, opts
 function typed(r: ResourceRef, obj: KubeObject): KubeObject {
   if (obj.apiVersion && obj.kind) return obj;
   return { ...obj, apiVersion: obj.apiVersion ?? (r.group ? `${r.group}/${r.version}` : r.version), kind: obj.kind ?? r.kind };
+}
+
+/** The server was not there at all (nothing was sent): safe to send the call elsewhere. */
+function refusedConnection(e: unknown): boolean {
+  const code = (e as { code?: string }).code;
+  return code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH';
 }
 
 function retryAfterSeconds(res: IncomingMessage): number | undefined {

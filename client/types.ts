@@ -168,3 +168,6 @@ export interface WorkQueue<K = string> {
   /** Keys waiting (not in flight). */
   len(): number;
 }
+
+/** The kubeconfig cluster extension naming every apiserver of an HA control plane (kubectl ignores it). */
+export const SERVERS_EXTENSION = 'kubets-servers';

@@ -25,6 +25,8 @@ export interface ServerFlags {
   auditLogMaxAge?: number;
   /** The cloud-controller-manager's load-balancer addresses (IPs, CIDRs, a-b ranges); none: node addresses. */
   loadBalancerPool?: string[];
+  /** The controller-manager's and scheduler's Lease timings (upstream's --leader-elect-* flags). */
+  leaderElection?: { leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
 }
 
 /** Flags of the loops that run apart from the apiserver: controller-manager, scheduler, sim. */
@@ -106,6 +108,10 @@ Flags of server and all:
   --audit-log-maxsize MB    rotate the audit log at this size (default 0: never)
   --audit-log-maxbackup N   rotated audit logs kept (default 0: all)
   --audit-log-maxage DAYS   days a rotated audit log is kept (default 0: no limit)
+  --leader-elect-lease-duration D, --leader-elect-renew-deadline D,
+  --leader-elect-retry-period D
+                            the controller-manager's and scheduler's Lease timings
+                            (default 15s, 10s, 2s)
   -v, -v=N                  more logging (repeat -v, or give a level)
 `;
 
@@ -124,7 +130,24 @@ const VALUE_FLAGS = new Set([
   'audit-log-maxbackup',
   'audit-log-maxage',
   'load-balancer-pool',
+  'leader-elect-lease-duration',
+  'leader-elect-renew-deadline',
+  'leader-elect-retry-period',
 ]);
+
+const LEADER_ELECT_FLAGS: Record<string, 'leaseDurationMs' | 'renewDeadlineMs' | 'retryPeriodMs'> = {
+  'leader-elect-lease-duration': 'leaseDurationMs',
+  'leader-elect-renew-deadline': 'renewDeadlineMs',
+  'leader-elect-retry-period': 'retryPeriodMs',
+};
+
+/** A Go duration of one unit (500ms, 15s, 1m) in milliseconds. */
+function durationMs(v: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(v);
+  if (!m) return undefined;
+  const ms = Number(m[1]) * { ms: 1, s: 1000, m: 60_000 }[m[2] as 'ms' | 's' | 'm'];
+  return ms > 0 ? ms : undefined;
+}
 
 function list(v: string): string[] {
   return v
@@ -162,6 +185,12 @@ function parseServerFlags(args: string[]): ServerFlags | string {
     if (value === undefined) {
       if (i + 1 >= args.length) return `--${name} needs a value`;
       value = args[++i];
+    }
+    if (LEADER_ELECT_FLAGS[name]) {
+      const ms = durationMs(value);
+      if (ms === undefined) return `--${name} wants a duration such as 15s or 500ms, got "${value}"`;
+      flags.leaderElection = { ...flags.leaderElection, [LEADER_ELECT_FLAGS[name]]: ms };
+      continue;
     }
     switch (name) {
       case 'data-dir':
@@ -226,6 +255,12 @@ function parseServerFlags(args: string[]): ServerFlags | string {
         flags[key] = Number(value);
         break;
       }
+    }
+  }
+  if (flags.leaderElection) {
+    const { leaseDurationMs = 15_000, renewDeadlineMs = 10_000, retryPeriodMs = 2_000 } = flags.leaderElection;
+    if (!(leaseDurationMs > renewDeadlineMs && renewDeadlineMs > retryPeriodMs)) {
+      return 'leader election wants --leader-elect-lease-duration > --leader-elect-renew-deadline > --leader-elect-retry-period';
     }
   }
   return flags;

@@ -42,6 +42,17 @@ const cases: [string, string[], Command][] = [
   ['-v=4', ['server', '-v=4'], { kind: 'server', flags: { ...defaults, verbosity: 4 } }],
   ['--v=3', ['server', '--v=3'], { kind: 'server', flags: { ...defaults, verbosity: 3 } }],
   ['-vvv', ['server', '-vvv'], { kind: 'server', flags: { ...defaults, verbosity: 3 } }],
+  [
+    'leader election timings',
+    ['server', '--leader-elect-lease-duration=4s', '--leader-elect-renew-deadline', '3s', '--leader-elect-retry-period', '500ms'],
+    { kind: 'server', flags: { ...defaults, leaderElection: { leaseDurationMs: 4000, renewDeadlineMs: 3000, retryPeriodMs: 500 } } },
+  ],
+  ['a bad duration', ['server', '--leader-elect-lease-duration', '4'], { kind: 'error', message: '--leader-elect-lease-duration wants a duration such as 15s or 500ms, got "4"' }],
+  [
+    'a lease shorter than its renew deadline',
+    ['server', '--leader-elect-lease-duration', '4s'],
+    { kind: 'error', message: 'leader election wants --leader-elect-lease-duration > --leader-elect-renew-deadline > --leader-elect-retry-period' },
+  ],
   ['unknown command', ['serve'], { kind: 'error', message: 'unknown command "serve"' }],
   ['unknown flag', ['server', '--prot', '1'], { kind: 'error', message: 'unknown flag --prot' }],
   ['missing value', ['server', '--port'], { kind: 'error', message: '--port needs a value' }],

@@ -1,5 +1,6 @@
 // The `kubets` command: parse, then run. bin/kubets.js loads this through tsx.
 
+import { hostname } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -140,7 +141,7 @@ export async function startServer(flags: ServerFlags, deps: CliDeps = {}): Promi
       controllers: createLoopbackClient(api.url, { ca: pki.caCert, cert: pki.controllerManagerCert, key: pki.controllerManagerKey }, { userAgent: 'kube-controller-manager' }),
       scheduler: createLoopbackClient(api.url, { ca: pki.caCert, cert: pki.schedulerCert, key: pki.schedulerKey }, { userAgent: 'kube-scheduler' }),
     };
-    const cp = startControlPlane({ client, clientFor, log, components: [...components], controllers: deps.controllers, releaseLeases: !ephemeral, caPem: pki.caCert, caKeyPem: pki.caKey, loadBalancerPool: flags.loadBalancerPool });
+    const cp = startControlPlane({ client, clientFor, log, components: [...components], controllers: deps.controllers, releaseLeases: !ephemeral, caPem: pki.caCert, caKeyPem: pki.caKey, loadBalancerPool: flags.loadBalancerPool, identity: `${hostname()}_${new URL(api.url).port}`, ...flags.leaderElection });
     stopLoops = async () => {
       await cp.stop();
       client.close();

@@ -30,6 +30,11 @@ export interface ControlPlaneOptions {
   /** The cloud-controller-manager's load-balancer pool (none: node addresses). */
   loadBalancerPool?: string[];
   clock?: Clock;
+  /**
+   * Who this process is in the Leases (before a random suffix); default the hostname. Several
+   * apiservers on one machine add their port so that the leader can be told apart.
+   */
+  identity?: string;
   /** Lease timings (tests shorten them). */
   leaseDurationMs?: number;
   renewDeadlineMs?: number;
@@ -119,7 +124,7 @@ export function startControlPlane(opts: ControlPlaneOptions): ControlPlane {
   const runs: Promise<void>[] = [];
   for (const which of opts.components) {
     const log = opts.log.child({ component: which === 'controllers' ? 'controller-manager' : which });
-    const identity = `${hostname()}_${randomBytes(4).toString('hex')}`;
+    const identity = `${opts.identity ?? hostname()}_${randomBytes(4).toString('hex')}`;
     const terms = new LeaderTerms(() => startComponent(which, opts, clock, log), log);
     const elector = createLeaderElector({
       client: opts.clientFor?.[which] ?? opts.client,

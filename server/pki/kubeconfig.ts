@@ -4,6 +4,7 @@ import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
 import type { Pki } from './index.ts';
+import { SERVERS_EXTENSION } from '../../client/types.ts';
 
 export const KUBECONFIG_NAME = 'kubets';
 
@@ -16,6 +17,12 @@ export interface KubeconfigOptions {
   /** A bearer token instead of a client certificate. */
   token?: string;
   name?: string;
+  /**
+   * Every apiserver of an HA control plane: the cluster's `server` is the first, the whole
+   * list is a cluster extension our clients fail over along, and each server also gets a
+   * context of its own (NAME-1, NAME-2, ...) so that `kubectl --context` can pick one.
+   */
+  servers?: string[];
 }
 
 /** The URL clients should use for a bind address: wildcards mean loopback; IPv6 gets brackets. */
@@ -38,13 +45,18 @@ export function renderKubeconfig(pki: Pki, opts: KubeconfigOptions): string {
         'client-certificate-data': b64(opts.clientCert ?? pki.adminCert),
         'client-key-data': b64(opts.clientKey ?? pki.adminKey),
       };
+  const ca = b64(pki.caCert);
+  const servers = opts.servers ?? [];
+  const cluster: Record<string, unknown> = { server: opts.server, 'certificate-authority-data': ca };
+  if (servers.length > 1) cluster.extensions = [{ name: SERVERS_EXTENSION, extension: { servers } }];
+  const each = servers.length > 1 ? servers.map((server, i) => ({ name: `${name}-${i + 1}`, server })) : [];
   const doc = {
     apiVersion: 'v1',
     kind: 'Config',
     preferences: {},
-    clusters: [{ name, cluster: { server: opts.server, 'certificate-authority-data': b64(pki.caCert) } }],
+    clusters: [{ name, cluster }, ...each.map((e) => ({ name: e.name, cluster: { server: e.server, 'certificate-authority-data': ca } }))],
     users: [{ name, user }],
-    contexts: [{ name, context: { cluster: name, user: name } }],
+    contexts: [{ name, context: { cluster: name, user: name } }, ...each.map((e) => ({ name: e.name, context: { cluster: e.name, user: name } }))],
     'current-context': name,
   };
   return dump(doc, { lineWidth: -1 });
