@@ -4,7 +4,9 @@
 // else in the suite creates.
 
 import type { ExecutionContext } from 'ava';
-import { AdmissionregistrationV1Api, FlowcontrolApiserverV1Api } from '@kubernetes/client-node';
+import {
+  AdmissionregistrationV1Api, ApiregistrationV1Api, EventsV1Api, FlowcontrolApiserverV1Api, NetworkingV1Api, StorageV1Api,
+} from '@kubernetes/client-node';
 import type { Kubets } from '../harness.ts';
 import type { ClientTest } from './suite.ts';
 import { codeOf, kubeConfig } from './client-node.scenarios.ts';
@@ -62,7 +64,52 @@ async function flowControl(t: ExecutionContext, kubets: Kubets): Promise<void> {
   await api.deletePriorityLevelConfiguration({ name: 'cn-level' });
 }
 
+async function storageKinds(t: ExecutionContext, kubets: Kubets): Promise<void> {
+  const api = kubeConfig(kubets).makeApiClient(StorageV1Api);
+  const d = await api.createCSIDriver({ body: { metadata: { name: 'cn.csi.example.com' }, spec: {} } });
+  t.like(plain(d.spec), {
+    attachRequired: true, podInfoOnMount: false, storageCapacity: false, fsGroupPolicy: 'ReadWriteOnceWithFSType',
+    volumeLifecycleModes: ['Persistent'], requiresRepublish: false, seLinuxMount: false,
+  });
+  t.is(await codeOf(api.patchCSIDriver({ name: 'cn.csi.example.com', body: [{ op: 'replace', path: '/spec/attachRequired', value: false }] })), 422);
+  const va = await api.createVolumeAttachment({ body: { metadata: { name: 'cn-attach' }, spec: { attacher: 'cn.csi.example.com', nodeName: 'nowhere', source: { persistentVolumeName: 'pv-x' } } } });
+  t.is(va.status?.attached, false);
+  t.is(await codeOf(api.createVolumeAttributesClass({ body: { metadata: { name: 'cn-gold' }, driverName: 'cn.csi.example.com' } })), 422);
+  await api.deleteVolumeAttachment({ name: 'cn-attach' });
+  await api.deleteCSIDriver({ name: 'cn.csi.example.com' });
+}
+
+async function networkingAndEvents(t: ExecutionContext, kubets: Kubets): Promise<void> {
+  const kc = kubeConfig(kubets);
+  const net = kc.makeApiClient(NetworkingV1Api);
+  const cidr = await net.createServiceCIDR({ body: { metadata: { name: 'cn-extra' }, spec: { cidrs: ['10.200.0.0/24'] } } });
+  t.deepEqual(plain(cidr.spec?.cidrs), ['10.200.0.0/24']);
+  t.is(await codeOf(net.createServiceCIDR({ body: { metadata: { name: 'cn-bad' }, spec: { cidrs: ['10.200.1.1/24'] } } })), 422);
+  t.is(await codeOf(net.createIPAddress({ body: { metadata: { name: '10.200.0.010' }, spec: { parentRef: { resource: 'services', name: 'x', namespace: 'default' } } } })), 422);
+  await net.deleteServiceCIDR({ name: 'cn-extra' });
+
+  // A dry run shows the default port without leaving an APIService behind for discovery.
+  const apireg = kc.makeApiClient(ApiregistrationV1Api);
+  const svc = await apireg.createAPIService({
+    dryRun: 'All',
+    body: { metadata: { name: 'v1.cn.example.com' }, spec: { group: 'cn.example.com', version: 'v1', groupPriorityMinimum: 100, versionPriority: 10, insecureSkipTLSVerify: true, service: { namespace: 'default', name: 'cn' } } },
+  });
+  t.is(svc.spec?.service?.port, 443);
+
+  const events = kc.makeApiClient(EventsV1Api);
+  const body = {
+    metadata: { name: 'cn-event' }, eventTime: new Date('2026-12-07T06:00:00Z'), reportingController: 'example.com/cn', reportingInstance: 'cn-1',
+    action: 'Tested', reason: 'Defaults', type: 'Normal', regarding: { kind: 'Namespace', name: 'default' }, note: 'seen',
+  };
+  const ev = await events.createNamespacedEvent({ namespace: 'default', body });
+  t.is(ev.reportingController, 'example.com/cn');
+  t.is(await codeOf(events.createNamespacedEvent({ namespace: 'default', body: { ...body, metadata: { name: 'cn-bad' }, type: 'Info' } })), 422);
+  await events.deleteNamespacedEvent({ namespace: 'default', name: 'cn-event' });
+}
+
 export const clientNodeDefaultsTests: ClientTest[] = [
   { title: 'client-node admissionregistration/v1: webhook and policy defaults, required sideEffects and validationActions', run: admissionRegistration },
   { title: 'client-node flowcontrol/v1: FlowSchema and PriorityLevelConfiguration defaults', run: flowControl },
+  { title: 'client-node storage/v1: CSIDriver defaults, VolumeAttachment status, VolumeAttributesClass parameters', run: storageKinds },
+  { title: 'client-node networking/v1 ServiceCIDR and IPAddress, apiregistration/v1 APIService, events/v1 Event validation', run: networkingAndEvents },
 ];

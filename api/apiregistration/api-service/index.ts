@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, status } from '../../builtin.ts';
 import { apiServiceTable } from './table.ts';
+import { apiServiceStrategy } from './strategy.ts';
 
 // APIService: a group/version served locally or by an aggregated server.
 export const apiServices: ResourceType = {
@@ -16,4 +17,5 @@ export const apiServices: ResourceType = {
   openapiName: 'io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIService',
   hasStatus: true,
   table: apiServiceTable,
+  strategy: apiServiceStrategy,
 };

@@ -2,6 +2,7 @@ import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
 import { eventsV1Table } from './table.ts';
 import { eventsV1Convert } from './convert.ts';
+import { eventStrategy } from './strategy.ts';
 
 // Event (events.k8s.io/v1): the newer shape of core events, stored with them.
 export const eventsV1: ResourceType = {
@@ -17,4 +18,6 @@ export const eventsV1: ResourceType = {
   convert: eventsV1Convert,
   openapiName: 'io.k8s.api.events.v1.Event',
   table: eventsV1Table,
+  // Written for this version's shape: it runs on the request's object, before conversion.
+  strategy: eventStrategy,
 };

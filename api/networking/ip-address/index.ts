@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
 import { ipAddressTable } from './table.ts';
+import { ipAddressStrategy } from './strategy.ts';
 
 // IPAddress: one allocated Service IP (GA in 1.33).
 export const ipAddresses: ResourceType = {
@@ -14,4 +15,5 @@ export const ipAddresses: ResourceType = {
   verbs: ALL,
   openapiName: 'io.k8s.api.networking.v1.IPAddress',
   table: ipAddressTable,
+  strategy: ipAddressStrategy,
 };

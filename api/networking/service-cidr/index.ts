@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, status } from '../../builtin.ts';
 import { serviceCIDRTable } from './table.ts';
+import { serviceCIDRStrategy } from './strategy.ts';
 
 // ServiceCIDR: a range Service cluster IPs are allocated from (GA in 1.33).
 export const serviceCIDRs: ResourceType = {
@@ -15,4 +16,5 @@ export const serviceCIDRs: ResourceType = {
   openapiName: 'io.k8s.api.networking.v1.ServiceCIDR',
   hasStatus: true,
   table: serviceCIDRTable,
+  strategy: serviceCIDRStrategy,
 };

@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
 import { csiDriverTable } from './table.ts';
+import { csiDriverStrategy } from './strategy.ts';
 
 // CSIDriver: what a CSI volume driver supports.
 export const csiDrivers: ResourceType = {
@@ -13,4 +14,5 @@ export const csiDrivers: ResourceType = {
   verbs: ALL,
   openapiName: 'io.k8s.api.storage.v1.CSIDriver',
   table: csiDriverTable,
+  strategy: csiDriverStrategy,
 };

@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
 import { csiNodeTable } from './table.ts';
+import { csiNodeStrategy } from './strategy.ts';
 
 // CSINode: CSI drivers installed on one node.
 export const csiNodes: ResourceType = {
@@ -13,4 +14,5 @@ export const csiNodes: ResourceType = {
   verbs: ALL,
   openapiName: 'io.k8s.api.storage.v1.CSINode',
   table: csiNodeTable,
+  strategy: csiNodeStrategy,
 };

@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
 import { csiStorageCapacityTable } from './table.ts';
+import { csiStorageCapacityStrategy } from './strategy.ts';
 
 // CSIStorageCapacity: storage a CSI driver can provision in a topology segment.
 export const csiStorageCapacities: ResourceType = {
@@ -13,4 +14,5 @@ export const csiStorageCapacities: ResourceType = {
   verbs: ALL,
   openapiName: 'io.k8s.api.storage.v1.CSIStorageCapacity',
   table: csiStorageCapacityTable,
+  strategy: csiStorageCapacityStrategy,
 };

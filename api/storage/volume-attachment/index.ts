@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL, status } from '../../builtin.ts';
 import { volumeAttachmentTable } from './table.ts';
+import { volumeAttachmentStrategy } from './strategy.ts';
 
 // VolumeAttachment: a request to attach a volume to a node.
 export const volumeAttachments: ResourceType = {
@@ -15,4 +16,5 @@ export const volumeAttachments: ResourceType = {
   openapiName: 'io.k8s.api.storage.v1.VolumeAttachment',
   hasStatus: true,
   table: volumeAttachmentTable,
+  strategy: volumeAttachmentStrategy,
 };

@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../types.ts';
 import { ALL } from '../../builtin.ts';
 import { volumeAttributesClassTable } from './table.ts';
+import { volumeAttributesClassStrategy } from './strategy.ts';
 
 // VolumeAttributesClass: mutable volume attributes (GA in 1.34).
 export const volumeAttributesClasses: ResourceType = {
@@ -14,4 +15,5 @@ export const volumeAttributesClasses: ResourceType = {
   verbs: ALL,
   openapiName: 'io.k8s.api.storage.v1.VolumeAttributesClass',
   table: volumeAttributesClassTable,
+  strategy: volumeAttributesClassStrategy,
 };
