@@ -1,16 +1,11 @@
 import test from 'ava';
-import type { KubeObject, Strategy } from '../types.ts';
+import type { KubeObject } from '../types.ts';
+import { created, errorsOf as errors } from '../../testing/strategy.ts';
 import { mutatingWebhookConfigurations } from './mutating-webhook-configuration/index.ts';
 import { validatingWebhookConfigurations } from './validating-webhook-configuration/index.ts';
 import { validatingAdmissionPolicies } from './validating-admission-policy/index.ts';
 import { validatingAdmissionPolicyBindings } from './validating-admission-policy-binding/index.ts';
 
-const ctx = { now: new Date(0) };
-const created = (s: Strategy | undefined, obj: KubeObject) => {
-  s!.prepareForCreate!(obj, ctx);
-  return obj;
-};
-const errors = (s: Strategy | undefined, obj: KubeObject) => s!.validate!(obj).map((e) => `${e.field}: ${e.detail}`);
 
 const hook = (extra: Record<string, unknown> = {}) => ({
   name: 'check.example.com',

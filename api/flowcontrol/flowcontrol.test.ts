@@ -1,14 +1,9 @@
 import test from 'ava';
-import type { KubeObject, Strategy } from '../types.ts';
+import type { KubeObject } from '../types.ts';
+import { created, errorsOf as errors } from '../../testing/strategy.ts';
 import { flowSchemas } from './flow-schema/index.ts';
 import { priorityLevelConfigurations } from './priority-level-configuration/index.ts';
 
-const ctx = { now: new Date(0) };
-const created = (s: Strategy | undefined, obj: KubeObject) => {
-  s!.prepareForCreate!(obj, ctx);
-  return obj;
-};
-const errors = (s: Strategy | undefined, obj: KubeObject) => s!.validate!(obj).map((e) => `${e.field}: ${e.detail}`);
 
 const subjects = [{ kind: 'Group', group: { name: 'system:authenticated' } }];
 

@@ -1,16 +1,10 @@
 import test from 'ava';
-import type { KubeObject, Strategy } from '../types.ts';
+import type { KubeObject } from '../types.ts';
+import { created, errorsOf as errors, updateErrorsOf as updateErrors } from '../../testing/strategy.ts';
 import { ipAddresses } from './ip-address/index.ts';
 import { serviceCIDRs } from './service-cidr/index.ts';
 import { canonicalIP, parseCIDR } from './ip.ts';
 
-const ctx = { now: new Date(0) };
-const created = (s: Strategy | undefined, obj: KubeObject) => {
-  s!.prepareForCreate!(obj, ctx);
-  return obj;
-};
-const errors = (s: Strategy | undefined, obj: KubeObject) => s!.validate!(obj).map((e) => `${e.field}: ${e.detail}`);
-const updateErrors = (s: Strategy | undefined, obj: KubeObject, old: KubeObject) => s!.validateUpdate!(obj, old).map((e) => `${e.field}: ${e.detail}`);
 
 test('canonical IPs and CIDRs', (t) => {
   t.is(canonicalIP('2001:DB8:0:0::1'), '2001:db8::1');

@@ -1,18 +1,12 @@
 import test from 'ava';
-import type { KubeObject, Strategy } from '../types.ts';
+import type { KubeObject } from '../types.ts';
+import { created, errorsOf as errors, updateErrorsOf as updateErrors } from '../../testing/strategy.ts';
 import { csiDrivers } from './csi-driver/index.ts';
 import { csiNodes } from './csi-node/index.ts';
 import { csiStorageCapacities } from './csi-storage-capacity/index.ts';
 import { volumeAttachments } from './volume-attachment/index.ts';
 import { volumeAttributesClasses } from './volume-attributes-class/index.ts';
 
-const ctx = { now: new Date(0) };
-const created = (s: Strategy | undefined, obj: KubeObject) => {
-  s!.prepareForCreate!(obj, ctx);
-  return obj;
-};
-const errors = (s: Strategy | undefined, obj: KubeObject) => s!.validate!(obj).map((e) => `${e.field}: ${e.detail}`);
-const updateErrors = (s: Strategy | undefined, obj: KubeObject, old: KubeObject) => s!.validateUpdate!(obj, old).map((e) => `${e.field}: ${e.detail}`);
 
 test('CSIDriver: upstream v1 defaults; attachRequired and lifecycle modes are fixed', (t) => {
   const s = csiDrivers.strategy;
