@@ -183,3 +183,13 @@ test('records upstream events for the claims and pods it creates', async (t) => 
   t.like(created[0], { component: 'statefulset-controller', kind: 'StatefulSet', name: 'db', type: 'Normal', message: 'create Claim data-db-0 for Pod db-0 in StatefulSet db success' });
   t.like(created[1], { message: 'create Pod db-0 in StatefulSet db successful' });
 });
+
+test('a live replica\'s claim gets the owners its retention policy asks for: the set for whenDeleted=Delete, no stale pod', async (t) => {
+  const env = fakeEnv();
+  const set = sts({ claims: true, replicas: 1 });
+  set.spec!.persistentVolumeClaimRetentionPolicy = { whenDeleted: 'Delete', whenScaled: 'Delete' };
+  env.client.seed(R.statefulSets, set);
+  env.client.seed(PVCS, { metadata: { name: 'data-db-0', namespace: 'a', ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', name: 'db-0', uid: 'old-pod' }] }, spec: {} });
+  await converge(env, newStatefulSetReconciler(env.ctx), 3);
+  t.deepEqual(env.client.peek(PVCS, 'a', 'data-db-0')?.metadata?.ownerReferences?.map((r) => `${r.kind}/${r.uid}`), ['StatefulSet/sts-uid']);
+});

@@ -6,6 +6,7 @@
 // replacement to whoever deletes the pods. Revisions are ControllerRevisions.
 
 import { labelSelectorFromObject, NOTHING, type Selector } from '../../../api/meta/labels.ts';
+import type { KubeObject } from '../../../api/types.ts';
 import type { Result } from '../../../client/types.ts';
 import type { ControllerContext } from '../common/types.ts';
 import { claim } from '../common/claim.ts';
@@ -50,7 +51,11 @@ export function newStatefulSetReconciler(deps: ControllerContext): (key: string)
   async function ensureClaims(set: StatefulSet, ordinal: number): Promise<void> {
     const ns = set.metadata?.namespace ?? '';
     for (const pvc of claimsFor(set, ordinal)) {
-      if (pvcLister.get(ns, pvc.metadata?.name ?? '')) continue;
+      const existing = pvcLister.get(ns, pvc.metadata?.name ?? '');
+      if (existing) {
+        await syncClaimOwners(set, existing, pvc);
+        continue;
+      }
       const what = `create Claim ${pvc.metadata?.name} for Pod ${podName(set, ordinal)} in StatefulSet ${set.metadata?.name}`;
       try {
         await client.create(PVCS, ns, pvc);
@@ -60,6 +65,28 @@ export function newStatefulSetReconciler(deps: ControllerContext): (key: string)
         rec.event(set, 'Warning', 'FailedCreate', `${what} failed error: ${errorMessage(e)}`);
         throw e;
       }
+    }
+  }
+
+  /**
+   * A live replica's claim carries the owners its retention policy asks for (the set for
+   * whenDeleted=Delete, no pod): a policy changed later, or a claim left with the owner ref of
+   * a pod condemned by an earlier scale-down, is brought in line (upstream's claim owner sync).
+   */
+  async function syncClaimOwners(set: StatefulSet, cur: KubeObject, want: KubeObject): Promise<void> {
+    const setUid = set.metadata?.uid;
+    const refs = cur.metadata?.ownerReferences ?? [];
+    const others = refs.filter((r) => r.uid !== setUid && !(r.kind === 'Pod' && r.apiVersion === 'v1' && r.name?.startsWith(`${set.metadata?.name}-`)));
+    const next = [...others, ...(want.metadata?.ownerReferences ?? [])];
+    const ids = (rs: typeof refs) => rs.map((r) => r.uid).sort().join(',');
+    if (ids(next) === ids(refs)) return;
+    const updated = clone(cur);
+    updated.metadata = { ...updated.metadata, ownerReferences: next };
+    if (next.length === 0) delete updated.metadata.ownerReferences;
+    try {
+      await client.update(PVCS, set.metadata?.namespace ?? '', updated);
+    } catch (e) {
+      if (!isConflict(e) && !isNotFound(e)) throw e;
     }
   }
 
