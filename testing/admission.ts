@@ -5,7 +5,7 @@ import { Registry } from '../api/registry.ts';
 
 const resources = new Registry().all();
 import type { KubeObject } from '../api/types.ts';
-import type { Attributes, Operation } from '../server/apiserver/admission/types.ts';
+import type { AdmissionDeps, Attributes, Operation } from '../server/apiserver/admission/types.ts';
 
 export function attributes(op: Operation, plural: string, o: Partial<Attributes> & { object?: KubeObject; group?: string } = {}): Attributes {
   const resource = resources.find((r) => r.plural === plural && r.group === (o.group ?? ''));
@@ -36,4 +36,16 @@ export async function refusal(phase: ((a: Attributes) => void | Promise<void>) |
     if (e instanceof StatusError) return e;
     throw e;
   }
+}
+
+/** Plugin deps for tests: what is not given reads nothing and refuses writes. */
+export function admissionDeps(o: Partial<AdmissionDeps> = {}): AdmissionDeps {
+  return {
+    getObject: async () => undefined,
+    listObjects: async () => [],
+    updateObject: async () => {
+      throw new Error('no writes in this test');
+    },
+    ...o,
+  };
 }

@@ -30,7 +30,7 @@ import { CachedResourceStore } from './registry/storage-adapter.ts';
 import { randomNameGenerator, randomUid } from './registry/meta.ts';
 import { systemClock } from '../../client/clock.ts';
 import type { Clock } from '../../client/types.ts';
-import { createAdmissionChain } from './admission/plugins.ts';
+import { LAST_PLUGIN, createAdmissionChain } from './admission/plugins.ts';
 import { mutatingWebhook, validatingWebhook } from './admission/webhook/index.ts';
 import { buildPredicate } from './selectors.ts';
 import { createApp } from './http.ts';
@@ -136,7 +136,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     return (await store.store.list(store.listPrefix(namespace), { resourceVersion: '0' })).items;
   };
   const reader: ClusterReader = { get: getObject, list: listObjects };
-  const admission = createAdmissionChain({ getObject, listObjects });
+  const updateObject = (group: string, resource: string, namespace: string, name: string, change: (current: KubeObject) => KubeObject | Promise<KubeObject>) => {
+    const store = engineFor(registryByPlural(registry, group, resource));
+    return store.store.guaranteedUpdate(store.key(namespace, name), (current) => change(structuredClone(current!)));
+  };
+  const admission = createAdmissionChain({ getObject, listObjects, updateObject });
   const hooks: EngineHooks = {
     validateMeta: schema.validateMeta,
     validateSchema: schema.validateSchema,
@@ -163,15 +167,15 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     rulesFor: (user: UserInfo, ns: string) => authz.rbac.rulesFor(user, ns),
     roleRules: (kind: 'Role' | 'ClusterRole', ns: string, name: string) => authz.rbac.roleRulesOf(kind, ns, name),
   };
-  // The webhooks join last: the mutating one after the built-in mutating halves, the
-  // validating one among the validating halves (upstream's AllOrderedPlugins). Configurations
+  // The webhooks join just before ResourceQuota (upstream's AllOrderedPlugins): the mutating
+  // one after the built-in mutating halves, the validating one after the built-in validating ones. Configurations
   // are read per request from the watch cache (a list at resourceVersion 0).
   const webhookDeps = {
     getObject,
     listConfigurations: (plural: string) => listObjects('admissionregistration.k8s.io', plural, ''),
   };
-  admission.add(mutatingWebhook(webhookDeps));
-  admission.add(validatingWebhook(webhookDeps));
+  admission.add(mutatingWebhook(webhookDeps), LAST_PLUGIN);
+  admission.add(validatingWebhook(webhookDeps), LAST_PLUGIN);
 
   function engineFor(rt: ResourceType): GenericStore {
     let e = engines.get(rt);

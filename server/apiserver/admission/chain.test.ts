@@ -1,7 +1,7 @@
 import test from 'ava';
 import { AdmissionChain } from './chain.ts';
 import { builtinPlugins, createAdmissionChain } from './plugins.ts';
-import { attributes } from '../../../testing/admission.ts';
+import { admissionDeps, attributes } from '../../../testing/admission.ts';
 import type { AdmissionPlugin, Attributes } from './types.ts';
 
 function recorder(name: string, log: string[], ops?: string[]): AdmissionPlugin {
@@ -49,9 +49,9 @@ test('plugins join before a named one, and replace one of the same name', (t) =>
 });
 
 test('the built-in chain has upstream names in upstream order', (t) => {
-  const chain = createAdmissionChain({ getObject: async () => undefined, listObjects: async () => [] });
-  t.deepEqual(chain.names(), ['NamespaceLifecycle', 'ServiceAccount', 'NodeRestriction', 'Priority', 'DefaultTolerationSeconds', 'PodSecurity', 'DefaultStorageClass', 'StorageObjectInUseProtection']);
-  t.is(builtinPlugins.length, 8);
+  const chain = createAdmissionChain(admissionDeps());
+  t.deepEqual(chain.names(), ['NamespaceLifecycle', 'LimitRanger', 'ServiceAccount', 'NodeRestriction', 'Priority', 'DefaultTolerationSeconds', 'PodSecurity', 'DefaultStorageClass', 'StorageObjectInUseProtection', 'ResourceQuota']);
+  t.is(builtinPlugins.length, 10);
 });
 
 test('mutations by an admit are what the next plugin sees', async (t) => {

@@ -59,6 +59,11 @@ export interface AdmissionDeps {
   getObject(group: string, resource: string, namespace: string, name: string): Promise<KubeObject | undefined>;
   /** Every object of a resource in a namespace ('' for all, or cluster-scoped), from the watch cache. */
   listObjects(group: string, resource: string, namespace: string): Promise<KubeObject[]>;
+  /**
+   * Writes an object straight to storage (no admission), as upstream's quota plugin writes a
+   * ResourceQuota's status: `change` gets a copy of the live object and is retried on conflict.
+   */
+  updateObject(group: string, resource: string, namespace: string, name: string, change: (current: KubeObject) => KubeObject | Promise<KubeObject>): Promise<KubeObject>;
 }
 
 export type PluginFactory = (deps: AdmissionDeps) => AdmissionPlugin;

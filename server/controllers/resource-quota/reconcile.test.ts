@@ -4,7 +4,7 @@ import { R } from '../common/resources.ts';
 import { PVCS, QUOTAS } from '../node-lifecycle/resources.ts';
 import { fakeEnv } from '../../../testing/controllers/env.ts';
 import { countedResource, newResourceQuotaReconciler, QUOTA_RESYNC_MS } from './reconcile.ts';
-import { formatQuantity, type ResourceQuota } from './usage.ts';
+import { formatQuantity, type ResourceQuota } from '../../../api/core/resource-quota/usage.ts';
 
 const pod = (name: string, o: { cpu?: string; mem?: string; limCpu?: string; phase?: string; deadline?: number; init?: string } = {}): KubeObject => ({
   metadata: { name, namespace: 'a' },

@@ -12,7 +12,7 @@ import { splitKey } from '../common/keys.ts';
 import { R, registry } from '../common/resources.ts';
 import { writeStatus } from '../common/status.ts';
 import { PVCS, QUOTAS } from '../node-lifecycle/resources.ts';
-import { formatQuantity, isBinary, isPodResource, podCounts, podInScopes, podUsage, serviceUsage, type ResourceQuota } from './usage.ts';
+import { formatQuantity, isBinary, isPodResource, podCounts, podInScopes, podUsage, serviceUsage, type ResourceQuota } from '../../../api/core/resource-quota/usage.ts';
 
 /** Upstream's resource-quota-sync-period. */
 export const QUOTA_RESYNC_MS = 5 * 60 * 1000;

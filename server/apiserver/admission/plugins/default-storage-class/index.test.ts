@@ -3,6 +3,7 @@ import type { KubeObject } from '../../../../../api/types.ts';
 import { Registry } from '../../../../../api/registry.ts';
 import type { Attributes } from '../../types.ts';
 import { defaultStorageClass } from './index.ts';
+import { admissionDeps } from '../../../../../testing/admission.ts';
 import { storageObjectInUseProtection } from '../storage-object-in-use-protection/index.ts';
 
 const registry = new Registry();
@@ -24,7 +25,7 @@ const cases: Array<{ name: string; spec: Record<string, unknown>; want: string }
 ];
 for (const c of cases) {
   test(`DefaultStorageClass: ${c.name}`, async (t) => {
-    const plugin = defaultStorageClass({ getObject: async () => undefined, listObjects: async () => classes });
+    const plugin = defaultStorageClass(admissionDeps({ listObjects: async () => classes }));
     const a = attrs(c.spec);
     await plugin.admit!(a);
     t.is((a.object as { spec?: { storageClassName?: string } }).spec?.storageClassName, c.want);

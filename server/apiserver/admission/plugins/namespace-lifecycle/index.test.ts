@@ -1,13 +1,13 @@
 import test from 'ava';
 import type { KubeObject } from '../../../../../api/types.ts';
-import { attributes, refusal } from '../../../../../testing/admission.ts';
+import { admissionDeps, attributes, refusal } from '../../../../../testing/admission.ts';
 import { namespaceLifecycle } from './index.ts';
 
 const namespaces: Record<string, KubeObject> = {
   default: { metadata: { name: 'default' }, status: { phase: 'Active' } },
   going: { metadata: { name: 'going', deletionTimestamp: '2024-01-01T00:00:00Z' }, status: { phase: 'Terminating' } },
 };
-const plugin = namespaceLifecycle({ getObject: async (_g, resource, _ns, name) => (resource === 'namespaces' ? namespaces[name] : undefined), listObjects: async () => [] });
+const plugin = namespaceLifecycle(admissionDeps({ getObject: async (_g, resource, _ns, name) => (resource === 'namespaces' ? namespaces[name] : undefined) }));
 
 const rejection = (a: ReturnType<typeof attributes>) => refusal(plugin.validate, a);
 

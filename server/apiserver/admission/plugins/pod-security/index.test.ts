@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { KubeObject } from '../../../../../api/types.ts';
-import { attributes, refusal } from '../../../../../testing/admission.ts';
+import { admissionDeps, attributes, refusal } from '../../../../../testing/admission.ts';
 import { podSecurity } from './index.ts';
 
 const L = 'pod-security.kubernetes.io/';
@@ -15,10 +15,10 @@ const pods: KubeObject[] = [
   { metadata: { name: 'z', namespace: 'open' }, spec: { containers: [{ name: 'c', securityContext: { privileged: true } }] } },
   { metadata: { name: 'fine', namespace: 'open' }, spec: { containers: [{ name: 'c' }] } },
 ];
-const plugin = podSecurity({
+const plugin = podSecurity(admissionDeps({
   getObject: async (_g, resource, _ns, name) => (resource === 'namespaces' ? namespaces[name] : undefined),
   listObjects: async (_g, resource, ns) => (resource === 'pods' ? pods.filter((p) => p.metadata?.namespace === ns) : []),
-});
+}));
 const bare = (ns: string, name = 'x'): KubeObject => ({ metadata: { name, namespace: ns }, spec: { containers: [{ name: 'c', image: 'busybox', securityContext: { privileged: true } }] } });
 
 const refused = (a: ReturnType<typeof attributes>) => refusal(plugin.validate, a);

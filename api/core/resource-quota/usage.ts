@@ -2,9 +2,8 @@
 // services by type, claims' storage), which pods a quota's scopes select, and quantities
 // written back the way Kubernetes prints them.
 
-import type { KubeObject } from '../../../api/types.ts';
-import { parseQuantity } from '../../../api/core/pod/quantity.ts';
-import { parseTime } from '../common/keys.ts';
+import type { KubeObject } from '../../types.ts';
+import { parseQuantity } from '../pod/quantity.ts';
 
 export interface ResourceQuota extends KubeObject {
   spec?: { hard?: Record<string, string | number>; scopes?: string[] };
@@ -24,8 +23,8 @@ interface QuotaPod extends KubeObject {
 export function podCounts(pod: QuotaPod, now: Date): boolean {
   const phase = pod.status?.phase;
   if (phase === 'Succeeded' || phase === 'Failed') return false;
-  const del = parseTime(pod.metadata?.deletionTimestamp);
-  return del === undefined || del > now.getTime();
+  const del = pod.metadata?.deletionTimestamp;
+  return !del || !(Date.parse(del) <= now.getTime());
 }
 
 const COMPUTE = ['cpu', 'memory', 'ephemeral-storage'];
