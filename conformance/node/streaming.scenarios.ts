@@ -1,6 +1,7 @@
 // Logs, exec, cp, port-forward and attach with real kubectl against a real node: kubectl ->
 // apiserver (pods/log, pods/exec ... through the upgrade proxy) -> the kubelet's HTTPS server
 // -> containerd's stream server. Errors for a finished pod and a closed port are upstream's.
+// kubectl debug adds an ephemeral container the kubelet starts.
 
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -109,6 +110,33 @@ export const streamingScenarios: NodeScenario[] = [
       const r = await c.run(['exec', 'done', '--', 'ls']);
       c.t.true(r.code !== 0, 'exec into a finished pod fails');
       c.t.regex(r.stderr, /cannot exec into a container in a completed pod; current phase is Succeeded/);
+    },
+  },
+  {
+    title: 'kubectl attach -i: stdin reaches the running container, its output comes back',
+    id: 'attach',
+    async run(c) {
+      await apply(c, podManifest(c, 'reader', { restartPolicy: 'Never', containers: [{ name: 'c', image: c.image, stdin: true, stdinOnce: true, command: ['sh', '-c', 'read x; echo got-$x'] }] }));
+      await phase(c, 'reader', 'Running');
+      const out = await c.ok(['attach', '-i', 'reader', '-c', 'c'], { stdin: 'hi\n', timeoutMs: 30_000 });
+      c.t.regex(out, /got-hi/);
+      await phase(c, 'reader', 'Succeeded');
+    },
+  },
+  {
+    title: 'kubectl debug: an ephemeral container (pods/ephemeralcontainers) runs in the pod, sharing the target\'s processes; its status and logs',
+    id: 'debug',
+    async run(c) {
+      await running(c, 'app', 'sleep 3600');
+      await c.ok(['debug', 'app', `--image=${c.image}`, '--image-pull-policy=IfNotPresent', '-c', 'dbg', '--target=c', '--', 'sh', '-c', 'ps | grep "[s]leep 3600" >/dev/null && echo sees-target'], { timeoutMs: 30_000 });
+      const done = await c.waitFor('the ephemeral container to finish', async () => {
+        const p = (await c.pod('app')) as unknown as { status: { ephemeralContainerStatuses?: { name: string; state: { terminated?: { exitCode: number } } }[] } };
+        return p.status.ephemeralContainerStatuses?.find((s) => s.name === 'dbg' && s.state.terminated);
+      }, 60_000);
+      c.t.is(done.state.terminated!.exitCode, 0);
+      c.t.is(await c.ok(['logs', 'app', '-c', 'dbg']), 'sees-target\n');
+      // The pod's own container went on running.
+      c.t.is((await c.pod('app')).status.containerStatuses![0].restartCount, 0);
     },
   },
 ];

@@ -42,6 +42,8 @@ export interface NamespaceOption {
   network?: NamespaceMode;
   pid?: NamespaceMode;
   ipc?: NamespaceMode;
+  /** With pid TARGET: the container whose process namespace this one joins. */
+  targetId?: string;
 }
 
 export interface PodSandboxConfig {

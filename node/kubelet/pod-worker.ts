@@ -2,33 +2,28 @@
 // and takes the next step: volumes, sandbox, init containers one by one in order, then the
 // containers; restarts by restartPolicy with upstream's back-off (10 s doubling to 5 min:
 // CrashLoopBackOff while waiting), image pulls by imagePullPolicy (ErrImagePull, then
-// ImagePullBackOff), probes, and finally the status patch of what changed. `terminate` is the
-// graceful end: preStop hooks and SIGTERM within the grace period, then sandbox and volumes
-// removed, and the Pod deleted for good.
+// ImagePullBackOff), probes, ephemeral containers once the pod runs, and finally the status
+// patch of what changed. `terminate` is the graceful end: preStop hooks and SIGTERM within the
+// grace period, then sandbox and volumes removed, and the Pod deleted for good. Helpers:
+// container-runs.ts, container-probes.ts, restart-backoff.ts, termination.ts, pod-api.ts.
 
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Container, Pod } from '../../api/core/pod/types.ts';
 import { isNotFound } from '../cri/client.ts';
 import type { ContainerStatus as CriStatus } from '../cri/types.ts';
-import { statusDiff, type JsonObject } from '../common/status-patch.ts';
-import { ConfigError, PODS } from './api-refs.ts';
+import { ConfigError } from './api-refs.ts';
+import { deletePod, patchPodStatus } from './pod-api.ts';
 import { containerEnv } from './env.ts';
-import { ProbeTimer, runProbe, type ProbeKind, type ProbeResult } from './probes.ts';
+import { ContainerProbes } from './container-probes.ts';
+import { RestartBackoff } from './restart-backoff.ts';
+import { addTerminationMessages, containerRuns, EPHEMERAL, EPHEMERAL_LABEL, INIT_LABEL, terminationLogPath } from './container-runs.ts';
+import { removeSandbox, stopPodInRuntime } from './termination.ts';
 import { containerConfig, sandboxConfig } from './runtime-spec.ts';
 import { podStatus, type ContainerView, type Waiting } from './status.ts';
 import type { KubeletContext } from './context.ts';
 import { setUpVolumes, type VolumePaths } from './volumes.ts';
 import { podResolvConf, type PodDnsSpec } from '../dns/resolv-conf.ts';
-
-const BACKOFF_INITIAL_MS = 10_000;
-const BACKOFF_MAX_MS = 300_000;
-
-interface Backoff {
-  delayMs: number;
-  /** When the last back-off started (ms). */
-  since: number;
-}
 
 const errText = (e: unknown) => (e instanceof Error ? e.message.replace(/^CRI \w+: /, '') : String(e));
 
@@ -40,10 +35,8 @@ export class PodWorker {
   private podIPs: string[] = [];
   private volumes?: VolumePaths;
   private readonly waiting = new Map<string, Waiting>();
-  private readonly restartBackoff = new Map<string, Backoff>();
-  private readonly probes = new Map<string, ProbeTimer[]>();
-  private readonly ready = new Map<string, boolean>();
-  private readonly started = new Map<string, boolean>();
+  private readonly restartBackoff = new RestartBackoff();
+  private readonly probes: ContainerProbes;
   private readonly exited = new Map<string, CriStatus>();
   private timer?: NodeJS.Timeout;
   private syncing?: Promise<void>;
@@ -59,6 +52,14 @@ export class PodWorker {
   ) {
     this.pod = pod;
     this.uid = pod.metadata?.uid ?? '';
+    this.probes = new ContainerProbes({
+      runtime: ctx.cri.runtime,
+      podIP: () => this.podIPs[0] ?? '',
+      graceSeconds: () => this.pod.spec?.terminationGracePeriodSeconds ?? 30,
+      terminating: () => this.terminating,
+      event: (type, reason, message) => this.event(type, reason, message),
+      resync: () => this.schedule(),
+    });
     this.startTime = pod.status?.startTime as string | undefined;
     if (adopted) {
       this.sandboxId = adopted.sandboxId;
@@ -137,11 +138,16 @@ export class PodWorker {
         const name = c.name ?? '';
         const latest = runs.get(name)?.[0];
         // A container found running (adopted after a restart of the agent) gets its probes.
-        if (latest?.state === 'CONTAINER_RUNNING' && !this.probes.has(name)) this.startProbes(c, name, latest.id);
+        if (latest?.state === 'CONTAINER_RUNNING' && !this.probes.has(name)) this.probes.start(c, name, latest.id);
         if (latest && latest.state !== 'CONTAINER_EXITED') continue;
         const policy = this.pod.spec?.restartPolicy ?? 'Always';
         if (latest && (policy === 'Never' || (policy === 'OnFailure' && latest.exitCode === 0))) continue;
         await this.startOrBackOff(c, name, latest, wake);
+      }
+      // Ephemeral containers (kubectl debug): started once the pod runs, never restarted.
+      for (const c of this.pod.spec?.ephemeralContainers ?? []) {
+        const key = `${EPHEMERAL}${c.name}`;
+        if (!runs.get(key)?.length) await this.startContainer(c, key, 0, wake, runs);
       }
     }
     const fresh = await this.containerRuns();
@@ -149,7 +155,7 @@ export class PodWorker {
     if (phase === 'Succeeded' || phase === 'Failed') {
       // The pod is done: free its network and stop the sandbox; containers stay for their logs.
       this.finished = true;
-      this.stopProbes();
+      this.probes.stop();
       if (this.sandboxId) await runtime.stopPodSandbox(this.sandboxId).catch(() => undefined);
       return;
     }
@@ -166,7 +172,7 @@ export class PodWorker {
       }
       // The sandbox died (or was removed): everything in it starts again in a new one.
       this.event('Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
-      if (st) await this.removeSandbox(this.sandboxId);
+      if (st) await removeSandbox(runtime, this.sandboxId);
       this.sandboxId = undefined;
       this.sandboxAttempt++;
     }
@@ -187,46 +193,26 @@ export class PodWorker {
     return true;
   }
 
-  /** The runs of each container (key: name, or init/name), newest first, with exit details. */
-  private async containerRuns(): Promise<Map<string, CriStatus[]>> {
-    const out = new Map<string, CriStatus[]>();
-    if (!this.sandboxId) return out;
-    const list = await this.ctx.cri.runtime.listContainers({ podSandboxId: this.sandboxId });
-    const inits = new Set((this.pod.spec?.initContainers ?? []).map((c) => c.name));
-    for (const c of list) {
-      let st = this.exited.get(c.id);
-      if (!st) {
-        st = await this.ctx.cri.runtime.containerStatus(c.id).catch(() => undefined);
-        if (!st) continue;
-        if (st.state === 'CONTAINER_EXITED') this.exited.set(c.id, st);
-      }
-      const key = inits.has(c.metadata.name) && c.labels['kubets.io/init'] === 'true' ? `init/${c.metadata.name}` : c.metadata.name;
-      const arr = out.get(key) ?? [];
-      arr.push(st);
-      out.set(key, arr);
-    }
-    for (const arr of out.values()) arr.sort((a, b) => b.metadata.attempt - a.metadata.attempt);
-    return out;
+  private containerRuns(): Promise<Map<string, CriStatus[]>> {
+    return containerRuns(this.ctx.cri.runtime, this.sandboxId, this.pod, this.exited);
   }
 
   private async startOrBackOff(c: Container, key: string, latest: CriStatus | undefined, wake: (ms: number) => void): Promise<void> {
-    const now = Date.now();
     if (latest) {
-      const b = this.restartBackoff.get(key);
-      const finished = latest.finishedAt ? latest.finishedAt / 1e6 : now;
-      if (b && now - finished < b.delayMs) {
+      const now = Date.now();
+      const b = this.restartBackoff.next(key, latest.finishedAt ? latest.finishedAt / 1e6 : now, now);
+      if (b.waitMs > 0) {
         const msg = `back-off ${Math.round(b.delayMs / 1000)}s restarting failed container=${c.name} pod=${this.pod.metadata?.name}_${this.pod.metadata?.namespace}(${this.uid})`;
         if (this.waiting.get(key)?.reason !== 'CrashLoopBackOff') this.event('Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${this.pod.metadata?.name}_${this.pod.metadata?.namespace}(${this.uid})`);
         this.waiting.set(key, { reason: 'CrashLoopBackOff', message: msg });
-        wake(finished + b.delayMs - now + 50);
+        wake(b.waitMs + 50);
         return;
       }
-      this.restartBackoff.set(key, { delayMs: b ? Math.min(b.delayMs * 2, BACKOFF_MAX_MS) : BACKOFF_INITIAL_MS, since: now });
     }
     await this.startContainer(c, key, latest ? latest.metadata.attempt + 1 : 0, wake);
   }
 
-  private async startContainer(c: Container, key: string, attempt: number, wake: (ms: number) => void): Promise<void> {
+  private async startContainer(c: Container, key: string, attempt: number, wake: (ms: number) => void, runs?: Map<string, CriStatus[]>): Promise<void> {
     const pulled = await this.ctx.images.ensure(c, this.pod, (type, reason, message) => this.event(type, reason, message));
     if (pulled.waiting) {
       this.waiting.set(key, pulled.waiting);
@@ -243,11 +229,18 @@ export class PodWorker {
       wake(2000);
       return;
     }
-    const termLog = join(this.podDir, 'containers', key.replace('/', '_'), 'termination-log');
+    const termLog = terminationLogPath(this.podDir, key);
     mkdirSync(join(termLog, '..'), { recursive: true });
     writeFileSync(termLog, '');
     const config = containerConfig({ pod: this.pod, container: c, attempt, envs, volumes: this.volumes ?? new Map(), terminationLog: termLog, owner: this.ctx.nodeName });
-    if (key.startsWith('init/')) config.labels!['kubets.io/init'] = 'true';
+    if (key.startsWith('init/')) config.labels![INIT_LABEL] = 'true';
+    if (key.startsWith(EPHEMERAL)) {
+      config.labels![EPHEMERAL_LABEL] = 'true';
+      // --target: the debugger sees that container's processes.
+      const target = (c as { targetContainerName?: string }).targetContainerName;
+      const targetRun = target ? runs?.get(target)?.[0] : undefined;
+      if (targetRun?.state === 'CONTAINER_RUNNING') config.linux!.securityContext!.namespaceOptions = { ...config.linux!.securityContext!.namespaceOptions, pid: 'TARGET', targetId: targetRun.id };
+    }
     const sandbox = sandboxConfig(this.pod, { logDir: this.podDir + '/logs', attempt: this.sandboxAttempt, owner: this.ctx.nodeName, dns: this.ctx.dns });
     let id: string;
     try {
@@ -269,98 +262,24 @@ export class PodWorker {
       return;
     }
     this.event('Normal', 'Started', `Started container ${c.name}`);
-    if (!key.startsWith('init/')) this.startProbes(c, key, id);
-  }
-
-  private startProbes(c: Container, key: string, id: string): void {
-    this.stopProbes(key);
-    const target = { runtime: this.ctx.cri.runtime, containerId: id, container: c, podIP: this.podIPs[0] ?? '127.0.0.1' };
-    const timers: ProbeTimer[] = [];
-    const startup = c.startupProbe ? new ProbeTimer('Startup', c.startupProbe, target, (k, v, r, ch) => this.onProbe(c, key, id, k, v, r, ch)) : undefined;
-    const startedNow = () => !startup || startup.verdict === true;
-    this.started.set(key, !startup);
-    this.ready.set(key, !c.readinessProbe && !startup);
-    if (startup) timers.push(startup);
-    if (c.livenessProbe) timers.push(new ProbeTimer('Liveness', c.livenessProbe, target, (k, v, r, ch) => this.onProbe(c, key, id, k, v, r, ch), startedNow));
-    if (c.readinessProbe) timers.push(new ProbeTimer('Readiness', c.readinessProbe, target, (k, v, r, ch) => this.onProbe(c, key, id, k, v, r, ch), startedNow));
-    this.probes.set(key, timers);
-  }
-
-  private onProbe(c: Container, key: string, id: string, kind: ProbeKind, verdict: boolean | undefined, r: ProbeResult, changed: boolean): void {
-    if (this.terminating) return;
-    if (!r.ok) this.event('Warning', 'Unhealthy', `${kind} probe failed: ${r.message}`);
-    if (kind === 'Readiness') {
-      if (changed) {
-        this.ready.set(key, verdict === true);
-        this.schedule();
-      }
-      return;
-    }
-    if (kind === 'Startup' && verdict === true && changed) {
-      this.started.set(key, true);
-      if (!c.readinessProbe) this.ready.set(key, true);
-      this.schedule();
-      return;
-    }
-    if (verdict === false) {
-      this.event('Normal', 'Killing', `Container ${c.name} failed ${kind.toLowerCase()} probe, will be restarted`);
-      this.ready.set(key, false);
-      const grace = (kind === 'Liveness' ? c.livenessProbe : c.startupProbe)?.terminationGracePeriodSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? 30;
-      void this.ctx.cri.runtime
-        .stopContainer(id, grace)
-        .catch(() => undefined)
-        .then(() => this.schedule());
-    }
-  }
-
-  private stopProbes(key?: string): void {
-    for (const [k, timers] of this.probes) {
-      if (key !== undefined && k !== key) continue;
-      for (const t of timers) t.stop();
-      this.probes.delete(k);
-    }
+    if (!key.startsWith('init/') && !key.startsWith(EPHEMERAL)) this.probes.start(c, key, id);
   }
 
   /** Patches the status the API has towards what the runtime says; returns the phase. */
   private async report(runs?: Map<string, CriStatus[]>, initialized = false): Promise<string> {
     runs ??= await this.containerRuns();
     const containers = new Map<string, ContainerView>();
-    const all = [...(this.pod.spec?.initContainers ?? []).map((c) => `init/${c.name}`), ...(this.pod.spec?.containers ?? []).map((c) => c.name ?? '')];
+    const all = [...(this.pod.spec?.initContainers ?? []).map((c) => `init/${c.name}`), ...(this.pod.spec?.containers ?? []).map((c) => c.name ?? ''), ...(this.pod.spec?.ephemeralContainers ?? []).map((c) => `${EPHEMERAL}${c.name}`)];
     for (const key of all) {
       const r = runs.get(key) ?? [];
       const running = r[0]?.state === 'CONTAINER_RUNNING';
       const latestExited = r[0]?.state === 'CONTAINER_EXITED';
-      containers.set(key, { runs: r, waiting: latestExited || !r.length ? this.waiting.get(key) : undefined, ready: running && (this.ready.get(key) ?? true), started: running && (this.started.get(key) ?? true) });
+      containers.set(key, { runs: r, waiting: latestExited || !r.length ? this.waiting.get(key) : undefined, ready: running && this.probes.ready(key), started: running && this.probes.started(key) });
     }
     const wanted = podStatus({ pod: this.pod, hostIP: this.ctx.hostIP, podIPs: this.podIPs, sandboxReady: !!this.sandboxId, initialized, containers, now: new Date(), startTime: this.startTime });
-    const terminationMessages = (s: Record<string, unknown>, key: string) => {
-      const t = (s.state as { terminated?: Record<string, unknown> }).terminated;
-      if (t && !t.message) {
-        try {
-          const msg = readFileSync(join(this.podDir, 'containers', key.replace('/', '_'), 'termination-log'), 'utf8');
-          if (msg) t.message = msg.slice(0, 4096);
-        } catch {
-          /* none */
-        }
-      }
-    };
-    for (const s of (wanted.containerStatuses as Record<string, unknown>[]) ?? []) terminationMessages(s, String(s.name));
-    const current = (this.pod.status ?? {}) as JsonObject;
-    const diff = statusDiff(current, { ...current, ...(wanted as JsonObject) });
-    if (diff) {
-      try {
-        this.pod = await this.ctx.client.patch<Pod>(PODS, this.pod.metadata?.namespace ?? '', this.pod.metadata?.name ?? '', 'strategic', { metadata: { uid: this.uid }, status: diff }, { subresource: 'status' });
-      } catch (e) {
-        if ((e as { code?: number }).code !== 404) this.ctx.log.warn('updating pod status failed', { pod: this.key, err: errText(e) });
-      }
-    }
+    addTerminationMessages((wanted.containerStatuses as Record<string, unknown>[]) ?? [], this.podDir);
+    this.pod = await patchPodStatus(this.ctx.client, this.ctx.log, this.pod, this.uid, wanted);
     return wanted.phase as string;
-  }
-
-  private async removeSandbox(id: string): Promise<void> {
-    const { runtime } = this.ctx.cri;
-    await runtime.stopPodSandbox(id).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e)));
-    await runtime.removePodSandbox(id).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e)));
   }
 
   /** Graceful end: preStop and SIGTERM within the grace period, then nothing left in the runtime, then the Pod deleted. */
@@ -368,38 +287,13 @@ export class PodWorker {
     if (this.terminating) return;
     this.terminating = true;
     if (this.timer) clearTimeout(this.timer);
-    this.stopProbes();
+    this.probes.stop();
     await this.syncing?.catch(() => undefined);
-    const { runtime } = this.ctx.cri;
-    const deadline = Date.now() + graceSeconds * 1000;
     if (this.sandboxId) {
-      const list = await runtime.listContainers({ podSandboxId: this.sandboxId }).catch(() => []);
-      await Promise.all(
-        list
-          .filter((c) => c.state === 'CONTAINER_RUNNING')
-          .map(async (c) => {
-            const spec = [...(this.pod.spec?.containers ?? []), ...(this.pod.spec?.initContainers ?? [])].find((x) => x.name === c.metadata.name);
-            this.event('Normal', 'Killing', `Stopping container ${c.metadata.name}`);
-            const preStop = (spec?.lifecycle as { preStop?: { exec?: { command?: string[] }; httpGet?: never } } | undefined)?.preStop;
-            if (preStop && graceSeconds > 0) {
-              const r = await runProbe({ ...preStop, timeoutSeconds: Math.max(1, graceSeconds) }, { runtime, containerId: c.id, container: spec ?? {}, podIP: this.podIPs[0] ?? '' });
-              if (!r.ok) this.event('Warning', 'FailedPreStopHook', `PreStopHook failed: ${r.message}`);
-            }
-            // Upstream gives the container at least 2 s after its preStop hook.
-            const left = Math.max(preStop ? 2 : 0, Math.ceil((deadline - Date.now()) / 1000));
-            await runtime.stopContainer(c.id, left).catch(() => undefined);
-          }),
-      );
-      await this.removeSandbox(this.sandboxId);
+      const event = (type: 'Normal' | 'Warning', reason: string, message: string) => this.event(type, reason, message);
+      await stopPodInRuntime({ runtime: this.ctx.cri.runtime, pod: this.pod, sandboxId: this.sandboxId, podIP: this.podIPs[0] ?? '', graceSeconds, event });
     }
     rmSync(this.podDir, { recursive: true, force: true });
-    if (deleteFromApi) {
-      await this.ctx.client
-        .delete(PODS, this.pod.metadata?.namespace ?? '', this.pod.metadata?.name ?? '', { gracePeriodSeconds: 0, preconditions: { uid: this.uid } })
-        .catch((e) => {
-          const code = (e as { code?: number }).code;
-          if (code !== 404 && code !== 409) this.ctx.log.warn('deleting the pod failed', { pod: this.key, err: errText(e) });
-        });
-    }
+    if (deleteFromApi) await deletePod(this.ctx.client, this.ctx.log, this.pod, this.uid);
   }
 }

@@ -59,3 +59,15 @@ test('pod status: conditions with upstream reasons, podIPs, and lastTransitionTi
   t.deepEqual(s.podIPs, [{ ip: '10.88.0.5' }]);
   t.deepEqual(s.hostIPs, [{ ip: '10.0.0.1' }]);
 });
+
+test('pod status: an ephemeral container has its own status list and leaves the phase and readiness alone', (t) => {
+  const p = pod('Always');
+  p.spec!.ephemeralContainers = [{ name: 'dbg', image: 'i' }];
+  const s = podStatus({ pod: p, hostIP: '10.0.0.1', podIPs: [], sandboxReady: true, initialized: true, containers: new Map([['c', view([run(0, 'CONTAINER_RUNNING')], { ready: true, started: true })], ['eph/dbg', view([run(0, 'CONTAINER_EXITED', 1)])]]), now: new Date() });
+  t.is(s.phase, 'Running');
+  t.is((s.conditions as { type: string; status: string }[]).find((c) => c.type === 'Ready')!.status, 'True');
+  const eph = s.ephemeralContainerStatuses as Record<string, unknown>[];
+  t.is(eph.length, 1);
+  t.like(eph[0], { name: 'dbg', ready: false, restartCount: 0, state: { terminated: { exitCode: 1, reason: 'Error' } } });
+  t.false('started' in eph[0]);
+});

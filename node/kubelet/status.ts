@@ -1,5 +1,5 @@
 // A pod's status as the kubelet writes it, from what the runtime says about its containers
-// (pure): container and init-container statuses (state, lastState, ready, started,
+// (pure): container, init-container and ephemeral-container statuses (state, lastState, ready, started,
 // restartCount, image, imageID, containerID), the phase by upstream's rules, and the
 // kubelet-owned conditions, each keeping its lastTransitionTime while its status holds.
 
@@ -134,5 +134,8 @@ export function podStatus(v: PodView): Record<string, unknown> {
     out.podIPs = v.podIPs.map((ip) => ({ ip }));
   }
   if (inits.length) out.initContainerStatuses = initStatuses;
+  // Ephemeral containers are never ready and never restarted.
+  const ephemeral = (pod.spec?.ephemeralContainers ?? []).map((c) => containerStatus(c, v.containers.get(`eph/${c.name}`), false));
+  if (ephemeral.length) out.ephemeralContainerStatuses = ephemeral.map(({ started: _, ...s }) => s);
   return out;
 }

@@ -9,6 +9,7 @@ import { csrApprovalHandler } from '../csr-approval.ts';
 import { namespaceFinalizeHandler } from './namespace-finalize.ts';
 import { podBindingHandler } from './pod-binding.ts';
 import { podEvictionHandler } from './pod-eviction.ts';
+import { podEphemeralContainersHandler } from './pod-ephemeral-containers.ts';
 import { scaleHandler } from './scale.ts';
 import type { SubresourceFactory } from './types.ts';
 
@@ -27,6 +28,7 @@ export function registerSubresource(key: string, factory: SubresourceFactory): v
 registerSubresource('*/scale', scaleHandler);
 registerSubresource('pods/binding', podBindingHandler);
 registerSubresource('pods/eviction', podEvictionHandler);
+registerSubresource('pods/ephemeralcontainers', podEphemeralContainersHandler);
 registerSubresource('namespaces/finalize', namespaceFinalizeHandler);
 registerSubresource('certificatesigningrequests.certificates.k8s.io/approval', ({ engine }) => csrApprovalHandler(engine));
 
