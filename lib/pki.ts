@@ -6,21 +6,22 @@
 // instance issued is worthless to another. Keys are ECDSA P-256 (certs.ts).
 
 import { generateCa, generateKeyPair, generateLeaf, type CertAndKey } from '../server/pki/certs.ts';
-import { ADMIN_GROUP, ADMIN_USER, CONTROLLER_MANAGER_USER, FRONT_PROXY_CLIENT, SCHEDULER_USER, assemblePki, servingSans, type ClusterCerts, type Pki } from '../server/pki/index.ts';
+import { ADMIN_GROUP, ADMIN_USER, CLOUD_CONTROLLER_MANAGER_USER, CONTROLLER_MANAGER_USER, FRONT_PROXY_CLIENT, SCHEDULER_USER, assemblePki, servingSans, type ClusterCerts, type Pki } from '../server/pki/index.ts';
 
 let shared: Promise<ClusterCerts> | undefined;
 
 function sharedCerts(): Promise<ClusterCerts> {
   shared ??= (async () => {
     const [ca, frontProxyCa] = await Promise.all([generateCa(`kubets-embedded-ca@${Math.floor(Date.now() / 1000)}`), generateCa('kubets-embedded-front-proxy-ca')]);
-    const [serving, admin, controllerManager, scheduler, frontProxyClient] = await Promise.all([
+    const [serving, admin, controllerManager, scheduler, cloudControllerManager, frontProxyClient] = await Promise.all([
       generateLeaf(ca, { commonName: 'kube-apiserver', sans: servingSans({ hostname: 'localhost' }), usage: 'server' }),
       generateLeaf(ca, { commonName: ADMIN_USER, organizations: [ADMIN_GROUP], usage: 'client' }),
       generateLeaf(ca, { commonName: CONTROLLER_MANAGER_USER, usage: 'client' }),
       generateLeaf(ca, { commonName: SCHEDULER_USER, usage: 'client' }),
+      generateLeaf(ca, { commonName: CLOUD_CONTROLLER_MANAGER_USER, usage: 'client' }),
       generateLeaf(frontProxyCa, { commonName: FRONT_PROXY_CLIENT, usage: 'client' }),
     ]);
-    return { ca, serving, admin, controllerManager, scheduler, frontProxyCa, frontProxyClient };
+    return { ca, serving, admin, controllerManager, scheduler, cloudControllerManager, frontProxyCa, frontProxyClient };
   })();
   // A failure is not cached: the next start tries again.
   shared.catch(() => (shared = undefined));

@@ -140,6 +140,7 @@ export async function startServer(flags: ServerFlags, deps: CliDeps = {}): Promi
     const clientFor = {
       controllers: createLoopbackClient(api.url, { ca: pki.caCert, cert: pki.controllerManagerCert, key: pki.controllerManagerKey }, { userAgent: 'kube-controller-manager' }),
       scheduler: createLoopbackClient(api.url, { ca: pki.caCert, cert: pki.schedulerCert, key: pki.schedulerKey }, { userAgent: 'kube-scheduler' }),
+      'cloud-controller-manager': createLoopbackClient(api.url, { ca: pki.caCert, cert: pki.cloudControllerManagerCert, key: pki.cloudControllerManagerKey }, { userAgent: 'cloud-controller-manager' }),
     };
     const cp = startControlPlane({ client, clientFor, log, components: [...components], controllers: deps.controllers, releaseLeases: !ephemeral, caPem: pki.caCert, caKeyPem: pki.caKey, loadBalancerPool: flags.loadBalancerPool, identity: `${hostname()}_${new URL(api.url).port}`, ...flags.leaderElection });
     stopLoops = async () => {
@@ -147,6 +148,7 @@ export async function startServer(flags: ServerFlags, deps: CliDeps = {}): Promi
       client.close();
       clientFor.controllers.close();
       clientFor.scheduler.close();
+      clientFor['cloud-controller-manager'].close();
     };
   }
   return {

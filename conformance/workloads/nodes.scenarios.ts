@@ -167,4 +167,18 @@ spec:
       c.t.is(left.stdout.trim(), '', `left in ${c.ns}: ${left.stdout}`);
     },
   },
+  {
+    title: 'a LoadBalancer Service gets the nodes\' addresses from the cloud controller manager, which runs as system:cloud-controller-manager',
+    id: 'ccm-lb',
+    async run(c) {
+      await c.ok(['create', 'service', 'loadbalancer', 'front', '--tcp=80:8080']);
+      const ip = await c.waitFor('an ingress address on Service front', async () => (await c.ok(['get', 'service', 'front', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}'])) || undefined);
+      c.t.regex(ip, /^\d+\.\d+\.\d+\.\d+$/);
+      // It is the CCM's own identity, with its own role, that may write a Service's status.
+      const can = await c.run(['auth', 'can-i', 'patch', 'services', '--subresource=status', '--as', 'system:cloud-controller-manager']);
+      c.t.is(can.stdout.trim(), 'yes');
+      const cannot = await c.run(['auth', 'can-i', 'delete', 'secrets', '--as', 'system:cloud-controller-manager']);
+      c.t.is(cannot.stdout.trim(), 'no');
+    },
+  },
 ];

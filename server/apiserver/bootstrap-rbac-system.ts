@@ -58,6 +58,17 @@ export const SYSTEM_ROLES: Record<string, PolicyRule[]> = {
     rule(['storage.k8s.io'], ['storageclasses'], READ),
     rule([''], ['persistentvolumeclaims'], ['get', 'list', 'patch', 'update', 'watch']),
   ],
+  // The cloud controller manager (cloud-provider's role of that name): node initialisation
+  // and addresses, LoadBalancer Services' status and finalizer, its Lease, events.
+  'system:cloud-controller-manager': [
+    events,
+    rule(['coordination.k8s.io'], ['leases'], ['create']),
+    rule(['coordination.k8s.io'], ['leases'], ['get', 'update'], ['cloud-controller-manager']),
+    rule([''], ['nodes'], ['get', 'list', 'watch', 'patch', 'update']),
+    rule([''], ['nodes/status'], ['patch', 'update']),
+    rule([''], ['services'], ['get', 'list', 'watch', 'patch', 'update']),
+    rule([''], ['services/status'], ['patch', 'update']),
+  ],
   'system:kube-scheduler': [
     events,
     rule(['coordination.k8s.io'], ['leases'], ['create']),
@@ -130,6 +141,7 @@ export const SYSTEM_BINDINGS: Record<string, { kind: string; name: string; names
   'system:service-account-issuer-discovery': [{ kind: 'Group', name: 'system:serviceaccounts' }],
   'system:kube-controller-manager': [{ kind: 'User', name: 'system:kube-controller-manager' }],
   'system:kube-scheduler': [{ kind: 'User', name: 'system:kube-scheduler' }],
+  'system:cloud-controller-manager': [{ kind: 'User', name: 'system:cloud-controller-manager' }],
   'system:volume-scheduler': [{ kind: 'User', name: 'system:kube-scheduler' }],
   'system:kube-dns': [{ kind: 'ServiceAccount', name: 'kube-dns', namespace: 'kube-system' }],
   'system:node-proxier': [{ kind: 'User', name: 'system:kube-proxy' }],

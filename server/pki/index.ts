@@ -4,6 +4,7 @@
 //   admin.crt, admin.key         client certificate CN=kubernetes-admin, O=system:masters
 //   controller-manager.crt/.key  client certificate CN=system:kube-controller-manager
 //   scheduler.crt/.key           client certificate CN=system:kube-scheduler
+//   cloud-controller-manager.crt/.key  client certificate CN=system:cloud-controller-manager
 //   sa.key, sa.pub               service-account token signing key pair
 //   front-proxy-ca.crt/.key      the request-header CA aggregated API servers trust (kubeadm's)
 //   front-proxy-client.crt/.key  client certificate CN=front-proxy-client: the aggregator's
@@ -30,6 +31,9 @@ export interface Pki {
   /** Client certificate CN=system:kube-scheduler: the scheduler's own identity. */
   schedulerCert: string;
   schedulerKey: string;
+  /** Client certificate CN=system:cloud-controller-manager: the cloud controller manager's identity. */
+  cloudControllerManagerCert: string;
+  cloudControllerManagerKey: string;
   /** The front-proxy (request-header) CA: extension apiservers trust X-Remote-* headers from its clients. */
   frontProxyCaCert: string;
   /** CN=front-proxy-client, signed by the front-proxy CA: what the aggregator proxies with. */
@@ -56,6 +60,7 @@ export const ADMIN_USER = 'kubernetes-admin';
 export const ADMIN_GROUP = 'system:masters';
 export const CONTROLLER_MANAGER_USER = 'system:kube-controller-manager';
 export const SCHEDULER_USER = 'system:kube-scheduler';
+export const CLOUD_CONTROLLER_MANAGER_USER = 'system:cloud-controller-manager';
 export const FRONT_PROXY_CLIENT = 'front-proxy-client';
 export const KUBERNETES_SERVICE_IP = '10.96.0.1';
 export const KUBERNETES_SERVICE_NAMES = [
@@ -204,16 +209,17 @@ export async function ensurePki(dataDir: string, opts: PkiOptions = {}): Promise
     return made;
   };
 
-  const [serving, admin, controllerManager, scheduler, sa, frontProxy] = await Promise.all([
+  const [serving, admin, controllerManager, scheduler, cloudControllerManager, sa, frontProxy] = await Promise.all([
     leaf('apiserver', { commonName: 'kube-apiserver', sans: servingSans(opts), usage: 'server' }),
     leaf('admin', { commonName: ADMIN_USER, organizations: [ADMIN_GROUP], usage: 'client' }),
     leaf('controller-manager', { commonName: CONTROLLER_MANAGER_USER, usage: 'client' }),
     leaf('scheduler', { commonName: SCHEDULER_USER, usage: 'client' }),
+    leaf('cloud-controller-manager', { commonName: CLOUD_CONTROLLER_MANAGER_USER, usage: 'client' }),
     ensureServiceAccountKey(dir),
     ensureFrontProxy(dir, note),
   ]);
   note(sa.made ? 'generated' : 'reused', 'sa');
-  return assemblePki(dir, { ca, serving, admin, controllerManager, scheduler, ...frontProxy }, sa);
+  return assemblePki(dir, { ca, serving, admin, controllerManager, scheduler, cloudControllerManager, ...frontProxy }, sa);
 }
 
 /** The front-proxy CA and its client certificate (kept apart from the cluster CA, as kubeadm does). */
@@ -242,6 +248,7 @@ export interface ClusterCerts {
   admin: CertAndKey;
   controllerManager: CertAndKey;
   scheduler: CertAndKey;
+  cloudControllerManager: CertAndKey;
   frontProxyCa: CertAndKey;
   frontProxyClient: CertAndKey;
 }
@@ -260,6 +267,8 @@ export function assemblePki(dir: string, c: ClusterCerts, sa: { key: string; pub
     controllerManagerKey: c.controllerManager.key,
     schedulerCert: c.scheduler.cert,
     schedulerKey: c.scheduler.key,
+    cloudControllerManagerCert: c.cloudControllerManager.cert,
+    cloudControllerManagerKey: c.cloudControllerManager.key,
     frontProxyCaCert: c.frontProxyCa.cert,
     frontProxyClientCert: c.frontProxyClient.cert,
     frontProxyClientKey: c.frontProxyClient.key,

@@ -22,7 +22,7 @@ test('first start makes the CA, serving and admin certificates and the SA key, w
   const started = performance.now();
   const pki = await ensurePki(dir, { ...opts, extraSans: ['api.example.test', '192.0.2.10'] });
   t.log(`first-start generation (including loading @peculiar/x509): ${Math.round(performance.now() - started)} ms`);
-  t.deepEqual(events.sort(), ['generated admin', 'generated apiserver', 'generated ca', 'generated controller-manager', 'generated front-proxy-ca', 'generated front-proxy-client', 'generated sa', 'generated scheduler']);
+  t.deepEqual(events.sort(), ['generated admin', 'generated apiserver', 'generated ca', 'generated cloud-controller-manager', 'generated controller-manager', 'generated front-proxy-ca', 'generated front-proxy-client', 'generated sa', 'generated scheduler']);
 
   const ca = new X509Certificate(pki.caCert);
   t.true(ca.ca);
@@ -44,6 +44,7 @@ test('first start makes the CA, serving and admin certificates and the SA key, w
   // The controller-manager and the scheduler each have their own identity, not the admin's.
   t.is(new X509Certificate(pki.controllerManagerCert).subject, 'CN=system:kube-controller-manager');
   t.is(new X509Certificate(pki.schedulerCert).subject, 'CN=system:kube-scheduler');
+  t.is(new X509Certificate(pki.cloudControllerManagerCert).subject, 'CN=system:cloud-controller-manager');
 
   // The aggregator's front-proxy identity comes from a CA of its own (kubeadm's layout).
   const frontProxyCa = new X509Certificate(pki.frontProxyCaCert);
@@ -72,7 +73,7 @@ test('later starts reuse everything, byte for byte', async (t) => {
   // Timing is logged, not asserted: the test machines are shared and their load varies.
   t.log(`reuse: ${ms.toFixed(1)} ms`);
   t.deepEqual(again, first);
-  t.deepEqual(events.sort(), ['reused admin', 'reused apiserver', 'reused ca', 'reused controller-manager', 'reused sa', 'reused scheduler']);
+  t.deepEqual(events.sort(), ['reused admin', 'reused apiserver', 'reused ca', 'reused cloud-controller-manager', 'reused controller-manager', 'reused sa', 'reused scheduler']);
 });
 
 test('a new SAN remakes only the serving certificate, under the same CA', async (t) => {
@@ -80,7 +81,7 @@ test('a new SAN remakes only the serving certificate, under the same CA', async 
   const first = await ensurePki(dir, { hostname: 'node-a' });
   const { opts, events } = recorder();
   const again = await ensurePki(dir, { ...opts, extraSans: ['new.example.test'] });
-  t.deepEqual(events.sort(), ['generated apiserver', 'reused admin', 'reused ca', 'reused controller-manager', 'reused sa', 'reused scheduler']);
+  t.deepEqual(events.sort(), ['generated apiserver', 'reused admin', 'reused ca', 'reused cloud-controller-manager', 'reused controller-manager', 'reused sa', 'reused scheduler']);
   t.is(again.caCert, first.caCert);
   t.is(again.adminCert, first.adminCert);
   t.not(again.servingCert, first.servingCert);
@@ -97,7 +98,7 @@ test('a leaf that the CA did not sign, or a broken file, is remade', async (t) =
   await writeFile(join(dir, 'pki', 'apiserver.crt'), 'not a certificate');
   const { opts, events } = recorder();
   const again = await ensurePki(dir, opts);
-  t.deepEqual(events.sort(), ['generated admin', 'generated apiserver', 'reused ca', 'reused controller-manager', 'reused sa', 'reused scheduler']);
+  t.deepEqual(events.sort(), ['generated admin', 'generated apiserver', 'reused ca', 'reused cloud-controller-manager', 'reused controller-manager', 'reused sa', 'reused scheduler']);
   const ca = new X509Certificate(mine.caCert);
   t.true(new X509Certificate(again.adminCert).verify(ca.publicKey));
   t.true(new X509Certificate(again.servingCert).verify(ca.publicKey));
