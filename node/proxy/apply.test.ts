@@ -47,11 +47,13 @@ async function serve(tb: Testbed, netns: string, name: string): Promise<void> {
     svc('sticky', { clusterIP: '10.96.0.21', sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } }, ports: [{ name: 'http', port: 80, protocol: 'TCP' }] }),
     svc('self', { clusterIP: '10.96.0.22', ports: [{ name: 'http', port: 80, protocol: 'TCP' }] }),
     svc('nothing', { clusterIP: '10.96.0.23', ports: [{ name: 'http', port: 80, protocol: 'TCP' }] }),
+    svc('fenced', { type: 'LoadBalancer', clusterIP: '10.96.0.24', loadBalancerSourceRanges: ['10.244.0.0/24'], ports: [{ name: 'http', port: 80, nodePort: 30081, protocol: 'TCP' }] }, { loadBalancer: { ingress: [{ ip: '172.31.0.101' }] } }),
   ];
   const slices: Record<string, EndpointSlice[]> = {
     web: [slice('web', [a.ip, b.ip])],
     sticky: [slice('sticky', [a.ip, b.ip])],
     self: [slice('self', [a.ip])],
+    fenced: [slice('fenced', [a.ip])],
   };
   const nft = nftRunner(tb.node);
   const install = (applier = new NftApplier(nft)) => applier.apply(buildRuleset(buildEntries(services, (_ns, n) => slices[n] ?? [], NODE), { clusterCIDR: '10.244.0.0/16' }));
@@ -66,6 +68,12 @@ async function serve(tb: Testbed, netns: string, name: string): Promise<void> {
   t.deepEqual((await ask(tb, out.netns, '172.31.0.100', 80, 6)).errors, {}, 'load-balancer IP from outside');
   t.deepEqual((await ask(tb, a.netns, '172.31.0.100', 80, 4)).errors, {}, 'load-balancer IP from a pod');
 
+  // loadBalancerSourceRanges: pods (in the range) reach the LB IP; a client outside it does not,
+  // though it still reaches the node port (the ranges are for the load-balancer IPs only).
+  t.deepEqual((await ask(tb, client.netns, '172.31.0.101', 80, 2)).answers, { a: 2 }, 'LB IP from a source in range');
+  t.deepEqual((await ask(tb, out.netns, '172.31.0.101', 80, 1)).errors, { TIMEOUT: 1 }, 'LB IP from a source out of range: dropped');
+  t.deepEqual((await ask(tb, out.netns, tb.nodeIP, 30081, 1)).answers, { a: 1 }, 'node port of the same Service');
+
   const sticky = await ask(tb, client.netns, '10.96.0.21', 80, 12);
   t.is(Object.keys(sticky.answers).length, 1, `ClientIP affinity keeps one endpoint: ${JSON.stringify(sticky.answers)}`);
   t.deepEqual((await ask(tb, a.netns, '10.96.0.22', 80, 3)).answers, { a: 3 }, 'hairpin: a pod reaches itself through its Service');
@@ -75,16 +83,24 @@ async function serve(tb: Testbed, netns: string, name: string): Promise<void> {
   // a freshly spawned node process, whose start-up alone passes a second on a loaded machine.)
   t.deepEqual((await ask(tb, client.netns, '10.96.0.23', 80, 1)).errors, { ECONNREFUSED: 1 }, 'no endpoints: rejected at once, not a timeout');
 
-  // An agent restart (a new applier that first reads the table) and endpoint changes while a
-  // client keeps asking: not one request fails.
+  // Agent restarts (a new applier that first reads the table: full syncs), then partial syncs
+  // of one running applier, with endpoint changes while a client keeps asking: not one request fails.
   const flowing = ask(tb, client.netns, '10.96.0.20', 80, 300);
-  for (let i = 0; i < 6; i++) {
+  const running = new NftApplier(nft);
+  const kinds: string[] = [];
+  for (let i = 0; i < 10; i++) {
     slices.web = [slice('web', i % 2 ? [a.ip, b.ip] : [a.ip])];
-    slices.extra = [slice('extra', [b.ip])];
+    slices[`extra${i}`] = [slice(`extra${i}`, [b.ip])];
     services.push(svc(`extra${i}`, { clusterIP: `10.96.1.${i + 1}`, ports: [{ name: 'http', port: 80, protocol: 'TCP' }] }));
-    await install();
+    if (i < 4) await install();
+    else {
+      await install(running);
+      kinds.push(running.lastKind);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
+  t.deepEqual(kinds, ['full', 'partial', 'partial', 'partial', 'partial', 'partial']);
+  t.deepEqual((await ask(tb, client.netns, '10.96.1.10', 80, 2)).answers, { b: 2 }, 'a Service added by a partial sync answers');
   const during = await flowing;
   t.deepEqual(during.errors, {}, 'no request failed across re-syncs');
   t.is(Object.values(during.answers).reduce((x, y) => x + y, 0), 300);

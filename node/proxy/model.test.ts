@@ -62,3 +62,14 @@ test('ClientIP affinity with its timeout (default 3 hours); load-balancer IPs, n
   const [c] = one(svc('a', { type: 'LoadBalancer', externalIPs: ['5.5.5.5'], ports: httpPort }, { loadBalancer: { ingress: [{ ip: '7.7.7.7' }, { ip: '8.8.8.8', ipMode: 'Proxy' }, { hostname: 'lb.example' }] } }), []);
   t.deepEqual(c.externalIPs, ['5.5.5.5', '7.7.7.7']);
 });
+
+test('loadBalancerSourceRanges apply to the load-balancer IPs of a LoadBalancer Service only', (t) => {
+  const status = { loadBalancer: { ingress: [{ ip: '172.31.0.1' }] } };
+  const ranges = { loadBalancerSourceRanges: [' 10.0.0.0/8', 'fd00::/8'], externalIPs: ['192.0.2.1'], ports: httpPort };
+  const [e] = one(svc('a', { type: 'LoadBalancer', ...ranges }, status), []);
+  t.deepEqual(e.lbIPs, ['172.31.0.1']);
+  t.deepEqual(e.sourceRanges, ['10.0.0.0/8']);
+  t.deepEqual(e.externalIPs, ['192.0.2.1', '172.31.0.1']);
+  const [f] = one(svc('a', { type: 'ClusterIP', ...ranges }), []);
+  t.is(f.sourceRanges, undefined);
+});

@@ -27,6 +27,10 @@ export interface ServicePortEntry {
   nodePort?: number;
   /** externalIPs and status.loadBalancer.ingress[].ip. */
   externalIPs: string[];
+  /** The load-balancer IPs among them, and spec.loadBalancerSourceRanges (IPv4) when set:
+   * only those sources may reach the load-balancer IPs. */
+  lbIPs?: string[];
+  sourceRanges?: string[];
   /** ClientIP affinity timeout in seconds, when sessionAffinity is ClientIP. */
   affinitySeconds?: number;
   /** Endpoints for traffic to cluster IPs. */
@@ -99,6 +103,7 @@ export function buildEntries(services: Service[], slicesOf: (ns: string, name: s
     const internalLocal = spec.internalTrafficPolicy === 'Local';
     const lbIPs = spec.type === 'LoadBalancer' ? (svc.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? '').filter((ip) => ip && inFamily(ip) && notProxyMode(svc, ip)) : [];
     const externalIPs = [...(spec.externalIPs ?? []).filter(inFamily), ...lbIPs];
+    const ranges = spec.type === 'LoadBalancer' && Array.isArray(spec.loadBalancerSourceRanges) ? (spec.loadBalancerSourceRanges as string[]).map((r) => r.trim()).filter((r) => r && inFamily(r)) : [];
     for (const p of spec.ports ?? []) {
       const protocol = (p.protocol ?? 'TCP').toLowerCase() as ServicePortEntry['protocol'];
       const cands = candidates(slices, p.name ?? '', protocol, nodeName, family);
@@ -114,6 +119,7 @@ export function buildEntries(services: Service[], slicesOf: (ns: string, name: s
         clusterIPs: ips,
         nodePort: (spec.type === 'NodePort' || spec.type === 'LoadBalancer') && p.nodePort ? p.nodePort : undefined,
         externalIPs,
+        ...(lbIPs.length && ranges.length ? { lbIPs, sourceRanges: ranges } : {}),
         affinitySeconds: spec.sessionAffinity === 'ClientIP' ? (spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DEFAULT_AFFINITY_SECONDS) : undefined,
         internal: internalLocal ? local : cluster,
         external: externalLocal ? local : cluster,

@@ -19,6 +19,8 @@ export interface ProxierOptions extends RulesOptions {
   /** How nft is run (default: the system's nft in this network namespace). */
   nft?: NftRunner;
   syncPeriodMs?: number;
+  /** How often a sync is a full one (apply.ts); 0: every sync (what every sync was before partial syncs). */
+  fullSyncPeriodMs?: number;
   log?: Log;
   /** Called after each sync that installed rules: when it started and how long it took. */
   onSync?(startedAt: number, ms: number, entries: number): void;
@@ -34,7 +36,7 @@ export function startProxier(o: ProxierOptions): Proxier {
   const services = o.informers.informer<Service>(SERVICES);
   const slices = o.informers.informer<EndpointSlice>(ENDPOINT_SLICES);
   ensureIndex(slices, BY_SERVICE, sliceService);
-  const applier = new NftApplier(o.nft ?? nftRunner());
+  const applier = new NftApplier(o.nft ?? nftRunner(), o.fullSyncPeriodMs);
 
   async function syncOnce(): Promise<void> {
     const started = Date.now();

@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { ServicePortEntry } from './model.ts';
 import { buildRuleset, chainNames } from './rules.ts';
-import { transaction, parseTableObjects } from './apply.ts';
+import { partialTransaction, transaction, parseTableObjects } from './apply.ts';
 
 const entry = (over: Partial<ServicePortEntry>): ServicePortEntry => ({
   key: 'ns/web:http:tcp',
@@ -73,4 +73,26 @@ test('the output is deterministic', (t) => {
   const a = buildRuleset([entry({}), entry({ key: 'ns/b:http:tcp', clusterIPs: ['10.96.0.30'] })]);
   const b = buildRuleset([entry({}), entry({ key: 'ns/b:http:tcp', clusterIPs: ['10.96.0.30'] })]);
   t.is(a.text, b.text);
+});
+
+test('a partial sync touches only the Service that changed, and nothing when nothing did', (t) => {
+  const other = entry({ key: 'ns/b:http:tcp', name: 'b', clusterIPs: ['10.96.0.30'] });
+  const before = buildRuleset([entry({}), other]);
+  t.is(partialTransaction('kubets-proxy', before.parts!, buildRuleset([entry({}), other]).parts!), '');
+  const moved = entry({ internal: [{ ip: '10.244.0.9', port: 8080, local: true }], external: [{ ip: '10.244.0.9', port: 8080, local: true }], cluster: [{ ip: '10.244.0.9', port: 8080, local: true }], affinitySeconds: 60 });
+  const after = buildRuleset([moved, other]);
+  const tx = partialTransaction('kubets-proxy', before.parts!, after.parts!)!;
+  const oldEp = chainNames.endpoint(entry({}), entry({}).internal[0]);
+  const newEp = chainNames.endpoint(moved, moved.internal[0]);
+  t.regex(tx, new RegExp(`^add set ip kubets-proxy ${chainNames.affinity(moved, moved.internal[0])} \\{ type ipv4_addr; flags dynamic,timeout; timeout 60s; \\}\nadd chain ip kubets-proxy ${newEp}\n`));
+  t.regex(tx, new RegExp(`flush chain ip kubets-proxy ${chainNames.cluster(moved)}\nadd rule ip kubets-proxy ${chainNames.cluster(moved)} `));
+  t.regex(tx, new RegExp(`add rule ip kubets-proxy ${newEp} meta l4proto tcp dnat to 10\\.244\\.0\\.9:8080\n`));
+  t.regex(tx, new RegExp(`flush chain ip kubets-proxy ${oldEp}\ndelete chain ip kubets-proxy ${oldEp}\n$`));
+  t.notRegex(tx, new RegExp(chainNames.cluster(other)), 'the other Service is not touched');
+  t.notRegex(tx, /element/, 'the map still sends the cluster IP to the same Service chain');
+  // Without endpoints: its map element moves from service-ips to no-endpoint-services.
+  const gone = partialTransaction('kubets-proxy', after.parts!, buildRuleset([entry({ internal: [], external: [], cluster: [], hasEndpoints: false }), other]).parts!)!;
+  t.regex(gone, /delete element ip kubets-proxy service-ips \{ 10\.96\.0\.20 \. tcp \. 80 \}\n/);
+  t.regex(gone, /add element ip kubets-proxy no-endpoint-services \{ 10\.96\.0\.20 \. tcp \. 80 : goto reject-chain \}\n/);
+  t.regex(gone, /delete set ip kubets-proxy aff-/);
 });

@@ -27,19 +27,44 @@ export interface Ruleset {
   chains: string[];
   sets: string[];
   maps: string[];
+  /** The same, in parts an applier can diff against the last sync (apply.ts's partial syncs). */
+  parts?: RulesetParts;
 }
 
-const BASE_CHAINS = ['nat-prerouting', 'nat-output', 'nat-postrouting', 'filter-input', 'filter-forward', 'filter-output'];
-const FIXED_CHAINS = ['services', 'masquerading', 'mark-for-masquerade', 'reject-chain', 'endpoints-check', 'nodeport-endpoints-check'];
-export const MAPS = ['service-ips', 'service-nodeports', 'no-endpoint-services', 'no-endpoint-nodeports'];
+export interface RulesetParts {
+  /** Everything but the per-Service parts (maps' types, base and fixed chains): a change means a full sync. */
+  fixed: string;
+  /** Per-Service and per-endpoint chains: name -> rules. */
+  chains: Map<string, string[]>;
+  /** Affinity sets: name -> declaration body. */
+  sets: Map<string, string>;
+  /** Map name -> its elements (`key : verdict`). */
+  elements: Record<string, string[]>;
+}
 
-const hash = (s: string) => createHash('sha256').update(s).digest('base64url').replace(/[-_]/g, 'x').slice(0, 12).toUpperCase();
+const BASE_CHAINS = ['nat-prerouting', 'nat-output', 'nat-postrouting', 'filter-prerouting', 'filter-input', 'filter-forward', 'filter-output'];
+const FIXED_CHAINS = ['services', 'masquerading', 'mark-for-masquerade', 'reject-chain', 'endpoints-check', 'nodeport-endpoints-check'];
+export const MAPS = ['service-ips', 'service-nodeports', 'no-endpoint-services', 'no-endpoint-nodeports', 'firewall-ips'];
+
+// Names are hashed again at every sync, most of them unchanged: remembered (a sync of 1,000
+// Services hashes some 30,000), and forgotten wholesale once there are far more than in use.
+const hashes = new Map<string, string>();
+const hash = (s: string) => {
+  let h = hashes.get(s);
+  if (h === undefined) {
+    if (hashes.size > 200_000) hashes.clear();
+    h = createHash('sha256').update(s).digest('base64url').replace(/[-_]/g, 'x').slice(0, 12).toUpperCase();
+    hashes.set(s, h);
+  }
+  return h;
+};
 
 export const chainNames = {
   cluster: (e: ServicePortEntry) => `svc-${hash(e.key)}`,
   local: (e: ServicePortEntry) => `svl-${hash(e.key)}`,
   external: (e: ServicePortEntry) => `ext-${hash(e.key)}`,
   endpoint: (e: ServicePortEntry, ep: ProxyEndpoint) => `ep-${hash(`${e.key}|${ep.ip}:${ep.port}`)}`,
+  firewall: (e: ServicePortEntry) => `fw-${hash(e.key)}`,
   affinity: (e: ServicePortEntry, ep: ProxyEndpoint) => `aff-${hash(`${e.key}|${ep.ip}:${ep.port}|${e.affinitySeconds}`)}`,
 };
 
@@ -64,103 +89,192 @@ export function buildRuleset(entries: ServicePortEntry[], o: RulesOptions = {}):
   const chains: string[] = [...FIXED_CHAINS];
   const sets: string[] = [];
   const body: string[] = [];
+  const chainRules = new Map<string, string[]>();
+  const setDecls = new Map<string, string>();
   const serviceIps: string[] = [];
   const nodePorts: string[] = [];
   const noEpServices: string[] = [];
   const noEpNodePorts: string[] = [];
-  const epChains = new Map<string, string>();
-  const cidr = o.clusterCIDR;
-
+  const firewallIps: string[] = [];
   for (const e of entries) {
-    const proto = e.protocol;
-    const endpointChain = (ep: ProxyEndpoint) => {
-      const name = chainNames.endpoint(e, ep);
-      if (epChains.has(name)) return;
-      const rules = [`ip saddr ${ep.ip} jump mark-for-masquerade`];
-      if (e.affinitySeconds !== undefined) {
-        const set = chainNames.affinity(e, ep);
-        sets.push(set);
-        body.push(`  set ${set} {\n    type ipv4_addr\n    flags dynamic,timeout\n    timeout ${e.affinitySeconds}s\n  }\n`);
-        rules.push(`update @${set} { ip saddr }`);
-      }
-      rules.push(`meta l4proto ${proto} dnat to ${ep.ip}:${ep.port}`);
-      epChains.set(name, chain(name, rules));
-    };
-    const setChain = (name: string, eps: ProxyEndpoint[], masqCluster: boolean) => {
-      if (chains.includes(name)) return;
-      chains.push(name);
-      eps.forEach(endpointChain);
-      const head = masqCluster && cidr ? [`ip daddr { ${e.clusterIPs.join(', ')} } ip saddr != ${cidr} jump mark-for-masquerade`] : [];
-      body.push(chain(name, [...head, ...balance(e, eps)]));
-    };
-
-    // Cluster IPs.
-    const internalChain = e.internalLocal ? chainNames.local(e) : chainNames.cluster(e);
-    if (e.internal.length) {
-      setChain(internalChain, e.internal, true);
-      for (const ip of e.clusterIPs) serviceIps.push(`${ip} . ${proto} . ${e.port} : goto ${internalChain}`);
-    } else {
-      for (const ip of e.clusterIPs) noEpServices.push(`${ip} . ${proto} . ${e.port} : ${e.hasEndpoints ? 'drop' : 'goto reject-chain'}`);
+    const out = renderEntry(e, o.clusterCIDR);
+    chains.push(...out.chains);
+    for (const [name, decl] of out.sets) {
+      sets.push(name);
+      setDecls.set(name, decl);
     }
-
-    // Node ports, external and load-balancer IPs.
-    if (e.nodePort === undefined && e.externalIPs.length === 0) continue;
-    if (e.external.length === 0) {
-      const verdict = e.hasEndpoints ? 'drop' : 'goto reject-chain';
-      for (const ip of e.externalIPs) noEpServices.push(`${ip} . ${proto} . ${e.port} : ${verdict}`);
-      if (e.nodePort !== undefined) noEpNodePorts.push(`${proto} . ${e.nodePort} : ${verdict}`);
-    }
-    if (!e.hasEndpoints) continue;
-    const ext = chainNames.external(e);
-    const rules: string[] = [];
-    if (e.externalLocal) {
-      // Pods and the node itself are sent to every endpoint (upstream's short-circuit); only
-      // traffic from outside keeps its source address and stays on this node's endpoints.
-      if (e.cluster.length) {
-        setChain(chainNames.cluster(e), e.cluster, false);
-        if (cidr) rules.push(`ip saddr ${cidr} goto ${chainNames.cluster(e)}`);
-        rules.push('fib saddr type local jump mark-for-masquerade', `fib saddr type local goto ${chainNames.cluster(e)}`);
-      }
-      if (e.external.length) {
-        setChain(chainNames.local(e), e.external, false);
-        rules.push(`goto ${chainNames.local(e)}`);
-      } else rules.push('drop');
-    } else {
-      setChain(chainNames.cluster(e), e.external, false);
-      rules.push('jump mark-for-masquerade', `goto ${chainNames.cluster(e)}`);
-    }
-    chains.push(ext);
-    body.push(chain(ext, rules));
-    for (const ip of e.externalIPs) serviceIps.push(`${ip} . ${proto} . ${e.port} : goto ${ext}`);
-    if (e.nodePort !== undefined && e.external.length) nodePorts.push(`${proto} . ${e.nodePort} : goto ${ext}`);
-  }
-  for (const [name, text] of epChains) {
-    chains.push(name);
-    body.push(text);
+    for (const [name, rules] of out.rules) chainRules.set(name, rules);
+    body.push(out.text);
+    serviceIps.push(...out.serviceIps);
+    nodePorts.push(...out.nodePorts);
+    noEpServices.push(...out.noEpServices);
+    noEpNodePorts.push(...out.noEpNodePorts);
+    firewallIps.push(...out.firewallIps);
   }
 
+  const elements: Record<string, string[]> = {
+    'service-ips': dedupe(serviceIps),
+    'service-nodeports': dedupe(nodePorts),
+    'no-endpoint-services': dedupe(noEpServices),
+    'no-endpoint-nodeports': dedupe(noEpNodePorts),
+    'firewall-ips': dedupe(firewallIps),
+  };
+  const fixed = fixedChains();
   const text =
     `table ip ${table} {\n` +
-    map('service-ips', 'ipv4_addr . inet_proto . inet_service : verdict', dedupe(serviceIps)) +
-    map('service-nodeports', 'inet_proto . inet_service : verdict', dedupe(nodePorts)) +
-    map('no-endpoint-services', 'ipv4_addr . inet_proto . inet_service : verdict', dedupe(noEpServices)) +
-    map('no-endpoint-nodeports', 'inet_proto . inet_service : verdict', dedupe(noEpNodePorts)) +
+    MAPS.map((m) => map(m, MAP_TYPES[m], elements[m])).join('') +
+    fixed +
+    body.join('') +
+    '}\n';
+  const parts: RulesetParts = { fixed: MAPS.map((m) => map(m, MAP_TYPES[m], [])).join('') + fixed, chains: chainRules, sets: setDecls, elements };
+  return { table, text, chains, sets, maps: [...MAPS], parts };
+}
+
+/** What one Service port contributes to the ruleset. */
+interface EntryOut {
+  chains: string[];
+  sets: [string, string][];
+  rules: [string, string[]][];
+  text: string;
+  serviceIps: string[];
+  nodePorts: string[];
+  noEpServices: string[];
+  noEpNodePorts: string[];
+  firewallIps: string[];
+}
+
+// Most Service ports are the same from one sync to the next: their part is rendered again
+// only when the entry (or the cluster CIDR) changed.
+const rendered = new Map<string, { sig: string; out: EntryOut }>();
+
+function renderEntry(e: ServicePortEntry, cidr: string | undefined): EntryOut {
+  const sig = `${cidr ?? ''}|${JSON.stringify(e)}`;
+  const hit = rendered.get(e.key);
+  if (hit?.sig === sig) return hit.out;
+  if (rendered.size > 50_000) rendered.clear();
+  const out = renderEntryNow(e, cidr);
+  rendered.set(e.key, { sig, out });
+  return out;
+}
+
+function renderEntryNow(e: ServicePortEntry, cidr: string | undefined): EntryOut {
+  const out: EntryOut = { chains: [], sets: [], rules: [], text: '', serviceIps: [], nodePorts: [], noEpServices: [], noEpNodePorts: [], firewallIps: [] };
+  const { serviceIps, nodePorts, noEpServices, noEpNodePorts } = out;
+  const body: string[] = [];
+  const epChains = new Map<string, string>();
+  const declared = new Set<string>();
+  const bodyChain = (name: string, rules: string[]) => {
+    out.rules.push([name, rules]);
+    return chain(name, rules);
+  };
+  const proto = e.protocol;
+  const endpointChain = (ep: ProxyEndpoint) => {
+    const name = chainNames.endpoint(e, ep);
+    if (epChains.has(name)) return;
+    const rules = [`ip saddr ${ep.ip} jump mark-for-masquerade`];
+    if (e.affinitySeconds !== undefined) {
+      const set = chainNames.affinity(e, ep);
+      const decl = `type ipv4_addr; flags dynamic,timeout; timeout ${e.affinitySeconds}s;`;
+      out.sets.push([set, decl]);
+      body.push(`  set ${set} {\n    ${decl.split('; ').join('\n    ').replace(/;$/, '')}\n  }\n`);
+      rules.push(`update @${set} { ip saddr }`);
+    }
+    rules.push(`meta l4proto ${proto} dnat to ${ep.ip}:${ep.port}`);
+    epChains.set(name, bodyChain(name, rules));
+  };
+  const setChain = (name: string, eps: ProxyEndpoint[], masqCluster: boolean) => {
+    if (declared.has(name)) return;
+    declared.add(name);
+    out.chains.push(name);
+    eps.forEach(endpointChain);
+    const head = masqCluster && cidr ? [`ip daddr { ${e.clusterIPs.join(', ')} } ip saddr != ${cidr} jump mark-for-masquerade`] : [];
+    body.push(bodyChain(name, [...head, ...balance(e, eps)]));
+  };
+  const finish = () => {
+    for (const [name, text] of epChains) {
+      out.chains.push(name);
+      body.push(text);
+    }
+    out.text = body.join('');
+    return out;
+  };
+
+  // Cluster IPs.
+  const internalChain = e.internalLocal ? chainNames.local(e) : chainNames.cluster(e);
+  if (e.internal.length) {
+    setChain(internalChain, e.internal, true);
+    for (const ip of e.clusterIPs) serviceIps.push(`${ip} . ${proto} . ${e.port} : goto ${internalChain}`);
+  } else {
+    for (const ip of e.clusterIPs) noEpServices.push(`${ip} . ${proto} . ${e.port} : ${e.hasEndpoints ? 'drop' : 'goto reject-chain'}`);
+  }
+
+  // loadBalancerSourceRanges: before DNAT, other sources are dropped on their way to the LB IPs.
+  if (e.sourceRanges?.length && e.lbIPs?.length) {
+    const fw = chainNames.firewall(e);
+    out.chains.push(fw);
+    body.push(bodyChain(fw, [`ip saddr ${e.sourceRanges.length === 1 ? e.sourceRanges[0] : `{ ${e.sourceRanges.join(', ')} }`} return`, 'drop']));
+    for (const ip of e.lbIPs) out.firewallIps.push(`${ip} . ${proto} . ${e.port} : jump ${fw}`);
+  }
+
+  // Node ports, external and load-balancer IPs.
+  if (e.nodePort === undefined && e.externalIPs.length === 0) return finish();
+  if (e.external.length === 0) {
+    const verdict = e.hasEndpoints ? 'drop' : 'goto reject-chain';
+    for (const ip of e.externalIPs) noEpServices.push(`${ip} . ${proto} . ${e.port} : ${verdict}`);
+    if (e.nodePort !== undefined) noEpNodePorts.push(`${proto} . ${e.nodePort} : ${verdict}`);
+  }
+  if (!e.hasEndpoints) return finish();
+  const ext = chainNames.external(e);
+  const rules: string[] = [];
+  if (e.externalLocal) {
+    // Pods and the node itself are sent to every endpoint (upstream's short-circuit); only
+    // traffic from outside keeps its source address and stays on this node's endpoints.
+    if (e.cluster.length) {
+      setChain(chainNames.cluster(e), e.cluster, false);
+      if (cidr) rules.push(`ip saddr ${cidr} goto ${chainNames.cluster(e)}`);
+      rules.push('fib saddr type local jump mark-for-masquerade', `fib saddr type local goto ${chainNames.cluster(e)}`);
+    }
+    if (e.external.length) {
+      setChain(chainNames.local(e), e.external, false);
+      rules.push(`goto ${chainNames.local(e)}`);
+    } else rules.push('drop');
+  } else {
+    setChain(chainNames.cluster(e), e.external, false);
+    rules.push('jump mark-for-masquerade', `goto ${chainNames.cluster(e)}`);
+  }
+  out.chains.push(ext);
+  body.push(bodyChain(ext, rules));
+  for (const ip of e.externalIPs) serviceIps.push(`${ip} . ${proto} . ${e.port} : goto ${ext}`);
+  if (e.nodePort !== undefined && e.external.length) nodePorts.push(`${proto} . ${e.nodePort} : goto ${ext}`);
+  return finish();
+}
+
+const MAP_TYPES: Record<string, string> = {
+  'service-ips': 'ipv4_addr . inet_proto . inet_service : verdict',
+  'service-nodeports': 'inet_proto . inet_service : verdict',
+  'no-endpoint-services': 'ipv4_addr . inet_proto . inet_service : verdict',
+  'no-endpoint-nodeports': 'inet_proto . inet_service : verdict',
+  'firewall-ips': 'ipv4_addr . inet_proto . inet_service : verdict',
+};
+
+/** The base and fixed chains: the same for every sync. */
+function fixedChains(): string {
+  return (
     chain('nat-prerouting', ['jump services'], 'type nat hook prerouting priority -100; policy accept;') +
     chain('nat-output', ['jump services'], 'type nat hook output priority -100; policy accept;') +
     // Before the CNI's own postrouting NAT, so hairpin traffic is masqueraded (runtime notes).
     chain('nat-postrouting', ['jump masquerading'], 'type nat hook postrouting priority 90; policy accept;') +
+    chain('filter-prerouting', ['ip daddr . meta l4proto . th dport vmap @firewall-ips'], 'type filter hook prerouting priority -110; policy accept;') +
     chain('filter-input', ['ct state new jump endpoints-check', 'ct state new jump nodeport-endpoints-check'], 'type filter hook input priority -110; policy accept;') +
     chain('filter-forward', ['ct state new jump endpoints-check'], 'type filter hook forward priority -110; policy accept;') +
-    chain('filter-output', ['ct state new jump endpoints-check', 'ct state new jump nodeport-endpoints-check'], 'type filter hook output priority -110; policy accept;') +
+    chain('filter-output', ['ip daddr . meta l4proto . th dport vmap @firewall-ips', 'ct state new jump endpoints-check', 'ct state new jump nodeport-endpoints-check'], 'type filter hook output priority -110; policy accept;') +
     chain('endpoints-check', ['ip daddr . meta l4proto . th dport vmap @no-endpoint-services']) +
     chain('nodeport-endpoints-check', ['fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @no-endpoint-nodeports']) +
     chain('reject-chain', ['reject']) +
     chain('services', ['ip daddr . meta l4proto . th dport vmap @service-ips', 'fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @service-nodeports']) +
     chain('masquerading', [`meta mark & ${MASQ_MARK} == 0 return`, `meta mark set meta mark ^ ${MASQ_MARK}`, 'masquerade fully-random']) +
-    chain('mark-for-masquerade', [`meta mark set meta mark | ${MASQ_MARK}`]) +
-    body.join('') +
-    '}\n';
-  return { table, text, chains, sets, maps: [...MAPS] };
+    chain('mark-for-masquerade', [`meta mark set meta mark | ${MASQ_MARK}`])
+  );
 }
 
 function dedupe(xs: string[]): string[] {
