@@ -31,6 +31,8 @@ export interface ServicePortEntry {
    * only those sources may reach the load-balancer IPs. */
   lbIPs?: string[];
   sourceRanges?: string[];
+  /** spec.healthCheckNodePort (LoadBalancer with externalTrafficPolicy Local): served by health-check.ts. */
+  healthCheckNodePort?: number;
   /** ClientIP affinity timeout in seconds, when sessionAffinity is ClientIP. */
   affinitySeconds?: number;
   /** Endpoints for traffic to cluster IPs. */
@@ -120,6 +122,7 @@ export function buildEntries(services: Service[], slicesOf: (ns: string, name: s
         nodePort: (spec.type === 'NodePort' || spec.type === 'LoadBalancer') && p.nodePort ? p.nodePort : undefined,
         externalIPs,
         ...(lbIPs.length && ranges.length ? { lbIPs, sourceRanges: ranges } : {}),
+        ...(spec.type === 'LoadBalancer' && externalLocal && spec.healthCheckNodePort ? { healthCheckNodePort: spec.healthCheckNodePort } : {}),
         affinitySeconds: spec.sessionAffinity === 'ClientIP' ? (spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DEFAULT_AFFINITY_SECONDS) : undefined,
         internal: internalLocal ? local : cluster,
         external: externalLocal ? local : cluster,

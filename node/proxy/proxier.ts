@@ -6,6 +6,7 @@
 import type { InformerFactory, Log } from '../../client/types.ts';
 import { ensureIndex } from '../dns/cluster-view.ts';
 import { NftApplier, nftRunner, type NftRunner } from './apply.ts';
+import { HealthCheckServers, healthTargets } from './health-check.ts';
 import { buildEntries } from './model.ts';
 import { buildRuleset, type RulesOptions } from './rules.ts';
 import { syncLoop } from './sync-loop.ts';
@@ -21,6 +22,8 @@ export interface ProxierOptions extends RulesOptions {
   syncPeriodMs?: number;
   /** How often a sync is a full one (apply.ts); 0: every sync (what every sync was before partial syncs). */
   fullSyncPeriodMs?: number;
+  /** Where healthCheckNodePorts are served (default every address). */
+  healthCheckHost?: string;
   log?: Log;
   /** Called after each sync that installed rules: when it started and how long it took. */
   onSync?(startedAt: number, ms: number, entries: number): void;
@@ -37,11 +40,13 @@ export function startProxier(o: ProxierOptions): Proxier {
   const slices = o.informers.informer<EndpointSlice>(ENDPOINT_SLICES);
   ensureIndex(slices, BY_SERVICE, sliceService);
   const applier = new NftApplier(o.nft ?? nftRunner(), o.fullSyncPeriodMs);
+  const health = new HealthCheckServers(o.healthCheckHost, o.log);
 
   async function syncOnce(): Promise<void> {
     const started = Date.now();
     const entries = buildEntries(services.lister.list(), (ns, name) => slices.lister.byIndex(BY_SERVICE, `${ns}/${name}`), o.nodeName);
     await applier.apply(buildRuleset(entries, o));
+    await health.sync(healthTargets(entries));
     o.onSync?.(started, Date.now() - started, entries.length);
   }
 
@@ -56,5 +61,11 @@ export function startProxier(o: ProxierOptions): Proxier {
   const onChange = { add: () => void loop.kick(), update: () => void loop.kick(), delete: () => void loop.kick() };
   services.addEventHandler(onChange);
   slices.addEventHandler(onChange);
-  return { sync: () => loop.sync(), stop: () => loop.stop() };
+  return {
+    sync: () => loop.sync(),
+    stop: () => {
+      loop.stop();
+      health.close();
+    },
+  };
 }
