@@ -94,7 +94,7 @@ export async function runAgent(opts: AgentOptions): Promise<RunningAgent> {
   let network: NodeNetworking | undefined;
   try {
     // Service networking (node/network.ts): proxy rules, cluster DNS; its nameservers go to pods.
-    if (process.env.KUBETS_AGENT_NETWORK !== '0') network = await startNodeNetworking({ client, nodeName, podCIDR: opts.podCIDR, log: opts.log });
+    if (process.env.KUBETS_AGENT_NETWORK !== '0') network = await startNodeNetworking({ client, config, dataDir, nodeName, podCIDR: opts.podCIDR, log: opts.log });
     if (daemon) await ensurePauseImage(cri, dataDir, opts.log);
     const hostIP = opts.hostIP ?? defaultHostIP();
     const server = opts.startKubeletServer ? await opts.startKubeletServer({ cri, nodeName, dataDir, log: opts.log, kubelet: () => kubelet, config, hostIP }) : undefined;

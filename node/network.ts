@@ -10,6 +10,8 @@
 // there. Every part fails alone: a node without nft still runs pods, and says why.
 
 import type { Client, Log } from '../client/types.ts';
+import type { RestConfig } from '../client/rest.ts';
+import { networkingClient } from './proxy/identity.ts';
 import { createInformerFactory } from '../client/informer.ts';
 import { startProxier, type Proxier } from './proxy/proxier.ts';
 import { startPolicyAgent, type PolicyAgent } from './network-policy/agent.ts';
@@ -25,6 +27,10 @@ export const DEFAULT_POD_CIDR = '10.88.0.0/16';
 
 export interface NodeNetworkingOptions {
   client: Client;
+  /** The node's credentials and data dir: a joined node's networking gets an identity of its
+   * own from them (node/proxy/identity.ts: system:kube-proxy). */
+  config?: RestConfig;
+  dataDir?: string;
   nodeName: string;
   /** The pods' CIDR on this node (the CNI bridge's range). */
   podCIDR?: string;
@@ -57,7 +63,11 @@ export function gatewayOf(cidr: string): string {
 export async function startNodeNetworking(o: NodeNetworkingOptions): Promise<NodeNetworking> {
   const log = o.log;
   const podCIDR = o.podCIDR ?? DEFAULT_POD_CIDR;
-  const informers = createInformerFactory(o.client);
+  const client = await networkingClient({ nodeClient: o.client, config: o.config, dataDir: o.dataDir, nodeName: o.nodeName, log }).catch((e) => {
+    log.error('no identity of its own for the node\'s networking; using the node\'s (EndpointSlices, Namespaces and NetworkPolicies will be refused)', { error: String(e) });
+    return o.client;
+  });
+  const informers = createInformerFactory(client);
   let proxier: Proxier | undefined;
   let dnsServer: DnsServer | undefined;
   let policy: PolicyAgent | undefined;
@@ -71,9 +81,9 @@ export async function startNodeNetworking(o: NodeNetworkingOptions): Promise<Nod
     const port = o.dnsPort ?? DNS_PORT;
     try {
       dnsServer = await startDnsServer({ informers, host: '0.0.0.0', port, dnsIP: CLUSTER_DNS, upstream: upstreamFromResolvConf(), log });
-      const node = await o.client.get(NODES, '', o.nodeName).catch(() => undefined);
+      const node = await client.get(NODES, '', o.nodeName).catch(() => undefined);
       // Before the Node exists (first start) the slice has no owner; the next start sets it.
-      await publishDnsEndpoint(o.client, { name: o.nodeName, uid: node?.metadata?.uid }, gatewayOf(podCIDR), port);
+      await publishDnsEndpoint(client, { name: o.nodeName, uid: node?.metadata?.uid }, gatewayOf(podCIDR), port);
       log.info('cluster DNS serving', { port, endpoint: `${gatewayOf(podCIDR)}:${port}`, service: CLUSTER_DNS });
     } catch (e) {
       log.error('cluster DNS not started', { error: String(e) });
@@ -91,6 +101,7 @@ export async function startNodeNetworking(o: NodeNetworkingOptions): Promise<Nod
       policy?.stop();
       await dnsServer?.close();
       informers.stop();
+      if (client !== o.client) (client as { close?(): void }).close?.();
     },
   };
 }

@@ -46,6 +46,14 @@ export const SYSTEM_ROLES: Record<string, PolicyRule[]> = {
     events,
     rule(['discovery.k8s.io'], ['endpointslices'], ['list', 'watch']),
   ],
+  // kubets's own (not upstream's): what a node's networking reads beyond system:node-proxier,
+  // under the same identity — cluster DNS (namespaces) and NetworkPolicy (pods, namespaces,
+  // policies) — and the node's kube-dns EndpointSlice it publishes.
+  'system:kubets:node-network': [
+    rule([''], ['namespaces', 'pods'], ['list', 'watch']),
+    rule(['networking.k8s.io'], ['networkpolicies'], ['list', 'watch']),
+    rule(['discovery.k8s.io'], ['endpointslices'], ['get', 'create', 'update', 'patch']),
+  ],
   'system:persistent-volume-provisioner': [
     rule([''], ['persistentvolumes'], ['create', 'delete', 'get', 'list', 'watch']),
     rule([''], ['persistentvolumeclaims'], ['get', 'list', 'update', 'watch']),
@@ -145,6 +153,7 @@ export const SYSTEM_BINDINGS: Record<string, { kind: string; name: string; names
   'system:volume-scheduler': [{ kind: 'User', name: 'system:kube-scheduler' }],
   'system:kube-dns': [{ kind: 'ServiceAccount', name: 'kube-dns', namespace: 'kube-system' }],
   'system:node-proxier': [{ kind: 'User', name: 'system:kube-proxy' }],
+  'system:kubets:node-network': [{ kind: 'User', name: 'system:kube-proxy' }],
   // Upstream keeps this binding without subjects: nodes get their access from the Node authorizer.
   'system:node': [],
 };

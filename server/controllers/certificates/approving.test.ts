@@ -26,6 +26,11 @@ const cases: [string, Parameters<typeof csr>[0], string | undefined][] = [
   ['a client cert for masters', { signer: CLIENT, cn: 'system:node:a', orgs: ['system:masters'], usages: ['client auth'], username: 'system:bootstrap:abcdef', groups: ['system:bootstrappers'] }, undefined],
   ['a node client cert with server auth', { signer: CLIENT, cn: 'system:node:a', usages: ['client auth', 'server auth'], username: 'system:bootstrap:abcdef', groups: ['system:bootstrappers'] }, undefined],
   ['a user client cert (an admin approves those)', { signer: 'kubernetes.io/kube-apiserver-client', cn: 'bob', orgs: [], usages: ['client auth'], username: 'system:bootstrap:abcdef', groups: ['system:bootstrappers'] }, undefined],
+  ['a node asking for a kube-proxy client cert', { signer: 'kubernetes.io/kube-apiserver-client', cn: 'system:kube-proxy', orgs: [], usages: ['digital signature', 'key encipherment', 'client auth'], username: 'system:node:a', groups: ['system:nodes', 'system:authenticated'] }, 'nodeproxier'],
+  ['a node asking for kube-proxy with a group', { signer: 'kubernetes.io/kube-apiserver-client', cn: 'system:kube-proxy', orgs: ['system:masters'], usages: ['client auth'], username: 'system:node:a', groups: ['system:nodes'] }, undefined],
+  ['a node asking for another user', { signer: 'kubernetes.io/kube-apiserver-client', cn: 'system:kube-scheduler', orgs: [], usages: ['client auth'], username: 'system:node:a', groups: ['system:nodes'] }, undefined],
+  ['a bootstrapper asking for kube-proxy', { signer: 'kubernetes.io/kube-apiserver-client', cn: 'system:kube-proxy', orgs: [], usages: ['client auth'], username: 'system:bootstrap:abcdef', groups: ['system:bootstrappers'] }, undefined],
+  ['a node asking for kube-proxy with server auth', { signer: 'kubernetes.io/kube-apiserver-client', cn: 'system:kube-proxy', orgs: [], usages: ['client auth', 'server auth'], username: 'system:node:a', groups: ['system:nodes'] }, undefined],
 ];
 
 for (const [name, spec, want] of cases) {
