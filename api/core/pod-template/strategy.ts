@@ -10,6 +10,7 @@ interface PodTemplate extends KubeObject {
 }
 
 export const podTemplateStrategy = simpleStrategy<PodTemplate>({
+  returnDeletedObject: true,
   namespaced: true,
   defaults: (pt) => defaultPodTemplate(pt.template),
   validate: (pt) => validatePodTemplate(pt.template, 'template', undefined, ['Always', 'OnFailure', 'Never']),

@@ -23,6 +23,7 @@ export function validateQuantities(m: Record<string, string | number> | undefine
 }
 
 export const resourceQuotaStrategy = simpleStrategy<ResourceQuota>({
+  returnDeletedObject: true,
   namespaced: true,
   initialStatus: () => ({}),
   validate: (rq) => [

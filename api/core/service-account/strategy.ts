@@ -10,6 +10,7 @@ interface ServiceAccount extends KubeObject {
 }
 
 export const serviceAccountStrategy = simpleStrategy<ServiceAccount>({
+  returnDeletedObject: true,
   namespaced: true,
   validate: (sa) =>
     (sa.imagePullSecrets ?? []).flatMap((s, i) => (s.name ? [] : [fieldError.required(`imagePullSecrets[${i}].name`)])),

@@ -45,6 +45,7 @@ function validateSpec(s: Spec): FieldError[] {
 }
 
 export const csiDriverStrategy = simpleStrategy<CSIDriver>({
+  returnDeletedObject: true,
   namespaced: false,
   nameRule: (name, prefix) => (prefix ? [] : csiDriverNameProblems(name)),
   defaults: (d) => {

@@ -35,6 +35,7 @@ function validateDrivers(drivers: Driver[] | undefined): FieldError[] {
 }
 
 export const csiNodeStrategy = simpleStrategy<CSINode>({
+  returnDeletedObject: true,
   namespaced: false,
   validate: (n) => validateDrivers(n.spec?.drivers),
   validateUpdate: (n, old) => {

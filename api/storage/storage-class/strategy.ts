@@ -24,6 +24,7 @@ export function validateStorageClass(sc: StorageClass): FieldError[] {
 }
 
 export const storageClassStrategy = simpleStrategy<StorageClass>({
+  returnDeletedObject: true,
   namespaced: false,
   defaults: (sc) => {
     sc.reclaimPolicy ??= 'Delete';

@@ -30,6 +30,7 @@ function validateSpec(s: Spec): FieldError[] {
 }
 
 export const volumeAttachmentStrategy = simpleStrategy<Attachment>({
+  returnDeletedObject: true,
   namespaced: false,
   initialStatus: () => ({ attached: false }),
   defaults: (va) => {

@@ -17,6 +17,7 @@ function validateClass(c: Class): FieldError[] {
 }
 
 export const volumeAttributesClassStrategy = simpleStrategy<Class>({
+  returnDeletedObject: true,
   namespaced: false,
   validate: validateClass,
   validateUpdate: (c, old) => [

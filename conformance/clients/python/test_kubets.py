@@ -131,3 +131,32 @@ def test_watch_with_resource_version_and_timeout(api):
     elapsed = time.monotonic() - started
     assert seen == [("ADDED", "w1"), ("ADDED", "w2")], seen
     assert 1.5 < elapsed < 10, elapsed
+
+
+def test_defaults_of_webhook_and_storage_kinds(api):
+    """Upstream's field defaults, as the typed Python models read them back."""
+    admission = client.AdmissionregistrationV1Api(api)
+    hook = client.V1ValidatingWebhook(
+        name=f"{PREFIX}.hooks.example.com",
+        client_config=client.AdmissionregistrationV1WebhookClientConfig(service=client.AdmissionregistrationV1ServiceReference(namespace="default", name="hooks")),
+        rules=[client.V1RuleWithOperations(operations=["CREATE"], api_groups=["example.com"], api_versions=["v1"], resources=["widgets"])],
+        side_effects="None",
+        admission_review_versions=["v1"],
+    )
+    config_name = f"{PREFIX}-defaults"
+    got = admission.create_validating_webhook_configuration(client.V1ValidatingWebhookConfiguration(metadata=meta(config_name), webhooks=[hook])).webhooks[0]
+    assert (got.failure_policy, got.match_policy, got.timeout_seconds, got.client_config.service.port, got.rules[0].scope) == ("Fail", "Equivalent", 10, 443, "*")
+    assert got.namespace_selector is not None and got.object_selector is not None
+    admission.delete_validating_webhook_configuration(config_name)
+
+    storage = client.StorageV1Api(api)
+    driver = f"{PREFIX}.csi.example.com"
+    spec = storage.create_csi_driver(client.V1CSIDriver(metadata=meta(driver), spec=client.V1CSIDriverSpec())).spec
+    assert (spec.attach_required, spec.pod_info_on_mount, spec.fs_group_policy, spec.volume_lifecycle_modes) == (True, False, "ReadWriteOnceWithFSType", ["Persistent"])
+    attachment = client.V1VolumeAttachment(
+        metadata=meta(f"{PREFIX}-attach"),
+        spec=client.V1VolumeAttachmentSpec(attacher=driver, node_name="nowhere", source=client.V1VolumeAttachmentSource(persistent_volume_name="pv-x")),
+    )
+    assert storage.create_volume_attachment(attachment).status.attached is False
+    storage.delete_volume_attachment(f"{PREFIX}-attach")
+    storage.delete_csi_driver(driver)
