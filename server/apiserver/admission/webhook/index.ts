@@ -134,6 +134,11 @@ export function mutatingWebhook(deps: WebhookDeps): AdmissionPlugin {
       throw internalError(`failed calling webhook "${w.name}": JSON patch could not be applied: ${(e as Error).message}`);
     }
     if (JSON.stringify(patched) === JSON.stringify(a.object)) return false;
+    // Upstream's BeforeCreate/BeforeUpdate check after mutating admission: a patch may not move
+    // the object to another namespace (it would be stored under another key).
+    if (a.resource.namespaced && patched.metadata?.namespace !== a.object.metadata?.namespace) {
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
     // The chain's contract: mutating plugins change the object in place.
     for (const k of Object.keys(a.object)) delete (a.object as Record<string, unknown>)[k];
     Object.assign(a.object, patched);

@@ -33,6 +33,8 @@ function answer(path: string, req: { uid: string; object: { metadata: { labels?:
       return response({ allowed: true, warnings: ['looked at by allow'] });
     case '/mutate':
       return response({ allowed: true, patchType: 'JSONPatch', patch: b64(JSON.stringify([{ op: 'add', path: '/metadata/labels/mutated', value: 'yes' }])) });
+    case '/move':
+      return response({ allowed: true, patchType: 'JSONPatch', patch: b64(JSON.stringify([{ op: 'replace', path: '/metadata/namespace', value: 'kube-system' }])) });
     case '/malformed':
       return response({ uid: 'not-the-request-uid', allowed: true });
     default:
@@ -165,4 +167,13 @@ test.serial('a malformed review answer is refused (Fail)', async (t) => {
   const r = await eventually(() => createConfigMap('malformed'), (x) => x.status !== 201);
   t.is(r.status, 500);
   t.regex(r.body.message ?? '', /failed calling webhook "malformed.kubets.test": expected response.uid=".+", got "not-the-request-uid"/);
+});
+
+test.serial('a mutating webhook may not move the object to another namespace (400, nothing written)', async (t) => {
+  await configure('Mutating', 'move', [webhook('move', '/move', 'move')]);
+  const r = await eventually(() => createConfigMap('move'), (x) => x.status !== 201);
+  t.is(r.status, 400);
+  t.is(r.body.message, 'the namespace of the provided object does not match the namespace sent on the request');
+  const moved = await api('GET', '/api/v1/namespaces/kube-system/configmaps?labelSelector=case%3Dmove');
+  t.deepEqual((moved.body as { items?: unknown[] }).items, []);
 });
