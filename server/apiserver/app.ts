@@ -303,7 +303,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
 
   const server = https.createServer(createHttpsServerOptions(opts.pki), app.callback());
   server.on('upgrade', upgradeListener(app.callback()));
-  server.keepAliveTimeout = 60_000;
+  // Longer than Go's idle-connection timeout (90 s): the client, not the server, closes an
+  // idle connection, so a request a client (Helm, kubectl) sends on it never meets an EOF.
+  server.keepAliveTimeout = 120_000;
   const sockets = new Set<Socket>();
   // The TLS sockets, and every TCP connection under them, also those still in the handshake:
   // close() must not wait for one a client opened a moment before.

@@ -1,0 +1,7 @@
+{{- define "suite.labels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ .Chart.Name }}-{{ .Chart.Version }}
+{{- end }}
+{{- define "suite.group" -}}{{ .Release.Name }}.suite.kubets.io{{- end }}
