@@ -53,7 +53,12 @@ async function benchCreates(env: Env, ops: number): Promise<void> {
     const before = writesPerCommit(env.server.backend).stats;
     const h = (await env.load.run({ kind: 'requests', url: env.server.url, method: 'POST', path: `/api/v1/namespaces/${ns}/configmaps`, body, want: 201, ops, concurrency: c })).figures;
     const pc = writesPerCommit(env.server.backend, before).perCommit;
+    // Issue 14's floor: a bare Node HTTPS server that parses the same JSON body, same run.
+    const bare = await startBareServer(env.pki, '', { parse: true });
+    const b = await env.load.run({ kind: 'requests', url: bare.url, method: 'POST', path: '/', body, want: 201, ops, concurrency: c }).finally(() => bare.close());
+    rows.push(['bare Node HTTPS POST, JSON parsed (reference)', String(c), fmt(b.figures.opsPerSec), ms(b.figures.p50Ms), ms(b.figures.p99Ms), '', '', '']);
     http.push(['HTTPS POST configmaps', String(c), fmt(h.opsPerSec), ms(h.p50Ms), ms(h.p99Ms), perCommit(pc), ratio(h.opsPerSec, s.figures.opsPerSec, 'store'), '>= 0.5x']);
+    http.push(['  the same against bare HTTPS', String(c), '', '', '', '', ratio(h.opsPerSec, b.figures.opsPerSec, 'bare'), '>= 0.5x']);
   }
   printTable(`bench/api: ${ops} ConfigMap creates (~500 bytes) per run, durable sqlite (WAL, synchronous=FULL)`, ['what', 'clients', 'creates/s', 'p50 ms', 'p99 ms', 'writes/commit', 'ratio', 'aim'], [...rows, ...http]);
 }

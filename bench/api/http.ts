@@ -57,15 +57,21 @@ export interface BareServer {
   close(): Promise<void>;
 }
 
-/** The reference: Node's HTTPS server with the apiserver's certificate, answering `body` to everything. */
-export async function startBareServer(pki: Pki, body: string): Promise<BareServer> {
+/**
+ * The reference: Node's HTTPS server with the apiserver's certificate, answering `body` to
+ * everything; with `parse`, it reads each request's JSON body, parses it and answers it
+ * serialized again with 201 (the floor under any create: TLS, HTTP, JSON both ways).
+ */
+export async function startBareServer(pki: Pki, body: string, o: { parse?: boolean } = {}): Promise<BareServer> {
   const server = https.createServer(
     { key: pki.servingKey, cert: pki.servingCert, ca: pki.caCert, requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2' },
     (req, res) => {
-      req.resume();
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => o.parse && chunks.push(c));
       req.on('end', () => {
-        res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Content-Length': Buffer.byteLength(body) });
-        res.end(body);
+        const out = o.parse ? JSON.stringify(JSON.parse(Buffer.concat(chunks).toString('utf8'))) : body;
+        res.writeHead(o.parse ? 201 : 200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Content-Length': Buffer.byteLength(out) });
+        res.end(out);
       });
     },
   );
