@@ -20,7 +20,7 @@ const report = (r: ScenarioResult) => process.stdout.write(`${RESULT_PREFIX}${JS
 
 const scenarios = pickScenarios((await import(modulePath))[exportName] as NodeScenario[]);
 const tools = (await availableKubectls()).sort((a, b) => minorOf(b.name) - minorOf(a.name));
-const tool = process.env.KUBETS_NODE_KUBECTL ? tools.find((x) => x.name.includes(process.env.KUBETS_NODE_KUBECTL!)) ?? tools[0] : tools[0];
+const suiteTool = process.env.KUBETS_NODE_KUBECTL ? tools.find((x) => x.name.includes(process.env.KUBETS_NODE_KUBECTL!)) ?? tools[0] : tools[0];
 const kubets = await startKubets({ store: 'sqlite' });
 const agentDir = await mkdtemp(join(tmpdir(), 'kubets-agent-'));
 let agentOut = '';
@@ -86,6 +86,8 @@ async function runScenario(s: NodeScenario): Promise<void> {
   const logs: string[] = [];
   const t0 = Date.now();
   const ns = s.id;
+  const tool = s.kubectl ? tools.find((x) => x.name.includes(s.kubectl!)) : suiteTool;
+  if (!tool) return void report({ title: s.title, ok: true, logs: [`kubectl ${s.kubectl} is not on this machine: not run`], ms: 0 });
   const run = (args: string[], o?: Parameters<typeof kubectl>[3]) => kubectl(tool.path, kubets.kubeconfig, ['-n', ns, ...args], o);
   const ok = async (args: string[], o?: Parameters<typeof kubectl>[3]) => {
     const r = await run(args, o);
@@ -134,7 +136,7 @@ try {
   const deadline = Date.now() + 120_000;
   let ready = false;
   while (!ready && Date.now() < deadline && agent.exitCode === null) {
-    const r = await kubectl(tool.path, kubets.kubeconfig, ['get', 'node', NODE, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']);
+    const r = await kubectl(suiteTool.path, kubets.kubeconfig, ['get', 'node', NODE, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']);
     ready = r.code === 0 && r.stdout === 'True';
     if (!ready) await sleep(300);
   }

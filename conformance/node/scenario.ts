@@ -64,6 +64,10 @@ export interface NodeScenario {
   timeoutMs?: number;
   /** Runs alone, after every other scenario (it disturbs the node, say by restarting the agent). */
   exclusive?: boolean;
+  /** Also run with the older kubectl (OLDER_KUBECTL): its streaming protocols differ. */
+  everyKubectl?: boolean;
+  /** The kubectl this run uses (a name part, e.g. '1.32'); the suite's own when absent. */
+  kubectl?: string;
   run(c: NodeCtx): Promise<void>;
 }
 
@@ -78,8 +82,16 @@ export interface ScenarioResult {
 /** How the netns runner marks a result line on its stdout. */
 export const RESULT_PREFIX = '@@kubets-scenario ';
 
-/** KUBETS_NODE_SCENARIOS=id,id: only those scenarios run (the others are not registered). */
+/** The system kubectl (/usr/bin/kubectl): streaming scenarios run with it too (everyKubectl). */
+export const OLDER_KUBECTL = '1.32';
+
+/**
+ * The scenarios to run: an everyKubectl one once more with OLDER_KUBECTL (id `<id>-v132`);
+ * KUBETS_NODE_SCENARIOS=id,id keeps only those ids (the others are not registered).
+ */
 export function pickScenarios(all: NodeScenario[], env = process.env.KUBETS_NODE_SCENARIOS): NodeScenario[] {
+  const older = (s: NodeScenario): NodeScenario => ({ ...s, title: `${s.title} (kubectl ${OLDER_KUBECTL})`, id: `${s.id}-v${OLDER_KUBECTL.replace('.', '')}`, kubectl: OLDER_KUBECTL, everyKubectl: false });
+  const expanded = all.flatMap((s) => (s.everyKubectl ? [s, older(s)] : [s]));
   const ids = env?.split(',').map((x) => x.trim()).filter(Boolean);
-  return ids?.length ? all.filter((s) => ids.includes(s.id)) : all;
+  return ids?.length ? expanded.filter((s) => ids.includes(s.id)) : expanded;
 }

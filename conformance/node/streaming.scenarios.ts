@@ -55,6 +55,7 @@ export const streamingScenarios: NodeScenario[] = [
   {
     title: 'kubectl exec: a command, stdin piped in with -i, and the exit code',
     id: 'exec',
+    everyKubectl: true,
     async run(c) {
       await running(c, 'box', 'sleep 3600');
       c.t.is(await c.ok(['exec', 'box', '--', 'echo', 'hello']), 'hello\n');
@@ -66,6 +67,7 @@ export const streamingScenarios: NodeScenario[] = [
   {
     title: 'kubectl cp both ways',
     id: 'cp',
+    everyKubectl: true,
     async run(c) {
       await running(c, 'files', 'sleep 3600');
       const dir = await mkdtemp(join(tmpdir(), 'kubets-cp-'));
@@ -84,17 +86,20 @@ export const streamingScenarios: NodeScenario[] = [
   {
     title: 'kubectl port-forward to busybox httpd; a closed port gives the runtime error',
     id: 'port-forward',
+    everyKubectl: true,
     async run(c) {
       await running(c, 'web', 'mkdir -p /www && echo served > /www/index.html && httpd -f -p 8080 -h /www');
-      const pf = await portForward(c, ['web', '18080:8080']);
+      // Local ports of its own: the run with the older kubectl goes on at the same time.
+      const local = c.ns.endsWith('-v132') ? 18180 : 18080;
+      const pf = await portForward(c, ['web', `${local}:8080`]);
       try {
-        c.t.is(await httpGet(18080), 'served\n');
+        c.t.is(await httpGet(local), 'served\n');
       } finally {
         pf.stop();
       }
-      const closed = await portForward(c, ['web', '18081:9']);
+      const closed = await portForward(c, ['web', `${local + 1}:9`]);
       try {
-        await httpGet(18081).catch(() => undefined);
+        await httpGet(local + 1).catch(() => undefined);
         await c.waitFor('the forwarding error', async () => (/error forwarding port 9|connection refused/.test(closed.output()) ? true : undefined), 10_000);
       } finally {
         closed.stop();
@@ -115,6 +120,7 @@ export const streamingScenarios: NodeScenario[] = [
   {
     title: 'kubectl attach -i: stdin reaches the running container, its output comes back',
     id: 'attach',
+    everyKubectl: true,
     async run(c) {
       await apply(c, podManifest(c, 'reader', { restartPolicy: 'Never', containers: [{ name: 'c', image: c.image, stdin: true, stdinOnce: true, command: ['sh', '-c', 'read x; echo got-$x'] }] }));
       await phase(c, 'reader', 'Running');
