@@ -15,6 +15,7 @@ import { fmt, percentile, printTable, type RunFigures } from './stats.ts';
 import { adminAgent, call, expect, startBareServer, target, type Target } from './api/http.ts';
 import { startLoad, type Load } from './api/load.ts';
 import { benchAuthorized } from './api/authorized.ts';
+import { benchWebhook } from './api/webhook.ts';
 import { cacherFanout, configMap, serializeList, storeCreates, writesPerCommit } from './api/reference.ts';
 
 const CONCURRENCIES = [1, 64];
@@ -183,6 +184,7 @@ export async function benchApi(opts: { ops?: number; only?: 'authorized' } = {})
       await benchFanout(env, watchers);
     }
     await benchAuthorized({ pki, url: server.url, load, setup: env.setup }, ops);
+    await benchWebhook({ pki, url: server.url, load, setup: env.setup }, ops);
   } finally {
     if (env) {
       await env.load.close();
