@@ -46,6 +46,7 @@ import { upgradeListener } from './streaming/upgrade.ts';
 import { StatusError } from '../../api/meta/errors.ts';
 import { CrdController } from './apiextensions/controller.ts';
 import { serviceAllocation } from './allocation/index.ts';
+import { FlowControl } from './flowcontrol/index.ts';
 import type { RepairResult } from './allocation/repair.ts';
 import { createAggregation } from './aggregation/index.ts';
 import type { ClusterReader } from './aggregation/types.ts';
@@ -71,6 +72,8 @@ export interface ApiServerOptions {
   audit?: { policyFile: string; log: AuditLogOptions };
   /** How often the Service address repair loops run; upstream: 3 minutes. */
   allocationRepairIntervalMs?: number;
+  /** API Priority and Fairness: the seats all priority levels share (upstream: 400 + 200 in flight). */
+  maxRequestsInFlight?: number;
 }
 
 export interface ApiServer {
@@ -289,7 +292,23 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   // The policy is read before the log opens: a policy with mistakes stops the start.
   const auditPolicy = opts.audit && loadAuditPolicy(opts.audit.policyFile);
   const auditLog = opts.audit && openAuditLog(opts.audit.log);
+  const flowControl = new FlowControl({
+    list: async (plural) => {
+      const e = engineFor(registryByPlural(registry, 'flowcontrol.apiserver.k8s.io', plural));
+      return (await e.store.list(e.listPrefix(''), { resourceVersion: '0' })).items;
+    },
+    create: async (plural, obj) => {
+      const e = engineFor(registryByPlural(registry, 'flowcontrol.apiserver.k8s.io', plural));
+      const ctx = { user: { username: 'system:apiserver', groups: ['system:masters'] }, namespace: '', now: clock.now(), dryRun: false, fieldValidation: 'Ignore' as const, warnings: [] };
+      await e.create(ctx, obj).catch((err: unknown) => {
+        if (!(err instanceof StatusError && err.code === 409)) throw err;
+      });
+    },
+    log,
+    serverConcurrencyLimit: opts.maxRequestsInFlight,
+  });
   const app = createApp({
+    flowControl,
     audit: auditPolicy && auditLog ? createAuditor(auditPolicy, auditLog, () => clock.now()) : undefined,
     api,
     routes: await oidcRoutes(authnConfig.serviceAccountIssuers[0], opts.pki.serviceAccountPublicKey, routes),
@@ -331,6 +350,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     }
   }
   await allocation.start();
+  await flowControl.start();
   await bootstrap({
     engine: (group, plural) => engineFor(registryByPlural(registry, group, plural)),
     advertiseAddress: host === 'localhost' ? '127.0.0.1' : host,
@@ -366,6 +386,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       ready = false;
       crds.stop();
       allocation.stop();
+      flowControl.stop();
       aggregation.stop();
       clearInterval(compactor);
       authz.stop();

@@ -19,6 +19,7 @@ import { impersonate } from './authz/impersonation.ts';
 import { forbiddenError, requestAttributes, type Attributes, type AuthorizerResult } from './authz/attributes.ts';
 import type { AggregationHandler } from './aggregation/handler.ts';
 import { auditOf, type AuditContext, type Auditor } from './audit/index.ts';
+import { DEBUG_PREFIX, type FlowControl } from './flowcontrol/index.ts';
 
 export interface NonResourceRoutes {
   /** Answers a non-resource path (discovery, OpenAPI, version, health), or undefined for 404. */
@@ -38,6 +39,8 @@ export interface HttpDeps {
   aggregation?: AggregationHandler;
   /** Audit logging, when a policy is configured. */
   audit?: Auditor;
+  /** API Priority and Fairness: every authorized request waits for its priority level's seat. */
+  flowControl?: FlowControl;
 }
 
 const gzip = promisify(gzipCb);
@@ -157,7 +160,22 @@ export function createApp(deps: HttpDeps): Koa {
         audit.annotations['authorization.k8s.io/reason'] = verdict.reason;
       }
       if (verdict.decision !== 'allow') throw forbiddenError(attrs, verdict.reason);
-      await next();
+      const apf = deps.flowControl;
+      const dump = apf && !info.isResourceRequest && info.path.startsWith(DEBUG_PREFIX) ? apf.debug(info.path) : undefined;
+      if (dump !== undefined) {
+        ctx.status = 200;
+        ctx.type = 'text/plain';
+        ctx.body = dump;
+      } else if (apf) {
+        const res = ctx.res;
+        const finished = new Promise<void>((resolve) => {
+          if (res.writableFinished || res.destroyed) return resolve();
+          res.once('finish', resolve);
+          res.once('close', resolve);
+        });
+        await apf.handle(user, info, (k, v) => ctx.set(k, v), () => next(), finished);
+      }
+      else await next();
       audit?.complete(ctx.res.statusCode || ctx.status);
     } catch (e) {
       if (audit) {
