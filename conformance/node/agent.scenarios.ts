@@ -56,4 +56,17 @@ export const agentScenarios: NodeScenario[] = [
       await c.ok(['delete', 'pod', 'keep', '--timeout=60s'], { timeoutMs: 70_000 });
     },
   },
+  {
+    title: 'a postStart hook runs before the container counts as started; one that fails kills it (FailedPostStartHook)',
+    id: 'poststart',
+    async run(c) {
+      const hook = (cmd: string) => ({ postStart: { exec: { command: ['sh', '-c', cmd] } } });
+      await apply(c, podManifest(c, 'hooked', { restartPolicy: 'Never', containers: [{ name: 'c', image: c.image, lifecycle: hook('echo hooked > /tmp/h'), command: ['sh', '-c', 'sleep 2; cat /tmp/h > /dev/termination-log'] }] }));
+      await apply(c, podManifest(c, 'broken', { restartPolicy: 'Never', containers: [{ name: 'c', image: c.image, lifecycle: hook('exit 3'), command: ['sleep', '3600'] }] }));
+      const done = await phase(c, 'hooked', 'Succeeded');
+      c.t.is(done.state.terminated?.message, 'hooked\n');
+      await phase(c, 'broken', 'Failed');
+      await c.waitFor('FailedPostStartHook', async () => ((await c.events()).some((e) => e.startsWith('FailedPostStartHook: PostStartHook failed')) ? true : undefined), 20_000);
+    },
+  },
 ];

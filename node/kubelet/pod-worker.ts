@@ -18,7 +18,7 @@ import { containerEnv } from './env.ts';
 import { ContainerProbes } from './container-probes.ts';
 import { RestartBackoff } from './restart-backoff.ts';
 import { addTerminationMessages, containerRuns, EPHEMERAL, EPHEMERAL_LABEL, INIT_LABEL, terminationLogPath } from './container-runs.ts';
-import { removeSandbox, stopPodInRuntime } from './termination.ts';
+import { removeSandbox, runPostStart, stopPodInRuntime } from './termination.ts';
 import { containerConfig, sandboxConfig } from './runtime-spec.ts';
 import { podStatus, type ContainerView, type Waiting } from './status.ts';
 import type { KubeletContext } from './context.ts';
@@ -262,6 +262,7 @@ export class PodWorker {
       return;
     }
     this.event('Normal', 'Started', `Started container ${c.name}`);
+    if (!(await runPostStart(this.ctx.cri.runtime, c, id, this.podIPs[0] ?? '', this.pod.spec?.terminationGracePeriodSeconds ?? 30, (t, r, m) => this.event(t, r, m)))) return wake(100);
     if (!key.startsWith('init/') && !key.startsWith(EPHEMERAL)) this.probes.start(c, key, id);
   }
 

@@ -1,8 +1,9 @@
-// The runtime side of a pod's graceful end (pure of API calls): each running container gets
-// its preStop hook and then SIGTERM with what is left of the grace period (at least 2 s after
-// a hook, as upstream), then the sandbox is stopped and removed.
+// The container lifecycle hooks on the runtime side (pure of API calls): postStart after a
+// start; and a pod's graceful end: each running container gets its preStop hook and then
+// SIGTERM with what is left of the grace period (at least 2 s after a hook, as upstream),
+// then the sandbox is stopped and removed.
 
-import type { Pod } from '../../api/core/pod/types.ts';
+import type { Container, Pod } from '../../api/core/pod/types.ts';
 import { isNotFound } from '../cri/client.ts';
 import type { RuntimeService } from '../cri/types.ts';
 import { runProbe } from './probes.ts';
@@ -42,4 +43,19 @@ export async function stopPodInRuntime(o: StopPod): Promise<void> {
       }),
   );
   await removeSandbox(runtime, o.sandboxId);
+}
+
+/**
+ * The postStart hook, run as upstream's kubelet runs it: right after the start, before the
+ * container counts as started; when it fails the container is killed (FailedPostStartHook)
+ * and restarted by the pod's restartPolicy. Resolves whether it passed.
+ */
+export async function runPostStart(runtime: RuntimeService, c: Container, id: string, podIP: string, graceSeconds: number, event: StopPod['event']): Promise<boolean> {
+  const hook = (c.lifecycle as { postStart?: { exec?: { command?: string[] }; httpGet?: never } } | undefined)?.postStart;
+  if (!hook) return true;
+  const r = await runProbe({ ...hook, timeoutSeconds: Math.max(1, graceSeconds) }, { runtime, containerId: id, container: c, podIP });
+  if (r.ok) return true;
+  event('Warning', 'FailedPostStartHook', `PostStartHook failed: ${r.message}`);
+  await runtime.stopContainer(id, graceSeconds).catch(() => undefined);
+  return false;
 }
