@@ -56,6 +56,13 @@ if (tool.skipReason) {
     await admin.create(NAMESPACES, '', { metadata: { name: 'ha' } });
     const writers = [c.client(), c.client(), c.client(), c.client()];
     const base = loadKubeconfig(c.kubeconfig);
+    // Every server's ConfigMap watch cache starts now, before the watchers' first resourceVersion:
+    // a cache that starts later cannot resume a watch from before it began (410 Gone).
+    await Promise.all(c.servers.map(async (s) => {
+      const warm = createClient({ ...base, server: s.url, servers: undefined, timeoutMs: 10_000 });
+      await warm.list(CONFIGMAPS, 'ha', { resourceVersion: '0' });
+      warm.close();
+    }));
     const before = await until('a controller-manager leader', 20_000, async () => (await c.leaseHolder('kube-controller-manager')).server);
     // One watcher on the server about to be killed (it must resume elsewhere), one on another.
     const watchOn = (i: number) => createClient({ ...base, server: c.servers[i].url, timeoutMs: 10_000 });
