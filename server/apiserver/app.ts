@@ -86,6 +86,9 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
+/** Bytes; above the 3 MiB body limit plus a response to it. */
+const SOCKET_HIGH_WATER_MARK = 8 * 1024 * 1024;
+
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const log = opts.log.child({ component: 'apiserver' });
   const clock = opts.clock ?? systemClock;
@@ -321,6 +324,16 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   });
 
   const server = https.createServer(createHttpsServerOptions(opts.pki), app.callback());
+  // Node's HTTP server pauses a keep-alive socket while its unflushed responses exceed the
+  // socket's high-water mark (16 KiB), and a TLS socket can still hand the next request's body
+  // to the paused parser, which fails ("Parse Error: Paused") and drops the connection: Helm's
+  // ~30 KB release PUTs were lost that way, a few in every forty. The TLS socket takes no
+  // high-water mark option (the server's applies to the TCP socket under it), so it is raised
+  // here, above any body plus its response.
+  server.on('secureConnection', (s: Socket) => {
+    const w = (s as unknown as { _writableState?: { highWaterMark: number } })._writableState;
+    if (w) w.highWaterMark = SOCKET_HIGH_WATER_MARK;
+  });
   server.on('upgrade', upgradeListener(app.callback()));
   // Longer than Go's idle-connection timeout (90 s): the client, not the server, closes an
   // idle connection, so a request a client (Helm, kubectl) sends on it never meets an EOF.
