@@ -72,10 +72,14 @@ export async function startHaCluster(opts: HaClusterOptions = {}): Promise<HaClu
       ...(opts.renewDeadline ? ['--leader-elect-renew-deadline', opts.renewDeadline] : []),
       ...(opts.retryPeriod ? ['--leader-elect-retry-period', opts.retryPeriod] : []),
     ];
-    const started = await Promise.all(
+    // allSettled, not all: when one server fails to start, the others must still be known (and
+    // killed below), or they outlive the test and keep its worker from exiting.
+    const started = await Promise.allSettled(
       ports.map((port, i) => startServer(join(root, `s${i}`), port, ['--etcd-servers', etcd.endpoints.join(','), ...le, ...(opts.args ?? [])])),
     );
-    servers.push(...started);
+    for (const r of started) if (r.status === 'fulfilled') servers.push(r.value);
+    const failed = started.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
     const urls = servers.map((s) => s.url);
     const kubeconfig = join(root, 'kubeconfig');
     await writeFile(kubeconfig, renderKubeconfig(pki, { server: urls[0], servers: urls }), { mode: 0o600 });

@@ -49,11 +49,24 @@ async function ensure(deps: BootstrapDeps, group: string, plural: string, obj: K
   } catch (e) {
     if (!(e instanceof StatusError && e.code === 404)) throw e;
   }
-  try {
-    await engine.create(ctx, obj);
-  } catch (e) {
-    if (e instanceof StatusError && e.code === 409) return;
-    throw e;
+  // Several apiservers starting at once on one etcd race here: the one that loses may see 409,
+  // or (for the `kubernetes` Service) a 422 because the winner already holds 10.96.0.1 while its
+  // Service is not stored yet. Upstream's reconcilers retry; so do we, until the object is there.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await engine.create(ctx, obj);
+      return;
+    } catch (e) {
+      if (e instanceof StatusError && e.code === 409) return;
+      if (attempt >= 20) throw e;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+    try {
+      await engine.get(ctx, obj.metadata?.name ?? '');
+      return;
+    } catch (e) {
+      if (!(e instanceof StatusError && e.code === 404)) throw e;
+    }
   }
 }
 
