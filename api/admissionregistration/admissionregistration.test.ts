@@ -102,3 +102,25 @@ test('ValidatingAdmissionPolicyBinding: actions, paramRef and matchResources', (
   ]);
   t.deepEqual(errors(s, created(s, { metadata: { name: 'b' }, spec: { policyName: 'p' } })), ['spec.validationActions: Required value: at least one validation action is required']);
 });
+
+test('ValidatingAdmissionPolicy: an expression that does not compile is refused with cel-go wording', (t) => {
+  const s = validatingAdmissionPolicies.strategy;
+  const p = created(s, {
+    metadata: { name: 'p' },
+    spec: {
+      matchConstraints: { resourceRules: [rule] },
+      variables: [{ name: 'a', expression: 'variables.b' }, { name: 'b', expression: '1' }],
+      matchConditions: [{ name: 'm', expression: 'params.x' }],
+      validations: [{ expression: 'object.spec.replicas <= ' }, { expression: 'replicas < 5', messageExpression: 'variables.a + [x].size()' }],
+    },
+  });
+  t.deepEqual(errors(s, p), [
+    `spec.variables[0].expression: Invalid value: "variables.b": compilation failed: ERROR: <input>:1:10: undefined field 'b'\n | variables.b\n | .........^`,
+    `spec.matchConditions[0].expression: Invalid value: "params.x": compilation failed: ERROR: <input>:1:1: undeclared reference to 'params' (in container '')\n | params.x\n | ^`,
+    `spec.validations[0].expression: Invalid value: "object.spec.replicas <= ": compilation failed: ERROR: <input>:1:22: Syntax error: found < but expecting end of input\n | object.spec.replicas <= \n | .....................^`,
+    `spec.validations[1].expression: Invalid value: "replicas < 5": compilation failed: ERROR: <input>:1:1: undeclared reference to 'replicas' (in container '')\n | replicas < 5\n | ^`,
+    `spec.validations[1].messageExpression: Invalid value: "variables.a + [x].size()": compilation failed: ERROR: <input>:1:16: undeclared reference to 'x' (in container '')\n | variables.a + [x].size()\n | ...............^`,
+  ]);
+  const ok = created(s, { metadata: { name: 'p' }, spec: { paramKind: { apiVersion: 'v1', kind: 'ConfigMap' }, matchConstraints: { resourceRules: [rule] }, validations: [{ expression: 'object.spec.containers.all(c, c.image != params.data.image) && type(object) == map' }] } });
+  t.deepEqual(errors(s, ok), []);
+});

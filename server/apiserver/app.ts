@@ -31,7 +31,8 @@ import { randomNameGenerator, randomUid } from './registry/meta.ts';
 import { systemClock } from '../../client/clock.ts';
 import type { Clock } from '../../client/types.ts';
 import { LAST_PLUGIN, createAdmissionChain } from './admission/plugins.ts';
-import { mutatingWebhook, validatingWebhook } from './admission/webhook/index.ts';
+import { VALIDATING, mutatingWebhook, validatingWebhook } from './admission/webhook/index.ts';
+import { validatingAdmissionPolicy } from './admission/plugins/validating-admission-policy/index.ts';
 import { buildPredicate } from './selectors.ts';
 import { createApp } from './http.ts';
 import { createRoutes } from './routes.ts';
@@ -182,6 +183,19 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   };
   admission.add(mutatingWebhook(webhookDeps), LAST_PLUGIN);
   admission.add(validatingWebhook(webhookDeps), LAST_PLUGIN);
+  // ValidatingAdmissionPolicy runs just before the validating webhooks, as upstream orders them;
+  // policies and bindings are read per request from the watch cache, as the webhooks' are.
+  admission.add(validatingAdmissionPolicy({
+    getObject,
+    listObjects,
+    listPolicies: () => listObjects('admissionregistration.k8s.io', 'validatingadmissionpolicies', ''),
+    listBindings: () => listObjects('admissionregistration.k8s.io', 'validatingadmissionpolicybindings', ''),
+    resourceOfKind: (apiVersion, kind) => {
+      const [group, version] = apiVersion.includes('/') ? apiVersion.split('/', 2) as [string, string] : ['', apiVersion];
+      const rt = registry.byKind(group, version, kind);
+      return rt && { group: rt.group, plural: rt.plural, namespaced: rt.namespaced };
+    },
+  }), VALIDATING);
 
   function engineFor(rt: ResourceType): GenericStore {
     let e = engines.get(rt);

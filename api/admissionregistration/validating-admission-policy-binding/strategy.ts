@@ -3,15 +3,11 @@
 // a name or a selector and a parameterNotFoundAction (no default in v1) are required.
 
 import { fieldError, type FieldError } from '../../meta/errors.ts';
-import { validateLabelSelector, type LabelSelector } from '../../meta/labels.ts';
+import { validateLabelSelector } from '../../meta/labels.ts';
 import { invalidGo, isDNS1123Subdomain, isValidPathSegmentName } from '../../meta/validation.ts';
 import { simpleStrategy } from '../../strategy-kit.ts';
-import type { KubeObject } from '../../types.ts';
-import { defaultMatchResources, validateMatchResources, type MatchResources } from '../rules.ts';
-
-interface ParamRef { name?: string; namespace?: string; selector?: LabelSelector; parameterNotFoundAction?: string }
-interface Spec { policyName?: string; paramRef?: ParamRef; matchResources?: MatchResources; validationActions?: string[] }
-type Binding = KubeObject & { spec?: Spec };
+import { defaultMatchResources, validateMatchResources } from '../rules.ts';
+import type { BindingSpec as Spec, ParamRef, ValidatingAdmissionPolicyBinding as Binding } from './types.ts';
 
 const ACTIONS = ['Audit', 'Deny', 'Warn'];
 const NOT_FOUND_ACTIONS = ['Deny', 'Allow'];

@@ -1,26 +1,13 @@
 // ValidatingAdmissionPolicy strategy: failurePolicy Fail and the match constraints' defaults
 // (matchPolicy Equivalent, match-all selectors, rule scope "*"); validation as upstream's,
-// but CEL expressions are compiled when the policy is evaluated, not here.
+// CEL expressions included: one that does not compile is refused (./cel.ts).
 
 import { fieldError, type FieldError } from '../../meta/errors.ts';
 import { isDNS1035Label, isDNS1123Subdomain, isQualifiedName, validateEnum } from '../../meta/validation.ts';
 import { simpleStrategy } from '../../strategy-kit.ts';
-import type { KubeObject } from '../../types.ts';
-import {
-  FAILURE_POLICIES, defaultMatchResources, validateMatchConditions, validateMatchResources, type MatchCondition, type MatchResources,
-} from '../rules.ts';
-
-interface Validation { expression?: string; message?: string; messageExpression?: string; reason?: string }
-interface Spec {
-  failurePolicy?: string;
-  paramKind?: { apiVersion?: string; kind?: string };
-  matchConstraints?: MatchResources;
-  matchConditions?: MatchCondition[];
-  validations?: Validation[];
-  auditAnnotations?: { key?: string; valueExpression?: string }[];
-  variables?: { name?: string; expression?: string }[];
-}
-type Policy = KubeObject & { spec?: Spec };
+import { FAILURE_POLICIES, defaultMatchResources, validateMatchConditions, validateMatchResources } from '../rules.ts';
+import { validatePolicyExpressions } from './cel.ts';
+import type { PolicySpec as Spec, ValidatingAdmissionPolicy as Policy, Validation } from './types.ts';
 
 const REASONS = ['Forbidden', 'Invalid', 'RequestEntityTooLarge', 'Unauthorized'];
 
@@ -85,6 +72,7 @@ export function validatePolicySpec(s: Spec): FieldError[] {
     if (!v.name) errs.push(fieldError.required(`spec.variables[${i}].name`, 'name is not specified'));
     if (!v.expression?.trim()) errs.push(fieldError.required(`spec.variables[${i}].expression`, 'expression is not specified'));
   });
+  errs.push(...validatePolicyExpressions(s));
   return errs;
 }
 

@@ -10,26 +10,36 @@ import { KUBERNETES_CEL_FUNCS } from './cel-library.ts';
 import { jsonType } from './validate.ts';
 import type { JSONSchemaProps, ValidationRule } from './types.ts';
 
-type Program = (vars: { self: unknown; oldSelf: unknown }) => unknown;
+type Program = (vars: Record<string, unknown>) => unknown;
 
-let env: CelEnv | undefined;
-function celEnvironment(): CelEnv {
-  env ??= celEnv({ variables: { self: CelScalar.DYN, oldSelf: CelScalar.DYN }, funcs: [...strings, ...KUBERNETES_CEL_FUNCS] });
+/** The CRD rules' variables; admission expressions (api/admissionregistration/cel.ts) bring their own. */
+const RULE_VARIABLES = ['self', 'oldSelf'] as const;
+
+const envs = new Map<string, CelEnv>();
+/** The environment with these variables (all dyn), cel-es' string extensions and Kubernetes' library. */
+function celEnvironment(names: readonly string[]): CelEnv {
+  const key = names.join(',');
+  let env = envs.get(key);
+  if (!env) {
+    env = celEnv({ variables: Object.fromEntries(names.map((n) => [n, CelScalar.DYN])), funcs: [...strings, ...KUBERNETES_CEL_FUNCS] });
+    envs.set(key, env);
+  }
   return env;
 }
 
 const programs = new Map<string, Program | Error>();
 
-/** The planned program of an expression, or the parse error. Cached by text. */
-export function compileRule(expr: string): Program | Error {
-  let p = programs.get(expr);
+/** The planned program of an expression over `variables`, or the parse error. Cached by text. */
+export function compileRule(expr: string, variables: readonly string[] = RULE_VARIABLES): Program | Error {
+  const key = `${variables.join(',')}\0${expr}`;
+  let p = programs.get(key);
   if (p === undefined) {
     try {
-      p = plan(celEnvironment(), parse(expr)) as unknown as Program;
+      p = plan(celEnvironment(variables), parse(expr)) as unknown as Program;
     } catch (e) {
       p = e instanceof Error ? e : new Error(String(e));
     }
-    programs.set(expr, p);
+    programs.set(key, p);
   }
   return p;
 }
