@@ -7,6 +7,7 @@ import { fieldError, type FieldError } from '../meta/errors.ts';
 import { validateLabelSelector, type LabelSelector } from '../meta/labels.ts';
 import { invalidGo, isDNS1035Label, isDNS1123Subdomain, isValidPortNum, validateEnum } from '../meta/validation.ts';
 import { simpleStrategy } from '../strategy-kit.ts';
+import { compileAdmissionExpression, type AdmissionScope } from './cel.ts';
 import type { KubeObject, Strategy } from '../types.ts';
 import {
   FAILURE_POLICIES, MATCH_POLICIES, defaultRules, validateFullyQualifiedName, validateMatchConditions, validateRuleWithOperations,
@@ -31,6 +32,8 @@ export interface Webhook {
 type WebhookConfiguration = KubeObject & { webhooks?: Webhook[] };
 
 const SIDE_EFFECTS = ['None', 'NoneOnDryRun'];
+/** What a webhook's matchConditions may name: the admission variables, without params. */
+export const WEBHOOK_CONDITION_SCOPE: AdmissionScope = { params: false, variables: [] };
 const REVIEW_VERSIONS = ['v1', 'v1beta1'];
 const REINVOCATION = ['IfNeeded', 'Never'];
 
@@ -114,6 +117,12 @@ export function validateWebhook(w: Webhook, path: string, mutating: boolean): Fi
   else if (cc.url) errs.push(...validateUrl(cc.url, `${path}.clientConfig.url`));
   else if (cc.service) errs.push(...validateServiceReference(cc.service, `${path}.clientConfig.service`));
   errs.push(...validateMatchConditions(w.matchConditions, `${path}.matchConditions`));
+  // Each expression must compile in the admission environment (no params for webhooks).
+  (w.matchConditions ?? []).forEach((c, i) => {
+    if (!c.expression?.trim()) return;
+    const p = compileAdmissionExpression(c.expression, WEBHOOK_CONDITION_SCOPE);
+    if (p instanceof Error) errs.push(fieldError.invalid(`${path}.matchConditions[${i}].expression`, c.expression, p.message));
+  });
   return errs;
 }
 

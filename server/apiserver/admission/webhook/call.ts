@@ -63,7 +63,7 @@ function optionsFor(a: Attributes): KubeObject | null {
   return { apiVersion: 'meta.k8s.io/v1', kind, ...(a.dryRun ? { dryRun: ['All'] } : {}) } as KubeObject;
 }
 
-export async function callWebhook(target: Target, caBundle: string | undefined, review: Record<string, unknown>, timeoutMs: number): Promise<ReviewResponse> {
+export async function callWebhook(target: Target, caBundle: string | undefined, review: Record<string, unknown>, timeoutMs: number, mutating = false): Promise<ReviewResponse> {
   const body = JSON.stringify(review);
   const text = await new Promise<string>((resolve, reject) => {
     const req = request(
@@ -91,22 +91,44 @@ export async function callWebhook(target: Target, caBundle: string | undefined, 
     );
     req.end(body);
   });
-  return parseResponse(text, (review.request as { uid: string }).uid);
+  return parseResponse(text, (review.request as { uid: string }).uid, mutating);
 }
 
-export function parseResponse(text: string, uid: string): ReviewResponse {
+/**
+ * The webhook's answer checked as upstream's VerifyAdmissionResponse (in its order); what the
+ * answer got wrong is worded as upstream's after "received invalid webhook response: ".
+ */
+export function parseResponse(text: string, uid: string, mutating = false): ReviewResponse {
   let review: { apiVersion?: unknown; kind?: unknown; response?: ReviewResponse };
   try {
     review = JSON.parse(text);
   } catch (e) {
-    throw new CallError(`received invalid webhook response: ${(e as Error).message}`);
+    throw new CallError(`failed to call webhook: couldn't get version/kind; json parse error: ${(e as Error).message}`);
   }
-  if (review?.apiVersion !== 'admission.k8s.io/v1' || review.kind !== 'AdmissionReview') {
-    throw new CallError(`expected webhook response of admission.k8s.io/v1, Kind=AdmissionReview, got ${String(review?.apiVersion)}, Kind=${String(review?.kind)}`);
-  }
+  if (!review || typeof review !== 'object' || Array.isArray(review)) throw new CallError('failed to call webhook: couldn\'t get version/kind; json parse error: not an object');
+  const invalid = (why: string) => new CallError(`received invalid webhook response: ${why}`);
   const r = review.response;
-  if (!r || typeof r !== 'object') throw new CallError('webhook response was absent');
-  if (r.uid !== uid) throw new CallError(`expected response.uid="${uid}", got "${String(r.uid)}"`);
-  if (typeof r.allowed !== 'boolean') throw new CallError('webhook response.allowed must be a boolean');
+  if (!r || typeof r !== 'object') throw invalid('webhook response was absent');
+  if (r.uid !== uid) throw invalid(`expected response.uid="${uid}", got "${typeof r.uid === 'string' ? r.uid : ''}"`);
+  if (review.apiVersion !== 'admission.k8s.io/v1' || review.kind !== 'AdmissionReview') {
+    throw invalid(`expected webhook response of admission.k8s.io/v1, Kind=AdmissionReview, got ${gvkString(review.apiVersion, review.kind)}`);
+  }
+  if (mutating) {
+    if (r.patch && r.patchType == null) throw invalid('webhook returned response.patch but not response.patchType');
+    if (!r.patch && r.patchType != null) throw invalid('webhook returned response.patchType but not response.patch');
+    if (r.patchType === '') throw invalid('webhook returned invalid response.patchType of ""');
+  } else {
+    if (r.patch) throw invalid('validating webhooks may not return patches');
+    if (r.patchType != null) throw invalid('validating webhooks may not return response.patchType');
+  }
+  if (typeof r.allowed !== 'boolean') r.allowed = false;
   return r;
+}
+
+// Go's GroupVersionKind.String(): "group/version, Kind=kind" ("/, Kind=" when all are empty).
+function gvkString(apiVersion: unknown, kind: unknown): string {
+  const av = typeof apiVersion === 'string' ? apiVersion : '';
+  const slash = av.indexOf('/');
+  const [g, v] = slash < 0 ? ['', av] : [av.slice(0, slash), av.slice(slash + 1)];
+  return `${g}/${v}, Kind=${typeof kind === 'string' ? kind : ''}`;
 }

@@ -5,11 +5,14 @@
 
 import fjp from 'fast-json-patch';
 import { isIP } from 'node:net';
-import { StatusError, badRequest, internalError, type StatusReason } from '../../../../api/meta/errors.ts';
+import { OPTIMISTIC_LOCK_MESSAGE, StatusError, badRequest, conflict, internalError, invalid, type StatusReason } from '../../../../api/meta/errors.ts';
+import { FIELD_IMMUTABLE, invalidGo } from '../../../../api/meta/validation.ts';
+import type { MatchCondition } from '../../../../api/admissionregistration/rules.ts';
 import type { LabelSelector } from '../../../../api/meta/labels.ts';
 import type { KubeObject } from '../../../../api/types.ts';
 import type { AdmissionPlugin, Attributes } from '../types.ts';
 import { CallError, buildReview, callWebhook, type ClientConfig, type ReviewResponse, type Target } from './call.ts';
+import { conditionsError, evaluateConditions } from './conditions.ts';
 import { namespaceSelectorMatches, objectSelectorMatches, ruleMatches, type RuleWithOperations } from './match.ts';
 
 export const MUTATING = 'MutatingAdmissionWebhook';
@@ -25,6 +28,7 @@ export interface Webhook {
   sideEffects?: string;
   timeoutSeconds?: number;
   reinvocationPolicy?: 'Never' | 'IfNeeded';
+  matchConditions?: MatchCondition[];
 }
 
 export interface WebhookDeps {
@@ -79,14 +83,22 @@ async function targetOf(deps: WebhookDeps, cc: ClientConfig): Promise<Target> {
   throw new CallError(`service "${s.namespace}/${s.name}" has no ready endpoints`);
 }
 
-/** Calls one webhook; undefined when it failed and its failurePolicy is Ignore. */
-async function call(deps: WebhookDeps, w: Webhook, a: Attributes): Promise<ReviewResponse | undefined> {
+/**
+ * Calls one webhook: 'skipped' when its matchConditions do not hold, undefined when the call
+ * failed and its failurePolicy is Ignore. Conditions see the object as it is now (after the
+ * mutating webhooks before this one).
+ */
+async function call(deps: WebhookDeps, w: Webhook, a: Attributes, mutating: boolean): Promise<ReviewResponse | undefined | 'skipped'> {
+  const review = buildReview(a);
+  const cond = evaluateConditions(w.matchConditions, review.request as Record<string, unknown>, w.failurePolicy);
+  if ('error' in cond) throw conditionsError(a, cond.error);
+  if (!cond.matches) return 'skipped';
   if (a.dryRun && w.sideEffects !== 'None' && w.sideEffects !== 'NoneOnDryRun') {
     throw badRequest(`admission webhook "${w.name}" does not support dry run`);
   }
   try {
     const target = await targetOf(deps, w.clientConfig);
-    const r = await callWebhook(target, w.clientConfig.caBundle, buildReview(a), (w.timeoutSeconds ?? 10) * 1000);
+    const r = await callWebhook(target, w.clientConfig.caBundle, review, (w.timeoutSeconds ?? 10) * 1000, mutating);
     if (r.allowed) a.warnings.push(...(r.warnings ?? []));
     return r;
   } catch (e) {
@@ -100,7 +112,8 @@ function denial(w: Webhook, r: ReviewResponse): StatusError {
   const by = `admission webhook "${w.name}" denied the request`;
   const st = r.status ?? {};
   const message = st.message ? `${by}: ${st.message}` : st.reason ? `${by}: ${st.reason}` : `${by} without explanation`;
-  return new StatusError(st.code || 403, (st.reason ?? '') as StatusReason, message);
+  // As upstream's ToStatusErr: a refusal is never below 400.
+  return new StatusError(st.code && st.code >= 400 ? st.code : 400, (st.reason ?? '') as StatusReason, message);
 }
 
 export function validatingWebhook(deps: WebhookDeps): AdmissionPlugin {
@@ -109,18 +122,46 @@ export function validatingWebhook(deps: WebhookDeps): AdmissionPlugin {
     // As upstream, the validating webhooks are called in parallel; the first denial wins.
     async validate(a) {
       const hooks = await matching(deps, 'validatingwebhookconfigurations', a);
-      const results = await Promise.allSettled(hooks.map((w) => call(deps, w, a)));
+      const results = await Promise.allSettled(hooks.map((w) => call(deps, w, a, false)));
       for (const [i, res] of results.entries()) {
         if (res.status === 'rejected') throw res.reason;
-        if (res.value && !res.value.allowed) throw denial(hooks[i]!, res.value);
+        if (res.value && res.value !== 'skipped' && !res.value.allowed) throw denial(hooks[i]!, res.value);
       }
     },
   };
 }
 
+/**
+ * What upstream refuses after mutating admission on an update, whoever mutated: a name or uid
+ * other than the stored one (ValidateObjectMetaUpdate: 422 immutable) and a resourceVersion
+ * other than the request's (the storage precondition: 409 Conflict). On create the server
+ * fills uid and resourceVersion itself, so a webhook's values there are simply replaced.
+ */
+function refuseSystemMetaChange(a: Attributes, patched: KubeObject): void {
+  if (a.operation !== 'UPDATE' || !a.oldObject || !a.object) return;
+  const before = a.object.metadata ?? {};
+  const after = patched.metadata ?? {};
+  const stored = a.oldObject.metadata ?? {};
+  const rt = a.resource;
+  if (after.name !== before.name && after.name !== stored.name) {
+    throw invalid(rt.kind, rt.group, a.name, [invalidGo('metadata.name', after.name, FIELD_IMMUTABLE)]);
+  }
+  if (after.uid !== before.uid && after.uid !== stored.uid) {
+    throw invalid(rt.kind, rt.group, a.name, [invalidGo('metadata.uid', after.uid, FIELD_IMMUTABLE)]);
+  }
+  if (after.resourceVersion && after.resourceVersion !== before.resourceVersion && after.resourceVersion !== stored.resourceVersion) {
+    throw conflict({ group: rt.group, resource: rt.plural }, a.name, OPTIMISTIC_LOCK_MESSAGE);
+  }
+}
+
 export function mutatingWebhook(deps: WebhookDeps): AdmissionPlugin {
-  async function mutate(w: Webhook, a: Attributes): Promise<boolean> {
-    const r = await call(deps, w, a);
+  /** Whether the webhook was called (its conditions held), and whether it changed the object. */
+  async function mutate(w: Webhook, a: Attributes): Promise<{ called: boolean; changed: boolean }> {
+    const r = await call(deps, w, a, true);
+    if (r === 'skipped') return { called: false, changed: false };
+    return { called: true, changed: await applyResponse(w, a, r) };
+  }
+  async function applyResponse(w: Webhook, a: Attributes, r: ReviewResponse | undefined): Promise<boolean> {
     if (!r) return false;
     if (!r.allowed) throw denial(w, r);
     if (!r.patch) return false;
@@ -134,6 +175,7 @@ export function mutatingWebhook(deps: WebhookDeps): AdmissionPlugin {
       throw internalError(`failed calling webhook "${w.name}": JSON patch could not be applied: ${(e as Error).message}`);
     }
     if (JSON.stringify(patched) === JSON.stringify(a.object)) return false;
+    refuseSystemMetaChange(a, patched);
     // Upstream's BeforeCreate/BeforeUpdate check after mutating admission: a patch may not move
     // the object to another namespace (it would be stored under another key).
     if (a.resource.namespaced && patched.metadata?.namespace !== a.object.metadata?.namespace) {
@@ -148,11 +190,15 @@ export function mutatingWebhook(deps: WebhookDeps): AdmissionPlugin {
     name: MUTATING,
     async admit(a) {
       const hooks = await matching(deps, 'mutatingwebhookconfigurations', a);
+      const called = new Set<number>();
       const changedAfter = new Set<number>();
       for (const [i, w] of hooks.entries()) {
-        if (await mutate(w, a)) for (let j = 0; j < i; j++) changedAfter.add(j);
+        const r = await mutate(w, a);
+        if (r.called) called.add(i);
+        if (r.changed) for (const j of called) if (j !== i) changedAfter.add(j);
       }
-      // reinvocationPolicy IfNeeded: once more, for a webhook a later one changed the object after.
+      // reinvocationPolicy IfNeeded: once more (one round only, as upstream), for a webhook
+      // called in the first round that a later one changed the object after.
       for (const [i, w] of hooks.entries()) {
         if (w.reinvocationPolicy === 'IfNeeded' && changedAfter.has(i)) await mutate(w, a);
       }

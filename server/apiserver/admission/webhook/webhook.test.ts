@@ -166,7 +166,7 @@ test.serial('a malformed review answer is refused (Fail)', async (t) => {
   await configure('Validating', 'malformed', [webhook('malformed', '/malformed', 'malformed')]);
   const r = await eventually(() => createConfigMap('malformed'), (x) => x.status !== 201);
   t.is(r.status, 500);
-  t.regex(r.body.message ?? '', /failed calling webhook "malformed.kubets.test": expected response.uid=".+", got "not-the-request-uid"/);
+  t.regex(r.body.message ?? '', /^Internal error occurred: failed calling webhook "malformed.kubets.test": received invalid webhook response: expected response.uid=".+", got "not-the-request-uid"$/);
 });
 
 test.serial('a mutating webhook may not move the object to another namespace (400, nothing written)', async (t) => {
