@@ -52,6 +52,25 @@ export async function handleResource(
     warnings: [],
     auditAnnotations: auditOf(req)?.annotations,
   };
+  try {
+    return await serveResource(api, rt, info, req, res, query, ctx, pretty);
+  } catch (e) {
+    // A refused request still carries its warnings, as upstream's (a policy may warn and deny).
+    if (ctx.warnings.length && !res.headersSent) res.setHeader('Warning', warningHeader(ctx.warnings));
+    throw e;
+  }
+}
+
+async function serveResource(
+  api: ApiContext,
+  rt: ResourceType,
+  info: ResourceRequest,
+  req: IncomingMessage,
+  res: ServerResponse,
+  query: URLSearchParams,
+  ctx: RequestContext,
+  pretty: boolean,
+): Promise<Reply | undefined> {
   if (info.subresource) {
     const sub = rt.subresources?.find((s) => s.name === info.subresource);
     const connect = sub && api.subresource?.(rt, sub.name)?.connect;
@@ -81,7 +100,7 @@ export async function handleResource(
       const page = await engine.list(ctx, { ...lq, predicate });
       const lm = { resourceVersion: page.resourceVersion, continue: page.continue, remainingItemCount: page.remainingItemCount };
       if (o.as === 'Table') {
-        const table = api.toTable(rt, page.items, now, tableOpts(query));
+        const table = api.toTable(rt, page.items, ctx.now, tableOpts(query));
         (table as { metadata?: unknown }).metadata = { resourceVersion: page.resourceVersion, continue: page.continue, remainingItemCount: page.continue ? page.remainingItemCount : undefined };
         return reply(200, encode(table, o), ctx);
       }
@@ -293,9 +312,11 @@ function encodeObject(obj: KubeObject, o: Output): { contentType: string; body: 
 
 function reply(code: number, e: { contentType: string; body: string }, ctx: RequestContext): Reply {
   const r: Reply = { code, contentType: e.contentType, body: e.body };
-  if (ctx.warnings.length) r.headers = { Warning: ctx.warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ') };
+  if (ctx.warnings.length) r.headers = { Warning: warningHeader(ctx.warnings) };
   return r;
 }
+
+const warningHeader = (warnings: string[]) => warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ');
 
 export function methodNotAllowed(): StatusError {
   return new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
