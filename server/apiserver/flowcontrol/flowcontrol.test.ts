@@ -1,6 +1,7 @@
 // API Priority and Fairness on a real apiserver: the bootstrap FlowSchemas and priority levels
 // exist, responses name the FlowSchema and priority level that served them, and the debug
-// dump lists every level. (A flood test with 429s is not here yet: see the folder README.)
+// dump lists every level; a flooding user is queued, then refused 429, while kubectl as
+// another user is served.
 
 import test from 'ava';
 import https from 'node:https';
@@ -12,6 +13,8 @@ import { ensurePki, type Pki } from '../../pki/index.ts';
 import { silentLogger } from '../../log.ts';
 import { createLoopbackClient, type RestClient } from '../../../client/rest.ts';
 import type { ResourceRef } from '../../../client/types.ts';
+import { checkTool } from '../../../testing/tools.ts';
+import { kubectl } from '../../../conformance/harness.ts';
 
 const FS: ResourceRef = { group: 'flowcontrol.apiserver.k8s.io', version: 'v1', plural: 'flowschemas', kind: 'FlowSchema', namespaced: false };
 const PL: ResourceRef = { group: 'flowcontrol.apiserver.k8s.io', version: 'v1', plural: 'prioritylevelconfigurations', kind: 'PriorityLevelConfiguration', namespaced: false };
@@ -29,16 +32,14 @@ interface Answer {
   body: string;
 }
 
-/** Readers that do not read yet: a response stays unwritten (its seat held) until resumeAll(). */
+/** Readers that do not read yet: a response bigger than the socket buffers stays unwritten (its seat held) until resumeAll(). */
 const held = new Set<import('node:http').IncomingMessage>();
-let holding = false;
 function resumeAll(): void {
-  holding = false;
   for (const r of held) r.resume();
   held.clear();
 }
 
-function get(path: string, token?: string, onHeaders?: () => void): Promise<Answer> {
+function get(path: string, token?: string, onHeaders?: () => void, hold = false): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const u = new URL(server.url);
     const req = https.request(
@@ -46,7 +47,7 @@ function get(path: string, token?: string, onHeaders?: () => void): Promise<Answ
       (res) => {
         let body = '';
         onHeaders?.();
-        if (holding && res.statusCode === 200) {
+        if (hold && res.statusCode === 200) {
           res.pause();
           held.add(res);
         }
@@ -89,4 +90,78 @@ test.serial("upstream's bootstrap configuration exists and responses name what s
   t.is(dump.code, 200);
   t.regex(dump.body.split('\n')[0], /^PriorityLevelName,\s+ActiveQueues,\s+IsIdle,\s+IsQuiescing,\s+WaitingRequests,\s+ExecutingRequests,\s+DispatchedRequests,\s+RejectedRequests,\s+TimedoutRequests,\s+CancelledRequests$/);
   t.regex(dump.body, /\nglobal-default,\s+0,\s+true,\s+false,/);
+});
+
+const CM: ResourceRef = { group: '', version: 'v1', plural: 'configmaps', kind: 'ConfigMap', namespaced: true };
+const NS: ResourceRef = { group: '', version: 'v1', plural: 'namespaces', kind: 'Namespace', namespaced: false };
+
+test.serial('a flooding user is held to its priority level (queued, then 429 with Retry-After) while kubectl as another user stays responsive', async (t) => {
+  const kubectlTool = checkTool('kubectl');
+  // The flooder's own level: one seat of the server's 20, one queue of one.
+  await admin.create(PL, '', {
+    metadata: { name: 'flood' },
+    spec: { type: 'Limited', limited: { nominalConcurrencyShares: 1, limitResponse: { type: 'Queue', queuing: { queues: 1, handSize: 1, queueLengthLimit: 1 } } } },
+  });
+  await admin.create(FS, '', {
+    metadata: { name: 'flood' },
+    spec: {
+      priorityLevelConfiguration: { name: 'flood' },
+      matchingPrecedence: 100,
+      distinguisherMethod: { type: 'ByUser' },
+      rules: [{ subjects: [{ kind: 'User', user: { name: 'flooder' } }], resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'], namespaces: ['*'], clusterScope: true }] }],
+    },
+  });
+  await admin.create(CRB, '', { metadata: { name: 'team-view' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' }, subjects: [{ kind: 'Group', name: 'team', apiGroup: 'rbac.authorization.k8s.io' }] });
+  await admin.create(NS, '', { metadata: { name: 'flood' } });
+  // A list bigger than loopback's socket buffers: a reader that does not read keeps its seat.
+  const mb = 'x'.repeat(900 * 1024);
+  for (let i = 0; i < 24; i++) await admin.create(CM, 'flood', { metadata: { name: `big-${i}` }, data: { v: mb } });
+  await new Promise((r) => setTimeout(r, 1500)); // the configuration is read again every second
+
+  let firstHeaders!: () => void;
+  const headersSeen = new Promise<void>((r) => (firstHeaders = r));
+  const first = get('/api/v1/namespaces/flood/configmaps', 'flood-token', () => firstHeaders(), true);
+  await headersSeen; // it holds the level's one seat now
+  const tq = Date.now();
+  const queued = get('/api/v1/namespaces/flood/configmaps?limit=1', 'flood-token');
+  await new Promise((r) => setTimeout(r, 200));
+  const refused = await Promise.all(Array.from({ length: 8 }, () => get('/api/v1/namespaces/default/configmaps', 'flood-token')));
+  for (const r of refused) {
+    t.is(r.code, 429, r.body);
+    t.is(r.headers['retry-after'], '1');
+    const status = JSON.parse(r.body) as { reason: string; message: string; details?: { retryAfterSeconds?: number } };
+    t.is(status.reason, 'TooManyRequests');
+    t.is(status.message, 'Too many requests, please try again later.');
+    t.is(status.details?.retryAfterSeconds, 1);
+  }
+  const dump = await get('/debug/api_priority_and_fairness/dump_priority_levels');
+  t.regex(dump.body, /\nflood,\s+1,\s+false,\s+false,\s+1,\s+1,\s+1,\s+8,/, dump.body);
+
+  // Meanwhile another user of the same group, through kubectl, is served at once.
+  if (kubectlTool.path) {
+    const kc = join(dir, 'alice.kubeconfig');
+    await writeFile(kc, `apiVersion: v1
+kind: Config
+clusters: [{name: k, cluster: {server: '${server.url}', certificate-authority-data: ${Buffer.from(pki.caCert).toString('base64')}}}]
+users: [{name: alice, user: {token: alice-token}}]
+contexts: [{name: k, context: {cluster: k, user: alice}}]
+current-context: k
+`);
+    for (let i = 0; i < 3; i++) {
+      const t0 = Date.now();
+      const r = await kubectl(kubectlTool.path, kc, ['get', 'configmaps,serviceaccounts', '-n', 'default', '--request-timeout=10s']);
+      t.is(r.code, 0, r.stderr);
+      t.log(`kubectl get as alice during the flood: ${Date.now() - t0} ms`);
+    }
+    // ... while the flood still held its seat and its queue.
+    const still = await get('/debug/api_priority_and_fairness/dump_priority_levels');
+    t.regex(still.body, /\nflood,\s+1,\s+false,\s+false,\s+1,\s+1,/, still.body);
+  } else t.log(kubectlTool.skipReason);
+  resumeAll();
+  t.is((await first).code, 200);
+  // The queued request got the seat once the first let it go.
+  const q = await queued;
+  t.log(`the queued request was answered after ${Date.now() - tq} ms`);
+  t.is(q.code, 200, q.body);
+  t.is((JSON.parse(q.body) as { items: unknown[] }).items.length, 1);
 });
