@@ -157,6 +157,37 @@ test.serial('admission adds to the event: PodSecurity audit violations as annota
   t.regex(ev.annotations?.['pod-security.kubernetes.io/audit-violations'] ?? '', /would violate PodSecurity "restricted:latest"/);
 });
 
+const FAILURE = 'validation.policy.admission.k8s.io/validation_failure';
+test.serial('admission adds to the event: a ValidatingAdmissionPolicy with the Audit action and its auditAnnotations', async (t) => {
+  const c = cluster();
+  const k = (args: string[], stdin?: string) => kubectl(c.tools[0]!.path, c.kubets.kubeconfig, args, { stdin });
+  const resourceRules = [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['configmaps'] }];
+  const policy = {
+    apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', metadata: { name: 'small-configmaps' },
+    spec: {
+      matchConstraints: { resourceRules },
+      validations: [{ expression: "!has(object.data) || object.data.size() <= 1", message: 'at most one key' }],
+      auditAnnotations: [{ key: 'keys', valueExpression: "has(object.data) ? string(object.data.size()) + ' keys' : null" }],
+    },
+  };
+  const binding = { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding', metadata: { name: 'audit-only' }, spec: { policyName: 'small-configmaps', validationActions: ['Audit'] } };
+  for (const o of [policy, binding]) t.is((await k(['create', '-f', '-'], JSON.stringify(o))).code, 0);
+  // The binding applies once it reaches the watch cache (moments): a fresh ConfigMap until then.
+  let ev: Event | undefined;
+  for (let i = 0; i < 50 && !ev?.annotations?.[FAILURE]; i++) {
+    const name = `vap-audited-${i}`;
+    const r = await k(['create', 'configmap', name, '--from-literal=a=1', '--from-literal=b=2']);
+    t.is(r.code, 0, r.stderr);
+    t.is(r.stderr, '', 'Audit alone neither refuses nor warns');
+    const mine = (e: Event) => e.objectRef?.resource === 'configmaps' && e.verb === 'create' && e.objectRef.name === name;
+    ev = (await eventsUntil(mine, 'the configmap create')).find(mine)!;
+  }
+  t.deepEqual(JSON.parse(ev?.annotations?.[FAILURE] ?? '[]'), [
+    { message: 'at most one key', policy: 'small-configmaps', binding: 'audit-only', expressionIndex: 0, validationActions: ['Audit'] },
+  ]);
+  t.is(ev?.annotations?.['small-configmaps/keys'], '2 keys');
+});
+
 test('rotation by size: backups named by time, at most --audit-log-maxbackup kept, every line whole', async (t) => {
   const rdir = mkdtempSync(join(tmpdir(), 'kubets-audit-rot-'));
   const policy = join(rdir, 'policy.json');

@@ -64,11 +64,12 @@ test.serial('Deny: too many replicas refused with upstream message; a matchCondi
   const free = await k(['create', 'deployment', 'big', '--image=nginx', '--replicas=6', '-n', 'vap-free']);
   t.is(free.code, 0, free.stderr);
   // An update is checked too; deleting the binding lifts the policy.
-  const scale = await k(['scale', 'deployment', 'small', '--replicas=9', '-n', 'vap']);
-  t.is(scale.code, 1);
-  t.true(scale.stderr.includes(message), scale.stderr);
+  const patch = ['patch', 'deployment', 'small', '-n', 'vap', '-p', '{"spec":{"replicas":9}}'];
+  const update = await k(patch);
+  t.is(update.code, 1);
+  t.is(update.stderr.trim(), `The deployments "small" is invalid: : ${message}`);
   t.is((await k(['delete', 'validatingadmissionpolicybinding', 'replicas-binding.example.com'])).code, 0);
-  const after = await until(() => k(['scale', 'deployment', 'small', '--replicas=9', '-n', 'vap']), (r) => r.code === 0);
+  const after = await until(() => k(patch), (r) => r.code === 0);
   t.is(after.code, 0, after.stderr);
 });
 

@@ -98,8 +98,14 @@ export class Evaluation {
     if (p instanceof Error) return { error: `compilation error: ${p.message}` };
     const failed = this.prepare(expr);
     if (failed) return { error: failed };
-    const r = p(this.vars);
-    if (isCelError(r)) return { error: `expression '${expr}' resulted in error: ${celMessage(r.message)}` };
+    let r: unknown;
+    try {
+      r = p(this.vars);
+    } catch (e) {
+      // A library function that throws (min() of an empty list) fails like any CEL error.
+      r = e;
+    }
+    if (isCelError(r) || r instanceof Error) return { error: `expression '${expr}' resulted in error: ${celMessage(r.message)}` };
     return { value: r };
   }
 

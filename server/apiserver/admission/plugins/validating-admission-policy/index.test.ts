@@ -110,6 +110,8 @@ test('evaluation errors follow failurePolicy: Fail refuses, Ignore lets through'
   const e = await refusal((a) => fail.validate(a), deployment(1));
   t.is(e?.code, 422);
   t.is(e?.message, denied('p', 'b', "expression 'object.spec.nope > 1' resulted in error: no such key: nope"));
+  const thrown = chain([policy('p', { validations: [{ expression: '[].min() > 0' }] })], [binding('b', 'p', ['Deny'])]);
+  t.is((await refusal((a) => thrown.validate(a), deployment(1)))?.message, denied('p', 'b', "expression '[].min() > 0' resulted in error: min/max called on an empty list"));
   const ignore = chain([policy('p', { ...spec, failurePolicy: 'Ignore' })], [binding('b', 'p', ['Deny'])]);
   t.is(await refusal((a) => ignore.validate(a), deployment(1)), undefined);
 });
