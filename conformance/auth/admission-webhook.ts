@@ -1,6 +1,6 @@
 // A real admission webhook for the suites: HTTPS on 127.0.0.1 with a certificate from a CA of
 // its own (sent as caBundle), valid for 127.0.0.1 and for a Service's DNS names. Each path has
-// a handler that gets the AdmissionReview request and returns the response fields (uid is
+// a handler (by path; the query is recorded apart) that gets the AdmissionReview request and returns the response fields (uid is
 // filled in unless the handler sets one) or a raw body to send as it is; every review is
 // recorded with its path.
 
@@ -30,7 +30,8 @@ export interface AdmissionWebhook {
   /** `https://127.0.0.1:PORT<path>` */
   url(path: string): string;
   handlers: Map<string, Handler>;
-  calls: { path: string; request: AdmissionRequest }[];
+  /** Every review received: the path, the query upstream adds (`timeout=10s`), the request. */
+  calls: { path: string; query: string; request: AdmissionRequest }[];
   close(): Promise<void>;
 }
 
@@ -49,8 +50,8 @@ export async function startAdmissionWebhook(serviceNames: string[] = []): Promis
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const review = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { request: AdmissionRequest };
-      const path = req.url ?? '/';
-      calls.push({ path, request: review.request });
+      const [path = '/', query = ''] = (req.url ?? '/').split('?');
+      calls.push({ path, query, request: review.request });
       const handler = handlers.get(path);
       const out = handler ? handler(review.request) : { allowed: true };
       res.setHeader('Content-Type', 'application/json');

@@ -12,7 +12,7 @@ let hook: AdmissionWebhook | undefined;
 let tool = '';
 test.before(async () => {
   tool = (await availableKubectls())[0]!.path;
-  hook = await startAdmissionWebhook();
+  hook = await startAdmissionWebhook(['admission-hook.default.svc']);
   kubets = await startKubets({ store: 'sqlite', args: ['--disable', 'controllers,scheduler,cloud-controller-manager'] });
 });
 test.after.always(async () => {
@@ -69,6 +69,7 @@ test('matchConditions: the webhook is called only when every CEL condition holds
   const kept = await k(['create', '-f', '-'], configMap('keep-1', 'cond'));
   t.is(kept.code, 0, kept.stderr);
   t.is(callsFor('/cond-deny', 'keep-1').length, 0, 'a false condition skips the call');
+  t.is(hook!.calls.find((c) => c.path === '/cond-deny')?.query, 'timeout=10s', 'the timeout is sent as upstream sends it');
 });
 
 test('matchConditions: an evaluation error refuses under Fail (403) and skips under Ignore', async (t) => {
@@ -165,4 +166,32 @@ test('a malformed answer or the wrong uid is refused under Fail (500) and let th
   t.regex(wrong.stderr.trim(), /^Error from server \(InternalError\): error when creating "STDIN": Internal error occurred: failed calling webhook "wrong-uid.kubets.test": received invalid webhook response: expected response.uid="[0-9a-f-]{36}", got "not-the-request-uid"$/);
   const ignored = await createUntil((i) => configMap(`wi-${i}`, 'wrong-uid-ignore'), () => hook!.calls.some((c) => c.request.name?.startsWith('wi-') === true));
   t.is(ignored.code, 0, ignored.stderr);
+});
+
+test('a webhook reached through clientConfig.service: a selector-less Service and a hand-made EndpointSlice to 127.0.0.1', async (t) => {
+  const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'admission-hook' }, spec: { ports: [{ name: 'https', port: 8443, targetPort: 9443 }] } };
+  const slice = {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: { name: 'admission-hook-1', labels: { 'kubernetes.io/service-name': 'admission-hook' } },
+    addressType: 'IPv4',
+    endpoints: [{ addresses: ['127.0.0.1'], conditions: { ready: true } }],
+    ports: [{ name: 'https', port: hook!.port, protocol: 'TCP' }],
+  };
+  const through = (name: string, port: number, kase: string) => ({
+    ...webhook(name, '', kase),
+    clientConfig: { service: { namespace: 'default', name: 'admission-hook', port, path: '/by-service' }, caBundle: hook!.caBundle },
+  });
+  await configure('Validating', 'by-service', [through('by-service', 8443, 'by-service'), through('wrong-port', 444, 'wrong-port')], {
+    '/by-service': (req) => ({ allowed: false, status: { code: 403, reason: 'Forbidden', message: `reached through the service for ${req.name}` } }),
+  });
+  // Before the Service exists: failurePolicy Fail, upstream's URL in the message.
+  const missing = await createUntil((i) => configMap(`early-${i}`, 'by-service'), (x) => x.code !== 0);
+  t.regex(missing.stderr, /Internal error occurred: failed calling webhook "by-service.kubets.test": failed to call webhook: Post "https:\/\/admission-hook.default.svc:8443\/by-service\?timeout=10s": /);
+  t.is((await k(['create', '-f', '-'], JSON.stringify(svc))).code, 0);
+  t.is((await k(['create', '-f', '-'], JSON.stringify(slice))).code, 0);
+  const r = await createUntil((i) => configMap(`svc-${i}`, 'by-service'), (x) => /reached through the service/.test(x.stderr));
+  t.regex(r.stderr.trim(), /^Error from server \(Forbidden\): error when creating "STDIN": admission webhook "by-service.kubets.test" denied the request: reached through the service for svc-\d+$/);
+  const port = await k(['create', '-f', '-'], configMap('wrong-port-1', 'wrong-port'));
+  t.regex(port.stderr, /failed calling webhook "wrong-port.kubets.test": failed to call webhook: Post "https:\/\/admission-hook.default.svc:444\/by-service\?timeout=10s": .*not listening on port 444/);
 });

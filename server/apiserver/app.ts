@@ -179,6 +179,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   // are read per request from the watch cache (a list at resourceVersion 0).
   const webhookDeps = {
     getObject,
+    listObjects,
     listConfigurations: (plural: string) => listObjects('admissionregistration.k8s.io', plural, ''),
   };
   admission.add(mutatingWebhook(webhookDeps), LAST_PLUGIN);

@@ -16,6 +16,8 @@ export interface ClientConfig {
 /** Where to send: a URL, and the TLS server name to check the certificate against. */
 export interface Target {
   url: URL;
+  /** The URL errors name: a service target's `https://<svc>.<ns>.svc:<port>`, as upstream's. */
+  shown: URL;
   servername: string | undefined;
 }
 
@@ -80,14 +82,14 @@ export async function callWebhook(target: Target, caBundle: string | undefined, 
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const s = Buffer.concat(chunks).toString();
-          if ((res.statusCode ?? 0) >= 300) reject(new CallError(`Post "${target.url}": unexpected status ${res.statusCode}: ${s.slice(0, 200)}`));
+          if ((res.statusCode ?? 0) >= 300) reject(new CallError(`failed to call webhook: Post "${target.shown}": unexpected status ${res.statusCode}: ${s.slice(0, 200)}`));
           else resolve(s);
         });
         res.on('error', reject);
       },
     );
     req.on('error', (e: Error) =>
-      reject(new CallError(`failed to call webhook: Post "${target.url}": ${e.name === 'AbortError' || e.name === 'TimeoutError' ? 'context deadline exceeded' : e.message}`)),
+      reject(new CallError(`failed to call webhook: Post "${target.shown}": ${e.name === 'AbortError' || e.name === 'TimeoutError' ? 'context deadline exceeded' : e.message}`)),
     );
     req.end(body);
   });

@@ -5,6 +5,7 @@
 
 import fjp from 'fast-json-patch';
 import { isIP } from 'node:net';
+import { isEndpoint, resolveService } from '../../aggregation/resolve.ts';
 import { OPTIMISTIC_LOCK_MESSAGE, StatusError, badRequest, conflict, internalError, invalid, type StatusReason } from '../../../../api/meta/errors.ts';
 import { FIELD_IMMUTABLE, invalidGo } from '../../../../api/meta/validation.ts';
 import type { MatchCondition } from '../../../../api/admissionregistration/rules.ts';
@@ -35,6 +36,8 @@ export interface WebhookDeps {
   /** Every configuration of the kind ('mutatingwebhookconfigurations' or 'validating...'). */
   listConfigurations(plural: string): Promise<KubeObject[]>;
   getObject(group: string, resource: string, namespace: string, name: string): Promise<KubeObject | undefined>;
+  /** Objects of a resource in a namespace, from the watch cache (EndpointSlices of a service target). */
+  listObjects(group: string, resource: string, namespace: string): Promise<KubeObject[]>;
 }
 
 async function matching(deps: WebhookDeps, plural: string, a: Attributes): Promise<Webhook[]> {
@@ -54,33 +57,31 @@ async function matching(deps: WebhookDeps, plural: string, a: Attributes): Promi
   return out;
 }
 
-/** A service target: its ready endpoint address (the ClusterIP is not reachable from here). */
-async function targetOf(deps: WebhookDeps, cc: ClientConfig): Promise<Target> {
+/**
+ * Where to send: the URL, or the Service resolved as the aggregator resolves APIService
+ * targets (a ready EndpointSlice address for the Service port; the ClusterIP is not reachable
+ * from here), checked against the name `<svc>.<ns>.svc`. Errors name upstream's URL
+ * (`https://<svc>.<ns>.svc:<port><path>`); `?timeout=` is sent as upstream sends it.
+ */
+async function targetOf(deps: WebhookDeps, cc: ClientConfig, timeoutSeconds: number): Promise<Target> {
+  const withTimeout = (u: URL) => {
+    u.searchParams.set('timeout', `${timeoutSeconds}s`);
+    return u;
+  };
   if (cc.url) {
-    const url = new URL(cc.url);
+    const url = withTimeout(new URL(cc.url));
     const host = url.hostname.replace(/^\[|\]$/g, '');
     // Node checks an IP against the certificate's IP SANs itself; SNI never carries an IP.
-    return { url, servername: isIP(host) ? undefined : host };
+    return { url, shown: url, servername: isIP(host) ? undefined : host };
   }
   const s = cc.service;
   if (!s) throw new CallError('webhook has no clientConfig.url nor clientConfig.service');
-  const servername = `${s.name}.${s.namespace}.svc`;
-  const svc = (await deps.getObject('', 'services', s.namespace, s.name)) as { spec?: { ports?: { name?: string; port: number }[] } } | undefined;
-  if (!svc) throw new CallError(`service "${s.namespace}/${s.name}" not found`);
-  const port = svc.spec?.ports?.find((p) => p.port === (s.port ?? 443));
-  if (!port) throw new CallError(`service "${s.namespace}/${s.name}" has no port ${s.port ?? 443}`);
-  const ep = (await deps.getObject('', 'endpoints', s.namespace, s.name)) as
-    | { subsets?: { addresses?: { ip: string }[]; ports?: { name?: string; port: number }[] }[] }
-    | undefined;
-  for (const sub of ep?.subsets ?? []) {
-    const p = sub.ports?.find((x) => (x.name ?? '') === (port.name ?? '')) ?? (sub.ports?.length === 1 ? sub.ports[0] : undefined);
-    const ip = sub.addresses?.[0]?.ip;
-    if (p && ip) {
-      const host = ip.includes(':') ? `[${ip}]` : ip;
-      return { url: new URL(`https://${host}:${p.port}${s.path ?? ''}`), servername };
-    }
-  }
-  throw new CallError(`service "${s.namespace}/${s.name}" has no ready endpoints`);
+  const port = s.port ?? 443;
+  const shown = withTimeout(new URL(`https://${s.name}.${s.namespace}.svc:${port}${s.path ?? ''}`));
+  const ep = await resolveService({ get: deps.getObject, list: deps.listObjects }, { namespace: s.namespace, name: s.name, port });
+  if (!isEndpoint(ep)) throw new CallError(`failed to call webhook: Post "${shown}": ${ep.message}`);
+  const url = withTimeout(new URL(`${ep.url.origin}${s.path ?? ''}`));
+  return { url, shown, servername: ep.servername };
 }
 
 /**
@@ -97,7 +98,7 @@ async function call(deps: WebhookDeps, w: Webhook, a: Attributes, mutating: bool
     throw badRequest(`admission webhook "${w.name}" does not support dry run`);
   }
   try {
-    const target = await targetOf(deps, w.clientConfig);
+    const target = await targetOf(deps, w.clientConfig, w.timeoutSeconds ?? 10);
     const r = await callWebhook(target, w.clientConfig.caBundle, review, (w.timeoutSeconds ?? 10) * 1000, mutating);
     if (r.allowed) a.warnings.push(...(r.warnings ?? []));
     return r;

@@ -51,9 +51,11 @@ test.before(async () => {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const review = JSON.parse(Buffer.concat(chunks).toString()) as { request: Record<string, unknown> };
-      calls.push({ path: req.url!, request: review.request });
-      const reply = () => res.end(JSON.stringify(answer(req.url === '/slow' ? '/allow' : req.url!, review.request as never)));
-      if (req.url === '/slow') setTimeout(reply, 1500);
+      // Upstream sends the webhook's timeout as a query parameter (?timeout=10s).
+      const path = req.url!.split('?')[0]!;
+      calls.push({ path, request: review.request });
+      const reply = () => res.end(JSON.stringify(answer(path === '/slow' ? '/allow' : path, review.request as never)));
+      if (path === '/slow') setTimeout(reply, 1500);
       else reply();
     });
   });
