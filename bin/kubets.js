@@ -2,7 +2,8 @@
 // The kubets command. Runs the bundle in dist/ (made by `npm run build`, which `npm ci`
 // runs) when it is newer than every source file; otherwise the TypeScript sources through
 // tsx. Paths resolve from this file, so it works from any directory and as
-// node_modules/.bin/kubets.
+// node_modules/.bin/kubets. KUBETS_BUNDLE=require refuses to fall back to tsx (benches that
+// measure the process: tsx and its compiled sources add ~100 MB of RSS).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -30,6 +31,9 @@ function bundleIsFresh() {
 let main;
 if (bundleIsFresh()) {
   ({ main } = await import(new URL('../dist/kubets.mjs', import.meta.url).href));
+} else if (process.env.KUBETS_BUNDLE === 'require') {
+  process.stderr.write(`kubets: KUBETS_BUNDLE=require, but ${bundle} is missing or older than the sources: run npm run build\n`);
+  process.exit(2);
 } else {
   const { register } = await import('tsx/esm/api');
   register();

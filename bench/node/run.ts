@@ -57,10 +57,22 @@ function procStat(pid: number): Promise<{ cpuTicks: number; rssKb: number }> {
   });
 }
 
-async function kubetsNode(): Promise<{ lat: number[]; cpuPct: number; rssMb: number }> {
+/** The same Node binary doing nothing: the floor under any agent's RSS. */
+async function bareNodeRssMb(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  try {
+    await sleep(1500);
+    return (await procStat(child.pid!)).rssKb / 1024;
+  } finally {
+    child.kill();
+  }
+}
+
+async function kubetsNode(): Promise<{ lat: number[]; cpuPct: number; rssMb: number; anonMb: number }> {
   const kubets = await startKubets({ store: 'sqlite' });
   const dir = await mkdtemp(join(tmpdir(), 'kubets-bench-agent-'));
-  const agent = spawn(process.execPath, [KUBETS_BIN, 'agent', '--kubeconfig', kubets.kubeconfig, '--data-dir', dir, '--node-name', 'bench-node'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, KUBETS_AGENT_TEARDOWN: '1' } });
+  const nodeArgs = process.env.BENCH_AGENT_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const agent = spawn(process.execPath, [...nodeArgs, KUBETS_BIN, 'agent', '--kubeconfig', kubets.kubeconfig, '--data-dir', dir, '--node-name', 'bench-node'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, KUBETS_AGENT_TEARDOWN: '1' } });
   const client = createClient(loadKubeconfig(kubets.kubeconfig));
   try {
     const nodes = { group: '', version: 'v1', plural: 'nodes', kind: 'Node', namespaced: false };
@@ -104,9 +116,10 @@ async function kubetsNode(): Promise<{ lat: number[]; cpuPct: number; rssMb: num
     const t0 = performance.now();
     await sleep(30_000);
     const b = await procStat(agent.pid!);
+    const anonKb = Number(/RssAnon:\s+(\d+)/.exec(await readFile(`/proc/${agent.pid}/status`, 'utf8'))?.[1] ?? 0);
     const secs = (performance.now() - t0) / 1000;
     const cpuPct = ((b.cpuTicks - a.cpuTicks) / 100 / secs) * 100;
-    return { lat, cpuPct, rssMb: b.rssKb / 1024 };
+    return { lat, cpuPct, rssMb: b.rssKb / 1024, anonMb: anonKb / 1024 };
   } finally {
     client.close();
     await stopChild(agent, 120_000);
@@ -117,6 +130,7 @@ async function kubetsNode(): Promise<{ lat: number[]; cpuPct: number; rssMb: num
 
 const bare = await bareCri();
 const kube = await kubetsNode();
+const bareRss = await bareNodeRssMb();
 const b = pcts(bare);
 const k = pcts(kube.lat);
 printTable(`node: ${N} pods created at once on one node (containerd ${'1.6'}, busybox image present), ms from create to Running`, ['path', 'p50', 'p99', 'max'], [
@@ -124,4 +138,9 @@ printTable(`node: ${N} pods created at once on one node (containerd ${'1.6'}, bu
   ['kubets: POST pod -> scheduler -> agent -> phase Running', fmt(k.p50), fmt(k.p99), fmt(k.max)],
   ['ratio kubets / bare', fmt(k.p50 / b.p50, 2), fmt(k.p99 / b.p99, 2), ''],
 ]);
-printTable(`node: the agent with ${N} pods running, idle (30 s)`, ['CPU (% of one core)', 'RSS (MB)'], [[fmt(kube.cpuPct, 2), fmt(kube.rssMb, 1)]]);
+const from = process.env.KUBETS_FROM_SOURCE ? 'from source (tsx)' : 'from the bundle (dist/)';
+printTable(`node: the agent (${from}) with ${N} pods running, idle (30 s)`, ['process', 'CPU (% of one core)', 'RSS (MB)', 'of which anonymous (MB)'], [
+  ['kubets agent', fmt(kube.cpuPct, 2), fmt(kube.rssMb, 1), fmt(kube.anonMb, 1)],
+  ['aim (issue 10)', '< 2', '< 100', ''],
+  ['bare node -e setInterval (reference: the runtime alone)', '', fmt(bareRss, 1), ''],
+]);

@@ -3,8 +3,7 @@
 // POSTed under a signer, then waited for until the controllers approve and sign it (or deny
 // it, or mark it Failed).
 
-import 'reflect-metadata'; // @peculiar/x509 pulls in tsyringe, which needs a Reflect polyfill
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 import { isIP } from 'node:net';
 import type { KubeObject } from '../../api/types.ts';
 import type { Client, ResourceRef } from '../../client/types.ts';
@@ -33,14 +32,24 @@ function pem(kind: string, der: ArrayBuffer): string {
   return `-----BEGIN ${kind}-----\n${Buffer.from(der).toString('base64').replace(/.{1,64}/g, '$&\n')}-----END ${kind}-----\n`;
 }
 
+/**
+ * @peculiar/x509 on demand: ~10-15 MB of RSS (its ASN.1 schemas, tsyringe) that an agent
+ * restarting with valid certificates never needs.
+ */
+async function loadX509(): Promise<typeof X509> {
+  await import('reflect-metadata'); // @peculiar/x509 pulls in tsyringe, which needs a Reflect polyfill
+  return import('@peculiar/x509');
+}
+
 /** A new key and a PEM CERTIFICATE REQUEST for it. */
 export async function makeRequest(spec: Omit<CertificateRequestSpec, 'signerName' | 'usages' | 'generateName'>): Promise<{ csrPem: string; keyPem: string }> {
   const keys = await crypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
-  const extensions: x509.Extension[] = [];
+  const x509 = await loadX509();
+  const extensions: X509.Extension[] = [];
   if (spec.sans?.length) {
     extensions.push(new x509.SubjectAlternativeNameExtension(spec.sans.map((v) => ({ type: isIP(v) ? ('ip' as const) : ('dns' as const), value: v }))));
   }
-  const name: x509.JsonName = [...spec.organizations.map((o) => ({ O: [o] })), { CN: [spec.commonName] }];
+  const name: X509.JsonName = [...spec.organizations.map((o) => ({ O: [o] })), { CN: [spec.commonName] }];
   const req = await x509.Pkcs10CertificateRequestGenerator.create({ name, keys, signingAlgorithm: ALG, extensions });
   return { csrPem: req.toString('pem') + '\n', keyPem: pem('PRIVATE KEY', await crypto.subtle.exportKey('pkcs8', keys.privateKey)) };
 }
