@@ -16,6 +16,7 @@ import { adminAgent, call, expect, startBareServer, target, type Target } from '
 import { startLoad, type Load } from './api/load.ts';
 import { benchAuthorized } from './api/authorized.ts';
 import { benchWebhook } from './api/webhook.ts';
+import { benchPolicy } from './api/policy.ts';
 import { cacherFanout, configMap, serializeList, storeCreates, writesPerCommit } from './api/reference.ts';
 
 const CONCURRENCIES = [1, 64];
@@ -163,7 +164,7 @@ async function benchFanout(env: Env, counts: number[]): Promise<void> {
   printTable(`bench/api: one write reaching every watcher (${FANOUT_EVENTS} writes, durable sqlite)`, ['what', 'watchers', 'p50 ms', 'p99 ms', 'ratio (p50)', 'streams opened in ms'], rows);
 }
 
-export async function benchApi(opts: { ops?: number; only?: 'authorized' } = {}): Promise<void> {
+export async function benchApi(opts: { ops?: number; only?: 'authorized' | 'policy' } = {}): Promise<void> {
   const ops = opts.ops ?? 2000;
   const big = Math.min(10_000, ops * 5);
   const listSizes = big >= 2000 ? [Math.round(big / 10), big] : [big];
@@ -177,14 +178,17 @@ export async function benchApi(opts: { ops?: number; only?: 'authorized' } = {})
     env = { dir, pki, server, load, setup: target(adminAgent(pki, 64), server.url) };
     // Figures are only comparable within a run; say how busy the host was.
     console.log(`\nbench/api: ${availableParallelism()} CPUs, load average ${loadavg().map((l) => fmt(l, 1)).join(' ')} at start`);
-    if (opts.only !== 'authorized') {
+    if (!opts.only) {
       await benchCreates(env, ops);
       await benchGets(env, ops * 5);
       await benchLists(env, listSizes);
       await benchFanout(env, watchers);
     }
-    await benchAuthorized({ pki, url: server.url, load, setup: env.setup }, ops);
-    await benchWebhook({ pki, url: server.url, load, setup: env.setup }, ops);
+    if (opts.only !== 'policy') {
+      await benchAuthorized({ pki, url: server.url, load, setup: env.setup }, ops);
+      await benchWebhook({ pki, url: server.url, load, setup: env.setup }, ops);
+    }
+    if (opts.only !== 'authorized') await benchPolicy({ url: server.url, load, setup: env.setup }, ops);
   } finally {
     if (env) {
       await env.load.close();

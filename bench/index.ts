@@ -18,6 +18,7 @@ const benches: Record<string, () => Promise<void>> = {
   crd: () => benchCrd({ ops: Number(process.env.BENCH_OPS) || undefined }),
   api: () => benchApi({ ops: Number(process.env.BENCH_OPS) || undefined }),
   'api-authorized': () => benchApi({ ops: Number(process.env.BENCH_OPS) || undefined, only: 'authorized' }),
+  'api-policy': () => benchApi({ ops: Number(process.env.BENCH_OPS) || undefined, only: 'policy' }),
   scheduling: () => benchScheduling({ nodes: Number(process.env.BENCH_NODES) || undefined, pods: Number(process.env.BENCH_PODS) || undefined, sim: process.env.BENCH_SIM === 'inproc' ? 'inproc' : undefined, cp: process.env.BENCH_CP === 'inproc' ? 'inproc' : undefined, timeoutSeconds: Number(process.env.BENCH_TIMEOUT_S) || undefined }),
   'client-node': () => benchClientNode(Number(process.env.BENCH_OPS) || undefined),
   ha: () => benchHa({ windowMs: Number(process.env.BENCH_HA_WINDOW_MS) || undefined }),
@@ -26,7 +27,7 @@ const benches: Record<string, () => Promise<void>> = {
 
 const wanted = process.argv.slice(2);
 for (const [name, run] of Object.entries(benches)) {
-  // api-authorized is part of api; alone only when named.
-  if (wanted.length ? !wanted.includes(name) : name === 'api-authorized') continue;
+  // api-authorized and api-policy are part of api; alone only when named.
+  if (wanted.length ? !wanted.includes(name) : name === 'api-authorized' || name === 'api-policy') continue;
   await run();
 }

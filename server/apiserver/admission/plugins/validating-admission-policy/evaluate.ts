@@ -41,6 +41,16 @@ function requestOf(a: Attributes): Record<string, unknown> {
   };
 }
 
+function expressionsOf(p: Policy): string[] {
+  const s = p.spec ?? {};
+  return [
+    ...(s.matchConditions ?? []).map((c) => c.expression ?? ''),
+    ...(s.variables ?? []).map((v) => v.expression ?? ''),
+    ...(s.validations ?? []).flatMap((v) => [v.expression ?? '', v.messageExpression ?? '']),
+    ...(s.auditAnnotations ?? []).map((x) => x.valueExpression ?? ''),
+  ];
+}
+
 /** cel-go's wording of a missing key. */
 const celMessage = (m: string) => m.replace(/^field not found: /, 'no such key: ');
 
@@ -59,12 +69,15 @@ export class Evaluation {
     params: KubeObject | undefined,
   ) {
     this.declared = new Map((policy.spec?.variables ?? []).map((v, index) => [v.name ?? '', { expression: v.expression ?? '', index }]));
+    // Only what some expression names is converted for CEL (most policies read `object` alone).
+    const text = expressionsOf(policy).join('\n');
+    const named = (v: string) => new RegExp(`\\b${v}\\b`).test(text);
     this.vars = {
-      object: toCel(undefined, a.object ?? null),
-      oldObject: toCel(undefined, a.oldObject ?? null),
-      request: toCel(undefined, requestOf(a)),
-      namespaceObject: toCel(undefined, namespaceObject ?? null),
-      params: toCel(undefined, params ?? null),
+      object: named('object') ? toCel(undefined, a.object ?? null) : null,
+      oldObject: named('oldObject') ? toCel(undefined, a.oldObject ?? null) : null,
+      request: named('request') ? toCel(undefined, requestOf(a)) : null,
+      namespaceObject: named('namespaceObject') ? toCel(undefined, namespaceObject ?? null) : null,
+      params: named('params') ? toCel(undefined, params ?? null) : null,
       variables: new Map(),
     };
   }
