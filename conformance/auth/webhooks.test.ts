@@ -195,3 +195,37 @@ test('a webhook reached through clientConfig.service: a selector-less Service an
   const port = await k(['create', '-f', '-'], configMap('wrong-port-1', 'wrong-port'));
   t.regex(port.stderr, /failed calling webhook "wrong-port.kubets.test": failed to call webhook: Post "https:\/\/admission-hook.default.svc:444\/by-service\?timeout=10s": .*not listening on port 444/);
 });
+
+test('matchPolicy: a rule for autoscaling/v1 HPAs sees an autoscaling/v2 write converted to v1 (Equivalent), not under Exact', async (t) => {
+  const rule = { operations: ['CREATE'], apiGroups: ['autoscaling'], apiVersions: ['v1'], resources: ['horizontalpodautoscalers'] };
+  await configure('Mutating', 'equivalent', [
+    { ...webhook('hpa-v1', '/hpa-v1', 'equivalent'), rules: [rule] },
+    { ...webhook('hpa-v1-exact', '/hpa-exact', 'equivalent'), rules: [rule], matchPolicy: 'Exact' },
+  ], {
+    // A field only v1 has: the patch is applied at v1 and converted back to what is stored.
+    '/hpa-v1': () => patch([{ op: 'replace', path: '/spec/targetCPUUtilizationPercentage', value: 42 }]),
+    '/hpa-exact': () => ({ allowed: false, status: { code: 403, message: 'Exact must not match v2' } }),
+  });
+  const hpa = (name: string) => JSON.stringify({
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name, labels: { case: 'equivalent' } },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+      minReplicas: 1,
+      maxReplicas: 3,
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }],
+    },
+  });
+  const r = await createUntil((i) => hpa(`eq-${i}`), () => hook!.calls.some((c) => c.path === '/hpa-v1'));
+  t.is(r.code, 0, r.stderr);
+  const call = hook!.calls.find((c) => c.path === '/hpa-v1')!.request;
+  t.deepEqual(call.kind, { group: 'autoscaling', version: 'v1', kind: 'HorizontalPodAutoscaler' });
+  t.deepEqual(call.resource, { group: 'autoscaling', version: 'v1', resource: 'horizontalpodautoscalers' });
+  t.deepEqual(call.requestKind, { group: 'autoscaling', version: 'v2', kind: 'HorizontalPodAutoscaler' });
+  t.deepEqual(call.requestResource, { group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers' });
+  t.like(call.object, { apiVersion: 'autoscaling/v1', spec: { targetCPUUtilizationPercentage: 80, maxReplicas: 3 } });
+  const stored = await k(['get', 'horizontalpodautoscalers.v2.autoscaling', call.name!, '-o', 'jsonpath={.spec.metrics[0].resource.target.averageUtilization}']);
+  t.is(stored.stdout, '42', 'the v1 patch reached the stored object');
+  t.false(hook!.calls.some((c) => c.path === '/hpa-exact'), 'Exact: no call for a v2 write');
+});

@@ -180,6 +180,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const webhookDeps = {
     getObject,
     listObjects,
+    resourceTypes: () => registry.all(),
     listConfigurations: (plural: string) => listObjects('admissionregistration.k8s.io', plural, ''),
   };
   admission.add(mutatingWebhook(webhookDeps), LAST_PLUGIN);

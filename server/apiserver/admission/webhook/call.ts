@@ -4,7 +4,7 @@
 
 import { request } from 'node:https';
 import { randomUUID } from 'node:crypto';
-import type { KubeObject } from '../../../../api/types.ts';
+import type { KubeObject, ResourceType } from '../../../../api/types.ts';
 import type { Attributes } from '../types.ts';
 
 export interface ClientConfig {
@@ -32,16 +32,19 @@ export interface ReviewResponse {
 
 export class CallError extends Error {}
 
-export function buildReview(a: Attributes, uid = randomUUID()): Record<string, unknown> {
-  const rt = a.resource;
-  const gvk = { group: rt.group, version: rt.version, kind: rt.kind };
-  const gvr = { group: rt.group, version: rt.version, resource: rt.plural };
+/**
+ * The AdmissionReview of a request. `requested`: the resource the client wrote when the
+ * webhook is called at an equivalent version (`a` then carries that version's objects).
+ */
+export function buildReview(a: Attributes, uid = randomUUID(), requested: ResourceType = a.resource): Record<string, unknown> {
+  const gvk = (rt: ResourceType) => ({ group: rt.group, version: rt.version, kind: rt.kind });
+  const gvr = (rt: ResourceType) => ({ group: rt.group, version: rt.version, resource: rt.plural });
   const request: Record<string, unknown> = {
     uid,
-    kind: gvk,
-    resource: gvr,
-    requestKind: gvk,
-    requestResource: gvr,
+    kind: gvk(a.resource),
+    resource: gvr(a.resource),
+    requestKind: gvk(requested),
+    requestResource: gvr(requested),
     name: a.name,
     operation: a.operation,
     userInfo: a.user,

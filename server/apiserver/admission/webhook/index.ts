@@ -10,11 +10,12 @@ import { OPTIMISTIC_LOCK_MESSAGE, StatusError, badRequest, conflict, internalErr
 import { FIELD_IMMUTABLE, invalidGo } from '../../../../api/meta/validation.ts';
 import type { MatchCondition } from '../../../../api/admissionregistration/rules.ts';
 import type { LabelSelector } from '../../../../api/meta/labels.ts';
-import type { KubeObject } from '../../../../api/types.ts';
+import type { KubeObject, ResourceType } from '../../../../api/types.ts';
 import type { AdmissionPlugin, Attributes } from '../types.ts';
 import { CallError, buildReview, callWebhook, type ClientConfig, type ReviewResponse, type Target } from './call.ts';
 import { conditionsError, evaluateConditions } from './conditions.ts';
-import { namespaceSelectorMatches, objectSelectorMatches, ruleMatches, type RuleWithOperations } from './match.ts';
+import { convertObject, invocationResource, versionedAttributes } from './equivalent.ts';
+import { namespaceSelectorMatches, objectSelectorMatches, type RuleWithOperations } from './match.ts';
 
 export const MUTATING = 'MutatingAdmissionWebhook';
 export const VALIDATING = 'ValidatingAdmissionWebhook';
@@ -30,6 +31,13 @@ export interface Webhook {
   timeoutSeconds?: number;
   reinvocationPolicy?: 'Never' | 'IfNeeded';
   matchConditions?: MatchCondition[];
+  matchPolicy?: 'Equivalent' | 'Exact';
+}
+
+/** A webhook to call, and the version of the resource it is called at (matchPolicy). */
+interface Invocation {
+  w: Webhook;
+  rt: ResourceType;
 }
 
 export interface WebhookDeps {
@@ -38,20 +46,23 @@ export interface WebhookDeps {
   getObject(group: string, resource: string, namespace: string, name: string): Promise<KubeObject | undefined>;
   /** Objects of a resource in a namespace, from the watch cache (EndpointSlices of a service target). */
   listObjects(group: string, resource: string, namespace: string): Promise<KubeObject[]>;
+  /** Every resource served now (built-in and custom): the equivalents of matchPolicy. */
+  resourceTypes(): readonly ResourceType[];
 }
 
-async function matching(deps: WebhookDeps, plural: string, a: Attributes): Promise<Webhook[]> {
+async function matching(deps: WebhookDeps, plural: string, a: Attributes): Promise<Invocation[]> {
   // Upstream never calls webhooks about webhook configurations (nor policies): a broken
   // webhook could otherwise never be removed.
   if (a.resource.group === 'admissionregistration.k8s.io') return [];
   const configs = (await deps.listConfigurations(plural)).sort((x, y) => ((x.metadata?.name ?? '') < (y.metadata?.name ?? '') ? -1 : 1));
-  const out: Webhook[] = [];
+  const out: Invocation[] = [];
   for (const c of configs) {
     for (const w of ((c as unknown as { webhooks?: Webhook[] }).webhooks ?? [])) {
-      if (!(w.rules ?? []).some((r) => ruleMatches(r, a))) continue;
+      const rt = invocationResource(w, a, deps.resourceTypes);
+      if (!rt) continue;
       if (!objectSelectorMatches(w.objectSelector, a)) continue;
       if (!(await namespaceSelectorMatches(w.namespaceSelector, a, (ns) => deps.getObject('', 'namespaces', '', ns)))) continue;
-      out.push(w);
+      out.push({ w, rt });
     }
   }
   return out;
@@ -89,8 +100,9 @@ async function targetOf(deps: WebhookDeps, cc: ClientConfig, timeoutSeconds: num
  * failed and its failurePolicy is Ignore. Conditions see the object as it is now (after the
  * mutating webhooks before this one).
  */
-async function call(deps: WebhookDeps, w: Webhook, a: Attributes, mutating: boolean): Promise<ReviewResponse | undefined | 'skipped'> {
-  const review = buildReview(a);
+async function call(deps: WebhookDeps, { w, rt }: Invocation, a: Attributes, mutating: boolean): Promise<{ r: ReviewResponse | undefined; va: Attributes } | 'skipped'> {
+  const va = await versionedAttributes(a, rt);
+  const review = buildReview(va, undefined, a.resource);
   const cond = evaluateConditions(w.matchConditions, review.request as Record<string, unknown>, w.failurePolicy);
   if ('error' in cond) throw conditionsError(a, cond.error);
   if (!cond.matches) return 'skipped';
@@ -101,10 +113,10 @@ async function call(deps: WebhookDeps, w: Webhook, a: Attributes, mutating: bool
     const target = await targetOf(deps, w.clientConfig, w.timeoutSeconds ?? 10);
     const r = await callWebhook(target, w.clientConfig.caBundle, review, (w.timeoutSeconds ?? 10) * 1000, mutating);
     if (r.allowed) a.warnings.push(...(r.warnings ?? []));
-    return r;
+    return { r, va };
   } catch (e) {
     if (!(e instanceof CallError)) throw e;
-    if (w.failurePolicy === 'Ignore') return undefined;
+    if (w.failurePolicy === 'Ignore') return { r: undefined, va };
     throw internalError(`failed calling webhook "${w.name}": ${e.message}`);
   }
 }
@@ -123,10 +135,11 @@ export function validatingWebhook(deps: WebhookDeps): AdmissionPlugin {
     // As upstream, the validating webhooks are called in parallel; the first denial wins.
     async validate(a) {
       const hooks = await matching(deps, 'validatingwebhookconfigurations', a);
-      const results = await Promise.allSettled(hooks.map((w) => call(deps, w, a, false)));
+      const results = await Promise.allSettled(hooks.map((inv) => call(deps, inv, a, false)));
       for (const [i, res] of results.entries()) {
         if (res.status === 'rejected') throw res.reason;
-        if (res.value && res.value !== 'skipped' && !res.value.allowed) throw denial(hooks[i]!, res.value);
+        const r = res.value === 'skipped' ? undefined : res.value.r;
+        if (r && !r.allowed) throw denial(hooks[i]!.w, r);
       }
     },
   };
@@ -157,25 +170,27 @@ function refuseSystemMetaChange(a: Attributes, patched: KubeObject): void {
 
 export function mutatingWebhook(deps: WebhookDeps): AdmissionPlugin {
   /** Whether the webhook was called (its conditions held), and whether it changed the object. */
-  async function mutate(w: Webhook, a: Attributes): Promise<{ called: boolean; changed: boolean }> {
-    const r = await call(deps, w, a, true);
-    if (r === 'skipped') return { called: false, changed: false };
-    return { called: true, changed: await applyResponse(w, a, r) };
+  async function mutate(inv: Invocation, a: Attributes): Promise<{ called: boolean; changed: boolean }> {
+    const res = await call(deps, inv, a, true);
+    if (res === 'skipped') return { called: false, changed: false };
+    return { called: true, changed: await applyResponse(inv, a, res.va, res.r) };
   }
-  async function applyResponse(w: Webhook, a: Attributes, r: ReviewResponse | undefined): Promise<boolean> {
+  /** The patch applied at the webhook's version (`va`), then the object converted back. */
+  async function applyResponse({ w, rt }: Invocation, a: Attributes, va: Attributes, r: ReviewResponse | undefined): Promise<boolean> {
     if (!r) return false;
     if (!r.allowed) throw denial(w, r);
     if (!r.patch) return false;
     if (r.patchType !== 'JSONPatch') throw internalError(`failed calling webhook "${w.name}": unsupported patch type "${String(r.patchType)}"`);
-    if (!a.object) return false;
-    let patched: KubeObject;
+    if (!a.object || !va.object) return false;
+    let patchedThere: KubeObject;
     try {
       const ops = JSON.parse(Buffer.from(r.patch, 'base64').toString());
-      patched = fjp.applyPatch(structuredClone(a.object), ops, true, false).newDocument;
+      patchedThere = fjp.applyPatch(structuredClone(va.object), ops, true, false).newDocument;
     } catch (e) {
       throw internalError(`failed calling webhook "${w.name}": JSON patch could not be applied: ${(e as Error).message}`);
     }
-    if (JSON.stringify(patched) === JSON.stringify(a.object)) return false;
+    if (JSON.stringify(patchedThere) === JSON.stringify(va.object)) return false;
+    const patched = await convertObject(patchedThere, rt, a.resource);
     refuseSystemMetaChange(a, patched);
     // Upstream's BeforeCreate/BeforeUpdate check after mutating admission: a patch may not move
     // the object to another namespace (it would be stored under another key).
@@ -193,15 +208,15 @@ export function mutatingWebhook(deps: WebhookDeps): AdmissionPlugin {
       const hooks = await matching(deps, 'mutatingwebhookconfigurations', a);
       const called = new Set<number>();
       const changedAfter = new Set<number>();
-      for (const [i, w] of hooks.entries()) {
-        const r = await mutate(w, a);
+      for (const [i, inv] of hooks.entries()) {
+        const r = await mutate(inv, a);
         if (r.called) called.add(i);
         if (r.changed) for (const j of called) if (j !== i) changedAfter.add(j);
       }
       // reinvocationPolicy IfNeeded: once more (one round only, as upstream), for a webhook
       // called in the first round that a later one changed the object after.
-      for (const [i, w] of hooks.entries()) {
-        if (w.reinvocationPolicy === 'IfNeeded' && changedAfter.has(i)) await mutate(w, a);
+      for (const [i, inv] of hooks.entries()) {
+        if (inv.w.reinvocationPolicy === 'IfNeeded' && changedAfter.has(i)) await mutate(inv, a);
       }
     },
   };

@@ -1,7 +1,7 @@
 // Which webhooks of a configuration are called for a request, as upstream's webhook rules
 // matcher: rules (operations, apiGroups, apiVersions, resources with subresources and `*`,
-// scope), then namespaceSelector and objectSelector. matchPolicy Equivalent and
-// matchConditions (CEL) are not evaluated: only exact rule matches call a webhook.
+// scope), then namespaceSelector and objectSelector. matchPolicy is equivalent.ts, the CEL
+// matchConditions conditions.ts.
 
 import type { KubeObject } from '../../../../api/types.ts';
 import { labelSelectorFromObject, type LabelSelector } from '../../../../api/meta/labels.ts';
