@@ -285,9 +285,9 @@ async function startSimNode(kubeconfig: string, log: Logger, why: string): Promi
 async function runAgentCommand(flags: AgentFlags, deps: CliDeps): Promise<number> {
   const log = deps.log ?? createLogger({ verbosity: flags.verbosity });
   const stop = deps.stopSignal ?? signalPromise();
-  const { runAgent, keepYoungGenerationSmall } = await import('../node/agent.ts');
+  const { runAgent, keepAgentHeapSmall } = await import('../node/agent.ts');
   const { agentSeams } = await import('../node/kubelet/server/agent-seams.ts');
-  keepYoungGenerationSmall();
+  keepAgentHeapSmall();
   let agent;
   try {
     agent = await runAgent({ ...flags, log: log.child({ component: 'agent' }), ...agentSeams() });
