@@ -165,6 +165,7 @@ export class Registry {
   readonly #byKey = new Map<string, ResourceType>();
   readonly #listeners = new Set<() => void>();
   #revision = 0;
+  #preferred: { revision: number; byGroup: Map<string, string> } | undefined;
 
   constructor(resources: readonly ResourceType[] = builtinResources) {
     for (const rt of resources) this.#byKey.set(key(rt.group, rt.version, rt.plural), rt);
@@ -250,7 +251,11 @@ export class Registry {
   }
 
   preferredVersion(group: string): string | undefined {
-    return this.groupVersions().find((gv) => gv.group === group)?.preferredVersion;
+    // Asked on every admission read of the cluster: computed once per set of resources.
+    if (this.#preferred?.revision !== this.#revision) {
+      this.#preferred = { revision: this.#revision, byGroup: new Map(this.groupVersions().map((gv) => [gv.group, gv.preferredVersion])) };
+    }
+    return this.#preferred.byGroup.get(group);
   }
 
   /** Every served group with its versions, core first, in upstream's discovery order. */

@@ -3,12 +3,11 @@
 // create, all passing) beside the same POSTs into a namespace the binding leaves out,
 // interleaved in the same run.
 
-import { fmt, printTable, type RunFigures } from '../stats.ts';
 import { expect, type Target } from './http.ts';
 import type { Load } from './load.ts';
 import { configMap } from './reference.ts';
+import { comparePosts } from './compare-posts.ts';
 
-const ROUNDS = 3;
 const GROUP = '/apis/admissionregistration.k8s.io/v1';
 
 export interface PolicyEnv {
@@ -49,24 +48,8 @@ export async function benchPolicy(env: PolicyEnv, ops: number): Promise<void> {
     if (!applied) await new Promise((r) => setTimeout(r, 50));
   }
   if (!applied) throw new Error('the policy never refused the probe');
-  const subjects = [
+  await comparePosts(env, ops, [
     { what: 'POST, no binding selects the namespace', ns: 'unpoliced' },
     { what: 'POST through a ValidatingAdmissionPolicy (CEL)', ns: 'policed' },
-  ];
-  const best = new Map<string, RunFigures>();
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const s of subjects) {
-      const path = `/api/v1/namespaces/${s.ns}/configmaps`;
-      const body = JSON.stringify(configMap(s.ns, `cm-${round}-{i}`));
-      const r = await env.load.run({ kind: 'requests', url: env.url, method: 'POST', path, body, want: 201, ops, concurrency: 64 });
-      if (round === 0) continue; // warm-up
-      const prev = best.get(s.what);
-      if (!prev || r.figures.opsPerSec > prev.opsPerSec) best.set(s.what, r.figures);
-    }
-  }
-  const [plain, policed] = subjects.map((s) => best.get(s.what)!);
-  printTable(`bench/api: ValidatingAdmissionPolicy cost at 64 keep-alive connections (best of ${ROUNDS - 1} interleaved rounds; POST durable sqlite)`, ['what', 'req/s', 'p50 ms', 'p99 ms', 'ratio'], [
-    [subjects[0]!.what, fmt(plain!.opsPerSec), fmt(plain!.p50Ms, 2), fmt(plain!.p99Ms, 2), ''],
-    [subjects[1]!.what, fmt(policed!.opsPerSec), fmt(policed!.p50Ms, 2), fmt(policed!.p99Ms, 2), `${fmt(policed!.opsPerSec / plain!.opsPerSec, 2)}x without`],
-  ]);
+  ], (rounds) => `bench/api: ValidatingAdmissionPolicy cost at 64 keep-alive connections (best of ${rounds} interleaved rounds; POST durable sqlite)`);
 }

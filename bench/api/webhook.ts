@@ -5,12 +5,10 @@
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Pki } from '../../server/pki/index.ts';
-import { fmt, printTable, type RunFigures } from '../stats.ts';
 import { expect, type Target } from './http.ts';
 import type { Load } from './load.ts';
 import { configMap } from './reference.ts';
-
-const ROUNDS = 3;
+import { comparePosts } from './compare-posts.ts';
 
 export interface WebhookEnv {
   pki: Pki;
@@ -57,26 +55,10 @@ export async function benchWebhook(env: WebhookEnv, ops: number): Promise<void> 
       if (calls === 0) await new Promise((r) => setTimeout(r, 50));
     }
     if (calls === 0) throw new Error('the webhook was never called');
-    const subjects = [
+    await comparePosts(env, ops, [
       { what: 'POST, no webhook selects the namespace', ns: 'plain' },
       { what: 'POST through a validating webhook (HTTPS, loopback)', ns: 'hooked' },
-    ];
-    const best = new Map<string, RunFigures>();
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const s of subjects) {
-        const path = `/api/v1/namespaces/${s.ns}/configmaps`;
-        const body = JSON.stringify(configMap(s.ns, `cm-${round}-{i}`));
-        const r = await env.load.run({ kind: 'requests', url: env.url, method: 'POST', path, body, want: 201, ops, concurrency: 64 });
-        if (round === 0) continue; // warm-up
-        const prev = best.get(s.what);
-        if (!prev || r.figures.opsPerSec > prev.opsPerSec) best.set(s.what, r.figures);
-      }
-    }
-    const [plain, hooked] = subjects.map((s) => best.get(s.what)!);
-    printTable(`bench/api: validating webhook cost at 64 keep-alive connections (best of ${ROUNDS - 1} interleaved rounds; POST durable sqlite; ${calls} webhook calls)`, ['what', 'req/s', 'p50 ms', 'p99 ms', 'ratio'], [
-      [subjects[0]!.what, fmt(plain!.opsPerSec), fmt(plain!.p50Ms, 2), fmt(plain!.p99Ms, 2), ''],
-      [subjects[1]!.what, fmt(hooked!.opsPerSec), fmt(hooked!.p50Ms, 2), fmt(hooked!.p99Ms, 2), `${fmt(hooked!.opsPerSec / plain!.opsPerSec, 2)}x without`],
-    ]);
+    ], (rounds) => `bench/api: validating webhook cost at 64 keep-alive connections (best of ${rounds} interleaved rounds; POST durable sqlite; ${calls} webhook calls)`);
   } finally {
     hook.closeAllConnections();
     await new Promise((r) => hook.close(r));
