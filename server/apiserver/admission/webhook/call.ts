@@ -28,6 +28,7 @@ export interface ReviewResponse {
   patch?: string;
   patchType?: string;
   warnings?: string[];
+  auditAnnotations?: Record<string, string>;
 }
 
 export class CallError extends Error {}

@@ -49,3 +49,21 @@ test('without dry run the same webhook is called (here: unreachable, so failureP
   t.is((e as StatusError).code, 500);
   t.regex(e?.message ?? '', /^Internal error occurred: failed calling webhook "side.kubets.test": failed to call webhook: Post "https:\/\/127.0.0.1:1\/never\?timeout=10s": /);
 });
+
+test('the audit event records each mutating call and a call that failed open (Ignore)', async (t) => {
+  const d = deps('None');
+  const cfg = config('None') as unknown as { webhooks: Record<string, unknown>[] };
+  cfg.webhooks[0]!.failurePolicy = 'Ignore';
+  const other = { ...cfg.webhooks[0], name: 'other.kubets.test', rules: [{ operations: ['DELETE'], apiGroups: [''], apiVersions: ['v1'], resources: ['configmaps'] }] };
+  // The matching webhook is the second of the kind: index 1.
+  d.listConfigurations = async () => [{ metadata: { name: 'c' }, webhooks: [other, cfg.webhooks[0]] } as unknown as KubeObject];
+  const a = { ...attrs(false), auditAnnotations: {} as Record<string, string> };
+  await mutatingWebhook(d).admit!(a);
+  t.deepEqual(a.auditAnnotations, {
+    'failed-open.mutation.webhook.admission.k8s.io/round_0_index_1': 'side.kubets.test',
+    'mutation.webhook.admission.k8s.io/round_0_index_1': '{"configuration":"c","webhook":"side.kubets.test","mutated":false}',
+  });
+  const v = { ...attrs(false), auditAnnotations: {} as Record<string, string> };
+  await validatingWebhook(d).validate!(v);
+  t.deepEqual(v.auditAnnotations, { 'failed-open.validating.webhook.admission.k8s.io/round_0_index_1': 'side.kubets.test' });
+});

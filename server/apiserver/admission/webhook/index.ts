@@ -13,6 +13,7 @@ import type { LabelSelector } from '../../../../api/meta/labels.ts';
 import type { KubeObject, ResourceType } from '../../../../api/types.ts';
 import type { AdmissionPlugin, Attributes } from '../types.ts';
 import { CallError, buildReview, callWebhook, type ClientConfig, type ReviewResponse, type Target } from './call.ts';
+import { annotateFailedOpen, annotateFromResponse, annotateMutation, type Called } from './audit.ts';
 import { conditionsError, evaluateConditions } from './conditions.ts';
 import { convertObject, invocationResource, versionedAttributes } from './equivalent.ts';
 import { namespaceSelectorMatches, objectSelectorMatches, type RuleWithOperations } from './match.ts';
@@ -35,7 +36,7 @@ export interface Webhook {
 }
 
 /** A webhook to call, and the version of the resource it is called at (matchPolicy). */
-interface Invocation {
+interface Invocation extends Called {
   w: Webhook;
   rt: ResourceType;
 }
@@ -56,13 +57,15 @@ async function matching(deps: WebhookDeps, plural: string, a: Attributes): Promi
   if (a.resource.group === 'admissionregistration.k8s.io') return [];
   const configs = (await deps.listConfigurations(plural)).sort((x, y) => ((x.metadata?.name ?? '') < (y.metadata?.name ?? '') ? -1 : 1));
   const out: Invocation[] = [];
+  let index = -1;
   for (const c of configs) {
     for (const w of ((c as unknown as { webhooks?: Webhook[] }).webhooks ?? [])) {
+      index++;
       const rt = invocationResource(w, a, deps.resourceTypes);
       if (!rt) continue;
       if (!objectSelectorMatches(w.objectSelector, a)) continue;
       if (!(await namespaceSelectorMatches(w.namespaceSelector, a, (ns) => deps.getObject('', 'namespaces', '', ns)))) continue;
-      out.push({ w, rt });
+      out.push({ w, rt, webhook: w.name, configuration: c.metadata?.name ?? '', index });
     }
   }
   return out;
@@ -100,7 +103,8 @@ async function targetOf(deps: WebhookDeps, cc: ClientConfig, timeoutSeconds: num
  * failed and its failurePolicy is Ignore. Conditions see the object as it is now (after the
  * mutating webhooks before this one).
  */
-async function call(deps: WebhookDeps, { w, rt }: Invocation, a: Attributes, mutating: boolean): Promise<{ r: ReviewResponse | undefined; va: Attributes } | 'skipped'> {
+async function call(deps: WebhookDeps, inv: Invocation, a: Attributes, mutating: boolean, round = 0): Promise<{ r: ReviewResponse | undefined; va: Attributes } | 'skipped'> {
+  const { w, rt } = inv;
   const va = await versionedAttributes(a, rt);
   const review = buildReview(va, undefined, a.resource);
   const cond = evaluateConditions(w.matchConditions, review.request as Record<string, unknown>, w.failurePolicy);
@@ -113,10 +117,14 @@ async function call(deps: WebhookDeps, { w, rt }: Invocation, a: Attributes, mut
     const target = await targetOf(deps, w.clientConfig, w.timeoutSeconds ?? 10);
     const r = await callWebhook(target, w.clientConfig.caBundle, review, (w.timeoutSeconds ?? 10) * 1000, mutating);
     if (r.allowed) a.warnings.push(...(r.warnings ?? []));
+    annotateFromResponse(a, w.name, r.auditAnnotations);
     return { r, va };
   } catch (e) {
     if (!(e instanceof CallError)) throw e;
-    if (w.failurePolicy === 'Ignore') return { r: undefined, va };
+    if (w.failurePolicy === 'Ignore') {
+      annotateFailedOpen(a, mutating ? 'mutation' : 'validating', round, inv);
+      return { r: undefined, va };
+    }
     throw internalError(`failed calling webhook "${w.name}": ${e.message}`);
   }
 }
@@ -170,10 +178,17 @@ function refuseSystemMetaChange(a: Attributes, patched: KubeObject): void {
 
 export function mutatingWebhook(deps: WebhookDeps): AdmissionPlugin {
   /** Whether the webhook was called (its conditions held), and whether it changed the object. */
-  async function mutate(inv: Invocation, a: Attributes): Promise<{ called: boolean; changed: boolean }> {
-    const res = await call(deps, inv, a, true);
-    if (res === 'skipped') return { called: false, changed: false };
-    return { called: true, changed: await applyResponse(inv, a, res.va, res.r) };
+  async function mutate(inv: Invocation, a: Attributes, round: number): Promise<{ called: boolean; changed: boolean }> {
+    let changed = false;
+    let res: Awaited<ReturnType<typeof call>> | undefined;
+    try {
+      res = await call(deps, inv, a, true, round);
+      if (res !== 'skipped') changed = await applyResponse(inv, a, res.va, res.r);
+    } finally {
+      // As upstream's: every call that got past its conditions is recorded, refused or not.
+      if (res !== 'skipped') annotateMutation(a, round, inv, changed);
+    }
+    return { called: res !== 'skipped', changed };
   }
   /** The patch applied at the webhook's version (`va`), then the object converted back. */
   async function applyResponse({ w, rt }: Invocation, a: Attributes, va: Attributes, r: ReviewResponse | undefined): Promise<boolean> {
@@ -209,14 +224,14 @@ export function mutatingWebhook(deps: WebhookDeps): AdmissionPlugin {
       const called = new Set<number>();
       const changedAfter = new Set<number>();
       for (const [i, inv] of hooks.entries()) {
-        const r = await mutate(inv, a);
+        const r = await mutate(inv, a, 0);
         if (r.called) called.add(i);
         if (r.changed) for (const j of called) if (j !== i) changedAfter.add(j);
       }
       // reinvocationPolicy IfNeeded: once more (one round only, as upstream), for a webhook
       // called in the first round that a later one changed the object after.
       for (const [i, inv] of hooks.entries()) {
-        if (inv.w.reinvocationPolicy === 'IfNeeded' && changedAfter.has(i)) await mutate(inv, a);
+        if (inv.w.reinvocationPolicy === 'IfNeeded' && changedAfter.has(i)) await mutate(inv, a, 1);
       }
     },
   };
