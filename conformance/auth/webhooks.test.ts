@@ -229,3 +229,28 @@ test('matchPolicy: a rule for autoscaling/v1 HPAs sees an autoscaling/v2 write c
   t.is(stored.stdout, '42', 'the v1 patch reached the stored object');
   t.false(hook!.calls.some((c) => c.path === '/hpa-exact'), 'Exact: no call for a v2 write');
 });
+
+test('bad patches: undecodable (failurePolicy decides), not applicable (500), on a DELETE (500)', async (t) => {
+  const raw = (text: string) => ({ allowed: true, patchType: 'JSONPatch', patch: Buffer.from(text).toString('base64') });
+  await configure('Mutating', 'bad-patch', [
+    webhook('undecodable', '/undecodable', 'undecodable'),
+    webhook('undecodable-ignore', '/undecodable', 'undecodable-ignore', { failurePolicy: 'Ignore' }),
+    webhook('inapplicable', '/inapplicable', 'inapplicable'),
+    { ...webhook('on-delete', '/on-delete', 'on-delete'), rules: [{ operations: ['DELETE'], apiGroups: [''], apiVersions: ['v1'], resources: ['configmaps'] }] },
+  ], {
+    '/undecodable': () => raw('this is not a patch'),
+    '/inapplicable': () => patch([{ op: 'remove', path: '/spec/nothing/here' }]),
+    '/on-delete': () => patch([{ op: 'add', path: '/metadata/labels/x', value: 'y' }]),
+  });
+  const undecodable = await createUntil((i) => configMap(`u-${i}`, 'undecodable'), (x) => x.code !== 0);
+  t.regex(undecodable.stderr.trim(), /^Error from server \(InternalError\): error when creating "STDIN": Internal error occurred: failed calling webhook "undecodable.kubets.test": received undecodable patch in webhook response: /);
+  const ignored = await k(['create', '-f', '-'], configMap('ui-1', 'undecodable-ignore'));
+  t.is(ignored.code, 0, ignored.stderr);
+  const inapplicable = await k(['create', '-f', '-'], configMap('ia-1', 'inapplicable'));
+  t.regex(inapplicable.stderr.trim(), /^Error from server \(InternalError\): error when creating "STDIN": Internal error occurred: /);
+  t.not((await k(['get', 'configmap', 'ia-1'])).code, 0, 'nothing was written');
+  t.is((await k(['create', '-f', '-'], configMap('del-1', 'on-delete'))).code, 0);
+  const del = await k(['delete', 'configmap', 'del-1']);
+  t.is(del.stderr.trim(), 'Error from server (InternalError): Internal error occurred: admission webhook "on-delete.kubets.test" attempted to modify the object, which is not supported for this operation');
+  t.is((await k(['get', 'configmap', 'del-1'])).code, 0, 'still there');
+});

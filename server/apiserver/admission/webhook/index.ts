@@ -183,7 +183,7 @@ export function mutatingWebhook(deps: WebhookDeps): AdmissionPlugin {
     let res: Awaited<ReturnType<typeof call>> | undefined;
     try {
       res = await call(deps, inv, a, true, round);
-      if (res !== 'skipped') changed = await applyResponse(inv, a, res.va, res.r);
+      if (res !== 'skipped') changed = await applyResponse(inv, a, res.va, res.r, round);
     } finally {
       // As upstream's: every call that got past its conditions is recorded, refused or not.
       if (res !== 'skipped') annotateMutation(a, round, inv, changed);
@@ -191,18 +191,33 @@ export function mutatingWebhook(deps: WebhookDeps): AdmissionPlugin {
     return { called: res !== 'skipped', changed };
   }
   /** The patch applied at the webhook's version (`va`), then the object converted back. */
-  async function applyResponse({ w, rt }: Invocation, a: Attributes, va: Attributes, r: ReviewResponse | undefined): Promise<boolean> {
+  async function applyResponse(inv: Invocation, a: Attributes, va: Attributes, r: ReviewResponse | undefined, round: number): Promise<boolean> {
+    const { w, rt } = inv;
     if (!r) return false;
     if (!r.allowed) throw denial(w, r);
     if (!r.patch) return false;
-    if (r.patchType !== 'JSONPatch') throw internalError(`failed calling webhook "${w.name}": unsupported patch type "${String(r.patchType)}"`);
-    if (!a.object || !va.object) return false;
+    // As upstream's: a patch that cannot be decoded, or of another type, is a failed call
+    // (failurePolicy decides); one that decodes but cannot be applied is an internal error.
+    const failed = (why: string) => {
+      if (w.failurePolicy !== 'Ignore') throw internalError(`failed calling webhook "${w.name}": ${why}`);
+      annotateFailedOpen(a, 'mutation', round, inv);
+      return false;
+    };
+    let ops: fjp.Operation[];
+    try {
+      ops = JSON.parse(Buffer.from(r.patch, 'base64').toString());
+      if (!Array.isArray(ops)) throw new Error('a JSON patch is an array of operations');
+    } catch (e) {
+      return failed(`received undecodable patch in webhook response: ${(e as Error).message}`);
+    }
+    if (!ops.length) return false;
+    if (r.patchType !== 'JSONPatch') return failed(`unsupported patch type "${String(r.patchType)}"`);
+    if (!a.object || !va.object) throw internalError(`admission webhook "${w.name}" attempted to modify the object, which is not supported for this operation`);
     let patchedThere: KubeObject;
     try {
-      const ops = JSON.parse(Buffer.from(r.patch, 'base64').toString());
       patchedThere = fjp.applyPatch(structuredClone(va.object), ops, true, false).newDocument;
     } catch (e) {
-      throw internalError(`failed calling webhook "${w.name}": JSON patch could not be applied: ${(e as Error).message}`);
+      throw internalError((e as Error).message);
     }
     if (JSON.stringify(patchedThere) === JSON.stringify(va.object)) return false;
     const patched = await convertObject(patchedThere, rt, a.resource);
