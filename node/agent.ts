@@ -16,7 +16,7 @@ import { createClient, type RestConfig } from '../client/rest.ts';
 import type { Log } from '../client/types.ts';
 import { createCriClient, type CriClient } from './cri/client.ts';
 import { PAUSE_IMAGE } from './cri/containerd-config.ts';
-import { startContainerd, teardownRuntime, type Containerd } from './cri/containerd.ts';
+import { alive, startContainerd, teardownRuntime, type Containerd } from './cri/containerd.ts';
 import { buildBusyboxImage, importImage } from './cri/image.ts';
 import { startKubelet, type Kubelet } from './kubelet/kubelet.ts';
 import { defaultHostIP, defaultNodeName } from './kubelet/node-info.ts';
@@ -105,6 +105,25 @@ export async function runAgent(opts: AgentOptions): Promise<RunningAgent> {
     opts.log.info(daemon.started ? 'containerd started' : 'containerd already running; reusing it', { endpoint: daemon.endpoint, pid: daemon.pid });
   }
   const endpoint = opts.containerRuntimeEndpoint ?? daemon!.endpoint;
+  // A containerd of ours that dies is started again, as k3s supervises its own: the shims
+  // outlive it, and the new daemon picks their containers up, so running pods go on.
+  let stopped = false;
+  let restarting = false;
+  const supervise = daemon
+    ? setInterval(() => {
+        if (stopped || restarting || !daemon?.pid || alive(daemon.pid)) return;
+        restarting = true;
+        opts.log.warn('containerd exited; starting it again', { pid: daemon.pid });
+        void startContainerd({ dataDir, podCIDR: opts.podCIDR })
+          .then((d) => {
+            daemon = d;
+            opts.log.info('containerd started again', { pid: d.pid });
+          })
+          .catch((e) => opts.log.error('containerd did not start again', { err: e as Error }))
+          .finally(() => (restarting = false));
+      }, 1000)
+    : undefined;
+  supervise?.unref();
   const cri = createCriClient(endpoint);
   const client = createClient({ ...config, userAgent: `kubets-agent/${nodeName}` });
   let kubelet: Kubelet | undefined;
@@ -125,6 +144,8 @@ export async function runAgent(opts: AgentOptions): Promise<RunningAgent> {
       ownsRuntime: !!daemon,
       kubelet: running,
       async stop(o = {}) {
+        stopped = true;
+        clearInterval(supervise);
         await running.stop();
         await network?.stop();
         await server?.close();
@@ -135,6 +156,8 @@ export async function runAgent(opts: AgentOptions): Promise<RunningAgent> {
       },
     };
   } catch (e) {
+    stopped = true;
+    clearInterval(supervise);
     await kubelet?.stop().catch(() => undefined);
     await network?.stop().catch(() => undefined);
     client.close();

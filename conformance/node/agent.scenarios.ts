@@ -1,8 +1,8 @@
-// The node agent itself: static pods from its manifest folder, and a restart of the agent
+// The node agent itself: static pods from its manifest folder, a restart of the agent
 // (killed outright) that adopts the running pods instead of restarting them and keeps the
-// identity its bootstrap-token join gave it.
+// identity its bootstrap-token join gave it, and containerd killed under it.
 
-import { rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { apply, phase, podManifest } from './pods.scenarios.ts';
 import type { NodeScenario } from './scenario.ts';
@@ -54,6 +54,42 @@ export const agentScenarios: NodeScenario[] = [
       c.t.is(after.restartCount, 0);
       c.t.true(!!after.state.running, 'still running');
       await c.ok(['delete', 'pod', 'keep', '--timeout=60s'], { timeoutMs: 70_000 });
+    },
+  },
+  {
+    title: 'containerd killed (SIGKILL) mid-run: the agent starts it again and the running pod goes on, same container, no restart; exec and new pods work',
+    id: 'containerd-restart',
+    exclusive: true,
+    timeoutMs: 180_000,
+    async run(c) {
+      await apply(c, podManifest(c, 'survivor', { containers: [{ name: 'c', image: c.image, command: ['sleep', '3600'] }] }));
+      const before = (await phase(c, 'survivor', 'Running')) as unknown as { containerID: string };
+      const pidFile = join(c.agentDir, 'containerd', 'containerd.pid');
+      const pid = Number(readFileSync(pidFile, 'utf8').trim());
+      process.kill(pid, 'SIGKILL');
+      const alive = (p: number) => {
+        try {
+          process.kill(p, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      const again = await c.waitFor('containerd started again by the agent', async () => {
+        const now = Number(readFileSync(pidFile, 'utf8').trim());
+        return now !== pid && alive(now) ? now : undefined;
+      }, 60_000);
+      c.t.log(`containerd ${pid} killed; the agent started ${again}`);
+      // A few relists against the new daemon, which must not restart anything.
+      await new Promise((r) => setTimeout(r, 5000));
+      const after = (await c.pod('survivor')).status.containerStatuses![0] as unknown as { containerID: string; restartCount: number; state: { running?: unknown }; ready: boolean };
+      c.t.is(after.containerID, before.containerID);
+      c.t.is(after.restartCount, 0);
+      c.t.true(!!after.state.running, 'still running');
+      c.t.is((await c.ok(['exec', 'survivor', '--', 'echo', 'reattached'], { timeoutMs: 30_000 })).trim(), 'reattached');
+      await apply(c, podManifest(c, 'fresh', { restartPolicy: 'Never', containers: [{ name: 'c', image: c.image, command: ['true'] }] }));
+      await phase(c, 'fresh', 'Succeeded');
+      await c.ok(['delete', 'pod', 'survivor', 'fresh', '--timeout=60s'], { timeoutMs: 70_000 });
     },
   },
   {
