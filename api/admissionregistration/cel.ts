@@ -1,12 +1,14 @@
 // CEL for admission (ValidatingAdmissionPolicy validations, messageExpressions, variables,
 // auditAnnotations and matchConditions): the CRD rules' environment and library
-// (api/apiextensions/schema/cel.ts) with admission's variables. cel-es has no type checker
+// (api/apiextensions/schema/cel.ts) with admission's variables and the authorizer library
+// (./cel-authz.ts). cel-es has no type checker
 // over Kubernetes' types, so compiling is parsing plus upstream's declaration checks: an
 // identifier no variable or comprehension declares, `params` without a paramKind and
 // `variables.<name>` of a variable not declared before are refused, with cel-go's wording.
 
 import { parse } from '@bufbuild/cel';
 import { compileRule } from '../apiextensions/schema/cel.ts';
+import { AUTHORIZER_CEL_FUNCS } from './cel-authz.ts';
 
 export type AdmissionProgram = (vars: Record<string, unknown>) => unknown;
 
@@ -16,10 +18,12 @@ export interface AdmissionScope {
   params: boolean;
   /** `variables.<name>` declared before this expression (all of them, for validations). */
   variables: readonly string[];
+  /** `authorizer` is declared (ValidatingAdmissionPolicy). */
+  authorizer?: boolean;
 }
 
-/** The variables every admission expression sees (upstream's, without the authorizer). */
-export const ADMISSION_VARIABLES = ['object', 'oldObject', 'request', 'namespaceObject', 'params', 'variables'] as const;
+/** The variables admission expressions may see (`params`, `authorizer` only when the scope says so). */
+export const ADMISSION_VARIABLES = ['object', 'oldObject', 'request', 'namespaceObject', 'params', 'variables', 'authorizer'] as const;
 
 // Type names are identifiers in CEL (`type(x) == string`).
 const TYPE_NAMES = new Set(['bool', 'bytes', 'double', 'int', 'list', 'map', 'null_type', 'string', 'type', 'uint', 'dyn']);
@@ -40,7 +44,8 @@ function undeclared(e: Node | undefined, bound: Set<string>, scope: AdmissionSco
   switch (k.case) {
     case 'identExpr': {
       const name = (k.value as { name: string }).name;
-      const declared = bound.has(name) || TYPE_NAMES.has(name) || ((ADMISSION_VARIABLES as readonly string[]).includes(name) && (name !== 'params' || scope.params));
+      const optional = (name === 'params' && !scope.params) || (name === 'authorizer' && !scope.authorizer);
+      const declared = bound.has(name) || TYPE_NAMES.has(name) || ((ADMISSION_VARIABLES as readonly string[]).includes(name) && !optional);
       if (!declared) out.push({ id: e.id, message: `undeclared reference to '${name}' (in container '')` });
       return;
     }
@@ -97,7 +102,7 @@ const compiled = new Map<string, AdmissionProgram | Error>();
  * `compilation failed: ERROR: <input>:1:1: ...`. Cached by scope and text.
  */
 export function compileAdmissionExpression(expr: string, scope: AdmissionScope): AdmissionProgram | Error {
-  const key = `${scope.params ? 'p' : ''}|${scope.variables.join(',')}|${expr}`;
+  const key = `${scope.params ? 'p' : ''}${scope.authorizer ? 'a' : ''}|${scope.variables.join(',')}|${expr}`;
   let p = compiled.get(key);
   if (p) return p;
   try {
@@ -109,7 +114,7 @@ export function compileAdmissionExpression(expr: string, scope: AdmissionScope):
       const text = problems.map((x) => issue(expr, Number(positions[String(x.id) as unknown as number] ?? 0), x.message)).join('\n');
       p = new Error(`compilation failed: ${text}`);
     } else {
-      const prog = compileRule(expr, ADMISSION_VARIABLES);
+      const prog = compileRule(expr, ADMISSION_VARIABLES, AUTHORIZER_CEL_FUNCS);
       p = prog instanceof Error ? syntaxError(expr, prog) : prog;
     }
   } catch (e) {

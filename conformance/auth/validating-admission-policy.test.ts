@@ -1,10 +1,12 @@
 // ValidatingAdmissionPolicy through kubectl: a policy and its binding refuse a Deployment
 // with too many replicas with upstream's message, a Warn binding prints a warning, a
 // matchCondition lets a user through, a binding's namespaceSelector leaves a namespace out,
-// params come from a ConfigMap, and a policy whose expression does not compile is refused.
+// params come from a ConfigMap, the authorizer checks the requesting user's RBAC, and a
+// policy whose expression does not compile is refused.
 
 import test from 'ava';
-import { useAuthCluster } from './cluster.ts';
+import { kubectl } from '../harness.ts';
+import { TOKEN_USERS, useAuthCluster } from './cluster.ts';
 
 const cluster = useAuthCluster();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -114,4 +116,26 @@ test.serial('a policy whose expression does not compile is refused at create', a
     'The ValidatingAdmissionPolicy "bad.example.com" is invalid: spec.validations[0].expression: Invalid value: "object.spec.replicas < maxReplicas": ' +
       "compilation failed: ERROR: <input>:1:24: undeclared reference to 'maxReplicas' (in container '')\n | object.spec.replicas < maxReplicas\n | .......................^",
   );
+});
+
+test.serial('authorizer: a ConfigMap only from users who may read Secrets there (RBAC of the requesting user)', async (t) => {
+  const c = cluster();
+  const tool = c.tools[0]!.path;
+  const k = (args: string[], stdin?: string) => c.admin(tool, args, stdin);
+  t.is((await k(['create', 'namespace', 'vap-authz'])).code, 0);
+  t.is((await k(['create', 'role', 'cm-writer', '--verb=create', '--resource=configmaps', '-n', 'vap-authz'])).code, 0);
+  t.is((await k(['create', 'rolebinding', 'erin-cm', '--role=cm-writer', '--user=erin', '-n', 'vap-authz'])).code, 0);
+  const p = await k(['create', '-f', '-'], JSON.stringify({
+    apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', metadata: { name: 'secret-readers' },
+    spec: {
+      matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['configmaps'] }] },
+      validations: [{ expression: "authorizer.group('').resource('secrets').namespace(object.metadata.namespace).check('list').allowed()", messageExpression: "request.userInfo.username + ' may not list secrets'", reason: 'Forbidden' }],
+    },
+  }));
+  t.is(p.code, 0, p.stderr);
+  t.is((await k(['create', '-f', '-'], binding('secret-readers', { policyName: 'secret-readers', validationActions: ['Deny'], matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'vap-authz' } } } }))).code, 0);
+  const erin = await c.kubeconfigFor({ token: TOKEN_USERS.erin.token });
+  const refused = await until(() => kubectl(tool, erin, ['create', 'configmap', 'e', '-n', 'vap-authz']), (r) => r.code !== 0 && r.stderr.includes('ValidatingAdmissionPolicy'));
+  t.is(refused.stderr.trim(), "error: failed to create configmap: configmaps \"e\" is forbidden: ValidatingAdmissionPolicy 'secret-readers' with binding 'secret-readers' denied request: erin may not list secrets");
+  t.is((await k(['create', 'configmap', 'a', '-n', 'vap-authz'])).code, 0, 'the admin may list secrets');
 });

@@ -192,6 +192,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     listObjects,
     listPolicies: () => listObjects('admissionregistration.k8s.io', 'validatingadmissionpolicies', ''),
     listBindings: () => listObjects('admissionregistration.k8s.io', 'validatingadmissionpolicybindings', ''),
+    authorize: (r) => {
+      const d = authz.authorizer.authorize(r.resource
+        ? { isResourceRequest: true, user: r.user, verb: r.verb, apiGroup: r.resource.group, resource: r.resource.resource, subresource: r.resource.subresource, namespace: r.resource.namespace, name: r.resource.name }
+        : { isResourceRequest: false, user: r.user, verb: r.verb, path: r.path ?? '' });
+      return { allowed: d.decision === 'allow', reason: d.reason };
+    },
     resourceOfKind: (apiVersion, kind) => {
       const [group, version] = apiVersion.includes('/') ? apiVersion.split('/', 2) as [string, string] : ['', apiVersion];
       const rt = registry.byKind(group, version, kind);

@@ -16,8 +16,8 @@ export function validatePolicyExpressions(s: PolicySpec): FieldError[] {
   const errs: FieldError[] = [];
   const params = !!s.paramKind;
   const names = (s.variables ?? []).map((v) => v.name ?? '');
-  const all: AdmissionScope = { params, variables: names };
-  (s.variables ?? []).forEach((v, i) => check(v.expression, { params, variables: names.slice(0, i) }, `spec.variables[${i}].expression`, errs));
+  const all: AdmissionScope = { params, variables: names, authorizer: true };
+  (s.variables ?? []).forEach((v, i) => check(v.expression, { params, variables: names.slice(0, i), authorizer: true }, `spec.variables[${i}].expression`, errs));
   (s.matchConditions ?? []).forEach((c, i) => check(c.expression, all, `spec.matchConditions[${i}].expression`, errs));
   (s.validations ?? []).forEach((v, i) => {
     check(v.expression, all, `spec.validations[${i}].expression`, errs);

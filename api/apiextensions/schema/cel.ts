@@ -3,7 +3,7 @@
 // node's value, `oldSelf` the same node of the stored object on update (transition rules run
 // only when it exists, unless optionalOldSelf). Errors name the node's field path as upstream.
 
-import { celEnv, CelScalar, isCelError, parse, plan, type CelEnv } from '@bufbuild/cel';
+import { celEnv, CelScalar, isCelError, parse, plan, type CelEnv, type CelFunc } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import { fieldError, type FieldError } from '../../meta/errors.ts';
 import { KUBERNETES_CEL_FUNCS } from './cel-library.ts';
@@ -16,12 +16,15 @@ type Program = (vars: Record<string, unknown>) => unknown;
 const RULE_VARIABLES = ['self', 'oldSelf'] as const;
 
 const envs = new Map<string, CelEnv>();
-/** The environment with these variables (all dyn), cel-es' string extensions and Kubernetes' library. */
-function celEnvironment(names: readonly string[]): CelEnv {
+/**
+ * The environment with these variables (all dyn), cel-es' string extensions and Kubernetes'
+ * library, plus `extra` functions (admission's authorizer); one per set of variables.
+ */
+function celEnvironment(names: readonly string[], extra: readonly CelFunc[]): CelEnv {
   const key = names.join(',');
   let env = envs.get(key);
   if (!env) {
-    env = celEnv({ variables: Object.fromEntries(names.map((n) => [n, CelScalar.DYN])), funcs: [...strings, ...KUBERNETES_CEL_FUNCS] });
+    env = celEnv({ variables: Object.fromEntries(names.map((n) => [n, CelScalar.DYN])), funcs: [...strings, ...KUBERNETES_CEL_FUNCS, ...extra] });
     envs.set(key, env);
   }
   return env;
@@ -30,12 +33,12 @@ function celEnvironment(names: readonly string[]): CelEnv {
 const programs = new Map<string, Program | Error>();
 
 /** The planned program of an expression over `variables`, or the parse error. Cached by text. */
-export function compileRule(expr: string, variables: readonly string[] = RULE_VARIABLES): Program | Error {
+export function compileRule(expr: string, variables: readonly string[] = RULE_VARIABLES, extra: readonly CelFunc[] = []): Program | Error {
   const key = `${variables.join(',')}\0${expr}`;
   let p = programs.get(key);
   if (p === undefined) {
     try {
-      p = plan(celEnvironment(variables), parse(expr)) as unknown as Program;
+      p = plan(celEnvironment(variables, extra), parse(expr)) as unknown as Program;
     } catch (e) {
       p = e instanceof Error ? e : new Error(String(e));
     }

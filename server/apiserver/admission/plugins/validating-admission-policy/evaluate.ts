@@ -6,6 +6,7 @@
 
 import { isCelError } from '@bufbuild/cel';
 import { compileAdmissionExpression, type AdmissionScope } from '../../../../../api/admissionregistration/cel.ts';
+import { authorizerValue, withAuthorizer, type AuthzCheck } from '../../../../../api/admissionregistration/cel-authz.ts';
 import { toCel } from '../../../../../api/apiextensions/schema/cel.ts';
 import type { KubeObject } from '../../../../../api/types.ts';
 import type { Attributes } from '../../types.ts';
@@ -67,6 +68,10 @@ export class Evaluation {
     a: Attributes,
     namespaceObject: KubeObject | undefined,
     params: KubeObject | undefined,
+    private readonly authorize: AuthzCheck = () => {
+      throw new Error('no authorizer');
+    },
+    private readonly user = a.user,
   ) {
     this.declared = new Map((policy.spec?.variables ?? []).map((v, index) => [v.name ?? '', { expression: v.expression ?? '', index }]));
     // Only what some expression names is converted for CEL (most policies read `object` alone).
@@ -79,12 +84,15 @@ export class Evaluation {
       namespaceObject: named('namespaceObject') ? toCel(undefined, namespaceObject ?? null) : null,
       params: named('params') ? toCel(undefined, params ?? null) : null,
       variables: new Map(),
+      authorizer: named('authorizer')
+        ? authorizerValue({ group: a.resource.group, resource: a.resource.plural, subresource: a.subresource, namespace: a.namespace, name: a.name })
+        : null,
     };
   }
 
   private scope(upTo?: number): AdmissionScope {
     const names = [...this.declared.entries()].filter(([, d]) => upTo === undefined || d.index < upTo).map(([n]) => n);
-    return { params: !!this.policy.spec?.paramKind, variables: names };
+    return { params: !!this.policy.spec?.paramKind, variables: names, authorizer: true };
   }
 
   /** The variables an expression names, computed (recursively) into the activation. */
@@ -113,7 +121,7 @@ export class Evaluation {
     if (failed) return { error: failed };
     let r: unknown;
     try {
-      r = p(this.vars);
+      r = withAuthorizer(this.authorize, this.user, () => p(this.vars));
     } catch (e) {
       // A library function that throws (min() of an empty list) fails like any CEL error.
       r = e;

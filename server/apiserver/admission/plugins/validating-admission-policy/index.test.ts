@@ -24,8 +24,9 @@ const configMaps: KubeObject[] = [
   { metadata: { name: 'other', namespace: 'default', labels: { kind: 'limit' } }, data: { max: '10' } },
 ];
 
-function chain(policies: KubeObject[], bindings: KubeObject[]): AdmissionChain {
+function chain(policies: KubeObject[], bindings: KubeObject[], authorize?: PolicyDeps['authorize']): AdmissionChain {
   const deps: PolicyDeps = {
+    authorize,
     listPolicies: async () => structuredClone(policies),
     listBindings: async () => structuredClone(bindings),
     getObject: async (g, r, ns, n) => (r === 'namespaces' ? namespaces[n] : configMaps.find((c) => c.metadata?.name === n && c.metadata?.namespace === ns)),
@@ -148,4 +149,31 @@ test('requests about policies and bindings themselves are exempt', async (t) => 
   const a = attributes('CREATE', 'validatingadmissionpolicybindings', { group: 'admissionregistration.k8s.io', object: { metadata: { name: 'x' } } as KubeObject });
   t.is(await refusal((x) => c.validate(x), a), undefined);
   t.truthy(await refusal((x) => c.validate(x), deployment(1)));
+});
+
+test('authorizer: resource and path checks for the requesting user, requestResource, serviceAccount', async (t) => {
+  const asked: string[] = [];
+  const authorize: PolicyDeps['authorize'] = (r) => {
+    const what = r.resource ? `${r.user.username} ${r.verb} ${r.resource.group}/${r.resource.resource}/${r.resource.subresource}/${r.resource.namespace}/${r.resource.name}` : `${r.user.username} ${r.verb} ${r.path}`;
+    asked.push(what);
+    return { allowed: r.user.username === 'boss' || r.verb === 'get', reason: 'because' };
+  };
+  const p = policy('p', {
+    validations: [
+      { expression: "authorizer.group('apps').resource('deployments').subresource('scale').namespace(object.metadata.namespace).name('web').check('update').allowed()", message: 'may not scale' },
+      { expression: "authorizer.requestResource.check('create').reason() == 'because' && !authorizer.requestResource.check('create').errored()" },
+      { expression: "authorizer.path('/healthz').check('get').allowed()" },
+      { expression: "!authorizer.serviceAccount('kube-system', 'robot').group('').resource('secrets').check('list').allowed()" },
+    ],
+  });
+  const c = chain([p], [binding('b', 'p', ['Deny'])], authorize);
+  t.is((await refusal((a) => c.validate(a), deployment(1)))?.message, denied('p', 'b', 'may not scale'));
+  t.deepEqual(asked, [
+    'alice update apps/deployments/scale/default/web',
+    'alice create apps/deployments//default/web',
+    'alice create apps/deployments//default/web',
+    'alice get /healthz',
+    'system:serviceaccount:kube-system:robot list /secrets///',
+  ]);
+  t.is(await refusal((a) => c.validate(a), deployment(1, { user: { username: 'boss', groups: [] } })), undefined);
 });

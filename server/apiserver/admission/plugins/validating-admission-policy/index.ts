@@ -10,6 +10,7 @@ import type { ValidatingAdmissionPolicy as Policy } from '../../../../../api/adm
 import type { ValidatingAdmissionPolicyBinding as Binding } from '../../../../../api/admissionregistration/validating-admission-policy-binding/types.ts';
 import { forbidden } from '../../errors.ts';
 import { addAuditAnnotation, type AdmissionPlugin, type Attributes } from '../../types.ts';
+import type { AuthzCheck } from '../../../../../api/admissionregistration/cel-authz.ts';
 import { Evaluation, evaluatePolicy } from './evaluate.ts';
 import { matchResourcesMatch } from './match.ts';
 import { paramsFor, type ParamDeps } from './params.ts';
@@ -21,6 +22,8 @@ export const VALIDATION_FAILURE_ANNOTATION = 'validation.policy.admission.k8s.io
 export interface PolicyDeps extends ParamDeps {
   listPolicies(): Promise<KubeObject[]>;
   listBindings(): Promise<KubeObject[]>;
+  /** The CEL `authorizer`'s checks (the server's authorizer chain). */
+  authorize?: AuthzCheck;
 }
 
 interface Denial {
@@ -75,7 +78,7 @@ export function validatingAdmissionPolicy(deps: PolicyDeps): AdmissionPlugin {
           }
           const actions = binding.spec?.validationActions ?? [];
           for (const param of params) {
-            const result = evaluatePolicy(new Evaluation(policy, a, await namespaceObject(), param), policy);
+            const result = evaluatePolicy(new Evaluation(policy, a, await namespaceObject(), param, deps.authorize), policy);
             for (const d of result.decisions) {
               if (d.action !== 'Deny') continue;
               if (actions.includes('Deny')) denials.push({ policy: pname, binding: bname, message: d.message, reason: d.reason });
