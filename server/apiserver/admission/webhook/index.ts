@@ -103,13 +103,21 @@ async function targetOf(deps: WebhookDeps, cc: ClientConfig, timeoutSeconds: num
  * failed and its failurePolicy is Ignore. Conditions see the object as it is now (after the
  * mutating webhooks before this one).
  */
-async function call(deps: WebhookDeps, inv: Invocation, a: Attributes, mutating: boolean, round = 0): Promise<{ r: ReviewResponse | undefined; va: Attributes } | 'skipped'> {
+async function call(
+  deps: WebhookDeps,
+  inv: Invocation,
+  a: Attributes,
+  mutating: boolean,
+  round = 0,
+  passed?: () => void,
+): Promise<{ r: ReviewResponse | undefined; va: Attributes } | 'skipped'> {
   const { w, rt } = inv;
   const va = await versionedAttributes(a, rt);
   const review = buildReview(va, undefined, a.resource);
   const cond = evaluateConditions(w.matchConditions, review.request as Record<string, unknown>, w.failurePolicy);
   if ('error' in cond) throw conditionsError(a, cond.error);
   if (!cond.matches) return 'skipped';
+  passed?.();
   if (a.dryRun && w.sideEffects !== 'None' && w.sideEffects !== 'NoneOnDryRun') {
     throw badRequest(`admission webhook "${w.name}" does not support dry run`);
   }
@@ -180,15 +188,15 @@ export function mutatingWebhook(deps: WebhookDeps): AdmissionPlugin {
   /** Whether the webhook was called (its conditions held), and whether it changed the object. */
   async function mutate(inv: Invocation, a: Attributes, round: number): Promise<{ called: boolean; changed: boolean }> {
     let changed = false;
-    let res: Awaited<ReturnType<typeof call>> | undefined;
+    let passed = false;
     try {
-      res = await call(deps, inv, a, true, round);
+      const res = await call(deps, inv, a, true, round, () => (passed = true));
       if (res !== 'skipped') changed = await applyResponse(inv, a, res.va, res.r, round);
     } finally {
       // As upstream's: every call that got past its conditions is recorded, refused or not.
-      if (res !== 'skipped') annotateMutation(a, round, inv, changed);
+      if (passed) annotateMutation(a, round, inv, changed);
     }
-    return { called: res !== 'skipped', changed };
+    return { called: passed, changed };
   }
   /** The patch applied at the webhook's version (`va`), then the object converted back. */
   async function applyResponse(inv: Invocation, a: Attributes, va: Attributes, r: ReviewResponse | undefined, round: number): Promise<boolean> {
