@@ -192,6 +192,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     listObjects,
     listPolicies: () => listObjects('admissionregistration.k8s.io', 'validatingadmissionpolicies', ''),
     listBindings: () => listObjects('admissionregistration.k8s.io', 'validatingadmissionpolicybindings', ''),
+    resourceTypes: () => registry.all(),
     authorize: (r) => {
       const d = authz.authorizer.authorize(r.resource
         ? { isResourceRequest: true, user: r.user, verb: r.verb, apiGroup: r.resource.group, resource: r.resource.resource, subresource: r.resource.subresource, namespace: r.resource.namespace, name: r.resource.name }

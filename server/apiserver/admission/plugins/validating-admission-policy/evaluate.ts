@@ -8,7 +8,7 @@ import { isCelError } from '@bufbuild/cel';
 import { compileAdmissionExpression, type AdmissionScope } from '../../../../../api/admissionregistration/cel.ts';
 import { authorizerValue, withAuthorizer, type AuthzCheck } from '../../../../../api/admissionregistration/cel-authz.ts';
 import { toCel } from '../../../../../api/apiextensions/schema/cel.ts';
-import type { KubeObject } from '../../../../../api/types.ts';
+import type { KubeObject, ResourceType } from '../../../../../api/types.ts';
 import type { Attributes } from '../../types.ts';
 import { buildReview } from '../../webhook/call.ts';
 import type { ValidatingAdmissionPolicy as Policy, Validation } from '../../../../../api/admissionregistration/validating-admission-policy/types.ts';
@@ -29,8 +29,8 @@ export interface PolicyResult {
 }
 
 /** The request as CEL's `request`: upstream's AdmissionRequest, without the objects. */
-function requestOf(a: Attributes): Record<string, unknown> {
-  const r = buildReview(a).request as Record<string, unknown>;
+function requestOf(a: Attributes, requested: ResourceType): Record<string, unknown> {
+  const r = buildReview(a, undefined, requested).request as Record<string, unknown>;
   delete r.object;
   delete r.oldObject;
   return {
@@ -71,6 +71,8 @@ export class Evaluation {
     private readonly authorize: AuthzCheck = () => {
       throw new Error('no authorizer');
     },
+    /** The resource the request named (`a.resource` is the version the policy matched). */
+    requested: ResourceType = a.resource,
     private readonly user = a.user,
   ) {
     this.declared = new Map((policy.spec?.variables ?? []).map((v, index) => [v.name ?? '', { expression: v.expression ?? '', index }]));
@@ -80,7 +82,7 @@ export class Evaluation {
     this.vars = {
       object: named('object') ? toCel(undefined, a.object ?? null) : null,
       oldObject: named('oldObject') ? toCel(undefined, a.oldObject ?? null) : null,
-      request: named('request') ? toCel(undefined, requestOf(a)) : null,
+      request: named('request') ? toCel(undefined, requestOf(a, requested)) : null,
       namespaceObject: named('namespaceObject') ? toCel(undefined, namespaceObject ?? null) : null,
       params: named('params') ? toCel(undefined, params ?? null) : null,
       variables: new Map(),

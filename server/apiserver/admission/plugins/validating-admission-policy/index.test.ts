@@ -1,6 +1,7 @@
 import test from 'ava';
 import type { KubeObject } from '../../../../../api/types.ts';
 import { attributes, refusal } from '../../../../../testing/admission.ts';
+import { Registry } from '../../../../../api/registry.ts';
 import { AdmissionChain } from '../../chain.ts';
 import type { Attributes } from '../../types.ts';
 import { validatingAdmissionPolicy, VALIDATION_FAILURE_ANNOTATION, type PolicyDeps } from './index.ts';
@@ -176,4 +177,26 @@ test('authorizer: resource and path checks for the requesting user, requestResou
     'system:serviceaccount:kube-system:robot list /secrets///',
   ]);
   t.is(await refusal((a) => c.validate(a), deployment(1, { user: { username: 'boss', groups: [] } })), undefined);
+});
+
+test('matchPolicy Equivalent: a rule for autoscaling/v2 sees a v1 HPA converted; Exact does not match it', async (t) => {
+  const registry = new Registry();
+  const v1 = registry.get('autoscaling', 'v1', 'horizontalpodautoscalers')!;
+  const rules = { resourceRules: [{ apiGroups: ['autoscaling'], apiVersions: ['v2'], operations: ['CREATE'], resources: ['horizontalpodautoscalers'] }] };
+  const spec = (matchPolicy: string) => ({
+    matchConstraints: { ...rules, matchPolicy },
+    validations: [{ expression: "request.kind.version == 'v2' && request.requestKind.version == 'v1' && object.apiVersion == 'autoscaling/v2' && object.spec.metrics[0].resource.target.averageUtilization <= 80", message: 'too hot' }],
+  });
+  const hpa = {
+    apiVersion: 'autoscaling/v1', kind: 'HorizontalPodAutoscaler', metadata: { name: 'h', namespace: 'default' },
+    spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 1, maxReplicas: 5, targetCPUUtilizationPercentage: 90 },
+  } as KubeObject;
+  const a = () => ({ ...attributes('CREATE', 'horizontalpodautoscalers', { group: 'autoscaling', object: structuredClone(hpa) }), resource: v1 });
+  const c = (mp: string) => new AdmissionChain([validatingAdmissionPolicy({
+    listPolicies: async () => [policy('p', spec(mp))], listBindings: async () => [binding('b', 'p', ['Deny'])],
+    getObject: async () => undefined, listObjects: async () => [], resourceOfKind: () => undefined, resourceTypes: () => registry.all(),
+  })]);
+  const e = await refusal((x) => c('Equivalent').validate(x), a());
+  t.is(e?.message, `horizontalpodautoscalers.autoscaling "h" is forbidden: ValidatingAdmissionPolicy 'p' with binding 'b' denied request: too hot`);
+  t.is(await refusal((x) => c('Exact').validate(x), a()), undefined);
 });

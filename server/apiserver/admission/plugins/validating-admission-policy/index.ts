@@ -5,12 +5,13 @@
 // does (Deny refuses the request, Warn adds a Warning header, Audit an audit annotation).
 
 import { StatusError, type StatusReason } from '../../../../../api/meta/errors.ts';
-import type { KubeObject } from '../../../../../api/types.ts';
+import type { KubeObject, ResourceType } from '../../../../../api/types.ts';
 import type { ValidatingAdmissionPolicy as Policy } from '../../../../../api/admissionregistration/validating-admission-policy/types.ts';
 import type { ValidatingAdmissionPolicyBinding as Binding } from '../../../../../api/admissionregistration/validating-admission-policy-binding/types.ts';
 import { forbidden } from '../../errors.ts';
 import { addAuditAnnotation, type AdmissionPlugin, type Attributes } from '../../types.ts';
 import type { AuthzCheck } from '../../../../../api/admissionregistration/cel-authz.ts';
+import { versionedAttributes } from '../../webhook/equivalent.ts';
 import { Evaluation, evaluatePolicy } from './evaluate.ts';
 import { matchResourcesMatch } from './match.ts';
 import { paramsFor, type ParamDeps } from './params.ts';
@@ -24,6 +25,8 @@ export interface PolicyDeps extends ParamDeps {
   listBindings(): Promise<KubeObject[]>;
   /** The CEL `authorizer`'s checks (the server's authorizer chain). */
   authorize?: AuthzCheck;
+  /** Every resource served now: the equivalents of matchPolicy Equivalent. */
+  resourceTypes?(): readonly ResourceType[];
 }
 
 interface Denial {
@@ -55,6 +58,7 @@ export function validatingAdmissionPolicy(deps: PolicyDeps): AdmissionPlugin {
       if (bindings.length === 0) return;
       const policies = ((await deps.listPolicies()) as Policy[]).sort(byName);
       let namespace: Promise<KubeObject | undefined> | undefined;
+      const served = () => deps.resourceTypes?.() ?? [];
       const getNamespace = (name: string) => deps.getObject('', 'namespaces', '', name);
       const namespaceObject = () => (namespace ??= a.namespace ? getNamespace(a.namespace) : Promise.resolve(undefined));
       const denials: Denial[] = [];
@@ -64,12 +68,15 @@ export function validatingAdmissionPolicy(deps: PolicyDeps): AdmissionPlugin {
         const bound = bindings.filter((b) => b.spec?.policyName === pname).sort(byName);
         if (bound.length === 0) continue;
         const mc = policy.spec?.matchConstraints;
-        if (!mc || !(await matchResourcesMatch(mc, a, getNamespace))) continue;
+        const at = mc && (await matchResourcesMatch(mc, a, getNamespace, served));
+        if (!at) continue;
+        // The policy sees the objects at the version its rules matched (matchPolicy Equivalent).
+        const va = await versionedAttributes(a, at);
         const fail = policy.spec?.failurePolicy !== 'Ignore';
         for (const binding of bound) {
           const bname = binding.metadata?.name ?? '';
           const mr = binding.spec?.matchResources;
-          if (mr && !(await matchResourcesMatch(mr, a, getNamespace))) continue;
+          if (mr && !(await matchResourcesMatch(mr, a, getNamespace, served))) continue;
           const params = await paramsFor(deps, policy, binding, a);
           if (params instanceof Error) {
             // A misconfigured binding is refused under Fail whatever its actions.
@@ -78,7 +85,7 @@ export function validatingAdmissionPolicy(deps: PolicyDeps): AdmissionPlugin {
           }
           const actions = binding.spec?.validationActions ?? [];
           for (const param of params) {
-            const result = evaluatePolicy(new Evaluation(policy, a, await namespaceObject(), param, deps.authorize), policy);
+            const result = evaluatePolicy(new Evaluation(policy, va, await namespaceObject(), param, deps.authorize, a.resource), policy);
             for (const d of result.decisions) {
               if (d.action !== 'Deny') continue;
               if (actions.includes('Deny')) denials.push({ policy: pname, binding: bname, message: d.message, reason: d.reason });
