@@ -32,8 +32,8 @@ export interface Webhook {
 type WebhookConfiguration = KubeObject & { webhooks?: Webhook[] };
 
 const SIDE_EFFECTS = ['None', 'NoneOnDryRun'];
-/** What a webhook's matchConditions may name: the admission variables, without params. */
-export const WEBHOOK_CONDITION_SCOPE: AdmissionScope = { params: false, variables: [] };
+/** What a webhook's matchConditions may name: the admission variables and the authorizer, without params. */
+export const WEBHOOK_CONDITION_SCOPE: AdmissionScope = { params: false, variables: [], authorizer: true };
 const REVIEW_VERSIONS = ['v1', 'v1beta1'];
 const REINVOCATION = ['IfNeeded', 'Never'];
 

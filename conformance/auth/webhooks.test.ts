@@ -60,6 +60,8 @@ test('matchConditions: the webhook is called only when every CEL condition holds
       matchConditions: [
         { name: 'deny-prefix', expression: 'object.metadata.name.startsWith("deny-")' },
         { name: 'on-create', expression: 'request.operation == "CREATE" && oldObject == null' },
+        // The admin may list Secrets: the server's authorizer answers for the requesting user.
+        { name: 'admin', expression: "authorizer.group('').resource('secrets').namespace('default').check('list').allowed()" },
       ],
     }),
   ], { '/cond-deny': () => ({ allowed: false, status: { code: 403, message: 'denied by condition test' } }) });
@@ -89,8 +91,9 @@ test('matchConditions are checked when a configuration is written: bad CEL and m
   const bad = (name: string, matchConditions: unknown[]) => k(['create', '-f', '-'], configuration('Validating', name, [webhook(name, '/never', name, { matchConditions })]));
   const syntax = await bad('bad-syntax', [{ name: 'c', expression: 'object.metadata.name.startsWith(' }]);
   t.regex(syntax.stderr, /The ValidatingWebhookConfiguration "bad-syntax" is invalid: webhooks\[0\]\.matchConditions\[0\]\.expression: Invalid value: "object\.metadata\.name\.startsWith\(": compilation failed: /);
-  const undeclared = await bad('bad-ref', [{ name: 'c', expression: 'params.x == 1' }]);
+  const undeclared = await bad('bad-ref', [{ name: 'c', expression: 'params.x == 1' }, { name: 'ok', expression: "authorizer.group('').resource('secrets').check('list').allowed()" }]);
   t.regex(undeclared.stderr, /webhooks\[0\]\.matchConditions\[0\]\.expression: Invalid value: "params\.x == 1": compilation failed: ERROR: <input>:1:1: undeclared reference to 'params' \(in container ''\)/);
+  t.notRegex(undeclared.stderr, /matchConditions\[1\]/, 'authorizer is declared for webhooks');
   const many = await bad('too-many', Array.from({ length: 65 }, (_, i) => ({ name: `c${i}`, expression: 'true' })));
   t.regex(many.stderr, /webhooks\[0\]\.matchConditions: Too many: 65: must have at most 64 items/);
   const none = await k(['get', 'validatingwebhookconfigurations', '-o', 'name']);

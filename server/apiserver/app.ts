@@ -32,6 +32,7 @@ import { systemClock } from '../../client/clock.ts';
 import type { Clock } from '../../client/types.ts';
 import { LAST_PLUGIN, createAdmissionChain } from './admission/plugins.ts';
 import { VALIDATING, mutatingWebhook, validatingWebhook } from './admission/webhook/index.ts';
+import type { AuthzCheck } from '../../api/admissionregistration/cel-authz.ts';
 import { validatingAdmissionPolicy } from './admission/plugins/validating-admission-policy/index.ts';
 import { buildPredicate } from './selectors.ts';
 import { createApp } from './http.ts';
@@ -174,12 +175,21 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     rulesFor: (user: UserInfo, ns: string) => authz.rbac.rulesFor(user, ns),
     roleRules: (kind: 'Role' | 'ClusterRole', ns: string, name: string) => authz.rbac.roleRulesOf(kind, ns, name),
   };
+  // The CEL authorizer of admission expressions (policies, webhook matchConditions): the
+  // server's authorizer chain, for the requesting user.
+  const celAuthorize: AuthzCheck = (r) => {
+    const d = authz.authorizer.authorize(r.resource
+      ? { isResourceRequest: true, user: r.user, verb: r.verb, apiGroup: r.resource.group, resource: r.resource.resource, subresource: r.resource.subresource, namespace: r.resource.namespace, name: r.resource.name }
+      : { isResourceRequest: false, user: r.user, verb: r.verb, path: r.path ?? '' });
+    return { allowed: d.decision === 'allow', reason: d.reason };
+  };
   // The webhooks join just before ResourceQuota (upstream's AllOrderedPlugins): the mutating
   // one after the built-in mutating halves, the validating one after the built-in validating ones. Configurations
   // are read per request from the watch cache (a list at resourceVersion 0).
   const webhookDeps = {
     getObject,
     listObjects,
+    authorize: celAuthorize,
     resourceTypes: () => registry.all(),
     listConfigurations: (plural: string) => listObjects('admissionregistration.k8s.io', plural, ''),
   };
@@ -193,12 +203,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     listPolicies: () => listObjects('admissionregistration.k8s.io', 'validatingadmissionpolicies', ''),
     listBindings: () => listObjects('admissionregistration.k8s.io', 'validatingadmissionpolicybindings', ''),
     resourceTypes: () => registry.all(),
-    authorize: (r) => {
-      const d = authz.authorizer.authorize(r.resource
-        ? { isResourceRequest: true, user: r.user, verb: r.verb, apiGroup: r.resource.group, resource: r.resource.resource, subresource: r.resource.subresource, namespace: r.resource.namespace, name: r.resource.name }
-        : { isResourceRequest: false, user: r.user, verb: r.verb, path: r.path ?? '' });
-      return { allowed: d.decision === 'allow', reason: d.reason };
-    },
+    authorize: celAuthorize,
     resourceOfKind: (apiVersion, kind) => {
       const [group, version] = apiVersion.includes('/') ? apiVersion.split('/', 2) as [string, string] : ['', apiVersion];
       const rt = registry.byKind(group, version, kind);

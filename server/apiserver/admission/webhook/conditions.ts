@@ -3,10 +3,12 @@
 // every admission expression (api/admissionregistration/cel.ts, over the CRD rules' CEL
 // environment). As upstream's matcher: any false skips the webhook (even beside errors);
 // otherwise evaluation errors follow the failurePolicy: Ignore skips, Fail refuses (403).
-// `namespaceObject` is null, as upstream binds it for webhooks; `authorizer` is not declared.
+// `namespaceObject` is null, as upstream binds it for webhooks; `authorizer` answers through
+// the server's authorizer chain for the requesting user (api/admissionregistration/cel-authz.ts).
 
 import { isCelError } from '@bufbuild/cel';
 import { compileAdmissionExpression } from '../../../../api/admissionregistration/cel.ts';
+import { authorizerValue, withAuthorizer, type AuthzCheck } from '../../../../api/admissionregistration/cel-authz.ts';
 import type { MatchCondition } from '../../../../api/admissionregistration/rules.ts';
 import { WEBHOOK_CONDITION_SCOPE } from '../../../../api/admissionregistration/webhook.ts';
 import { toCel } from '../../../../api/apiextensions/schema/cel.ts';
@@ -16,13 +18,22 @@ import type { Attributes } from '../types.ts';
 export type ConditionsResult = { matches: true } | { matches: false; failedCondition?: string } | { error: string };
 
 /** Evaluates every condition against the request (its AdmissionReview `request`). */
-export function evaluateConditions(conds: MatchCondition[] | undefined, request: Record<string, unknown>, failurePolicy: string | undefined): ConditionsResult {
+export function evaluateConditions(
+  conds: MatchCondition[] | undefined,
+  a: Attributes,
+  request: Record<string, unknown>,
+  failurePolicy: string | undefined,
+  authorize: AuthzCheck = () => {
+    throw new Error('no authorizer');
+  },
+): ConditionsResult {
   if (!conds?.length) return { matches: true };
   const vars = {
     object: toCel(undefined, request.object ?? null),
     oldObject: toCel(undefined, request.oldObject ?? null),
     request: toCel(undefined, requestForCel(request)),
     namespaceObject: null,
+    authorizer: authorizerValue({ group: a.resource.group, resource: a.resource.plural, subresource: a.subresource, namespace: a.namespace, name: a.name }),
   };
   const errors: string[] = [];
   for (const c of conds) {
@@ -34,7 +45,7 @@ export function evaluateConditions(conds: MatchCondition[] | undefined, request:
     }
     let r: unknown;
     try {
-      r = p(vars);
+      r = withAuthorizer(authorize, a.user, () => p(vars));
     } catch (e) {
       r = e;
     }

@@ -8,6 +8,7 @@ import { isIP } from 'node:net';
 import { isEndpoint, resolveService } from '../../aggregation/resolve.ts';
 import { OPTIMISTIC_LOCK_MESSAGE, StatusError, badRequest, conflict, internalError, invalid, type StatusReason } from '../../../../api/meta/errors.ts';
 import { FIELD_IMMUTABLE, invalidGo } from '../../../../api/meta/validation.ts';
+import type { AuthzCheck } from '../../../../api/admissionregistration/cel-authz.ts';
 import type { MatchCondition } from '../../../../api/admissionregistration/rules.ts';
 import type { LabelSelector } from '../../../../api/meta/labels.ts';
 import type { KubeObject, ResourceType } from '../../../../api/types.ts';
@@ -49,6 +50,8 @@ export interface WebhookDeps {
   listObjects(group: string, resource: string, namespace: string): Promise<KubeObject[]>;
   /** Every resource served now (built-in and custom): the equivalents of matchPolicy. */
   resourceTypes(): readonly ResourceType[];
+  /** The CEL `authorizer` of matchConditions: the server's authorizer chain. */
+  authorize?: AuthzCheck;
 }
 
 async function matching(deps: WebhookDeps, plural: string, a: Attributes): Promise<Invocation[]> {
@@ -114,7 +117,7 @@ async function call(
   const { w, rt } = inv;
   const va = await versionedAttributes(a, rt);
   const review = buildReview(va, undefined, a.resource);
-  const cond = evaluateConditions(w.matchConditions, review.request as Record<string, unknown>, w.failurePolicy);
+  const cond = evaluateConditions(w.matchConditions, va, review.request as Record<string, unknown>, w.failurePolicy, deps.authorize);
   if ('error' in cond) throw conditionsError(a, cond.error);
   if (!cond.matches) return 'skipped';
   passed?.();
