@@ -13,6 +13,8 @@ export interface WatcherSpec {
   filter?: Predicate;
   allowBookmarks: boolean;
   bufferSize: number;
+  /** Its initial state came from the store at this revision: older cache events are in it already. */
+  afterRevision?: number;
 }
 
 const deletedViews = new WeakMap<CacheEvent, WatchEvent>();
@@ -76,9 +78,14 @@ export class CacheWatcher implements AsyncIterable<WatchEvent> {
     if (!this.closed) this.initial.push(ev);
   }
 
+  /** The revision before which this watcher takes nothing (0: everything). */
+  get afterRevision(): number {
+    return this.spec.afterRevision ?? 0;
+  }
+
   /** A live event from the cache. */
   dispatch(ev: CacheEvent): void {
-    if (this.closed) return;
+    if (this.closed || ev.revision <= this.afterRevision) return;
     const out = this.convert(ev);
     if (out) this.send(out);
   }

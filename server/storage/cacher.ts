@@ -253,7 +253,7 @@ export class Cacher {
     if (!this.ready || this.watchers.size === 0) return;
     let ev: WatchEvent | undefined;
     for (const w of this.watchers) {
-      if (w.allowBookmarks && !w.busy) w.send((ev ??= this.bookmarkEvent(this.cache.revision)));
+      if (w.allowBookmarks && !w.busy && this.cache.revision >= w.afterRevision) w.send((ev ??= this.bookmarkEvent(this.cache.revision)));
       w.busy = false;
     }
   }
@@ -263,20 +263,42 @@ export class Cacher {
     await this.start();
     const consistent = !opts.resourceVersion;
     const initial = opts.sendInitialEvents ?? rv === 0;
+    const prefix = opts.prefix ?? this.prefix;
+    // A consistent initial state the cache cannot vouch for in time (etcd before 3.4.25 has no
+    // safe progress request, and other resources move the store's revision on) comes from a
+    // consistent read of the store instead; only the cache's changes after it follow. Serving
+    // the cache's state anyway let `kubectl wait` (a watch-list) miss an object just created.
+    let fromStore: ListResult | undefined;
     if (rv > 0) await this.waitNotOlderThan(rv);
-    else if (consistent && initial) await this.waitConsistent(); // best effort: else the state we have
+    else if (consistent && initial && !(await this.waitConsistent())) fromStore = await this.store.list(prefix, {});
     if (!this.ready) throw serviceUnavailable(`the watch cache for ${this.prefix} is restarting`);
     // From here to the end no await: the watcher sees the state, then every later event exactly once.
+    const storeRevision = fromStore ? Number(fromStore.resourceVersion) : undefined;
     const w = new CacheWatcher(
       {
-        prefix: opts.prefix ?? this.prefix,
+        prefix,
         filter: opts.predicate,
         allowBookmarks: opts.allowBookmarks ?? false,
         bufferSize: this.o.watcherBufferSize,
+        afterRevision: storeRevision,
       },
       (closed) => this.watchers.delete(closed),
     );
-    if (initial) {
+    if (fromStore && storeRevision !== undefined) {
+      fromStore.items.forEach((object, i) => {
+        if (!opts.predicate || opts.predicate(object)) w.pushInitial({ type: 'ADDED', object, raw: fromStore.raw?.[i] ?? JSON.stringify(object) });
+      });
+      if (opts.sendInitialEvents) w.pushInitial(this.bookmarkEvent(storeRevision, true));
+      // What the cache received past the store's read since: after the state, in order.
+      if (this.cache.revision > storeRevision) {
+        const events = this.cache.eventsAfter(storeRevision);
+        if (!events) throw tooOldResourceVersion(storeRevision, this.cache.oldest);
+        for (const ev of events) {
+          const out = w.convert(ev);
+          if (out) w.pushInitial(out);
+        }
+      }
+    } else if (initial) {
       for (const e of this.cache.range(opts.prefix ?? this.prefix)) {
         if (!opts.predicate || opts.predicate(e.object)) w.pushInitial({ type: 'ADDED', object: e.object, raw: e.raw });
       }
