@@ -13,8 +13,9 @@
 // Errors (410, 504, 503) are thrown by watch()/list()/get(); the HTTP layer turns a watch's 410
 // into an ERROR event as upstream does. Objects handed out are shared and frozen: copy to change.
 // Consistent reads need the cache to learn the store's revision even when only other resources
-// changed: a backend with requestProgress() (etcd's RequestProgress) answers at once; without it
-// the cache waits consistentWaitMs for a periodic progress notification, then the store answers.
+// changed: a backend with requestProgress() (SQLite's hub) answers at once; without it (etcd,
+// whose progress notifications may run ahead of its events) the cache is fresh only when its
+// own events reached the store's revision, and the store answers otherwise.
 // Over 300 lines: this is the cache engine (lifecycle, freshness waits, fan-out, bookmarks); its
 // data (./watch-cache.ts) and per-watcher parts (./cache-watcher.ts) are already split out.
 
@@ -97,6 +98,8 @@ export class Cacher {
   private backendWatch: Watch | undefined;
   private starting: Promise<void> | undefined;
   private ready = false;
+  /** The revision of the last event the cache applied (or of its list): what events prove it has seen. */
+  private eventRevision = 0;
   private closed = false;
   private bookmarkTimer: NodeJS.Timeout | undefined;
   private readonly o: Required<Omit<CacherOptions, 'store' | 'prefix'>>;
@@ -148,6 +151,7 @@ export class Cacher {
     }
     if (this.closed) return;
     this.cache.reset(items, revision);
+    this.eventRevision = revision;
     this.backendWatch = this.o.backend.watch(
       { prefix: this.prefix, afterRevision: revision },
       {
@@ -175,6 +179,7 @@ export class Cacher {
       const w = ev.type === 'DELETED' ? undefined : this.store.inFlight.get(ev.key);
       const ce = this.cache.apply(ev, w && w.value === ev.value ? storedObject(w.object, ev.revision) : undefined);
       for (const w of this.watchers) w.dispatch(ce);
+      this.eventRevision = ev.revision;
     }
     this.wake();
   }
@@ -226,13 +231,18 @@ export class Cacher {
     const current = await this.o.backend.currentRevision().catch((e: unknown) => {
       throw toStatusError(e, this.o.resource, this.prefix, this.o.backend);
     });
-    if (this.cache.revision >= current) return true;
     const backend = this.o.backend;
     if (canRequestProgress(backend)) {
+      if (this.cache.revision >= current) return true;
       backend.requestProgress();
       return this.waitFor(current, this.o.freshTimeoutMs);
     }
-    return this.waitFor(current, this.o.consistentWaitMs);
+    // Without a progress request we can trust, only events prove the cache fresh: etcd before
+    // 3.4.31 / 3.5.13 may report progress past events it has not sent yet (issue 15220 and its
+    // kin), which here served a list without an object created a moment before.
+    if (this.eventRevision >= current) return true;
+    await this.waitFor(current, this.o.consistentWaitMs);
+    return this.eventRevision >= current;
   }
 
   private async waitNotOlderThan(revision: number): Promise<void> {
