@@ -230,3 +230,9 @@ export interface ResourceSchema {
 export function groupVersion(r: { group: string; version: string }): string {
   return r.group ? `${r.group}/${r.version}` : r.version;
 }
+
+/** An apiVersion's group ('' for the core group) and version: the inverse of groupVersion. */
+export function splitApiVersion(apiVersion: string): { group: string; version: string } {
+  const i = apiVersion.indexOf('/');
+  return i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
+}

@@ -5,6 +5,7 @@
 import type { RestClient } from '../client/rest.ts';
 import type { ResourceRef } from '../client/types.ts';
 import type { KubeObject, ObjectReference, WaitOptions } from './types.ts';
+import { splitApiVersion } from '../api/types.ts';
 
 interface ApiResourceList {
   resources: { name: string; kind: string; namespaced: boolean }[];
@@ -12,7 +13,7 @@ interface ApiResourceList {
 
 /** The resource an apiVersion and kind are served as (discovery), or undefined when not served. */
 export async function resourceFor(client: RestClient, apiVersion: string, kind: string): Promise<ResourceRef | undefined> {
-  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/', 2) : ['', apiVersion];
+  const { group, version } = splitApiVersion(apiVersion);
   const path = group ? `/apis/${group}/${version}` : `/api/${version}`;
   let list: ApiResourceList;
   try {

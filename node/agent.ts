@@ -108,22 +108,27 @@ export async function runAgent(opts: AgentOptions): Promise<RunningAgent> {
   // A containerd of ours that dies is started again, as k3s supervises its own: the shims
   // outlive it, and the new daemon picks their containers up, so running pods go on.
   let stopped = false;
-  let restarting = false;
+  let restarting: Promise<void> | undefined;
   const supervise = daemon
     ? setInterval(() => {
         if (stopped || restarting || !daemon?.pid || alive(daemon.pid)) return;
-        restarting = true;
         opts.log.warn('containerd exited; starting it again', { pid: daemon.pid });
-        void startContainerd({ dataDir, podCIDR: opts.podCIDR })
+        restarting = startContainerd({ dataDir, podCIDR: opts.podCIDR })
           .then((d) => {
             daemon = d;
             opts.log.info('containerd started again', { pid: d.pid });
           })
           .catch((e) => opts.log.error('containerd did not start again', { err: e as Error }))
-          .finally(() => (restarting = false));
+          .finally(() => (restarting = undefined));
       }, 1000)
     : undefined;
   supervise?.unref();
+  /** No more restarts, and one in flight has finished (so what it started is stopped too). */
+  const endSupervision = async () => {
+    stopped = true;
+    clearInterval(supervise);
+    await restarting;
+  };
   const cri = createCriClient(endpoint);
   const client = createClient({ ...config, userAgent: `kubets-agent/${nodeName}` });
   let kubelet: Kubelet | undefined;
@@ -144,8 +149,7 @@ export async function runAgent(opts: AgentOptions): Promise<RunningAgent> {
       ownsRuntime: !!daemon,
       kubelet: running,
       async stop(o = {}) {
-        stopped = true;
-        clearInterval(supervise);
+        await endSupervision();
         await running.stop();
         await network?.stop();
         await server?.close();
@@ -156,8 +160,7 @@ export async function runAgent(opts: AgentOptions): Promise<RunningAgent> {
       },
     };
   } catch (e) {
-    stopped = true;
-    clearInterval(supervise);
+    await endSupervision();
     await kubelet?.stop().catch(() => undefined);
     await network?.stop().catch(() => undefined);
     client.close();

@@ -6,7 +6,7 @@
 // identifier no variable or comprehension declares, `params` without a paramKind and
 // `variables.<name>` of a variable not declared before are refused, with cel-go's wording.
 
-import { parse } from '@bufbuild/cel';
+import { isCelError, parse } from '@bufbuild/cel';
 import { compileRule } from '../apiextensions/schema/cel.ts';
 import { AUTHORIZER_CEL_FUNCS } from './cel-authz.ts';
 
@@ -131,4 +131,37 @@ function syntaxError(expr: string, e: Error): Error {
   const [, line, col, msg] = m;
   const text = expr.split('\n')[Number(line) - 1] ?? '';
   return new Error(`compilation failed: ERROR: <input>:${line}:${col}: Syntax error: ${msg}\n | ${text}\n | ${'.'.repeat(Math.max(0, Number(col) - 1))}^`);
+}
+
+/** What running an admission expression gave: its value, or upstream's error text. */
+export type AdmissionOutcome = { value: unknown } | { error: string };
+
+/** Runs a program: a CEL error, or a library function that throws (min() of []), is an error outcome in cel-go's words. */
+export function runAdmissionProgram(expr: string, program: AdmissionProgram, vars: Record<string, unknown>): AdmissionOutcome {
+  let r: unknown;
+  try {
+    r = program(vars);
+  } catch (e) {
+    r = e;
+  }
+  if (isCelError(r) || r instanceof Error) return { error: `expression '${expr}' resulted in error: ${r.message.replace(/^field not found: /, 'no such key: ')}` };
+  return { value: r };
+}
+
+/**
+ * matchConditions as upstream's matcher (webhooks and policies alike): the first condition
+ * that is false (even beside errors); else the errors (one, or bracketed); else true.
+ */
+export function matchConditions<C extends { expression?: string }>(conditions: readonly C[], evaluate: (expr: string) => AdmissionOutcome): true | Error | { failed: C } {
+  const errors: string[] = [];
+  for (const c of conditions) {
+    const expr = c.expression ?? '';
+    const o = evaluate(expr);
+    if ('error' in o) errors.push(o.error);
+    else if (o.value === false) return { failed: c };
+    else if (o.value !== true) errors.push(`expression '${expr}' resulted in error: expected a bool, got ${typeof o.value}`);
+  }
+  if (errors.length === 1) return new Error(errors[0]);
+  if (errors.length) return new Error(`[${errors.join(', ')}]`);
+  return true;
 }

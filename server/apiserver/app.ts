@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { KubeObject, ResourceType } from '../../api/types.ts';
-import { groupVersion } from '../../api/types.ts';
+import { groupVersion, splitApiVersion } from '../../api/types.ts';
 import { Registry } from '../../api/registry.ts';
 import { toTable } from '../../api/meta/table.ts';
 import { Cacher } from '../storage/cacher.ts';
@@ -205,7 +205,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     resourceTypes: () => registry.all(),
     authorize: celAuthorize,
     resourceOfKind: (apiVersion, kind) => {
-      const [group, version] = apiVersion.includes('/') ? apiVersion.split('/', 2) as [string, string] : ['', apiVersion];
+      const { group, version } = splitApiVersion(apiVersion);
       const rt = registry.byKind(group, version, kind);
       return rt && { group: rt.group, plural: rt.plural, namespaced: rt.namespaced };
     },

@@ -4,7 +4,7 @@
 // and so how many voluntary disruptions are allowed now. Evictions recorded in disruptedPods
 // drop out once the pod is gone or after two minutes.
 
-import type { KubeObject } from '../../../api/types.ts';
+import { splitApiVersion, type KubeObject } from '../../../api/types.ts';
 import { labelSelectorFromObject, NOTHING, type Selector } from '../../../api/meta/labels.ts';
 import type { Client, Lister, Result } from '../../../client/types.ts';
 import type { ControllerContext } from '../common/types.ts';
@@ -54,7 +54,7 @@ function scaleFinder(client: Client, listers: Record<'rc' | 'rs' | 'deploy' | 's
     }
     if (ref.kind === 'ReplicationController' && ref.apiVersion === 'v1') return fromLister(listers.rc, ref.name, ref.uid);
     if (ref.kind === 'StatefulSet' && ref.apiVersion.startsWith('apps/')) return fromLister(listers.sts, ref.name, ref.uid);
-    const [group, version] = ref.apiVersion.includes('/') ? ref.apiVersion.split('/') : ['', ref.apiVersion];
+    const { group, version } = splitApiVersion(ref.apiVersion);
     const rt = registry.resources(group, version).find((r) => r.kind === ref.kind && r.subresources?.some((s) => s.name === 'scale'));
     if (!rt) return undefined;
     try {

@@ -6,8 +6,7 @@
 // `namespaceObject` is null, as upstream binds it for webhooks; `authorizer` answers through
 // the server's authorizer chain for the requesting user (api/admissionregistration/cel-authz.ts).
 
-import { isCelError } from '@bufbuild/cel';
-import { compileAdmissionExpression } from '../../../../api/admissionregistration/cel.ts';
+import { compileAdmissionExpression, matchConditions, runAdmissionProgram } from '../../../../api/admissionregistration/cel.ts';
 import { authorizerValue, withAuthorizer, type AuthzCheck } from '../../../../api/admissionregistration/cel-authz.ts';
 import type { MatchCondition } from '../../../../api/admissionregistration/rules.ts';
 import { WEBHOOK_CONDITION_SCOPE } from '../../../../api/admissionregistration/webhook.ts';
@@ -35,28 +34,15 @@ export function evaluateConditions(
     namespaceObject: null,
     authorizer: authorizerValue({ group: a.resource.group, resource: a.resource.plural, subresource: a.subresource, namespace: a.namespace, name: a.name }),
   };
-  const errors: string[] = [];
-  for (const c of conds) {
-    const expr = c.expression ?? '';
+  const matched = matchConditions(conds, (expr) => {
     const p = compileAdmissionExpression(expr, WEBHOOK_CONDITION_SCOPE);
-    if (p instanceof Error) {
-      errors.push(p.message);
-      continue;
-    }
-    let r: unknown;
-    try {
-      r = withAuthorizer(authorize, a.user, () => p(vars));
-    } catch (e) {
-      r = e;
-    }
-    if (r === false) return { matches: false, failedCondition: c.name };
-    if (r === true) continue;
-    const why = isCelError(r) || r instanceof Error ? (r as Error).message : `expected a bool, got ${typeof r}`;
-    errors.push(`expression '${expr}' resulted in error: ${why}`);
-  }
-  if (!errors.length) return { matches: true };
+    if (p instanceof Error) return { error: p.message };
+    return withAuthorizer(authorize, a.user, () => runAdmissionProgram(expr, p, vars));
+  });
+  if (matched === true) return { matches: true };
+  if (!(matched instanceof Error)) return { matches: false, failedCondition: matched.failed.name };
   if (failurePolicy === 'Ignore') return { matches: false };
-  return { error: errors.length === 1 ? errors[0]! : `[${errors.join(', ')}]` };
+  return { error: matched.message };
 }
 
 /** The request as CEL sees it: every AdmissionRequest field present (empty when unset). */

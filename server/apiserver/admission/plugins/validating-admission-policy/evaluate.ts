@@ -4,8 +4,7 @@
 // errors and compilation errors become Deny decisions under failurePolicy Fail and are
 // dropped under Ignore.
 
-import { isCelError } from '@bufbuild/cel';
-import { compileAdmissionExpression, type AdmissionScope } from '../../../../../api/admissionregistration/cel.ts';
+import { compileAdmissionExpression, matchConditions, runAdmissionProgram, type AdmissionOutcome, type AdmissionScope } from '../../../../../api/admissionregistration/cel.ts';
 import { authorizerValue, withAuthorizer, type AuthzCheck } from '../../../../../api/admissionregistration/cel-authz.ts';
 import { toCel } from '../../../../../api/apiextensions/schema/cel.ts';
 import type { KubeObject, ResourceType } from '../../../../../api/types.ts';
@@ -52,10 +51,7 @@ function expressionsOf(p: Policy): string[] {
   ];
 }
 
-/** cel-go's wording of a missing key. */
-const celMessage = (m: string) => m.replace(/^field not found: /, 'no such key: ');
-
-type Outcome = { value: unknown } | { error: string };
+type Outcome = AdmissionOutcome;
 
 /** The evaluation of one request's expressions: the activation and the variables computed so far. */
 export class Evaluation {
@@ -121,28 +117,13 @@ export class Evaluation {
     if (p instanceof Error) return { error: `compilation error: ${p.message}` };
     const failed = this.prepare(expr);
     if (failed) return { error: failed };
-    let r: unknown;
-    try {
-      r = withAuthorizer(this.authorize, this.user, () => p(this.vars));
-    } catch (e) {
-      // A library function that throws (min() of an empty list) fails like any CEL error.
-      r = e;
-    }
-    if (isCelError(r) || r instanceof Error) return { error: `expression '${expr}' resulted in error: ${celMessage(r.message)}` };
-    return { value: r };
+    return withAuthorizer(this.authorize, this.user, () => runAdmissionProgram(expr, p, this.vars));
   }
 
   /** matchConditions: false if any is false; else an error if any failed; else true. */
   matchConditions(): boolean | Error {
-    const errors: string[] = [];
-    for (const c of this.policy.spec?.matchConditions ?? []) {
-      const o = this.run(c.expression ?? '');
-      if ('error' in o) errors.push(o.error);
-      else if (o.value === false) return false;
-    }
-    if (errors.length === 1) return new Error(errors[0]);
-    if (errors.length) return new Error(`[${errors.join(', ')}]`);
-    return true;
+    const m = matchConditions(this.policy.spec?.matchConditions ?? [], (expr) => this.run(expr));
+    return m === true || m instanceof Error ? m : false;
   }
 
   private messageOf(v: Validation): string {
