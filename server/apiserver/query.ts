@@ -26,15 +26,22 @@ function intParam(q: URLSearchParams, name: string): number | undefined {
   return Number(v);
 }
 
-export function parseListQuery(q: URLSearchParams): ListQuery {
+/** `watch`: the query of a watch, which upstream checks by its own rules (a watch-list may omit resourceVersion). */
+export function parseListQuery(q: URLSearchParams, watch = false): ListQuery {
   const rvm = q.get('resourceVersionMatch') ?? undefined;
   const rv = q.get('resourceVersion') ?? undefined;
   const limit = intParam(q, 'limit');
   const cont = q.get('continue') || undefined;
-  if (rvm !== undefined && rvm !== '') {
-    if (rvm !== 'Exact' && rvm !== 'NotOlderThan') {
-      throw invalidList(`resourceVersionMatch: Unsupported value: "${rvm}": supported values: "Exact", "NotOlderThan"`);
-    }
+  const sie = q.get('sendInitialEvents');
+  if (rvm !== undefined && rvm !== '' && rvm !== 'Exact' && rvm !== 'NotOlderThan') {
+    throw invalidList(`resourceVersionMatch: Unsupported value: "${rvm}": supported values: "Exact", "NotOlderThan"`);
+  }
+  if (watch) {
+    // Upstream's validateWatchOptions: sendInitialEvents goes with NotOlderThan (resourceVersion
+    // unset asks for a consistent state), and resourceVersionMatch only with sendInitialEvents.
+    if (sie !== null && rvm !== 'NotOlderThan') throw invalidList('resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan');
+    if (rvm && sie === null) throw invalidList('resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided');
+  } else if (rvm !== undefined && rvm !== '') {
     if (!rv) throw invalidList(`resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided`);
     if (cont) throw invalidList(`resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden when continue is provided`);
     if (rvm === 'Exact' && rv === '0') throw invalidList(`resourceVersionMatch: Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"`);
@@ -45,7 +52,6 @@ export function parseListQuery(q: URLSearchParams): ListQuery {
   if (rv !== undefined && rv !== '' && !/^\d+$/.test(rv)) {
     throw new StatusError(400, 'BadRequest', `invalid resource version: ${rv}`);
   }
-  const sie = q.get('sendInitialEvents');
   return {
     labelSelector: q.get('labelSelector') ?? undefined,
     fieldSelector: q.get('fieldSelector') ?? undefined,

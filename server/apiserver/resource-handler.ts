@@ -111,7 +111,7 @@ async function serveResource(
     }
     case 'watch': {
       const o = out(true);
-      const lq = parseListQuery(query);
+      const lq = parseListQuery(query, true);
       let predicate = api.predicate(rt, lq.labelSelector, lq.fieldSelector);
       if (info.name) {
         const name = info.name;

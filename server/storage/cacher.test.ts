@@ -129,6 +129,22 @@ test('list and watch rv="": a progress notification ahead of a late event does n
   await c.close();
 });
 
+test('rv=0 reads show what this process wrote, even when the cache lags the store', async (t) => {
+  const c = open();
+  const watch = c.backend.watch.bind(c.backend);
+  c.backend.watch = (o, h) => watch(o, { onEvents: (evs) => void setTimeout(() => h.onEvents(evs), 300), onProgress: () => undefined, onError: h.onError });
+  await c.cacher.start();
+  await c.store.create(key('a'), cm('a'));
+  t.deepEqual((await c.cacher.list({ resourceVersion: '0' })).items.map((o) => o.metadata!.name), ['a']);
+  await c.store.create(key('b'), cm('b'));
+  t.is((await c.cacher.get(key('b'), { resourceVersion: '0' })).metadata!.name, 'b');
+  await c.store.delete(key('a'));
+  const w = await c.cacher.watch({ resourceVersion: '0' });
+  t.deepEqual(view(await take(w, 1)).map((v) => v.split('@')[0]), ['ADDED b']);
+  w.stop();
+  await c.close();
+});
+
 test('paged list from the cache continues through the store at the same revision', async (t) => {
   const c = open();
   for (const n of ['a', 'b', 'c', 'd', 'e']) await c.store.create(key(n), cm(n));

@@ -7,7 +7,7 @@
 //          N   : every change after N (410 if older than the window; waits, then 504, if newer than the cache)
 //          sendInitialEvents: state as ADDED, then a BOOKMARK annotated k8s.io/initial-events-end
 //   list   ''  : consistent (waits until the cache has seen the store's current revision, else the store answers)
-//          '0' : whatever the cache holds     N (NotOlderThan): waits for N
+//          '0' : what the cache holds, once it shows this process's own writes     N (NotOlderThan): waits for N
 //          Exact N, legacy N with limit, and continue tokens: the ObjectStore answers
 //   get    ''  : the store                    '0' / N: the cache (after waiting for N)
 // Errors (410, 504, 503) are thrown by watch()/list()/get(); the HTTP layer turns a watch's 410
@@ -245,6 +245,15 @@ export class Cacher {
     return this.eventRevision >= current;
   }
 
+  /**
+   * rv=0 ("any state") still shows this process's own writes: a client that wrote and then
+   * lists at 0 (client-go's informers, kubectl wait) finds what it wrote, as it does upstream
+   * whenever the cache keeps up. Best effort, bounded; the cache's state otherwise.
+   */
+  private async waitOwnWrites(): Promise<void> {
+    if (this.eventRevision < this.store.lastWrite) await this.waitFor(this.store.lastWrite, this.o.freshTimeoutMs);
+  }
+
   private async waitNotOlderThan(revision: number): Promise<void> {
     if (!(await this.waitFor(revision, this.o.freshTimeoutMs))) {
       throw tooLargeResourceVersion(revision, this.cache.revision);
@@ -281,6 +290,7 @@ export class Cacher {
     let fromStore: ListResult | undefined;
     if (rv > 0) await this.waitNotOlderThan(rv);
     else if (consistent && initial && !(await this.waitConsistent())) fromStore = await this.store.list(prefix, {});
+    else if (!consistent) await this.waitOwnWrites();
     if (!this.ready) throw serviceUnavailable(`the watch cache for ${this.prefix} is restarting`);
     // From here to the end no await: the watcher sees the state, then every later event exactly once.
     const storeRevision = fromStore ? Number(fromStore.resourceVersion) : undefined;
@@ -335,7 +345,7 @@ export class Cacher {
       if (!(await this.waitConsistent())) return this.store.list(prefix, opts);
     } else if (rv > 0) {
       await this.waitNotOlderThan(rv);
-    }
+    } else await this.waitOwnWrites();
     return this.listFromCache(prefix, opts.limit ?? 0, opts.predicate);
   }
 
@@ -370,6 +380,7 @@ export class Cacher {
     if (!opts.resourceVersion) return this.store.get(key);
     await this.start();
     if (rv > 0) await this.waitNotOlderThan(rv);
+    else await this.waitOwnWrites();
     const e = this.cache.get(key);
     if (!e) throw notFound(this.o.resource, nameOfKey(key));
     return e.object;

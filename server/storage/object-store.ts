@@ -71,6 +71,8 @@ export class ObjectStore {
    * parsing the value again (it checks that the value is the very one).
    */
   readonly inFlight = new Map<string, { value: string; object: KubeObject }>();
+  /** The revision of this process's latest write here: a watch cache of it shows its own writes. */
+  lastWrite = 0;
 
   constructor(
     readonly resource: GroupResource,
@@ -101,7 +103,9 @@ export class ObjectStore {
   private async writing(key: string, value: string, object: KubeObject, write: () => Promise<number>): Promise<number> {
     this.inFlight.set(key, { value, object });
     try {
-      return await write();
+      const rev = await write();
+      this.lastWrite = Math.max(this.lastWrite, rev);
+      return rev;
     } finally {
       if (this.inFlight.get(key)?.value === value) this.inFlight.delete(key);
     }
@@ -162,6 +166,7 @@ export class ObjectStore {
         checkPreconditions(this.resource, key, opts.preconditions, decodeObject(kv.value, kv.modRevision));
         try {
           const { revision, prev } = await this.backend.delete(key, kv.modRevision);
+          this.lastWrite = Math.max(this.lastWrite, revision);
           return decodeObject(prev.value, revision);
         } catch (e) {
           if (isStorageError(e, 'Conflict')) kv = e.extra?.current ?? (await this.backend.get(key));
