@@ -36,21 +36,34 @@ export class IpRange {
 
   /**
    * Candidate addresses for a dynamic allocation, in the order to try them: as upstream's
-   * static sub-range, the lower band is left to Services that ask for a given IP, so the walk
-   * starts at a random point above it and wraps.
+   * static sub-range (KEP-3070), the lower band (size/16, 16 to 256) is left to Services that
+   * ask for a given IP and is tried only once the rest is full.
    */
   *candidates(random = Math.random): Generator<string> {
-    const band = Math.min(Math.max(16, Math.floor(this.size / 16)), 256);
-    const upper = this.size - band;
-    const start = band + Math.floor(random() * upper);
-    for (let i = 0; i < this.size; i++) yield this.at((start + i) % this.size);
+    for (const i of bandedWalk(this.size, Math.min(Math.max(16, Math.floor(this.size / 16)), 256), random)) yield this.at(i);
   }
 }
 
-/** Node ports from a random start, wrapping over the range. */
+/**
+ * Node ports for a dynamic allocation, in the order to try them: as upstream's static
+ * sub-range (KEP-3668), the lowest size/32 ports (16 to 128) are left to Services that ask
+ * for a given port and are tried only once the rest is full.
+ */
 export function* portCandidates(range: readonly [number, number], random = Math.random): Generator<number> {
   const [lo, hi] = range;
   const n = hi - lo + 1;
-  const start = Math.floor(random() * n);
-  for (let i = 0; i < n; i++) yield lo + ((start + i) % n);
+  for (const i of bandedWalk(n, Math.min(Math.max(16, Math.floor(n / 32)), 128), random)) yield lo + i;
+}
+
+/**
+ * Offsets 0..size-1: those from `band` up first, from a random start and wrapping, then the
+ * lower band the same way. A range too small for a band is walked whole.
+ */
+export function* bandedWalk(size: number, band: number, random = Math.random): Generator<number> {
+  if (band >= size) band = 0;
+  const upper = size - band;
+  const start = Math.floor(random() * upper);
+  for (let i = 0; i < upper; i++) yield band + ((start + i) % upper);
+  const low = Math.floor(random() * band);
+  for (let i = 0; i < band; i++) yield (low + i) % band;
 }

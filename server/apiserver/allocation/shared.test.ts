@@ -76,9 +76,11 @@ if (tool.skipReason) {
     }
   });
 
+  // Given addresses are taken from the static bands (the lowest IPs and node ports), which
+  // dynamic allocations, like the 60 above, leave alone while the rest has room.
   test.serial('two apiservers racing for one given IP and node port: one wins, the other is Invalid', async (t) => {
     const results = await Promise.allSettled(
-      clients.map((c, i) => c.create(services, 'default', svc(`want-${i}`, { type: 'NodePort', clusterIP: '10.96.3.3', ports: [{ port: 80, nodePort: 31333 }] }))),
+      clients.map((c, i) => c.create(services, 'default', svc(`want-${i}`, { type: 'NodePort', clusterIP: '10.96.0.33', ports: [{ port: 80, nodePort: 30033 }] }))),
     );
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -91,18 +93,18 @@ if (tool.skipReason) {
   });
 
   test.serial('a deleted Service frees its IP and node port for the other apiserver', async (t) => {
-    const a = await clients[0].create(services, 'default', svc('freed', { type: 'NodePort', clusterIP: '10.96.4.4', ports: [{ port: 80, nodePort: 31444 }] }));
-    t.is((a.spec as unknown as Spec).clusterIP, '10.96.4.4');
+    const a = await clients[0].create(services, 'default', svc('freed', { type: 'NodePort', clusterIP: '10.96.0.44', ports: [{ port: 80, nodePort: 30044 }] }));
+    t.is((a.spec as unknown as Spec).clusterIP, '10.96.0.44');
     await clients[0].delete(services, 'default', 'freed');
     // The release is asynchronous to the delete: retry briefly.
     let again: KubeObject | undefined;
     for (let i = 0; i < 50 && !again; i++) {
-      again = await clients[1].create(services, 'default', svc('again', { type: 'NodePort', clusterIP: '10.96.4.4', ports: [{ port: 80, nodePort: 31444 }] })).catch(async () => {
+      again = await clients[1].create(services, 'default', svc('again', { type: 'NodePort', clusterIP: '10.96.0.44', ports: [{ port: 80, nodePort: 30044 }] })).catch(async () => {
         await new Promise((r) => setTimeout(r, 50));
         return undefined;
       });
     }
-    t.is((again?.spec as Spec | undefined)?.ports[0].nodePort, 31444);
+    t.is((again?.spec as Spec | undefined)?.ports[0].nodePort, 30044);
   });
 
   test.serial('repair records a Service IP that lost its IPAddress and frees a leaked one after several passes', async (t) => {
@@ -110,7 +112,7 @@ if (tool.skipReason) {
     const ip = (s.spec as unknown as Spec).clusterIP;
     await clients[0].delete(ipAddresses, '', ip);
     const leak: KubeObject = await clients[0].create(ipAddresses, '', {
-      metadata: { name: '10.96.5.5', labels: { 'ipaddress.kubernetes.io/managed-by': 'ipallocator.k8s.io' } },
+      metadata: { name: '10.96.0.55', labels: { 'ipaddress.kubernetes.io/managed-by': 'ipallocator.k8s.io' } },
       spec: { parentRef: { group: '', resource: 'services', namespace: 'default', name: 'gone' } },
     });
     t.truthy(leak.metadata?.uid);
@@ -120,7 +122,7 @@ if (tool.skipReason) {
     t.truthy((await clients[0].get(ipAddresses, '', ip)).spec);
     for (let i = 1; i < PASSES_BEFORE_FREE - 1; i++) t.is((await servers[1].repairServiceAddresses()).ipsFreed, 0);
     t.is((await servers[1].repairServiceAddresses()).ipsFreed, 1);
-    await t.throwsAsync(clients[0].get(ipAddresses, '', '10.96.5.5'), { message: /not found/ });
+    await t.throwsAsync(clients[0].get(ipAddresses, '', '10.96.0.55'), { message: /not found/ });
   });
 
   test.serial('the default ServiceCIDR "kubernetes" exists and is Ready', async (t) => {
