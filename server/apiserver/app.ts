@@ -10,6 +10,7 @@ import { groupVersion, splitApiVersion } from '../../api/types.ts';
 import { Registry } from '../../api/registry.ts';
 import { toTable } from '../../api/meta/table.ts';
 import { Cacher } from '../storage/cacher.ts';
+import { prefixFor } from '../storage/objects.ts';
 import type { Backend } from '../storage/types.ts';
 import { openSqliteBackend } from '../storage/sqlite/index.ts';
 import { withEncryption } from '../storage/encryption/index.ts';
@@ -336,6 +337,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       });
     },
     log,
+    objectCount: (group, resource) => cachers.get(prefixFor({ group, resource }))?.objectCount,
     serverConcurrencyLimit: opts.maxRequestsInFlight,
   });
   const app = createApp({

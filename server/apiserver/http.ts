@@ -173,7 +173,7 @@ export function createApp(deps: HttpDeps): Koa {
           res.once('finish', resolve);
           res.once('close', resolve);
         });
-        await apf.handle(user, info, (k, v) => ctx.set(k, v), () => next(), finished);
+        await apf.handle(user, info, new URLSearchParams(ctx.querystring), (k, v) => ctx.set(k, v), () => next(), finished);
       }
       else await next();
       audit?.complete(ctx.res.statusCode || ctx.status);

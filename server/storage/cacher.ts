@@ -127,6 +127,11 @@ export class Cacher {
     return this.watchers.size;
   }
 
+  /** Objects in the cache (API Priority and Fairness weighs a list by it). */
+  get objectCount(): number {
+    return this.cache.size;
+  }
+
   /** Lists the prefix and starts the backend watch; later calls wait for the same start. */
   start(): Promise<void> {
     if (this.closed) return Promise.reject(serviceUnavailable(`the watch cache for ${this.prefix} is closed`));

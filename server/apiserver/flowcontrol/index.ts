@@ -13,6 +13,8 @@ import { FLOW_SCHEMAS, PRIORITY_LEVELS } from './bootstrap.ts';
 import { classify, orderFlowSchemas } from './classify.ts';
 import { PriorityLevel, type Queuing } from './priority-level.ts';
 import { dumpPriorityLevels, dumpQueues } from './dump.ts';
+import { estimateWork } from './work-estimate.ts';
+import { WatchTracker } from './watch-tracker.ts';
 
 export interface FlowControlDeps {
   /** Objects of a flowcontrol resource as the watch cache has them. */
@@ -20,6 +22,8 @@ export interface FlowControlDeps {
   /** Creates an object; a 409 (another apiserver made it first) is fine. */
   create(plural: 'flowschemas' | 'prioritylevelconfigurations', obj: KubeObject): Promise<void>;
   log: Log;
+  /** Objects of a resource in the watch cache (lists are weighted by it); undefined when none is kept. */
+  objectCount?(group: string, resource: string): number | undefined;
   /** Upstream: --max-requests-inflight + --max-mutating-requests-inflight (400 + 200). */
   serverConcurrencyLimit?: number;
   /** How long a request may wait in a queue; upstream: a quarter of the request timeout (15 s). */
@@ -28,6 +32,7 @@ export interface FlowControlDeps {
   refreshMs?: number;
 }
 
+// Long-running requests other than watches hold no seat (upstream leaves them out of flow control).
 const LONG_RUNNING_SUBRESOURCES = new Set(['attach', 'exec', 'proxy', 'log', 'portforward']);
 
 export const DEBUG_PREFIX = '/debug/api_priority_and_fairness/';
@@ -42,6 +47,8 @@ export class FlowControl {
   private readonly levels = new Map<string, PriorityLevel>();
   private exempt = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
+  /** The watches open now, by what they watch: a write's fan-out. */
+  readonly watches = new WatchTracker();
 
   constructor(private readonly deps: FlowControlDeps) {}
 
@@ -90,24 +97,43 @@ export class FlowControl {
   }
 
   /**
-   * Runs `run` when the request's priority level lets it (holding a seat until `finished`, the response's end); sets the response headers that name
-   * the FlowSchema and priority level; a 429 (Retry-After: 1) when the level refuses it.
+   * Runs `run` when the request's priority level lets it, holding the seats of its work estimate until `finished` (the response's end; for a watch,
+   * until `run` returns, its initial events out); sets the response headers that name the FlowSchema and priority level; a 429 (Retry-After: 1) when
+   * the level refuses it.
    */
-  async handle(user: UserInfo, info: RequestInfo, setHeader: (k: string, v: string) => void, run: () => Promise<void>, finished: Promise<void>): Promise<void> {
+  async handle(
+    user: UserInfo,
+    info: RequestInfo,
+    query: URLSearchParams,
+    setHeader: (k: string, v: string) => void,
+    run: () => Promise<void>,
+    finished: Promise<void>,
+  ): Promise<void> {
+    const watch = info.isResourceRequest && info.verb === 'watch';
+    if (watch) void finished.then(this.watches.register(info));
     const levelNames = new Set([...this.exempt.keys(), ...this.levels.keys()]);
     const c = classify(this.schemas, levelNames, user, info);
     if (!c) return run();
     const level = this.levels.get(c.level);
     setHeader('X-Kubernetes-PF-FlowSchema-UID', c.flowSchema.metadata?.uid ?? '');
     setHeader('X-Kubernetes-PF-PriorityLevel-UID', level?.uid ?? this.exempt.get(c.level) ?? '');
-    const longRunning = info.isResourceRequest && (info.verb === 'watch' || LONG_RUNNING_SUBRESOURCES.has(info.subresource));
-    if (!level || longRunning) return run();
-    const admission = await level.admit(c.flow);
+    if (!level || (info.isResourceRequest && LONG_RUNNING_SUBRESOURCES.has(info.subresource))) return run();
+    const work = estimateWork(info, query, { objectCount: (g, r) => this.deps.objectCount?.(g, r), watchCount: (i) => this.watches.interested(i) });
+    const admission = await level.admit(c.flow, work);
     if (!admission.ok) {
       setHeader('Retry-After', '1');
       throw new StatusError(429, 'TooManyRequests', 'Too many requests, please try again later.', { retryAfterSeconds: 1 });
     }
-    // The seat is held until the response is written out (upstream's handler returns then).
+    if (watch) {
+      // A watch is done with its seats once its initial events are out: when the handler returns.
+      try {
+        await run();
+      } finally {
+        admission.release();
+      }
+      return;
+    }
+    // The seats are held until the response is written out (upstream's handler returns then).
     void finished.then(admission.release);
     await run();
   }

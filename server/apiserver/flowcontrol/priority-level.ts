@@ -3,8 +3,13 @@
 // a hash of the flow) and waits in the shortest of its hand; a full queue, a level without
 // queues (Reject) or a wait beyond the queue timeout is a rejection. Freed seats go to the
 // queues in turn (round robin), so one flow cannot take every seat while another waits.
+// A request takes the seats of its work estimate: it starts when that many are free (a request
+// wider than the whole limit when nothing runs, as upstream), and a queue's head that does not
+// fit yet holds the dispatch until seats free. A write's final seats stay taken for its
+// additional latency after it finished.
 
 import { createHash } from 'node:crypto';
+import { maxSeatsOf, ONE_SEAT, type WorkEstimate } from './work-estimate.ts';
 
 export interface Queuing {
   queues: number;
@@ -13,6 +18,7 @@ export interface Queuing {
 }
 
 interface Waiter {
+  seats: number;
   admit(): void;
   reject(): void;
 }
@@ -21,6 +27,8 @@ export type Admission = { ok: true; release(): void } | { ok: false; reason: 'qu
 
 export class PriorityLevel {
   executing = 0;
+  /** Seats taken by the requests executing (and by finished writes during their additional latency). */
+  seatsInUse = 0;
   dispatched = 0;
   rejected = 0;
   timedOut = 0;
@@ -55,8 +63,14 @@ export class PriorityLevel {
     return this.queues.map((q) => q.length);
   }
 
-  admit(flow: string): Promise<Admission> {
-    if (this.executing < this.limit && this.waiting() === 0) return Promise.resolve(this.seat());
+  /** Whether `seats` more can start now. */
+  private fits(seats: number): boolean {
+    if (seats > this.limit) return this.executing === 0;
+    return this.seatsInUse + seats <= this.limit;
+  }
+
+  admit(flow: string, work: WorkEstimate = ONE_SEAT): Promise<Admission> {
+    if (this.waiting() === 0 && this.fits(maxSeatsOf(work))) return Promise.resolve(this.seat(work));
     const q = this.queuing;
     if (!q || q.queues === 0) {
       this.rejected++;
@@ -74,11 +88,13 @@ export class PriorityLevel {
         this.timedOut++;
         this.rejected++;
         resolve({ ok: false, reason: 'time-out' });
+        this.dispatchWaiting(); // it may have been the head that did not fit
       }, this.queueTimeoutMs);
       const waiter: Waiter = {
+        seats: maxSeatsOf(work),
         admit: () => {
           clearTimeout(timer);
-          resolve(this.seat());
+          resolve(this.seat(work));
         },
         reject: () => {
           clearTimeout(timer);
@@ -89,31 +105,42 @@ export class PriorityLevel {
     });
   }
 
-  private seat(): Admission {
+  private seat(work: WorkEstimate): Admission {
     this.executing++;
     this.dispatched++;
+    this.seatsInUse += work.initialSeats;
     let done = false;
     return {
       ok: true,
       release: () => {
         if (done) return;
         done = true;
+        this.seatsInUse -= work.initialSeats;
+        if (work.finalSeats > 0 && work.additionalLatencyMs > 0) {
+          this.seatsInUse += work.finalSeats;
+          setTimeout(() => {
+            this.seatsInUse -= work.finalSeats;
+            this.executing--;
+            this.dispatchWaiting();
+          }, work.additionalLatencyMs).unref();
+          return;
+        }
         this.executing--;
         this.dispatchWaiting();
       },
     };
   }
 
+  /** Starts waiting requests, the queues in turn, while the next one's seats are free. */
   private dispatchWaiting(): void {
-    while (this.executing < this.limit && this.waiting() > 0) {
-      for (let i = 0; i < this.queues.length; i++) {
-        const q = this.queues[(this.next + i) % this.queues.length];
-        if (q.length) {
-          this.next = (this.next + i + 1) % this.queues.length;
-          q.shift()!.admit();
-          break;
-        }
-      }
+    while (this.waiting() > 0) {
+      let i = 0;
+      while (!this.queues[(this.next + i) % this.queues.length].length) i++;
+      const at = (this.next + i) % this.queues.length;
+      const head = this.queues[at][0];
+      if (!this.fits(head.seats)) return;
+      this.next = (at + 1) % this.queues.length;
+      this.queues[at].shift()!.admit();
     }
   }
 
