@@ -140,7 +140,7 @@ export const crdScenarios: Scenario[] = [
     },
   },
   {
-    title: 'CRD versions through a conversion webhook (TLS, caBundle); a webhook down or answering garbage is a 500 naming it',
+    title: 'CRD versions through a conversion webhook by url (TLS, caBundle); a webhook down or answering garbage is a 500 naming it',
     id: 'crd-webhook',
     async run(c) {
       const hook = await startConversionWebhook();
@@ -160,14 +160,67 @@ export const crdScenarios: Scenario[] = [
         c.t.regex(errLines(failed).join('\n'), new RegExp(`conversion webhook for ${group.replace(/\./g, '\\.')}/v1, Kind=Widget failed: the widget cannot be converted today`));
         hook.mode = 'garbage';
         const garbage = await c.run(['get', `widgets.v2.${group}`, 'w1']);
-        c.t.regex(errLines(garbage).join('\n'), /Kind=Widget failed: the response is not a ConversionReview/);
+        c.t.regex(errLines(garbage).join('\n'), /^Error from server: conversion webhook for \S+\/v1, Kind=Widget failed: couldn't get version\/kind; json parse error: /);
         hook.mode = 'ok';
         await hook.close();
         const down = await c.run(['get', `widgets.v2.${group}`, 'w1']);
-        c.t.regex(errLines(down).join('\n'), /Kind=Widget failed: Post "https:\/\/127\.0\.0\.1:\d+\/convert": connect ECONNREFUSED/);
+        c.t.regex(errLines(down).join('\n'), /Kind=Widget failed: Post "https:\/\/127\.0\.0\.1:\d+\/convert\?timeout=30s": connect ECONNREFUSED/);
         // The storage version needs no webhook; everything else keeps being served.
         c.t.is(await c.ok(['get', `widgets.v1.${group}`, 'w1', '-o', 'jsonpath={.spec.color}']), 'blue');
         await c.ok(['delete', 'crd', `widgets.${group}`]);
+      } finally {
+        await hook.close();
+      }
+    },
+  },
+  {
+    title: 'a conversion webhook by service: a Service with an EndpointSlice to the webhook on loopback; a missing Service, no endpoints or garbage answer upstream\'s 500 and leave stored objects intact',
+    id: 'crd-webhook-svc',
+    async run(c) {
+      const svcName = 'conv-hook';
+      const hook = await startConversionWebhook([`${svcName}.${c.ns}.svc`]);
+      try {
+        const group = groupOf(c);
+        const wd = (v: string) => `widgets.${v}.${group}`;
+        const v2 = widgetVersion('v2', false).replace(/color/g, 'colour');
+        const conversion = `  conversion:\n    strategy: Webhook\n    webhook:\n      conversionReviewVersions: [v1]\n      clientConfig:\n        service: {namespace: ${c.ns}, name: ${svcName}, path: /convert, port: 8443}\n        caBundle: ${hook.caBundle}\n`;
+        const yaml = widgetCrd(group, { versions: widgetVersion('v1', true) + v2, short: shortOf(c) }).replace('  versions:\n', `${conversion}  versions:\n`);
+        await c.ok(['apply', '-f', '-'], { stdin: yaml });
+        await c.ok(['wait', '--for', 'condition=Established', `crd/widgets.${group}`, '--timeout=10s']);
+        // Written in the storage version: no webhook needed.
+        await c.ok(['apply', '-f', '-'], { stdin: widget(group, 'w1', 'color: blue') });
+        const failure = (why: string) => new RegExp(`^Error from server: conversion webhook for ${group.replace(/\./g, '\\.')}/v1, Kind=Widget failed: Post "https://${svcName}\\.${c.ns}\\.svc:8443/convert\\?timeout=30s": ${why}$`);
+        c.t.regex(errLines(await c.run(['get', wd('v2'), 'w1'])).join('\n'), failure(`service "${svcName}" not found`));
+        const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: svcName }, spec: { ports: [{ name: 'https', port: 8443, targetPort: 9443 }] } };
+        await c.ok(['create', '-f', '-'], { stdin: JSON.stringify(svc) });
+        c.t.regex(errLines(await c.run(['get', wd('v2'), 'w1'])).join('\n'), failure(`no endpoints available for service "${svcName}"`));
+        // A write through v2 that cannot be converted is refused and changes nothing.
+        const refused = await c.run(['apply', '-f', '-'], { stdin: widget(group, 'w1', 'colour: red', 'v2') });
+        c.t.not(refused.code, 0);
+        c.t.regex(errLines(refused).join('\n'), /conversion webhook for .* failed: Post .*: no endpoints available for service/);
+        c.t.is(await c.ok(['get', wd('v1'), 'w1', '-o', 'jsonpath={.spec.color}']), 'blue');
+        const slice = {
+          apiVersion: 'discovery.k8s.io/v1',
+          kind: 'EndpointSlice',
+          metadata: { name: `${svcName}-1`, labels: { 'kubernetes.io/service-name': svcName } },
+          addressType: 'IPv4',
+          endpoints: [{ addresses: ['127.0.0.1'], conditions: { ready: true } }],
+          ports: [{ name: 'https', port: hook.port, protocol: 'TCP' }],
+        };
+        await c.ok(['create', '-f', '-'], { stdin: JSON.stringify(slice) });
+        c.t.is(await c.ok(['get', wd('v2'), 'w1', '-o', 'jsonpath={.apiVersion} {.spec.colour}']), `${group}/v2 blue`);
+        await c.ok(['apply', '-f', '-'], { stdin: widget(group, 'w2', 'colour: green', 'v2') });
+        c.t.is(await c.ok(['get', wd('v1'), 'w2', '-o', 'jsonpath={.apiVersion} {.spec.color}']), `${group}/v1 green`);
+        c.t.is(await c.ok(['get', wd('v2'), '-o', 'jsonpath={range .items[*]}{.metadata.name}={.spec.colour} {end}']), 'w1=blue w2=green ');
+        hook.mode = 'garbage';
+        const garbage = await c.run(['patch', wd('v2'), 'w2', '--type=merge', '-p', '{"spec":{"colour":"red"}}']);
+        c.t.not(garbage.code, 0);
+        c.t.regex(errLines(garbage).join('\n'), /^Error from server: conversion webhook for \S+, Kind=Widget failed: couldn't get version\/kind; json parse error: /);
+        hook.mode = 'ok';
+        c.t.is(await c.ok(['get', wd('v1'), 'w2', '-o', 'jsonpath={.spec.color}']), 'green');
+        await c.ok(['delete', 'crd', `widgets.${group}`]);
+        await c.ok(['delete', 'service', svcName]);
+        await c.ok(['delete', 'endpointslice', `${svcName}-1`]);
       } finally {
         await hook.close();
       }

@@ -1,6 +1,7 @@
 // A real conversion webhook for the suite: HTTPS on loopback with a certificate from a CA of
 // its own (the CRD's caBundle). It converts Widgets between v1 (spec.color) and v2
-// (spec.colour); `mode` makes it answer garbage or fail, to see kubets report it.
+// (spec.colour); `mode` makes it answer garbage or fail, to see kubets report it. Its
+// certificate also names the Services it is reached through (`<svc>.<ns>.svc`).
 
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +11,8 @@ type Obj = { apiVersion: string; spec?: Record<string, unknown>; [k: string]: un
 
 export interface ConversionWebhook {
   url: string;
+  /** The loopback port it listens on (an EndpointSlice's port when reached by a Service). */
+  port: number;
   caBundle: string;
   mode: 'ok' | 'garbage' | 'fail';
   /** ConversionReviews answered so far. */
@@ -29,10 +32,10 @@ function convert(o: Obj, desired: string): Obj {
   return { ...o, apiVersion: desired, spec };
 }
 
-export async function startConversionWebhook(): Promise<ConversionWebhook> {
+export async function startConversionWebhook(serviceNames: string[] = []): Promise<ConversionWebhook> {
   const ca = await generateCa('conversion-webhook-ca');
-  const leaf = await generateLeaf(ca, { commonName: 'conversion-webhook', sans: ['127.0.0.1'], usage: 'server' });
-  const hook: ConversionWebhook = { url: '', caBundle: Buffer.from(ca.cert).toString('base64'), mode: 'ok', calls: 0, close: async () => undefined };
+  const leaf = await generateLeaf(ca, { commonName: 'conversion-webhook', sans: ['127.0.0.1', ...serviceNames], usage: 'server' });
+  const hook: ConversionWebhook = { url: '', port: 0, caBundle: Buffer.from(ca.cert).toString('base64'), mode: 'ok', calls: 0, close: async () => undefined };
   const server = https.createServer({ cert: leaf.cert, key: leaf.key }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -49,7 +52,8 @@ export async function startConversionWebhook(): Promise<ConversionWebhook> {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  hook.url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/convert`;
+  hook.port = (server.address() as AddressInfo).port;
+  hook.url = `https://127.0.0.1:${hook.port}/convert`;
   hook.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   return hook;
 }

@@ -401,7 +401,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     now: () => clock.now(),
   });
   await authz.start();
-  const crds = new CrdController({ registry, engineFor, clock, log });
+  const crds = new CrdController({ registry, engineFor, clock, log, reader });
   await crds.start();
   await aggregation.start();
   ready = true;

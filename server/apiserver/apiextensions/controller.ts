@@ -17,12 +17,15 @@ import { rfc3339 } from '../../../api/meta/time.ts';
 import type { Clock } from '../../../client/types.ts';
 import { checkNames } from './names.ts';
 import { conversionWebhook } from './conversion-webhook.ts';
+import type { ClusterReader } from '../aggregation/types.ts';
 
 export interface CrdControllerDeps {
   registry: Registry;
   engineFor(rt: ResourceType): GenericStore;
   clock: Pick<Clock, 'now'>;
   log: Logger;
+  /** Services and EndpointSlices (watch cache): where a conversion webhook's service is. */
+  reader: ClusterReader;
   /** How soon to look again at a CRD whose custom resources are still going away. */
   recheckMs?: number;
 }
@@ -134,7 +137,7 @@ export class CrdController {
     if (crd.metadata?.deletionTimestamp) return this.terminate(name, crd);
     const verdict = checkNames(crd, [...this.#crds.values()], this.#builtins);
     const from = JSON.stringify([verdict.accepted, crd.metadata?.uid, crd.spec]);
-    if (this.#servedFrom.get(name) !== from) this.serve(name, verdict.accepted ? customResourceTypes(crd, conversionWebhook(crd)) : [], from);
+    if (this.#servedFrom.get(name) !== from) this.serve(name, verdict.accepted ? customResourceTypes(crd, conversionWebhook(crd, this.deps.reader)) : [], from);
     const now = rfc3339(this.deps.clock.now());
     await this.updateStatus(name, (c) => {
       setCondition(c, { ...verdict.condition, lastTransitionTime: now });
@@ -173,7 +176,7 @@ export class CrdController {
 
   /** Deletes every custom resource of a terminating CRD; drops the finalizer once none is left. */
   private async terminate(name: string, crd: CustomResourceDefinition): Promise<void> {
-    const types = this.#served.get(name) ?? customResourceTypes(crd, conversionWebhook(crd));
+    const types = this.#served.get(name) ?? customResourceTypes(crd, conversionWebhook(crd, this.deps.reader));
     // While terminating, its resources stay listable and deletable, but take no new objects.
     this.serve(name, types.map((rt) => ({ ...rt, verbs: rt.verbs.filter((v) => v !== 'create') })), `terminating:${crd.metadata?.uid}`);
     const rt = this.#served.get(name)?.[0];

@@ -1,5 +1,6 @@
 import test from 'ava';
-import { CallError, parseResponse } from './call.ts';
+import { parseResponse } from './call.ts';
+import { CallError } from './target.ts';
 
 const review = (response: unknown, extra: Record<string, unknown> = {}) => JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response, ...extra });
 const refusal = (text: string, mutating = false) => {

@@ -2,24 +2,10 @@
 // caBundle), within its timeout, and the answer checked as upstream checks it. Any failure
 // to get a well-formed answer is a CallError: the caller applies the failurePolicy.
 
-import { request } from 'node:https';
 import { randomUUID } from 'node:crypto';
 import type { KubeObject, ResourceType } from '../../../../api/types.ts';
 import type { Attributes } from '../types.ts';
-
-export interface ClientConfig {
-  url?: string;
-  service?: { namespace: string; name: string; path?: string; port?: number };
-  caBundle?: string;
-}
-
-/** Where to send: a URL, and the TLS server name to check the certificate against. */
-export interface Target {
-  url: URL;
-  /** The URL errors name: a service target's `https://<svc>.<ns>.svc:<port>`, as upstream's. */
-  shown: URL;
-  servername: string | undefined;
-}
+import { CallError, postJson, type Target } from './target.ts';
 
 export interface ReviewResponse {
   uid: string;
@@ -30,8 +16,6 @@ export interface ReviewResponse {
   warnings?: string[];
   auditAnnotations?: Record<string, string>;
 }
-
-export class CallError extends Error {}
 
 /**
  * The AdmissionReview of a request. `requested`: the resource the client wrote when the
@@ -71,32 +55,14 @@ function optionsFor(a: Attributes): KubeObject | null {
 
 export async function callWebhook(target: Target, caBundle: string | undefined, review: Record<string, unknown>, timeoutMs: number, mutating = false): Promise<ReviewResponse> {
   const body = JSON.stringify(review);
-  const text = await new Promise<string>((resolve, reject) => {
-    const req = request(
-      target.url,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': Buffer.byteLength(body) },
-        ca: caBundle ? Buffer.from(caBundle, 'base64').toString() : undefined,
-        servername: target.servername,
-        signal: AbortSignal.timeout(timeoutMs),
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const s = Buffer.concat(chunks).toString();
-          if ((res.statusCode ?? 0) >= 300) reject(new CallError(`failed to call webhook: Post "${target.shown}": unexpected status ${res.statusCode}: ${s.slice(0, 200)}`));
-          else resolve(s);
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', (e: Error) =>
-      reject(new CallError(`failed to call webhook: Post "${target.shown}": ${e.name === 'AbortError' || e.name === 'TimeoutError' ? 'context deadline exceeded' : e.message}`)),
-    );
-    req.end(body);
-  });
+  let answer: { status: number; text: string };
+  try {
+    answer = await postJson(target, caBundle, body, timeoutMs);
+  } catch (e) {
+    throw e instanceof CallError ? new CallError(`failed to call webhook: ${e.message}`) : e;
+  }
+  const { status, text } = answer;
+  if (status >= 300) throw new CallError(`failed to call webhook: Post "${target.shown}": unexpected status ${status}: ${text.slice(0, 200)}`);
   return parseResponse(text, (review.request as { uid: string }).uid, mutating);
 }
 

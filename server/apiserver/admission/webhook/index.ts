@@ -4,8 +4,6 @@
 // run, denials, JSONPatch mutations, warnings and reinvocationPolicy IfNeeded.
 
 import fjp from 'fast-json-patch';
-import { isIP } from 'node:net';
-import { isEndpoint, resolveService } from '../../aggregation/resolve.ts';
 import { OPTIMISTIC_LOCK_MESSAGE, StatusError, badRequest, conflict, internalError, invalid, type StatusReason } from '../../../../api/meta/errors.ts';
 import { FIELD_IMMUTABLE, invalidGo } from '../../../../api/meta/validation.ts';
 import type { AuthzCheck } from '../../../../api/admissionregistration/cel-authz.ts';
@@ -13,7 +11,8 @@ import type { MatchCondition } from '../../../../api/admissionregistration/rules
 import type { LabelSelector } from '../../../../api/meta/labels.ts';
 import type { KubeObject, ResourceType } from '../../../../api/types.ts';
 import type { AdmissionPlugin, Attributes } from '../types.ts';
-import { CallError, buildReview, callWebhook, type ClientConfig, type ReviewResponse, type Target } from './call.ts';
+import { buildReview, callWebhook, type ReviewResponse } from './call.ts';
+import { CallError, resolveTarget, type ClientConfig } from './target.ts';
 import { annotateFailedOpen, annotateFromResponse, annotateMutation, type Called } from './audit.ts';
 import { conditionsError, evaluateConditions } from './conditions.ts';
 import { convertObject, invocationResource, versionedAttributes } from './equivalent.ts';
@@ -75,33 +74,6 @@ async function matching(deps: WebhookDeps, plural: string, a: Attributes): Promi
 }
 
 /**
- * Where to send: the URL, or the Service resolved as the aggregator resolves APIService
- * targets (a ready EndpointSlice address for the Service port; the ClusterIP is not reachable
- * from here), checked against the name `<svc>.<ns>.svc`. Errors name upstream's URL
- * (`https://<svc>.<ns>.svc:<port><path>`); `?timeout=` is sent as upstream sends it.
- */
-async function targetOf(deps: WebhookDeps, cc: ClientConfig, timeoutSeconds: number): Promise<Target> {
-  const withTimeout = (u: URL) => {
-    u.searchParams.set('timeout', `${timeoutSeconds}s`);
-    return u;
-  };
-  if (cc.url) {
-    const url = withTimeout(new URL(cc.url));
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    // Node checks an IP against the certificate's IP SANs itself; SNI never carries an IP.
-    return { url, shown: url, servername: isIP(host) ? undefined : host };
-  }
-  const s = cc.service;
-  if (!s) throw new CallError('webhook has no clientConfig.url nor clientConfig.service');
-  const port = s.port ?? 443;
-  const shown = withTimeout(new URL(`https://${s.name}.${s.namespace}.svc:${port}${s.path ?? ''}`));
-  const ep = await resolveService({ get: deps.getObject, list: deps.listObjects }, { namespace: s.namespace, name: s.name, port });
-  if (!isEndpoint(ep)) throw new CallError(`failed to call webhook: Post "${shown}": ${ep.message}`);
-  const url = withTimeout(new URL(`${ep.url.origin}${s.path ?? ''}`));
-  return { url, shown, servername: ep.servername };
-}
-
-/**
  * Calls one webhook: 'skipped' when its matchConditions do not hold, undefined when the call
  * failed and its failurePolicy is Ignore. Conditions see the object as it is now (after the
  * mutating webhooks before this one).
@@ -125,7 +97,9 @@ async function call(
     throw badRequest(`admission webhook "${w.name}" does not support dry run`);
   }
   try {
-    const target = await targetOf(deps, w.clientConfig, w.timeoutSeconds ?? 10);
+    const target = await resolveTarget({ get: deps.getObject, list: deps.listObjects }, w.clientConfig, w.timeoutSeconds ?? 10).catch((e: unknown) => {
+      throw e instanceof CallError ? new CallError(`failed to call webhook: ${e.message}`) : e;
+    });
     const r = await callWebhook(target, w.clientConfig.caBundle, review, (w.timeoutSeconds ?? 10) * 1000, mutating);
     if (r.allowed) a.warnings.push(...(r.warnings ?? []));
     annotateFromResponse(a, w.name, r.auditAnnotations);
