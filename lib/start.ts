@@ -49,6 +49,8 @@ export async function startKubets(opts: KubetsOptions = {}): Promise<Kubets> {
       disable,
       verbosity: opts.verbosity ?? 0,
       tlsSans: [],
+      // In this thread: starts in tens of milliseconds, and a test's process holds it all.
+      controlPlane: 'in-process',
     };
     const running: RunningServer = await startServer(flags, {
       log,

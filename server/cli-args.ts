@@ -2,6 +2,9 @@
 
 import { parsePool } from './cloud-controller-manager/pool.ts';
 
+export const CONTROL_PLANE_LAYOUTS = ['separate', 'in-process'] as const;
+export type ControlPlaneLayout = (typeof CONTROL_PLANE_LAYOUTS)[number];
+
 export const DISABLEABLE = ['controllers', 'scheduler', 'cloud-controller-manager'] as const;
 export type Disableable = (typeof DISABLEABLE)[number];
 
@@ -27,6 +30,8 @@ export interface ServerFlags {
   loadBalancerPool?: string[];
   /** The controller-manager's and scheduler's Lease timings (upstream's --leader-elect-* flags). */
   leaderElection?: { leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
+  /** Where the controller-manager and scheduler run: their own process (default) or the apiserver's thread. */
+  controlPlane?: ControlPlaneLayout;
 }
 
 /** Flags of the loops that run apart from the apiserver: controller-manager, scheduler, sim. */
@@ -69,6 +74,8 @@ export type Command =
   | { kind: 'version' }
   | { kind: 'server' | 'all'; flags: ServerFlags }
   | { kind: LoopCommand; flags: LoopFlags }
+  /** What `kubets server` forks: its controller-manager and scheduler, configured over IPC. */
+  | { kind: 'control-plane' }
   | { kind: 'error'; message: string };
 
 export const USAGE = `kubets: a Kubernetes control plane in TypeScript
@@ -95,6 +102,9 @@ Flags of server and all:
   --bind-address ADDR       address to listen on (default 127.0.0.1)
   --etcd-servers URL,...    store in etcd instead of the embedded SQLite file
   --disable NAME,...        do not start: controllers, scheduler, cloud-controller-manager
+  --control-plane LAYOUT    where controllers and scheduler run: separate (default: a
+                            process of their own, as upstream's binaries, so the apiserver
+                            keeps its core) or in-process (the apiserver's one thread)
   --load-balancer-pool A,.. LoadBalancer Service addresses: IPs, CIDRs, ranges a-b
                             (default: the nodes' addresses, as k3s's ServiceLB)
   --tls-san NAME,...        extra DNS names or IPs for the serving certificate
@@ -121,6 +131,7 @@ const VALUE_FLAGS = new Set([
   'bind-address',
   'etcd-servers',
   'disable',
+  'control-plane',
   'tls-san',
   'token-auth-file',
   'encryption-provider-config',
@@ -222,6 +233,10 @@ function parseServerFlags(args: string[]): ServerFlags | string {
           }
           if (!flags.disable.includes(d as Disableable)) flags.disable.push(d as Disableable);
         }
+        break;
+      case 'control-plane':
+        if (!(CONTROL_PLANE_LAYOUTS as readonly string[]).includes(value)) return `--control-plane wants ${CONTROL_PLANE_LAYOUTS.join(' or ')}, got "${value}"`;
+        flags.controlPlane = value as ControlPlaneLayout;
         break;
       case 'load-balancer-pool': {
         try {
@@ -369,6 +384,7 @@ export function parseCli(argv: string[]): Command {
     const flags = parseServerFlags(rest);
     return typeof flags === 'string' ? { kind: 'error', message: flags } : { kind: cmd, flags };
   }
+  if (cmd === 'control-plane') return rest.length ? { kind: 'error', message: 'control-plane takes no arguments' } : { kind: 'control-plane' };
   if (cmd === 'controller-manager' || cmd === 'scheduler' || cmd === 'sim') {
     if (rest.includes('--help') || rest.includes('-h')) return { kind: 'help', topic: cmd };
     const flags = parseLoopFlags(cmd, rest);

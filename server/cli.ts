@@ -66,6 +66,8 @@ export interface RunningServer {
   /** The node-join token (`kubets agent --token`); absent when the apiserver was swapped out. */
   joinToken?: string;
   pki: Pki;
+  /** The pid of the controller-manager and scheduler's own process (none: disabled, or in this one). */
+  controlPlanePid(): number | undefined;
   close(): Promise<void>;
 }
 
@@ -112,8 +114,8 @@ export async function startServer(flags: ServerFlags, deps: CliDeps = {}): Promi
     throw e;
   }
   log.info('apiserver listening', { url: api.url, kubeconfig: kubeconfigPath });
-  // Controllers and scheduler run in this process unless disabled, through a loopback client:
-  // the same HTTPS API any other apiserver client uses.
+  // Controllers and scheduler run unless disabled, in a process of their own (or in this one,
+  // --control-plane in-process), through the same HTTPS API any other apiserver client uses.
   const components = (['controllers', 'scheduler', 'cloud-controller-manager'] as const).filter((c) => !flags.disable.includes(c));
   let joinToken: string | undefined;
   if (!deps.loadApiServer && deps.joinToken !== false) {
@@ -132,30 +134,41 @@ export async function startServer(flags: ServerFlags, deps: CliDeps = {}): Promi
   // Leases, and on close nothing the loops still have in flight is worth waiting for.
   const ephemeral = deps.sqlitePath === ':memory:' && !flags.etcdServers?.length;
   let stopLoops = async () => {};
+  let controlPlanePid = (): number | undefined => undefined;
   if (components.length && !deps.loadApiServer) {
-    const { createLoopbackClient } = await import('../client/rest.ts');
-    const { startControlPlane } = await import('./control-plane.ts');
-    const client = createLoopbackClient(api.url, { ca: pki.caCert, cert: pki.adminCert, key: pki.adminKey });
-    // Each component on its own identity, with upstream's permissions (not the admin's).
-    const clientFor = {
-      controllers: createLoopbackClient(api.url, { ca: pki.caCert, cert: pki.controllerManagerCert, key: pki.controllerManagerKey }, { userAgent: 'kube-controller-manager' }),
-      scheduler: createLoopbackClient(api.url, { ca: pki.caCert, cert: pki.schedulerCert, key: pki.schedulerKey }, { userAgent: 'kube-scheduler' }),
-      'cloud-controller-manager': createLoopbackClient(api.url, { ca: pki.caCert, cert: pki.cloudControllerManagerCert, key: pki.cloudControllerManagerKey }, { userAgent: 'cloud-controller-manager' }),
-    };
-    const cp = startControlPlane({ client, clientFor, log, components: [...components], controllers: deps.controllers, releaseLeases: !ephemeral, caPem: pki.caCert, caKeyPem: pki.caKey, loadBalancerPool: flags.loadBalancerPool, identity: `${hostname()}_${new URL(api.url).port}`, ...flags.leaderElection });
-    stopLoops = async () => {
-      await cp.stop();
-      client.close();
-      clientFor.controllers.close();
-      clientFor.scheduler.close();
-      clientFor['cloud-controller-manager'].close();
-    };
+    const { controlPlaneConfig, forkControlPlane, runControlPlane } = await import('./control-plane-process.ts');
+    const config = controlPlaneConfig(pki, api.url, {
+      components: [...components],
+      controllers: deps.controllers,
+      releaseLeases: !ephemeral,
+      loadBalancerPool: flags.loadBalancerPool,
+      identity: `${hostname()}_${new URL(api.url).port}`,
+      leaderElection: flags.leaderElection,
+      verbosity: flags.verbosity,
+    });
+    if ((flags.controlPlane ?? 'separate') === 'separate') {
+      // Its own process, as upstream's separate binaries: the apiserver keeps this thread.
+      let child;
+      try {
+        child = await forkControlPlane(config, { log });
+      } catch (e) {
+        await api.close();
+        throw e;
+      }
+      log.info('control plane started', { pid: child.pid(), components: components.join(',') });
+      stopLoops = async () => void (await child.stop());
+      controlPlanePid = () => child.pid();
+    } else {
+      const cp = runControlPlane(config, log);
+      stopLoops = () => cp.stop();
+    }
   }
   return {
     url: api.url,
     kubeconfigPath,
     joinToken,
     pki,
+    controlPlanePid: () => controlPlanePid(),
     close: async () => {
       if (ephemeral) {
         // The loops stop and the apiserver closes at once: their in-flight requests fail now.
@@ -198,6 +211,15 @@ export async function main(argv: string[], deps: CliDeps = {}): Promise<number> 
     case 'error':
       process.stderr.write(`kubets: ${cmd.message}\nRun 'kubets --help' for usage.\n`);
       return 2;
+    case 'control-plane': {
+      const { serveControlPlaneChild } = await import('./control-plane-process.ts');
+      if (!serveControlPlaneChild()) {
+        process.stderr.write('kubets control-plane: only `kubets server` starts it (its configuration comes over IPC); run `kubets controller-manager` or `kubets scheduler` alone instead\n');
+        return 2;
+      }
+      // Runs until the server stops it or goes away (it exits then); the IPC channel keeps it alive.
+      return new Promise<number>(() => {});
+    }
     case 'controller-manager':
     case 'scheduler':
     case 'sim':

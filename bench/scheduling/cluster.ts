@@ -1,7 +1,9 @@
 // One bench cluster: an apiserver in this process on loopback (sqlite in a temp dir), the
-// leader-elected controller-manager and scheduler on a loopback client either in this process
-// or in a child (bench/scheduling/cp-child.ts), and N simulated nodes either in this process
-// or in a child (bench/scheduling/sim-child.ts).
+// leader-elected controller-manager, scheduler and cloud-controller-manager as `kubets server`
+// runs them (server/control-plane-process.ts: by default in a child, bench/scheduling/cp-child.ts,
+// which only adds call timing; or in this process, `--control-plane in-process`), and N
+// simulated nodes either in this process or in a child (bench/scheduling/sim-child.ts).
+// BENCH_CP_CPU_PROF=DIR writes a .cpuprofile of the control-plane child there.
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { startApiServer, type ApiServer } from '../../server/apiserver/app.ts';
 import { ensurePki, type Pki } from '../../server/pki/index.ts';
 import { createLogger, silentLogger } from '../../server/log.ts';
-import { startControlPlane, type ControlPlane } from '../../server/control-plane.ts';
+import { controlPlaneConfig, forkControlPlane, runControlPlane } from '../../server/control-plane-process.ts';
 import { createLoopbackClient, type RestClient, type RestConfig } from '../../client/rest.ts';
 import { createInformerFactory } from '../../client/informer.ts';
 import { systemClock } from '../../client/clock.ts';
@@ -20,7 +22,7 @@ import type { ResourceRef } from '../../client/types.ts';
 import { CallTimes, timedClient } from './instrument.ts';
 
 export type SimMode = 'inproc' | 'child';
-/** Where the controller-manager and scheduler run: in the apiserver's process, or in a child. */
+/** Where the controller-manager and scheduler run: in the apiserver's process, or in a child (`kubets server`'s default). */
 export type ControlPlaneMode = 'inproc' | 'child';
 
 export const NODES: ResourceRef = { group: '', version: 'v1', plural: 'nodes', kind: 'Node', namespaced: false };
@@ -97,21 +99,26 @@ export async function startCluster(opts: { nodes: number; sim: SimMode; cp: Cont
   const credentials = join(dir, 'bench-client.json');
   writeFileSync(credentials, JSON.stringify({ server: server.url, ...tls } satisfies RestConfig), { mode: 0o600 });
   let cpStop: () => Promise<number | undefined>;
+  const config = controlPlaneConfig(pki, server.url, { components: ['controllers', 'scheduler', 'cloud-controller-manager'], releaseLeases: true, identity: 'kubets-bench', verbosity: 0 });
   if (opts.cp === 'child') {
-    const { child, ready } = forkChild('./cp-child.ts', [credentials]);
-    await ready;
+    const profileDir = process.env.BENCH_CP_CPU_PROF;
+    const child = await forkControlPlane(config, {
+      log: createLogger({ verbosity: 0 }),
+      entry: fileURLToPath(new URL('./cp-child.ts', import.meta.url)),
+      args: [],
+      // Explicit: a --cpu-prof given to the bench profiles this process only.
+      execArgv: ['--import=tsx', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
+    });
     cpStop = async () => {
-      const m = await stopChild(child);
+      const m = (await child.stop()) as (Stopped & { cpuSeconds: number }) | undefined;
       for (const [what, list] of Object.entries(m?.byCall ?? {})) for (const ms of list) calls.record(what, ms);
       calls.maxInFlight = m?.maxInFlight ?? 0;
       return m?.cpuSeconds;
     };
   } else {
-    const cpClient = createLoopbackClient(server.url, tls);
-    const cp: ControlPlane = startControlPlane({ client: timedClient(cpClient, calls), log: createLogger({ verbosity: 0 }), components: ['controllers', 'scheduler'], caPem: pki.caCert });
+    const cp = runControlPlane(config, createLogger({ verbosity: 0 }), (c) => timedClient(c, calls));
     cpStop = async () => {
       await cp.stop();
-      cpClient.close();
       return undefined;
     };
   }
