@@ -60,9 +60,10 @@ test.before(async () => {
   kubelet = https.createServer({ cert: serving.cert, key: serving.key, ca: pki.caCert, requestCert: true, rejectUnauthorized: true }, (req, res) => {
     if (req.url !== '/stats/summary') return void res.writeHead(404).end();
     scrapes++;
-    const secs = (Date.now() - started) / 1000;
+    const stamp = Date.now();
+    const secs = (stamp - started) / 1000;
     const c = { name: 'c', cpu: { usageCoreNanoSeconds: Math.round(secs * 25e7), usageNanoCores: 0 }, memory: { workingSetBytes: 64 << 20 } };
-    res.end(JSON.stringify({ node: { nodeName: 'real', cpu: { usageCoreNanoSeconds: Math.round(secs * 5e8) }, memory: { workingSetBytes: 1 << 30 } }, pods: [{ podRef: { namespace: 'default', name: 'busy' }, containers: [c] }, { podRef: { namespace: 'default', name: 'gone' }, containers: [c] }] }));
+    res.end(JSON.stringify({ node: { nodeName: 'real', cpu: { time: new Date(stamp).toISOString(), usageCoreNanoSeconds: Math.round(secs * 5e8) }, memory: { workingSetBytes: 1 << 30 } }, pods: [{ podRef: { namespace: 'default', name: 'busy' }, containers: [c] }, { podRef: { namespace: 'default', name: 'gone' }, containers: [c] }] }));
   });
   await new Promise<void>((r) => kubelet.listen(0, '127.0.0.1', r));
   await node('real', (kubelet.address() as { port: number }).port, false);
@@ -147,4 +148,12 @@ test('rates between two summary points; a container new since the first keeps th
   t.is(u.cpuNanoCores, 1e9);
   t.deepEqual(u.pods, [{ namespace: 'ns', name: 'p', containers: [{ name: 'c', cpuNanoCores: 5e7, memoryBytes: 7 }] }]);
   t.is(usageBetween('n', summaryPoint({}, 0), summaryPoint(s(1, 1, 42), 10)).pods[0].containers[0].cpuNanoCores, 42);
+});
+
+test('the window runs between the times the kubelet stamped its samples, not when they arrived (pure)', (t) => {
+  const s = (cpu: number, time: string) => ({ node: { cpu: { time, usageCoreNanoSeconds: cpu }, memory: { workingSetBytes: 1 } } });
+  // Received 3 s apart (a slow answer), stamped 1 s apart: 1 core, over 1 s.
+  const u = usageBetween('n', summaryPoint(s(0, '2026-01-01T00:00:00Z'), 0), summaryPoint(s(1e9, '2026-01-01T00:00:01Z'), 3000));
+  t.is(u.windowMs, 1000);
+  t.is(u.cpuNanoCores, 1e9);
 });

@@ -1,7 +1,8 @@
 // Where the numbers come from: a real node's kubelet (/stats/summary, cumulative CPU and the
 // working set), turned into rates between two scrapes as metrics-server does (the first
-// scrape of a node takes two samples a second apart); a simulated node (no kubelet) reports
-// its running pods' requests as their usage, and their sum as the node's. Scrapes are kept
+// scrape of a node takes two samples a second apart; the window is between the times the
+// kubelet stamped them); a simulated node (no kubelet) reports its running pods' requests
+// as their usage, and their sum as the node's. Scrapes are kept
 // for MAX_AGE_MS: `kubectl top` asked twice in a row dials each kubelet once.
 
 import type { KubeObject } from '../../../api/types.ts';
@@ -39,11 +40,18 @@ export interface SummaryPoint {
 }
 
 type Summary = {
-  node?: { cpu?: { usageCoreNanoSeconds?: number }; memory?: { workingSetBytes?: number } };
+  node?: { cpu?: { time?: string; usageCoreNanoSeconds?: number }; memory?: { workingSetBytes?: number } };
   pods?: { podRef?: { namespace?: string; name?: string }; containers?: { name?: string; cpu?: { usageCoreNanoSeconds?: number; usageNanoCores?: number }; memory?: { workingSetBytes?: number } }[] }[];
 };
 
-export function summaryPoint(s: Summary, at: number): SummaryPoint {
+/**
+ * `received` stands for the sample's time only when the kubelet gives none: as
+ * metrics-server, rates are taken over the kubelet's own timestamps, so a slow answer does
+ * not stretch or shrink the window.
+ */
+export function summaryPoint(s: Summary, received: number): SummaryPoint {
+  const stamped = Date.parse(s.node?.cpu?.time ?? '');
+  const at = Number.isFinite(stamped) ? stamped : received;
   const containers = new Map<string, { cpu: number; memory: number; rate: number }>();
   for (const p of s.pods ?? []) {
     for (const c of p.containers ?? []) {
@@ -99,7 +107,8 @@ export interface UsageSource {
 }
 
 export function kubeletUsage(tls: () => KubeletTls, now: () => number = Date.now, onError: (node: string, e: unknown) => void = () => undefined): UsageSource {
-  const last = new Map<string, SummaryPoint>();
+  /** The last point of each node, and when (by this clock, not the kubelet's) it came. */
+  const last = new Map<string, { point: SummaryPoint; seen: number }>();
   const served = new Map<string, { at: number; usage: Promise<NodeUsage | undefined> }>();
 
   async function scrape(node: KubeObject): Promise<SummaryPoint> {
@@ -110,16 +119,19 @@ export function kubeletUsage(tls: () => KubeletTls, now: () => number = Date.now
     return summaryPoint(JSON.parse(Buffer.concat(chunks).toString()) as Summary, now());
   }
 
+  async function firstPoint(node: KubeObject): Promise<SummaryPoint> {
+    const point = await scrape(node);
+    await new Promise((r) => setTimeout(r, FIRST_GAP_MS));
+    return point;
+  }
+
   async function realNode(node: KubeObject): Promise<NodeUsage | undefined> {
     const name = node.metadata?.name ?? '';
     try {
-      let prev = last.get(name);
-      if (!prev || now() - prev.at > 10 * MAX_AGE_MS) {
-        prev = await scrape(node);
-        await new Promise((r) => setTimeout(r, FIRST_GAP_MS));
-      }
+      const seen = last.get(name);
+      const prev = seen && now() - seen.seen <= 10 * MAX_AGE_MS ? seen.point : await firstPoint(node);
       const cur = await scrape(node);
-      last.set(name, cur);
+      last.set(name, { point: cur, seen: now() });
       return usageBetween(name, prev, cur);
     } catch (e) {
       onError(name, e);
