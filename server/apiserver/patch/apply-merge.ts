@@ -1,10 +1,11 @@
 // The object side of server-side apply: merging an applied configuration into the live
 // object, and removing the fields an applier stopped applying.
 
-import { FieldSet } from './fieldpath.ts';
 import type { PathElement } from './fieldpath.ts';
+import { FieldSet, keyElement } from './fieldpath.ts';
 import { childrenOf, findChild, removeChild } from './fieldset.ts';
-import { clone, deepEqual, isObject } from './json.ts';
+import type { Child } from './fieldset.ts';
+import { deepEqual, isObject } from './json.ts';
 import type { JsonObject } from './json.ts';
 import { mapTypeOf, ssaListKind } from './schema.ts';
 import type { PatchSchema } from './schema.ts';
@@ -39,21 +40,29 @@ function mergeLists(live: unknown[], config: unknown[], schema: PatchSchema | un
   const lc = childrenOf(live, schema) ?? [];
   const cc = childrenOf(config, schema) ?? [];
   const configPes = new Set(cc.map((c) => c.pe));
+  // The first live item of each path element is the one an applied item merges into.
+  const liveByPe = new Map<PathElement, Child>();
   const anchored = new Map<PathElement | null, unknown[]>();
   let anchor: PathElement | null = null;
   for (const c of lc) {
+    if (!liveByPe.has(c.pe)) liveByPe.set(c.pe, c);
     if (configPes.has(c.pe)) anchor = c.pe;
-    else anchored.set(anchor, [...(anchored.get(anchor) ?? []), c.value]);
+    else {
+      const after = anchored.get(anchor);
+      if (after) after.push(c.value);
+      else anchored.set(anchor, [c.value]);
+    }
   }
   const out: unknown[] = [...(anchored.get(null) ?? [])];
   const seen = new Set<PathElement>();
   for (const c of cc) {
     if (seen.has(c.pe)) continue;
     seen.add(c.pe);
-    const current = lc.find((l) => l.pe === c.pe);
+    const current = liveByPe.get(c.pe);
     const merged = current ? mergeApplied(current.value, c.value, c.schema) : withoutNulls(c.value);
     if (merged !== undefined) out.push(merged);
-    out.push(...(anchored.get(c.pe) ?? []));
+    const after = anchored.get(c.pe);
+    if (after) for (const v of after) out.push(v);
   }
   return out;
 }
@@ -70,31 +79,80 @@ function withoutNulls(v: unknown): unknown {
 /**
  * Completes the keys of applied keyed-list items from the live item they can only mean:
  * an applied port {containerPort: 80} is the live {containerPort: 80, protocol: TCP}
- * (upstream gets there through the key's schema default).
+ * (upstream gets there through the key's schema default). `config` is not modified; what
+ * needs no completing is returned as it is (the same object), so the usual configuration,
+ * whose items name all their keys, costs one lookup per item and no copy.
  */
 export function completeKeys(config: unknown, live: unknown, schema: PatchSchema | undefined): unknown {
   if (isObject(config)) {
-    if (mapTypeOf(schema) === 'atomic') return clone(config);
-    const out: JsonObject = {};
-    for (const [k, v] of Object.entries(config)) {
-      out[k] = completeKeys(v, isObject(live) ? live[k] : undefined, schema?.field(k));
+    // Keys are completed from live items only: where live has nothing, nothing changes.
+    if (!isObject(live) || mapTypeOf(schema) === 'atomic') return config;
+    let out: JsonObject | undefined;
+    for (const k of Object.keys(config)) {
+      const v = config[k];
+      const c = completeKeys(v, live[k], schema?.field(k));
+      if (c === v) continue;
+      out ??= { ...config };
+      out[k] = c;
     }
-    return out;
+    return out ?? config;
   }
-  if (!Array.isArray(config)) return clone(config);
+  if (!Array.isArray(config) || !Array.isArray(live) || live.length === 0) return config;
   const list = ssaListKind(schema);
-  if (list.kind === 'atomic') return clone(config);
-  const liveItems = Array.isArray(live) ? live : [];
-  return config.map((item) => {
-    if (list.kind !== 'map' || !isObject(item)) return clone(item);
-    const present = list.keys.filter((k) => item[k] !== undefined);
-    const matches = liveItems.filter((l) => isObject(l) && present.every((k) => deepEqual(l[k], item[k])));
-    const exact = matches.filter((l) => list.keys.every((k) => deepEqual((l as JsonObject)[k], item[k])));
-    const match = exact.length === 1 ? exact[0] : matches.length === 1 ? matches[0] : undefined;
-    const filled: JsonObject = { ...item };
-    if (isObject(match)) for (const k of list.keys) if (filled[k] === undefined && match[k] !== undefined) filled[k] = match[k];
-    return completeKeys(filled, match, schema?.items());
-  });
+  if (list.kind !== 'map') return config;
+  const items = schema?.items();
+  let byKey: Map<PathElement, JsonObject[]> | undefined;
+  let out: unknown[] | undefined;
+  for (let i = 0; i < config.length; i++) {
+    const item = config[i];
+    if (!isObject(item)) continue;
+    let match: JsonObject | undefined;
+    if (list.keys.every((k) => item[k] !== undefined)) {
+      // Every key given: the one live item with the same key values, if there is exactly one.
+      byKey ??= liveItemsByKey(live, list.keys);
+      const same = byKey.get(keyElement(item, list.keys));
+      match = same?.length === 1 ? same[0] : undefined;
+    } else {
+      match = onlyMatch(live, item, list.keys);
+    }
+    if (!match) continue;
+    let filled = item;
+    for (const k of list.keys) {
+      if (filled[k] === undefined && match[k] !== undefined) {
+        if (filled === item) filled = { ...item };
+        filled[k] = match[k];
+      }
+    }
+    const completed = completeKeys(filled, match, items);
+    if (completed === item) continue;
+    out ??= config.slice();
+    out[i] = completed;
+  }
+  return out ?? config;
+}
+
+/** Live items that have every key, by their key path element. */
+function liveItemsByKey(live: unknown[], keys: string[]): Map<PathElement, JsonObject[]> {
+  const out = new Map<PathElement, JsonObject[]>();
+  for (const l of live) {
+    if (!isObject(l) || !keys.every((k) => l[k] !== undefined)) continue;
+    const pe = keyElement(l, keys);
+    const same = out.get(pe);
+    if (same) same.push(l);
+    else out.set(pe, [l]);
+  }
+  return out;
+}
+
+/**
+ * The live item an applied item that lacks some keys means: the one whose keys equal all of
+ * the item's keys, else the one whose keys equal the keys the item gives.
+ */
+function onlyMatch(live: unknown[], item: JsonObject, keys: string[]): JsonObject | undefined {
+  const present = keys.filter((k) => item[k] !== undefined);
+  const matches = live.filter((l): l is JsonObject => isObject(l) && present.every((k) => deepEqual(l[k], item[k])));
+  const exact = matches.filter((l) => keys.every((k) => deepEqual(l[k], item[k])));
+  return exact.length === 1 ? exact[0] : matches.length === 1 ? matches[0] : undefined;
 }
 
 /**

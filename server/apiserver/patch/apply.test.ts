@@ -199,3 +199,32 @@ test('apply rejects a keyed-list item without its key: 400', (t) => {
   t.is(err?.code, 400);
   t.regex(err?.message ?? '', /omits key field "name"/);
 });
+
+test('apply changes neither the live object nor the configuration, pruning and forcing included', (t) => {
+  const freeze = <T>(v: T): T => {
+    if (typeof v === 'object' && v !== null) {
+      for (const x of Object.values(v)) freeze(x);
+      Object.freeze(v);
+    }
+    return v;
+  };
+  const first = config({ replicas: 2, paused: true, template: tmpl({ name: 'nginx', image: 'nginx:1' }, { name: 'log', image: 'log:1' }) }, { app: 'web', tier: 'fe' });
+  const live = freeze(apply(undefined, freeze(first), 'a', false, deploymentSchema, now));
+  const before = JSON.stringify(live);
+  // 'a' stops applying paused, a label and a container: pruned from what live shares.
+  const next = freeze(config({ replicas: 2, template: tmpl({ name: 'nginx', image: 'nginx:1' }) }));
+  const out = apply(live, next, 'a', false, deploymentSchema, later);
+  t.false('paused' in spec(out));
+  t.deepEqual(containersOf(out).map((c) => c.name), ['nginx']);
+  t.deepEqual(out.metadata?.labels, { app: 'web' });
+  const forced = apply(live, freeze(config({ replicas: 5 }, null)), 'b', true, deploymentSchema, later);
+  t.is(spec(forced).replicas, 5);
+  t.is(JSON.stringify(live), before);
+});
+
+test('re-applying the same configuration keeps the entry and its time', (t) => {
+  const live = apply(undefined, config({ replicas: 2, template: tmpl({ name: 'nginx', image: 'nginx:1' }) }), 'a', false, deploymentSchema, now);
+  const out = apply(live, config({ replicas: 2, template: tmpl({ name: 'nginx', image: 'nginx:1' }) }), 'a', false, deploymentSchema, later);
+  t.deepEqual(out.metadata?.managedFields, live.metadata?.managedFields);
+  t.deepEqual(out, live);
+});

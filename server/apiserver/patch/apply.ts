@@ -10,13 +10,13 @@ import { applyConflict } from './errors.ts';
 import type { ApplyConflict } from './errors.ts';
 import { FieldSet, pathToString } from './fieldpath.ts';
 import { compareObjects, fieldSetOf, stripSystemFields } from './fieldset.ts';
-import { isObject } from './json.ts';
+import { clone, isObject } from './json.ts';
 import {
   decodeManagedFields,
   describeManager,
   encodeManagedFields,
+  managedFieldsOmitted,
   managerId,
-  withoutManagedFields,
 } from './managed-fields.ts';
 import type { Manager } from './managed-fields.ts';
 import type { PatchSchema } from './schema.ts';
@@ -41,7 +41,9 @@ export function apply(
 ): KubeObject {
   const config = checkConfig(applied);
   const apiVersion = typeof config.apiVersion === 'string' ? config.apiVersion : '';
-  const liveObj = live ? withoutManagedFields(live) : {};
+  // Shared, not copied: the merge builds new containers wherever the configuration goes,
+  // and the one step that edits the merged object in place (pruning) copies it first.
+  const liveObj = live ? managedFieldsOmitted(live) : {};
 
   let managers = live ? decodeManagedFields(live.metadata?.managedFields) : [];
   if (live && managers.length === 0) {
@@ -60,14 +62,26 @@ export function apply(
   const previous = managers.find((m) => managerId(m) === id);
   const others = managers.filter((m) => managerId(m) !== id);
 
-  const fullConfig = completeKeys(config, liveObj, schema);
+  const fullConfig = live ? completeKeys(config, liveObj, schema) : config;
   me.set = stripSystemFields(fieldSetOf(fullConfig, schema, 'apply', true));
-  const merged = mergeApplied(liveObj, fullConfig, schema) as KubeObject;
+  let merged = mergeApplied(liveObj, fullConfig, schema) as KubeObject;
 
   if (previous) {
     const dropped = previous.set.difference(me.set);
-    const ownedByOthers = others.reduce((acc, m) => acc.union(m.set), new FieldSet());
-    pruneFields(merged, dropped, ownedByOthers, schema);
+    if (!dropped.isEmpty()) {
+      // merged shares the subtrees the configuration did not reach with live, and what is
+      // pruned lives there: pruning works on a copy.
+      merged = clone(merged);
+      const ownedByOthers = others.reduce((acc, m) => acc.union(m.set), new FieldSet());
+      pruneFields(merged, dropped, ownedByOthers, schema);
+    }
+  }
+
+  // An apply with no earlier entry of its own and no other manager (the apply that creates)
+  // changes the object and takes nothing from anyone: no comparison needed.
+  if (!previous && others.length === 0) {
+    me.time = rfc3339(now);
+    return withManagedFields(merged, [me]);
   }
 
   const diff = compareObjects(liveObj, merged, schema);
@@ -87,17 +101,16 @@ export function apply(
     m.set = m.set.difference(taken.get(m) ?? new FieldSet()).difference(removed);
   }
   const objectChanged = !diff.added.isEmpty() || !diff.modified.isEmpty() || !diff.removed.isEmpty();
-  const setChanged = !previous || !sameSet(previous.set, me.set);
+  const setChanged = !previous || !previous.set.equals(me.set);
   me.time = objectChanged || setChanged ? rfc3339(now) : previous?.time;
-
-  const result: KubeObject = { ...merged, metadata: { ...(merged.metadata ?? {}) } };
-  const entries = encodeManagedFields([...others, me]);
-  if (entries.length > 0 && result.metadata) result.metadata.managedFields = entries;
-  return result;
+  return withManagedFields(merged, [...others, me]);
 }
 
-function sameSet(a: FieldSet, b: FieldSet): boolean {
-  return a.difference(b).isEmpty() && b.difference(a).isEmpty();
+function withManagedFields(merged: KubeObject, managers: Manager[]): KubeObject {
+  const result: KubeObject = { ...merged, metadata: { ...(merged.metadata ?? {}) } };
+  const entries = encodeManagedFields(managers);
+  if (entries.length > 0 && result.metadata) result.metadata.managedFields = entries;
+  return result;
 }
 
 /** The applied configuration must be an object with apiVersion and kind, and no managedFields. */

@@ -16,10 +16,24 @@ export type FieldPath = PathElement[];
 export const fieldElement = (name: string): PathElement => `f:${name}`;
 export const valueElement = (v: unknown): PathElement => `v:${canonicalJson(v)}`;
 export const indexElement = (i: number): PathElement => `i:${i}`;
-export function keyElement(item: JsonObject, keys: string[]): PathElement {
-  const picked: JsonObject = {};
-  for (const k of [...keys].sort()) if (item[k] !== undefined) picked[k] = item[k];
-  return `k:${canonicalJson(picked)}`;
+export function keyElement(item: JsonObject, keys: readonly string[]): PathElement {
+  // The keys in sorted order (list map keys are few and usually given sorted), then the JSON
+  // of the key values the item has: canonicalJson of the picked object, without building it.
+  const sorted = isSorted(keys) ? keys : [...keys].sort();
+  let s = 'k:{';
+  let first = true;
+  for (const k of sorted) {
+    const v = item[k];
+    if (v === undefined) continue;
+    s += `${first ? '' : ','}${JSON.stringify(k)}:${canonicalJson(v)}`;
+    first = false;
+  }
+  return `${s}}`;
+}
+
+function isSorted(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1] > keys[i]) return false;
+  return true;
 }
 
 export class FieldSet {
@@ -150,6 +164,17 @@ export class FieldSet {
     return false;
   }
 
+  /** True when both sets have the same members (empty nodes do not count). */
+  equals(other: FieldSet): boolean {
+    if (this.member !== other.member) return false;
+    for (const [pe, c] of this.children) {
+      const o = other.children.get(pe);
+      if (o ? !c.equals(o) : !c.isEmpty()) return false;
+    }
+    for (const [pe, o] of other.children) if (!this.children.has(pe) && !o.isEmpty()) return false;
+    return true;
+  }
+
   /** Members of this set that are not members of `other`. */
   difference(other: FieldSet): FieldSet {
     const out = new FieldSet();
@@ -194,27 +219,42 @@ function isEmptyObject(o: JsonObject): boolean {
 function writeChildren(node: FieldSet, out: JsonObject): boolean {
   const size = node.children.size;
   if (size === 0) return false;
-  const pes = size === 1 ? node.children.keys() : [...node.children.keys()].sort(comparePathElements);
+  const entries = [...node.children];
+  if (size > 1 && !entriesSorted(entries)) entries.sort((a, b) => comparePathElements(a[0], b[0]));
   let wrote = false;
-  for (const pe of pes) {
-    const c = node.children.get(pe) as FieldSet;
+  for (const [pe, c] of entries) {
     // A member with children is written `{".": {}, ...children}`, a member leaf `{}`.
-    const inner: JsonObject = c.member ? { '.': {} } : {};
-    if (writeChildren(c, inner)) out[pe] = inner;
-    else if (c.member) out[pe] = {};
-    else continue;
+    if (c.children.size === 0) {
+      if (!c.member) continue;
+      out[pe] = {};
+    } else {
+      const inner: JsonObject = c.member ? { '.': {} } : {};
+      if (writeChildren(c, inner)) out[pe] = inner;
+      else if (c.member) out[pe] = {};
+      else continue;
+    }
     wrote = true;
   }
   return wrote;
 }
 
-const RANK: Record<string, number> = { f: 0, v: 1, k: 2, i: 3 };
+function entriesSorted(entries: [PathElement, FieldSet][]): boolean {
+  for (let i = 1; i < entries.length; i++) if (comparePathElements(entries[i - 1][0], entries[i][0]) > 0) return false;
+  return true;
+}
 
-function comparePathElements(a: PathElement, b: PathElement): number {
-  const ra = RANK[a[0]] ?? 9;
-  const rb = RANK[b[0]] ?? 9;
-  if (ra !== rb) return ra - rb;
-  if (a[0] === 'i' && b[0] === 'i') return Number(a.slice(2)) - Number(b.slice(2));
+/** FieldsV1 order: fields, then set values, then keyed items, then indexes (numerically). */
+function rank(c: number): number {
+  return c === 102 /* f */ ? 0 : c === 118 /* v */ ? 1 : c === 107 /* k */ ? 2 : c === 105 /* i */ ? 3 : 9;
+}
+
+export function comparePathElements(a: PathElement, b: PathElement): number {
+  const ca = a.charCodeAt(0);
+  const cb = b.charCodeAt(0);
+  if (ca !== cb) {
+    const d = rank(ca) - rank(cb);
+    if (d !== 0) return d;
+  } else if (ca === 105 /* i */) return Number(a.slice(2)) - Number(b.slice(2));
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

@@ -25,12 +25,18 @@ export { cloneJson as clone } from '../../../api/meta/json.ts';
 
 /** JSON text with object keys sorted, for keys that must not depend on insertion order. */
 export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (isObject(v)) {
-    const keys = Object.keys(v).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`).join(',')}}`;
+  if (typeof v !== 'object' || v === null) return JSON.stringify(v) ?? 'null';
+  let s: string;
+  if (Array.isArray(v)) {
+    s = '[';
+    for (let i = 0; i < v.length; i++) s += (i > 0 ? ',' : '') + canonicalJson(v[i]);
+    return s + ']';
   }
-  return JSON.stringify(v) ?? 'null';
+  const o = v as JsonObject;
+  const keys = Object.keys(o).sort();
+  s = '{';
+  for (let i = 0; i < keys.length; i++) s += `${i > 0 ? ',' : ''}${JSON.stringify(keys[i])}:${canonicalJson(o[keys[i]])}`;
+  return s + '}';
 }
 
 /** Parses a patch body given as text or bytes; anything else is taken as already decoded. */

@@ -98,20 +98,13 @@ function cmp(a: string, b: string): number {
 }
 
 
-/** The object without metadata.managedFields (a copy). */
-export function withoutManagedFields(obj: KubeObject): KubeObject {
-  const out = clone(obj);
-  if (out.metadata) delete out.metadata.managedFields;
-  return out;
-}
-
 /** The user wrote managedFields `[{}]`: upstream's documented way to clear them. */
 function isReset(entries: unknown): boolean {
   return Array.isArray(entries) && entries.length === 1 && isObject(entries[0]) && Object.keys(entries[0]).length === 0;
 }
 
 /** obj without metadata.managedFields, sharing everything else: for reading only. */
-function managedFieldsOmitted(obj: KubeObject): KubeObject {
+export function managedFieldsOmitted(obj: KubeObject): KubeObject {
   const m = obj.metadata;
   if (!m || m.managedFields === undefined) return obj;
   const { managedFields: _mf, ...metadata } = m;
