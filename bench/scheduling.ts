@@ -9,6 +9,7 @@
 import { fmt, printTable } from './stats.ts';
 import { measureRun, type RunResult } from './scheduling/run.ts';
 import type { ControlPlaneMode, SimMode } from './scheduling/cluster.ts';
+import type { MemoryFigures } from './scheduling/memory.ts';
 
 const AIM_BIND_PER_SEC = 300;
 const SLO_STARTUP_P99_MS = 5000;
@@ -23,7 +24,13 @@ export interface SchedulingOptions {
   cp?: ControlPlaneMode;
   /** Per run; default 300 s for the full run, 120 s for the small ones. */
   timeoutSeconds?: number;
+  /** The three small runs before the full one (100 nodes, 1,000 pods); default true. */
+  small?: boolean;
 }
+
+/** Peak RSS aims per process at 1,000 nodes and 30,000 pods (issue 14), MB. */
+const AIM_RSS_MB = { apiserver: 512, 'control plane': 384, sim: 256 };
+const MB = 1024 * 1024;
 
 const ms = (n: number) => (Number.isFinite(n) ? fmt(n, n < 10 ? 1 : 0) : '-');
 const secs = (n: number) => (Number.isFinite(n) ? fmt(n, 1) : '-');
@@ -68,6 +75,29 @@ function phaseRow(r: RunResult): string[] {
   ];
 }
 
+function memoryRows(r: RunResult): string[][] {
+  const rows: string[][] = [];
+  const inMain = ['apiserver', ...(r.cp === 'inproc' ? ['control plane'] : []), ...(r.sim === 'inproc' ? ['sim'] : [])];
+  const row = (what: string, m: MemoryFigures | undefined, aim: number | undefined) => {
+    if (!m) return;
+    const perPod = (bytes: number) => fmt(bytes / 1024 / Math.max(1, r.running), 1);
+    rows.push([
+      `${fmt(r.nodes)}/${fmt(r.pods)}`,
+      what,
+      `${fmt(m.peakRss / MB)}${aim === undefined ? '' : ` (aim ${aim}: ${mark(m.peakRss / MB <= aim)})`}`,
+      fmt(m.peakHeapUsed / MB),
+      `${fmt(m.startHeap / MB)} -> ${fmt(m.endHeap / MB)}`,
+      `${fmt(m.startRss / MB)} -> ${fmt(m.endRss / MB)}`,
+      perPod(m.endHeap - m.startHeap),
+      perPod(m.peakRss - m.startRss),
+    ]);
+  };
+  row(inMain.join(' + '), r.mainMemory, inMain.length === 1 ? AIM_RSS_MB.apiserver : undefined);
+  row('control plane', r.cpMemory, AIM_RSS_MB['control plane']);
+  row('sim', r.simMemory, AIM_RSS_MB.sim);
+  return rows;
+}
+
 export async function benchScheduling(opts: SchedulingOptions = {}): Promise<void> {
   const nodes = opts.nodes ?? 1000;
   const pods = opts.pods ?? 10_000;
@@ -77,7 +107,7 @@ export async function benchScheduling(opts: SchedulingOptions = {}): Promise<voi
   const plan: { nodes: number; pods: number; sim: SimMode; cp: ControlPlaneMode; timeoutMs: number }[] = [];
   const small = { nodes: Math.min(100, nodes), pods: Math.min(1000, pods) };
   const smallTimeout = (opts.timeoutSeconds ?? 120) * 1000;
-  if (small.nodes !== nodes || small.pods !== pods) {
+  if (opts.small !== false && (small.nodes !== nodes || small.pods !== pods)) {
     plan.push(
       { ...small, sim: 'inproc', cp: 'inproc', timeoutMs: smallTimeout },
       { ...small, sim: 'child', cp: 'inproc', timeoutMs: smallTimeout },
@@ -105,6 +135,11 @@ export async function benchScheduling(opts: SchedulingOptions = {}): Promise<voi
     ['nodes/pods', 'control plane', 'sim', 'owner', 'nodes register s', 'owners created s', 'last pod seen s (rate)', 'last bound s', 'last Running s', 'seen->bound p99 ms', 'binding call p50/p99 ms', 'max calls in flight', 'main CPU s', 'control plane CPU s', 'sim CPU s', 'all CPU ms per pod', 'host load (1m)'],
     results.map(phaseRow),
   );
+  printTable(
+    'bench/scheduling: memory per process (MB; live heap = heap used after a full GC, at the first create and once every pod ran; per pod = growth / pods Running)',
+    ['nodes/pods', 'process', 'peak RSS MB', 'peak heap used MB', 'live heap MB start -> end', 'RSS MB start -> end', 'live heap KB per pod', 'peak RSS KB per pod'],
+    results.flatMap(memoryRows),
+  );
   for (const r of results) {
     printTable(
       `bench/scheduling: requests the apiserver served per pod, ${fmt(r.nodes)} nodes / ${fmt(r.pods)} pods (${r.cp} control plane, ${r.sim} sim), busiest first`,
@@ -116,6 +151,8 @@ export async function benchScheduling(opts: SchedulingOptions = {}): Promise<voi
     '\nstartup = first sight of the pod in this process\'s watch -> first sight of phase Running (client clocks;' +
       ' creationTimestamp has 1 s resolution). bound pods/s = bindings between the first and last spec.nodeName seen.' +
       ' mutating p99 = POST/PUT/PATCH/DELETE from /metrics apiserver_request_duration_seconds bucket deltas, interpolated.' +
-      ' main CPU counts from the first create; a child\'s CPU is its whole life (start and informer sync included).',
+      ' main CPU counts from the first create; a child\'s CPU is its whole life (start and informer sync included).' +
+      ' Peak RSS and heap are sampled every 250 ms over a process\'s life: this process runs every run in turn, so its peak is the highest so far.' +
+      ' BENCH_HEAP_SNAPSHOT=DIR writes a heap snapshot of each process once every pod ran.',
   );
 }

@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { KubeObject } from '../api/types.ts';
 import { ApiError } from './errors.ts';
-import { createInformerFactory } from './informer.ts';
+import { createInformerFactory, stripManagedFields } from './informer.ts';
 import { configMaps, eventually, namespaces, startTestServer, type TestServer } from '../testing/test-server.ts';
 import type { Client, ObjectList, WatchEvent, WatchHandle } from './types.ts';
 
@@ -54,6 +54,33 @@ test('informer: list, then add/update/delete from the watch; lister and indexes 
   const late: Seen = [];
   inf.addEventHandler(recorder(late, ns));
   t.deepEqual(late, [['add', 'before']]);
+});
+
+test('informer: a transform sees every listed and watched object before the cache and handlers do', async (t) => {
+  const c = ts.client();
+  const ns = 'inf-transform';
+  await c.create(namespaces, '', { metadata: { name: ns } });
+  await c.create(configMaps, ns, { metadata: { name: 'listed' }, data: { a: '1' } });
+  const factory = createInformerFactory(c, { transform: (o) => stripManagedFields({ ...o, data: undefined } as KubeObject) });
+  t.teardown(() => factory.stop());
+  const inf = factory.informer(configMaps);
+  const handled: KubeObject[] = [];
+  inf.addEventHandler({ add: (o) => handled.push(o), update: (_o, o) => handled.push(o) });
+  factory.start();
+  await factory.waitForSync();
+  await c.create(configMaps, ns, { metadata: { name: 'watched' }, data: { b: '2' } });
+  await eventually(() => inf.lister.get(ns, 'watched') !== undefined, 5000, 'the watched ConfigMap');
+  for (const name of ['listed', 'watched']) {
+    const o = inf.lister.get(ns, name)!;
+    t.is(o.metadata?.managedFields, undefined, `${name}: managedFields dropped`);
+    t.is((o as { data?: unknown }).data, undefined, `${name}: the transform's own change kept`);
+    t.truthy(o.metadata?.uid, `${name}: the rest kept`);
+  }
+  const mine = handled.filter((o) => o.metadata?.namespace === ns);
+  t.deepEqual(mine.map((o) => o.metadata?.name), ['listed', 'watched']);
+  t.true(mine.every((o) => o.metadata?.managedFields === undefined && !('data' in o && (o as { data?: unknown }).data)));
+  // The server still keeps them: only this cache dropped them.
+  t.truthy((await c.get(configMaps, ns, 'listed'))?.metadata?.managedFields);
 });
 
 test('informer: survives server-side watch timeouts without missing events', async (t) => {

@@ -20,6 +20,18 @@ export interface InformerFactoryOptions {
   watchTimeoutSeconds?: number;
   /** List page size; default 500. */
   pageSize?: number;
+  /**
+   * Applied to every object from a list or a watch before the cache or a handler sees it, as
+   * client-go's SetTransform: a loop that never reads a field drops it here, so 30,000 cached
+   * pods do not each keep it. It receives a fresh object (its own) and may change it in place.
+   */
+  transform?: (obj: KubeObject) => KubeObject;
+}
+
+/** The transform upstream's controller-manager and scheduler set: no cached object keeps its managedFields. */
+export function stripManagedFields(obj: KubeObject): KubeObject {
+  if (obj.metadata?.managedFields) delete obj.metadata.managedFields;
+  return obj;
 }
 
 const MAX_BACKOFF_MS = 30_000;
@@ -130,7 +142,9 @@ export class SharedInformer<T extends KubeObject> implements Informer<T> {
     let rv = '';
     do {
       const page = await this.client.list<T>(this.r, '', { limit: this.opts.pageSize ?? 500, continue: cont });
-      items.push(...page.items);
+      const transform = this.opts.transform;
+      if (transform) for (const item of page.items) items.push(transform(item) as T);
+      else items.push(...page.items);
       cont = page.metadata.continue || undefined;
       rv = page.metadata.resourceVersion ?? rv;
     } while (cont && !this.stopped);
@@ -176,6 +190,7 @@ export class SharedInformer<T extends KubeObject> implements Informer<T> {
   private onWatchEvent(e: WatchEvent<T>): void {
     if (this.stopped || e.type === 'ERROR') return; // ERROR: done rejects, the loop decides
     const rv = e.object.metadata?.resourceVersion;
+    if (e.type !== 'BOOKMARK' && this.opts.transform) e = { ...e, object: this.opts.transform(e.object) as T };
     if (e.type === 'ADDED' || e.type === 'MODIFIED') {
       const old = this.cache.upsert(e.object);
       if (old) this.emit('update', e.object, old);

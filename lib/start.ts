@@ -103,10 +103,10 @@ function kubeConfigOptions(server: string, pki: Pki): KubeConfigOptions {
 
 /** `kubets sim --nodes N` in this process: Ready nodes that run what is bound to them. */
 async function startNodes(client: RestClient, count: number, log: ReturnType<typeof createLogger>): Promise<() => void> {
-  const { createInformerFactory } = await import('../client/informer.ts');
+  const { createInformerFactory, stripManagedFields } = await import('../client/informer.ts');
   const { startSimulatedNodes } = await import('../node/sim/index.ts');
   const { systemClock } = await import('../client/clock.ts');
-  const informers = createInformerFactory(client, {});
+  const informers = createInformerFactory(client, { transform: stripManagedFields });
   const sim = startSimulatedNodes({ client, informers, count, log: log.child({ component: 'sim' }), clock: systemClock });
   informers.start();
   const stop = () => {

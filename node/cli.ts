@@ -3,7 +3,7 @@
 // (./agent.ts) and `kubets image`. server/cli.ts parses the flags and calls these.
 
 import { systemClock } from '../client/clock.ts';
-import { createInformerFactory } from '../client/informer.ts';
+import { createInformerFactory, stripManagedFields } from '../client/informer.ts';
 import { loadKubeconfig } from '../client/kubeconfig.ts';
 import { createClient } from '../client/rest.ts';
 import type { Log } from '../client/types.ts';
@@ -29,7 +29,7 @@ export async function runSim(opts: SimOptions): Promise<SimHandle> {
   const config = loadKubeconfig(opts.kubeconfig);
   const qps = opts.qps ?? 500;
   const client = createClient({ ...config, qps, burst: qps * 2, userAgent: 'kubets-sim' });
-  const informers = createInformerFactory(client, { log: opts.log });
+  const informers = createInformerFactory(client, { log: opts.log, transform: stripManagedFields });
   const sim = startSimulatedNodes({
     client,
     informers,

@@ -6,7 +6,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Client, Clock } from '../client/types.ts';
-import { createInformerFactory } from '../client/informer.ts';
+import { createInformerFactory, stripManagedFields } from '../client/informer.ts';
 import { createLeaderElector } from '../client/leader-election.ts';
 import { systemClock } from '../client/clock.ts';
 import type { Logger } from './log.ts';
@@ -90,7 +90,8 @@ const LEASE_NAMES: Record<Component, string> = { controllers: 'kube-controller-m
 
 async function startComponent(which: Component, base: ControlPlaneOptions, clock: Clock, log: Logger): Promise<Running> {
   const opts = { ...base, client: base.clientFor?.[which] ?? base.client };
-  const informers = createInformerFactory(opts.client, {});
+  // No loop reads managedFields: the cache keeps none (as upstream's controller-manager and scheduler).
+  const informers = createInformerFactory(opts.client, { transform: stripManagedFields });
   let inner: Running;
   if (which === 'controllers') {
     const { startControllerManager } = await import('./controllers/index.ts');

@@ -15,11 +15,12 @@ import { ensurePki, type Pki } from '../../server/pki/index.ts';
 import { createLogger, silentLogger } from '../../server/log.ts';
 import { controlPlaneConfig, forkControlPlane, runControlPlane } from '../../server/control-plane-process.ts';
 import { createLoopbackClient, type RestClient, type RestConfig } from '../../client/rest.ts';
-import { createInformerFactory } from '../../client/informer.ts';
+import { createInformerFactory, stripManagedFields } from '../../client/informer.ts';
 import { systemClock } from '../../client/clock.ts';
 import { startSimulatedNodes, type SimulatedNodes } from '../../node/sim/index.ts';
 import type { ResourceRef } from '../../client/types.ts';
 import { CallTimes, timedClient } from './instrument.ts';
+import type { MemoryFigures } from './memory.ts';
 
 export type SimMode = 'inproc' | 'child';
 /** Where the controller-manager and scheduler run: in the apiserver's process, or in a child (`kubets server`'s default). */
@@ -38,8 +39,13 @@ export interface Cluster {
   calls: CallTimes;
   /** Seconds the nodes took to register. */
   registerSeconds: number;
-  /** CPU seconds the sim and the control plane spent when they ran in a child (in-process: not separable, undefined). */
-  stop(): Promise<{ simCpuSeconds?: number; cpCpuSeconds?: number }>;
+  /** Tells the children the workload starts now (their memory baseline). */
+  mark(): void;
+  /**
+   * CPU seconds and memory of the sim and the control plane when they ran in a child (in-process:
+   * not separable, undefined). The children measure their memory before they stop.
+   */
+  stop(): Promise<{ simCpuSeconds?: number; cpCpuSeconds?: number; simMemory?: MemoryFigures; cpMemory?: MemoryFigures }>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -56,7 +62,11 @@ interface Stopped {
   cpuSeconds?: number;
   byCall?: Record<string, number[]>;
   maxInFlight?: number;
+  memory?: MemoryFigures;
 }
+
+/** A heap snapshot of a big heap takes a while: the children get longer to stop. */
+const STOP_TIMEOUT_MS = process.env.BENCH_HEAP_SNAPSHOT ? 300_000 : 10_000;
 
 function forkChild(file: string, args: string[]): { child: ChildProcess; ready: Promise<void> } {
   const entry = fileURLToPath(new URL(file, import.meta.url));
@@ -78,7 +88,7 @@ function stopChild(child: ChildProcess): Promise<Stopped | undefined> {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       resolve(undefined);
-    }, 10_000);
+    }, STOP_TIMEOUT_MS);
     child.on('message', (m: Stopped) => {
       if (m.type !== 'stopped') return;
       clearTimeout(timer);
@@ -98,7 +108,9 @@ export async function startCluster(opts: { nodes: number; sim: SimMode; cp: Cont
   // The children's server and credentials, as the RestConfig they hand to createClient.
   const credentials = join(dir, 'bench-client.json');
   writeFileSync(credentials, JSON.stringify({ server: server.url, ...tls } satisfies RestConfig), { mode: 0o600 });
-  let cpStop: () => Promise<number | undefined>;
+  /** The children's pids: SIGUSR2 marks the start of the workload (./memory.ts). */
+  const children: (() => number | undefined)[] = [];
+  let cpStop: () => Promise<Stopped | undefined>;
   const config = controlPlaneConfig(pki, server.url, { components: ['controllers', 'scheduler', 'cloud-controller-manager'], releaseLeases: true, identity: 'kubets-bench', verbosity: 0 });
   if (opts.cp === 'child') {
     const profileDir = process.env.BENCH_CP_CPU_PROF;
@@ -108,12 +120,14 @@ export async function startCluster(opts: { nodes: number; sim: SimMode; cp: Cont
       args: [],
       // Explicit: a --cpu-prof given to the bench profiles this process only.
       execArgv: ['--import=tsx', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
+      stopTimeoutMs: STOP_TIMEOUT_MS,
     });
+    children.push(() => child.pid());
     cpStop = async () => {
       const m = (await child.stop()) as (Stopped & { cpuSeconds: number }) | undefined;
       for (const [what, list] of Object.entries(m?.byCall ?? {})) for (const ms of list) calls.record(what, ms);
       calls.maxInFlight = m?.maxInFlight ?? 0;
-      return m?.cpuSeconds;
+      return m;
     };
   } else {
     const cp = runControlPlane(config, createLogger({ verbosity: 0 }), (c) => timedClient(c, calls));
@@ -125,14 +139,15 @@ export async function startCluster(opts: { nodes: number; sim: SimMode; cp: Cont
 
   const t0 = performance.now();
   let sim: SimulatedNodes | undefined;
-  let simStop: () => Promise<number | undefined>;
+  let simStop: () => Promise<Stopped | undefined>;
   if (opts.sim === 'child') {
     const { child, ready } = forkChild('./sim-child.ts', [credentials, String(opts.nodes)]);
-    simStop = async () => (await stopChild(child))?.cpuSeconds;
+    simStop = () => stopChild(child);
     await ready;
+    children.push(() => child.pid);
   } else {
     const simClient = createLoopbackClient(server.url, tls, { userAgent: 'kubets-bench-sim' });
-    const informers = createInformerFactory(simClient);
+    const informers = createInformerFactory(simClient, { transform: stripManagedFields });
     sim = startSimulatedNodes({ client: simClient, informers, count: opts.nodes, log: silentLogger, clock: systemClock });
     informers.start();
     simStop = async () => {
@@ -158,13 +173,19 @@ export async function startCluster(opts: { nodes: number; sim: SimMode; cp: Cont
     client,
     calls,
     registerSeconds,
+    mark() {
+      for (const pid of children) {
+        const p = pid();
+        if (p) process.kill(p, 'SIGUSR2');
+      }
+    },
     async stop() {
-      const simCpuSeconds = await simStop();
-      const cpCpuSeconds = await cpStop();
+      const sim = await simStop();
+      const cp = await cpStop();
       client.close();
       await server.close();
       rmSync(dir, { recursive: true, force: true });
-      return { simCpuSeconds, cpCpuSeconds };
+      return { simCpuSeconds: sim?.cpuSeconds, cpCpuSeconds: cp?.cpuSeconds, simMemory: sim?.memory, cpMemory: cp?.memory };
     },
   };
 }

@@ -10,6 +10,7 @@ import { createInformerFactory } from '../../client/informer.ts';
 import { CONTROLLERS } from '../../server/controllers/definitions.ts';
 import { bucketDelta, countDelta, durationBuckets, histogramQuantile, requestCounts, scrapeMetrics } from './metrics.ts';
 import { startCluster, type ControlPlaneMode, type SimMode } from './cluster.ts';
+import { MemorySampler, type MemoryFigures } from './memory.ts';
 import { loadavg } from 'node:os';
 import { percentile } from '../stats.ts';
 
@@ -58,12 +59,22 @@ export interface RunResult {
   cpMaxInFlight: number;
   /** This host's 1-minute load average at the end (2 cores here; other work shares them). */
   loadAvg: number;
+  /** This process (apiserver and the bench's pod watch; in-process parts too), and the children. */
+  mainMemory: MemoryFigures;
+  cpMemory?: MemoryFigures;
+  simMemory?: MemoryFigures;
 }
 
 interface Times {
   seen: number;
   bound?: number;
   running?: number;
+}
+
+function timedView(o: KubeObject): KubeObject {
+  const p = o as Pod;
+  const m = p.metadata ?? {};
+  return { metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion }, spec: { nodeName: p.spec?.nodeName }, status: { phase: p.status?.phase } } as KubeObject;
 }
 
 function owner(kind: 'Deployment' | 'ReplicaSet', name: string, replicas: number): KubeObject {
@@ -78,6 +89,7 @@ function owner(kind: 'Deployment' | 'ReplicaSet', name: string, replicas: number
 export async function measureRun(opts: { nodes: number; pods: number; sim: SimMode; cp: ControlPlaneMode; timeoutMs: number; progress: (line: string) => void }): Promise<RunResult> {
   const started = Date.now();
   const deadline = started + opts.timeoutMs;
+  const sampler = new MemorySampler();
   const cluster = await startCluster({ nodes: opts.nodes, sim: opts.sim, cp: opts.cp, namespace: NAMESPACE, deadline });
   const tls = { ca: cluster.pki.caCert, cert: cluster.pki.adminCert, key: cluster.pki.adminKey };
   const kind = 'deployment' in CONTROLLERS ? 'Deployment' : 'ReplicaSet';
@@ -113,13 +125,17 @@ export async function measureRun(opts: { nodes: number; pods: number; sim: SimMo
       if (running >= opts.pods) allRunning();
     }
   };
-  const informers = createInformerFactory(cluster.client);
+  // The bench's watch keeps of each pod only what it times, so that the apiserver's process
+  // is not charged 30,000 full pods of the bench's own.
+  const informers = createInformerFactory(cluster.client, { transform: timedView });
   informers.informer<Pod>(PODS).addEventHandler({ add: onPod, update: (_o, p) => onPod(p) });
   informers.start();
   await informers.waitForSync();
 
   const beforeText = await scrapeMetrics(cluster.server.url, tls);
   const before = durationBuckets(beforeText);
+  sampler.mark();
+  cluster.mark();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const owners = Math.ceil(opts.pods / PER_OWNER);
@@ -142,8 +158,9 @@ export async function measureRun(opts: { nodes: number; pods: number; sim: SimMo
   const end = performance.now();
   const afterText = await scrapeMetrics(cluster.server.url, tls);
   const after = durationBuckets(afterText);
+  const mainMemory = sampler.finish('apiserver');
   informers.stop();
-  const { simCpuSeconds, cpCpuSeconds } = await cluster.stop();
+  const { simCpuSeconds, cpCpuSeconds, simMemory, cpMemory } = await cluster.stop();
   const bindings = (cluster.calls.byCall.get('create pods/binding') ?? []).sort((a, b) => a - b);
 
   const startup: number[] = [];
@@ -187,5 +204,8 @@ export async function measureRun(opts: { nodes: number; pods: number; sim: SimMo
     bindingP99Ms: percentile(bindings, 99),
     cpMaxInFlight: cluster.calls.maxInFlight,
     loadAvg: loadavg()[0],
+    mainMemory,
+    cpMemory,
+    simMemory,
   };
 }

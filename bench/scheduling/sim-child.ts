@@ -2,7 +2,7 @@
 // the control plane's. Like `kubets sim`, but its client has no client-side rate limit: the
 // CLI's one client is capped at 200 qps for all N nodes, where N real kubelets each have their
 // own budget. Talks to its parent over IPC: 'ready' once every Node and Lease is registered,
-// and its CPU time when asked to stop. KUBETS_SIM_CPU_PROF=DIR writes a .cpuprofile of the
+// and its CPU time and memory (./memory.ts) when asked to stop. KUBETS_SIM_CPU_PROF=DIR writes a .cpuprofile of the
 // child there (a fork's --cpu-prof cannot come through NODE_OPTIONS).
 //
 // Its server and credentials come as a JSON RestConfig written by the bench, not a kubeconfig:
@@ -13,12 +13,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import { createClient, type RestConfig } from '../../client/rest.ts';
-import { createInformerFactory } from '../../client/informer.ts';
+import { createInformerFactory, stripManagedFields } from '../../client/informer.ts';
 import { systemClock } from '../../client/clock.ts';
 import { startSimulatedNodes } from '../../node/sim/index.ts';
 import { silentLogger } from '../../server/log.ts';
+import { childSampler } from './memory.ts';
 
 const [credentials, count] = process.argv.slice(2);
+const sampler = childSampler();
 const profileDir = process.env.KUBETS_SIM_CPU_PROF;
 const profiler = profileDir ? new Session() : undefined;
 if (profiler) {
@@ -28,7 +30,7 @@ if (profiler) {
 }
 const config = JSON.parse(readFileSync(credentials, 'utf8')) as RestConfig;
 const client = createClient({ ...config, qps: 0, userAgent: 'kubets-bench-sim' });
-const informers = createInformerFactory(client);
+const informers = createInformerFactory(client, { transform: stripManagedFields });
 const sim = startSimulatedNodes({ client, informers, count: Number(count), log: silentLogger, clock: systemClock });
 sim.ready.then(
   () => process.send?.({ type: 'ready' }),
@@ -36,11 +38,12 @@ sim.ready.then(
 );
 process.on('message', (m: { type?: string }) => {
   if (m.type !== 'stop') return;
+  const memory = sampler.finish('sim');
   sim.stop();
   informers.stop();
   client.close();
   const cpu = process.cpuUsage();
-  const exit = () => process.send?.({ type: 'stopped', cpuSeconds: (cpu.user + cpu.system) / 1e6 }, () => process.exit(0));
+  const exit = () => process.send?.({ type: 'stopped', cpuSeconds: (cpu.user + cpu.system) / 1e6, memory }, () => process.exit(0));
   if (!profiler || !profileDir) return exit();
   profiler.post('Profiler.stop', (err, res) => {
     if (!err) writeFileSync(join(profileDir, `sim-${process.pid}.cpuprofile`), JSON.stringify(res.profile));

@@ -15,7 +15,7 @@ import type { Client, Clock, InformerFactory, Log, ResourceRef, WatchOptions } f
 import { heartbeatNode, LEASE_RENEW_JITTER, LEASE_RENEW_MS, nodeHeartbeat, type HeartbeatNode } from '../common/heartbeat.ts';
 import { statusDiff, type JsonObject } from '../common/status-patch.ts';
 import { buildNode, DEFAULT_CAPACITY, nodeSubnet, type NodeCapacity } from './node.ts';
-import { exitAfterMs, exitCode, exitedStatus, runningStatus } from './pod.ts';
+import { exitAfterMs, exitCode, exitedStatus, runningStatus, simPodView } from './pod.ts';
 
 const PODS: ResourceRef = { group: '', version: 'v1', plural: 'pods', kind: 'Pod', namespaced: true };
 const NODES: ResourceRef = { group: '', version: 'v1', plural: 'nodes', kind: 'Node', namespaced: false };
@@ -30,7 +30,8 @@ export interface SimulatedNodesOptions {
   informers: InformerFactory;
   /**
    * Where the pods come from. By default the sim's own informer over `client` that lists and
-   * watches only bound pods (fieldSelector spec.nodeName!=), as each kubelet watches only its own.
+   * watches only bound pods (fieldSelector spec.nodeName!=), as each kubelet watches only its
+   * own, and keeps of each only what the sim reads (simPodView).
    */
   podInformers?: InformerFactory;
   count: number;
@@ -155,7 +156,8 @@ export function startSimulatedNodes(opts: SimulatedNodesOptions): SimulatedNodes
     try {
       // The uid makes the patch fail on a namesake pod created after ours was deleted.
       const patch = { metadata: { uid: pod.metadata?.uid }, status: diff };
-      sp.pod = await client.patch<Pod>(PODS, pod.metadata?.namespace ?? '', pod.metadata?.name ?? '', 'strategic', patch, { subresource: 'status' });
+      const patched = await client.patch<Pod>(PODS, pod.metadata?.namespace ?? '', pod.metadata?.name ?? '', 'strategic', patch, { subresource: 'status' });
+      sp.pod = simPodView(patched);
     } catch (err) {
       if ((err as { code?: number }).code !== 404) log.warn('updating pod status failed', { pod: podKey(pod), err: errMessage(err) });
     }
@@ -230,7 +232,7 @@ export function startSimulatedNodes(opts: SimulatedNodesOptions): SimulatedNodes
     if (exitMs !== undefined) scheduleExit(entry, exitMs);
   }
 
-  const podInformers = opts.podInformers ?? createInformerFactory(boundPodsClient(client), { log, clock });
+  const podInformers = opts.podInformers ?? createInformerFactory(boundPodsClient(client), { log, clock, transform: (o) => simPodView(o as Pod) });
   podInformers.informer<Pod>(PODS).addEventHandler({
     add: onPod,
     update: (_old, pod) => onPod(pod),

@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { Pod } from '../../api/core/pod/types.ts';
-import { exitAfterMs, exitCode, exitedStatus, imageRepository, parseDuration, runningStatus } from './pod.ts';
+import { exitAfterMs, exitCode, exitedStatus, imageRepository, parseDuration, runningStatus, simPodView } from './pod.ts';
 
 const durationCases: Array<[string, number | undefined]> = [
   ['2s', 2000], ['500ms', 500], ['1m30s', 90_000], ['1.5h', 5_400_000], ['', undefined], ['2', undefined], ['2x', undefined],
@@ -67,3 +67,35 @@ for (const tc of exitedCases) {
     t.like((s.conditions as unknown[])[2], { type: 'Ready', status: 'False', reason: 'PodCompleted' });
   });
 }
+
+test('simPodView keeps what a pod\'s life reads and drops the rest', (t) => {
+  const full = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: 'p', namespace: 'ns', uid: 'u1', resourceVersion: '7', deletionTimestamp: '2026-01-01T00:00:00Z', labels: { app: 'a' },
+      annotations: { 'kubets.io/sim-exit-after': '2s', 'kubets.io/sim-exit-code': '3', other: 'x' },
+      managedFields: [{ manager: 'm', operation: 'Update' }], ownerReferences: [{ kind: 'ReplicaSet', name: 'rs', uid: 'r', apiVersion: 'apps/v1' }],
+    },
+    spec: {
+      nodeName: 'n1', hostNetwork: true, restartPolicy: 'Never', schedulerName: 'default-scheduler', volumes: [{ name: 'v' }],
+      initContainers: [{ name: 'init', image: 'busybox', restartPolicy: 'Always', command: ['sh'] }],
+      containers: [{ name: 'main', image: 'busybox:1.36', resources: { requests: { cpu: '1' } }, terminationMessagePath: '/dev/termination-log' }],
+    },
+    status: { phase: 'Running', podIP: '10.244.0.5', startTime: '2026-01-01T00:00:00Z' },
+  } as Pod;
+  const view = simPodView(full);
+  t.deepEqual(view, {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p', namespace: 'ns', uid: 'u1', resourceVersion: '7', deletionTimestamp: '2026-01-01T00:00:00Z', annotations: { 'kubets.io/sim-exit-after': '2s', 'kubets.io/sim-exit-code': '3' } },
+    spec: { nodeName: 'n1', hostNetwork: true, restartPolicy: 'Never', initContainers: [{ name: 'init', image: 'busybox', restartPolicy: 'Always' }], containers: [{ name: 'main', image: 'busybox:1.36' }] },
+    status: full.status,
+  } as Pod);
+  // Everything the sim derives from a pod is the same from the view.
+  t.is(exitAfterMs(view), exitAfterMs(full));
+  t.is(exitCode(view), exitCode(full));
+  const now = new Date('2026-01-01T00:00:01Z');
+  t.deepEqual(runningStatus(view, '10.244.0.1', '10.244.0.5', now), runningStatus(full, '10.244.0.1', '10.244.0.5', now));
+  t.deepEqual(exitedStatus(view, '10.244.0.1', '10.244.0.5', 'x', now, 3), exitedStatus(full, '10.244.0.1', '10.244.0.5', 'x', now, 3));
+});

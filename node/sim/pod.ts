@@ -170,3 +170,44 @@ export function exitedStatus(pod: Pod, hostIP: string, podIP: string, startedAt:
     }),
   };
 }
+
+/**
+ * What the sim keeps of a pod (its informer's transform): identity, the two sim annotations,
+ * the spec fields a pod's life reads (node, host network, restart policy, containers' names,
+ * images and restart policies) and the status it patches against. At 30,000 pods the rest
+ * (managedFields, volumes, defaults, labels, owner references) is most of each pod's bytes.
+ */
+export function simPodView(pod: Pod): Pod {
+  const m = pod.metadata ?? {};
+  const annotations: Record<string, string> = {};
+  let annotated = false;
+  for (const k of [EXIT_AFTER_ANNOTATION, EXIT_CODE_ANNOTATION]) {
+    const v = m.annotations?.[k];
+    if (v !== undefined) {
+      annotations[k] = v;
+      annotated = true;
+    }
+  }
+  const s = pod.spec;
+  const container = (c: Container): Container => ({ name: c.name, image: c.image, ...(c.restartPolicy ? { restartPolicy: c.restartPolicy } : {}) });
+  return {
+    apiVersion: pod.apiVersion,
+    kind: pod.kind,
+    metadata: {
+      name: m.name,
+      namespace: m.namespace,
+      uid: m.uid,
+      resourceVersion: m.resourceVersion,
+      ...(m.deletionTimestamp ? { deletionTimestamp: m.deletionTimestamp } : {}),
+      ...(annotated ? { annotations } : {}),
+    },
+    spec: s && {
+      nodeName: s.nodeName,
+      ...(s.hostNetwork ? { hostNetwork: true } : {}),
+      ...(s.restartPolicy ? { restartPolicy: s.restartPolicy } : {}),
+      containers: (s.containers ?? []).map(container),
+      ...(s.initContainers?.length ? { initContainers: s.initContainers.map(container) } : {}),
+    },
+    status: pod.status,
+  } as Pod;
+}

@@ -1,0 +1,73 @@
+// Each bench process's memory: RSS and V8 heap used sampled every 250 ms, the peak of each,
+// and the live heap (after a full GC) when the workload starts and when it ends, so that what
+// one pod costs is (end - start) / pods. The apiserver's process, the control-plane child and
+// the sim child each run one sampler; the children send theirs over IPC when stopped.
+// BENCH_HEAP_SNAPSHOT=DIR also writes a heap snapshot of each process at the end of the run,
+// before anything stops (bench/scheduling/heap-summary.ts sums it by constructor).
+
+import { setFlagsFromString, writeHeapSnapshot } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { join } from 'node:path';
+
+export interface MemoryFigures {
+  /** Highest sampled RSS and heap used over the process's life, bytes. */
+  peakRss: number;
+  peakHeapUsed: number;
+  /** RSS and live heap (after a full GC) when the workload started and when it ended. */
+  startRss: number;
+  startHeap: number;
+  endRss: number;
+  endHeap: number;
+}
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+function liveHeap(): number {
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+export class MemorySampler {
+  private peakRss = 0;
+  private peakHeapUsed = 0;
+  private startRss = 0;
+  private startHeap = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(intervalMs = 250) {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), intervalMs);
+    this.timer.unref();
+  }
+
+  private sample(): void {
+    const m = process.memoryUsage();
+    if (m.rss > this.peakRss) this.peakRss = m.rss;
+    if (m.heapUsed > this.peakHeapUsed) this.peakHeapUsed = m.heapUsed;
+  }
+
+  /** The workload starts now. */
+  mark(): void {
+    this.startHeap = liveHeap();
+    this.startRss = process.memoryUsage().rss;
+  }
+
+  /** The workload ended: the figures, and a heap snapshot named `name` when BENCH_HEAP_SNAPSHOT is set. */
+  finish(name: string): MemoryFigures {
+    this.sample();
+    clearInterval(this.timer);
+    const endHeap = liveHeap();
+    const endRss = process.memoryUsage().rss;
+    const dir = process.env.BENCH_HEAP_SNAPSHOT;
+    if (dir) writeHeapSnapshot(join(dir, `${name}-${process.pid}.heapsnapshot`));
+    return { peakRss: this.peakRss, peakHeapUsed: this.peakHeapUsed, startRss: this.startRss, startHeap: this.startHeap, endRss, endHeap };
+  }
+}
+
+/** A child's side: SIGUSR2 from the parent starts the workload; finish() is called on stop. */
+export function childSampler(): MemorySampler {
+  const sampler = new MemorySampler();
+  process.on('SIGUSR2', () => sampler.mark());
+  return sampler;
+}
