@@ -42,3 +42,21 @@ export function since(timestamp: string | undefined | null, now: Date): string {
   if (Number.isNaN(t)) return '<unknown>';
   return humanDuration(now.getTime() - t);
 }
+
+/** Go's time.ParseDuration ('1h30m', '90s', '1.5h', '-2s', '0'), in milliseconds; throws Go's "time: invalid duration" error. */
+export function parseGoDuration(s: string): number {
+  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1e3, m: 6e4, h: 36e5 };
+  const sign = s.startsWith('-') ? -1 : 1;
+  const body = s.startsWith('-') || s.startsWith('+') ? s.slice(1) : s;
+  if (body === '0') return 0;
+  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/gy;
+  let total = 0;
+  let consumed = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(body)) !== null) {
+    total += Number(m[1]) * units[m[2]];
+    consumed = re.lastIndex;
+  }
+  if (body === '' || consumed !== body.length) throw new Error(`time: invalid duration ${JSON.stringify(s)}`);
+  return sign * total;
+}

@@ -20,6 +20,7 @@ import { forbiddenError, requestAttributes, type Attributes, type AuthorizerResu
 import type { AggregationHandler } from './aggregation/handler.ts';
 import { auditOf, type AuditContext, type Auditor } from './audit/index.ts';
 import { DEBUG_PREFIX, type FlowControl } from './flowcontrol/index.ts';
+import { requestDeadlineMs, withDeadline } from './request-deadline.ts';
 
 export interface NonResourceRoutes {
   /** Answers a non-resource path (discovery, OpenAPI, version, health), or undefined for 404. */
@@ -41,6 +42,8 @@ export interface HttpDeps {
   audit?: Auditor;
   /** API Priority and Fairness: every authorized request waits for its priority level's seat. */
   flowControl?: FlowControl;
+  /** The longest a request that is not long-running may take (upstream's --request-timeout, 60 s); `?timeout=` may ask for less. */
+  requestTimeoutMs?: number;
 }
 
 const gzip = promisify(gzipCb);
@@ -166,16 +169,19 @@ export function createApp(deps: HttpDeps): Koa {
         ctx.status = 200;
         ctx.type = 'text/plain';
         ctx.body = dump;
-      } else if (apf) {
+      } else {
+        const query = new URLSearchParams(ctx.querystring);
         const res = ctx.res;
-        const finished = new Promise<void>((resolve) => {
-          if (res.writableFinished || res.destroyed) return resolve();
-          res.once('finish', resolve);
-          res.once('close', resolve);
+        await withDeadline(requestDeadlineMs(info, query, deps.requestTimeoutMs), res, async () => {
+          if (!apf) return next();
+          const finished = new Promise<void>((resolve) => {
+            if (res.writableFinished || res.destroyed) return resolve();
+            res.once('finish', resolve);
+            res.once('close', resolve);
+          });
+          await apf.handle(user, info, query, (k, v) => ctx.set(k, v), () => next(), finished);
         });
-        await apf.handle(user, info, new URLSearchParams(ctx.querystring), (k, v) => ctx.set(k, v), () => next(), finished);
       }
-      else await next();
       audit?.complete(ctx.res.statusCode || ctx.status);
     } catch (e) {
       if (audit) {

@@ -2,6 +2,8 @@
 // day-of-week) with lists, ranges, steps and names, or a descriptor (@hourly, @every 1h30m).
 // Errors are worded like the cron library upstream uses; nextAfter finds fire times.
 
+import { parseGoDuration } from '../../meta/duration.ts';
+
 export interface Schedule {
   minute: Set<number>;
   hour: Set<number>;
@@ -82,17 +84,11 @@ function parseRange(expr: string, b: Bounds, out: Set<number>): boolean {
 
 /** Go time.ParseDuration, for @every: '1h30m', '90s', '1.5h'. */
 function parseDuration(s: string): number {
-  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1e3, m: 6e4, h: 36e5 };
-  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/gy;
-  let total = 0;
-  let m: RegExpExecArray | null;
-  let consumed = 0;
-  while ((m = re.exec(s)) !== null) {
-    total += Number(m[1]) * units[m[2]];
-    consumed = re.lastIndex;
+  try {
+    return parseGoDuration(s);
+  } catch (e) {
+    throw new ScheduleError(`failed to parse duration ${s}: ${(e as Error).message}`);
   }
-  if (s === '' || consumed !== s.length) throw new ScheduleError(`failed to parse duration ${s}: time: invalid duration ${JSON.stringify(s)}`);
-  return total;
 }
 
 export function parseSchedule(spec: string): Schedule {

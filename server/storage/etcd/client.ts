@@ -104,7 +104,8 @@ export function translateError(e: unknown, endpoints: string[], what: string, ke
   }
   const name = err.constructor.name;
   if (name === 'GRPCDeadlineExceededError' || /deadline exceeded/i.test(msg)) {
-    return new StorageError('Unavailable', `${what}: ${where} did not answer in time (${firstLine(msg)})`, key);
+    // A member that answers too slowly: a time-out (504, as upstream's), not an outage.
+    return new StorageError('Timeout', `${what}: ${where} did not answer in time (${firstLine(msg)})`, key);
   }
   if (
     name === 'GRPCUnavailableError' ||
