@@ -136,7 +136,9 @@ export const CONTROLLER_ROLES: Record<string, PolicyRule[]> = {
   // Not upstream's: k3s's local-path-provisioner role, for the provisioner kubets runs in-process.
   'local-path-provisioner': [
     rule([''], ['nodes', 'persistentvolumeclaims', 'configmaps', 'pods'], ['get', 'list', 'watch']),
-    rule([''], ['persistentvolumes'], ['create', 'delete', 'get', 'list', 'watch']),
+    // update, and claims' status: as an external-resizer's role, for volume expansion.
+    rule([''], ['persistentvolumes'], ['create', 'delete', 'get', 'list', 'update', 'watch']),
+    rule([''], ['persistentvolumeclaims/status'], ['update']),
     rule([''], ['pods'], ['create', 'delete']),
     rule(['storage.k8s.io'], ['storageclasses'], ['get', 'list', 'watch']),
     events,

@@ -1,6 +1,7 @@
 // PersistentVolumeClaim strategy: access modes and a storage request are required, volume
 // mode Filesystem by default, phase Pending on create; spec is fixed after create except
-// a one-time volumeName binding and storage growth of bound claims.
+// a one-time volumeName binding and the storage request of bound claims (never below
+// status.capacity; whether it may grow is PersistentVolumeClaimResize admission's call).
 
 import { fieldError, type FieldError } from '../../meta/errors.ts';
 import { semanticEqual, validateEnum } from '../../meta/validation.ts';
@@ -56,16 +57,21 @@ export function validatePVCUpdate(n: PVC, o: PVC): FieldError[] {
   if ((os.storageClassName ?? null) === null && !o.metadata?.annotations?.['volume.beta.kubernetes.io/storage-class']) os.storageClassName = ns.storageClassName;
   const errs: FieldError[] = [];
   if (o.status?.phase === 'Bound') {
-    const next = parseQuantity(ns.resources?.requests?.storage);
-    const prev = parseQuantity(os.resources?.requests?.storage);
-    const capacity = parseQuantity(o.status.capacity?.storage);
-    if (next !== undefined && prev !== undefined && next < prev && (capacity === undefined || next < capacity)) {
-      errs.push(fieldError.forbidden('spec.resources.requests.storage', 'field can not be less than status.capacity'));
+    // Only the storage request may change (and the attributes class), as upstream's clone-and-compare.
+    if (ns.resources?.requests) {
+      const was = os.resources?.requests?.storage;
+      if (was === undefined) delete ns.resources.requests.storage;
+      else ns.resources.requests.storage = was;
     }
-    os.resources = ns.resources;
     os.volumeAttributesClassName = ns.volumeAttributesClassName;
   }
   if (!semanticEqual(ns, os)) errs.push(fieldError.forbidden('spec', IMMUTABLE_SPEC));
+  // Less than before is allowed only above status.capacity (recovery from a failed expansion).
+  const next = parseQuantity(n.spec?.resources?.requests?.storage);
+  const prev = parseQuantity(o.spec?.resources?.requests?.storage);
+  if (next !== undefined && prev !== undefined && next < prev && next <= (parseQuantity(o.status?.capacity?.storage) ?? 0)) {
+    errs.push(fieldError.forbidden('spec.resources.requests.storage', 'field can not be less than status.capacity'));
+  }
   return errs;
 }
 

@@ -72,6 +72,7 @@ export interface StorageClass extends KubeObject {
   parameters?: Record<string, string>;
   reclaimPolicy?: string;
   volumeBindingMode?: string;
+  allowVolumeExpansion?: boolean;
   allowedTopologies?: Array<{ matchLabelExpressions?: Array<{ key: string; values?: string[] }> }>;
 }
 

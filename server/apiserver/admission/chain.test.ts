@@ -50,8 +50,8 @@ test('plugins join before a named one, and replace one of the same name', (t) =>
 
 test('the built-in chain has upstream names in upstream order', (t) => {
   const chain = createAdmissionChain(admissionDeps());
-  t.deepEqual(chain.names(), ['NamespaceLifecycle', 'LimitRanger', 'ServiceAccount', 'NodeRestriction', 'Priority', 'DefaultTolerationSeconds', 'PodSecurity', 'DefaultStorageClass', 'StorageObjectInUseProtection', 'ResourceQuota']);
-  t.is(builtinPlugins.length, 10);
+  t.deepEqual(chain.names(), ['NamespaceLifecycle', 'LimitRanger', 'ServiceAccount', 'NodeRestriction', 'Priority', 'DefaultTolerationSeconds', 'PodSecurity', 'DefaultStorageClass', 'StorageObjectInUseProtection', 'PersistentVolumeClaimResize', 'ResourceQuota']);
+  t.is(builtinPlugins.length, 11);
 });
 
 test('mutations by an admit are what the next plugin sees', async (t) => {

@@ -12,6 +12,7 @@ import { nodeRestriction } from './plugins/node-restriction/index.ts';
 import { podSecurity } from './plugins/pod-security/index.ts';
 import { defaultStorageClass } from './plugins/default-storage-class/index.ts';
 import { storageObjectInUseProtection } from './plugins/storage-object-in-use-protection/index.ts';
+import { persistentVolumeClaimResize } from './plugins/persistent-volume-claim-resize/index.ts';
 import { resourceQuota, NAME as RESOURCE_QUOTA } from './plugins/resource-quota/index.ts';
 import type { AdmissionDeps, PluginFactory } from './types.ts';
 
@@ -25,6 +26,7 @@ export const builtinPlugins: PluginFactory[] = [
   podSecurity,
   defaultStorageClass,
   storageObjectInUseProtection,
+  persistentVolumeClaimResize,
   // Upstream's last: what it charges must not be charged for a request a webhook refuses.
   resourceQuota,
 ];

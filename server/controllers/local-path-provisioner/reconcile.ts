@@ -6,6 +6,7 @@
 // - A Released volume of this provisioner with reclaim policy Delete is deleted: on a real
 //   node a helper pod removes its directory first, as k3s does; on a simulated node
 //   (kubets.io/simulated) there is no directory and the volume goes at once.
+// - A Bound claim asking for more than its volume holds has the volume expanded (resize.ts).
 
 import * as yaml from 'js-yaml';
 import {
@@ -22,6 +23,7 @@ import { R } from '../common/resources.ts';
 import type { ControllerContext } from '../common/types.ts';
 import { NODES } from '../node-lifecycle/resources.ts';
 import { PVCS_R, PVS, STORAGE_CLASSES } from '../persistentvolume/resources.ts';
+import { newLocalPathResizer } from './resize.ts';
 import { baseDirFor, CONFIG_MAP, newLocalVolume, nodeOfVolume, PROVISIONER, volumeNameFor } from './volume.ts';
 
 const SIM_ANNOTATION = 'kubets.io/simulated';
@@ -46,6 +48,7 @@ export function newProvisionerReconciler(deps: ControllerContext): (key: string)
   const events = deps.events(PROVISIONER);
   const claimEvents = recorderOf(events, PVCS_R);
   const volumeEvents = recorderOf(events, PVS);
+  const resize = newLocalPathResizer(deps, claimEvents, (name) => volumes.get('', name));
 
   const config = async () => {
     try {
@@ -168,6 +171,7 @@ export function newProvisionerReconciler(deps: ControllerContext): (key: string)
     const { namespace, name } = splitKey(rest);
     const c = claims.get(namespace, name);
     if (c) await provision(c);
+    if (c) await resize(c);
     return {};
   };
 }

@@ -164,3 +164,13 @@ test('a claim of a class that does not exist: ProvisioningFailed', async (t) => 
   t.is(env.recorder.withReason('ProvisioningFailed')[0]?.message, 'storageclass.storage.k8s.io "missing" not found');
   t.is(claim(env, 'data').status?.phase, 'Pending');
 });
+
+test('a Bound claim keeps its capacity when its volume grows: that is the resizer\'s to write, as upstream', async (t) => {
+  const { env, sync } = setup();
+  env.client.seed(PVS, { ...pv('grown', { size: '5Gi', claimRef: { namespace: 'a', name: 'data', uid: 'u1' } }), status: { phase: 'Bound' } });
+  const c = pvc('data', { cls: '', volumeName: 'grown', ann: { 'pv.kubernetes.io/bind-completed': 'yes' } });
+  env.client.seed(PVCS_R, { ...c, metadata: { ...c.metadata, uid: 'u1' }, status: { phase: 'Bound', capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'] } });
+  await sync(claimKey('a', 'data'));
+  t.is(claim(env, 'data').status?.capacity?.storage, '1Gi');
+  t.deepEqual(env.client.writes(undefined, 'persistentvolumeclaims'), []);
+});

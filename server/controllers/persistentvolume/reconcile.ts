@@ -53,7 +53,9 @@ export function newBinderReconciler(deps: ControllerContext): (key: string) => P
   async function claimStatus(c: PersistentVolumeClaim, phase: string, v?: PersistentVolume): Promise<void> {
     const status = { ...(c.status ?? {}), phase };
     if (v) {
-      status.capacity = { ...(v.spec?.capacity ?? {}) };
+      // Capacity only when the claim becomes Bound, as upstream: after that it is the
+      // resizer's (a claim may trail its volume while an expansion finishes).
+      if (c.status?.phase !== phase) status.capacity = { ...(v.spec?.capacity ?? {}) };
       status.accessModes = [...(v.spec?.accessModes ?? [])];
     } else if (phase !== 'Bound') {
       delete status.capacity;
