@@ -78,7 +78,12 @@ state = ${q(l.state)}
 `;
 }
 
-/** A bridge + host-local + portmap + loopback chain handing out addresses of `podCIDR`. */
+/**
+ * A bridge + host-local + portmap chain handing out addresses of `podCIDR`. No `loopback` in
+ * the chain: containerd's CRI plugin brings each sandbox's lo up itself (go-cni's
+ * WithLoNetwork), so a second one only cost another plugin run per sandbox. No `ipMasq`:
+ * `pod-masquerade.ts` masquerades the whole CIDR with one rule instead of a chain per pod.
+ */
 export function cniConflist(l: ContainerdLayout, podCIDR: string, bridge = 'kubets0'): string {
   const conf = {
     cniVersion: '0.4.0',
@@ -88,12 +93,11 @@ export function cniConflist(l: ContainerdLayout, podCIDR: string, bridge = 'kube
         type: 'bridge',
         bridge,
         isGateway: true,
-        ipMasq: true,
+        ipMasq: false,
         hairpinMode: true,
         ipam: { type: 'host-local', ranges: [[{ subnet: podCIDR }]], routes: [{ dst: '0.0.0.0/0' }], dataDir: l.cniIpamDir },
       },
       { type: 'portmap', capabilities: { portMappings: true } },
-      { type: 'loopback' },
     ],
   };
   return `${JSON.stringify(conf, null, 2)}\n`;

@@ -8,6 +8,7 @@ import { spawn, execFile } from 'node:child_process';
 import { mkdirSync, openSync, closeSync, readFileSync, writeFileSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { createCriClient, isNotFound, type CriClient } from './client.ts';
+import { ensurePodMasquerade, removePodMasquerade } from './pod-masquerade.ts';
 import { cniConflist, containerdConfig, containerdLayout, type ContainerdLayout } from './containerd-config.ts';
 
 const run = promisify(execFile);
@@ -77,7 +78,9 @@ export async function startContainerd(opts: ContainerdOptions): Promise<Containe
   if (oldPid && alive(oldPid) && (await answers(endpoint))) return { layout: l, endpoint, pid: oldPid, started: false, stop: stop(oldPid) };
   for (const d of [l.root, l.state, l.cniConfDir, l.cniIpamDir, l.podLogs]) mkdirSync(d, { recursive: true, mode: 0o700 });
   writeFileSync(l.config, containerdConfig(l, { sandboxImage: opts.sandboxImage }));
-  writeFileSync(`${l.cniConfDir}/10-kubets.conflist`, cniConflist(l, opts.podCIDR ?? '10.88.0.0/16'));
+  const podCIDR = opts.podCIDR ?? '10.88.0.0/16';
+  writeFileSync(`${l.cniConfDir}/10-kubets.conflist`, cniConflist(l, podCIDR));
+  await ensurePodMasquerade(podCIDR);
   rmSync(l.socket, { force: true });
   const out = openSync(l.logFile, 'a');
   // Detached, in its own process group: a Ctrl-C meant for the agent does not reach it.
@@ -155,6 +158,16 @@ export function shimPids(socket: string): number[] {
   return pids;
 }
 
+/** The pod CIDR the conflist we wrote hands out, if we wrote one. */
+function conflistSubnet(l: ContainerdLayout): string | undefined {
+  try {
+    const conf = JSON.parse(readFileSync(`${l.cniConfDir}/10-kubets.conflist`, 'utf8')) as { plugins?: { ipam?: { ranges?: { subnet?: string }[][] } }[] };
+    return conf.plugins?.[0]?.ipam?.ranges?.[0]?.[0]?.subnet;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Mount points at or under `dir` (deepest first), from /proc/self/mountinfo. */
 export function mountsUnder(dir: string): string[] {
   const prefix = dir.endsWith('/') ? dir : `${dir}/`;
@@ -194,4 +207,6 @@ export async function teardownRuntime(opts: { dataDir: string; endpoint?: string
   rmSync(l.pidFile, { force: true });
   for (const shim of shimPids(l.socket)) await stopProcess(shim, 2000);
   await unmountAll(opts.dataDir);
+  const podCIDR = conflistSubnet(l);
+  if (podCIDR) await removePodMasquerade(podCIDR);
 }

@@ -2,6 +2,7 @@
 // node's facts.
 
 import type { Client, Log } from '../../client/types.ts';
+import type { KubeObject } from '../../api/types.ts';
 import type { EventRecorder } from '../../client/events.ts';
 import type { CriClient } from '../cri/client.ts';
 import type { ImageManager } from './images.ts';
@@ -21,5 +22,7 @@ export interface KubeletContext {
   /** Cluster DNS, domain and the node's resolv.conf: what pods' resolv.conf is made from. */
   dns: NodeDnsSettings;
   allocatable: { cpu: number; memory: number };
+  /** The `default/kubernetes` Service every container's environment names, read once for all pods starting together. */
+  kubernetesService(): Promise<KubeObject | undefined>;
   stopped(): boolean;
 }

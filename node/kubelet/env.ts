@@ -8,6 +8,7 @@
 import type { Container, Pod } from '../../api/core/pod/types.ts';
 import { parseQuantity } from '../../api/core/pod/quantity.ts';
 import type { Client } from '../../client/types.ts';
+import type { KubeObject } from '../../api/types.ts';
 import { ConfigError, getOrUndefined, keyData, SERVICES } from './api-refs.ts';
 
 export interface EnvContext {
@@ -17,6 +18,8 @@ export interface EnvContext {
   podIPs: string[];
   /** Node allocatable, for resourceFieldRef when the container sets no limit. */
   allocatable: { cpu: number; memory: number };
+  /** The `default/kubernetes` Service (the kubelet's cached read); a GET when not given. */
+  kubernetesService?: () => Promise<KubeObject | undefined>;
 }
 
 /** $(VAR) -> its value when defined earlier, $$(VAR) -> $(VAR), anything else unchanged (upstream's expansion). */
@@ -67,7 +70,7 @@ export async function containerEnv(ctx: EnvContext, c: Container): Promise<{ key
   const { client, pod } = ctx;
   const ns = pod.metadata?.namespace ?? 'default';
   const vars = new Map<string, string>();
-  const master = await getOrUndefined(client, SERVICES, 'default', 'kubernetes').catch(() => undefined);
+  const master = await (ctx.kubernetesService?.() ?? getOrUndefined(client, SERVICES, 'default', 'kubernetes')).catch(() => undefined);
   const ip = (master?.spec as { clusterIP?: string } | undefined)?.clusterIP;
   const port = (master?.spec as { ports?: { port?: number }[] } | undefined)?.ports?.[0]?.port;
   if (ip && ip !== 'None' && port) {

@@ -14,7 +14,8 @@ import { systemClock } from '../../client/clock.ts';
 import { heartbeatNode, LEASE_RENEW_MS, nodeHeartbeat, NODES } from '../common/heartbeat.ts';
 import { nodeConditions } from '../common/node-status.ts';
 import type { CriClient } from '../cri/client.ts';
-import { PODS } from './api-refs.ts';
+import { getOrUndefined, PODS, SERVICES } from './api-refs.ts';
+import { shortLived } from './short-lived.ts';
 import { createImageManager } from './images.ts';
 import { buildKubeletNode, nodeResources } from './node-info.ts';
 import { PodWorker } from './pod-worker.ts';
@@ -51,6 +52,9 @@ export interface Kubelet {
 }
 
 const PENDING_DELETE_GRACE = 30;
+/** How long one read of the `kubernetes` Service serves the environment of containers starting (upstream reads it from an informer). */
+const KUBERNETES_SERVICE_TTL_MS = 10_000;
+
 /** Upstream's default --cluster-domain (what kube-dns serves). */
 const CLUSTER_DOMAIN = 'cluster.local';
 
@@ -81,6 +85,7 @@ export function startKubelet(opts: KubeletOptions): Kubelet {
     caPem: opts.caPem,
     dns: { clusterDNS: opts.dnsServers ?? [], clusterDomain: CLUSTER_DOMAIN, hostResolvConf: readHostResolvConf(opts.resolvConf ?? '/etc/resolv.conf', log) },
     allocatable: { cpu: Number(alloc.cpu), memory: parseQuantity(alloc.memory) ?? 0 },
+    kubernetesService: shortLived(KUBERNETES_SERVICE_TTL_MS, () => getOrUndefined(client, SERVICES, 'default', 'kubernetes')),
     stopped: () => stopped,
   };
   const workers = new Map<string, PodWorker>();

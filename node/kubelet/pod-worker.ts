@@ -117,8 +117,10 @@ export class PodWorker {
       this.schedule(2000);
       return;
     }
-    if (!(await this.ensureSandbox())) return;
-    const runs = await this.containerRuns();
+    const sandbox = await this.ensureSandbox();
+    if (!sandbox) return;
+    // A sandbox made just now holds no container yet: no need to ask the runtime.
+    const runs = sandbox === 'created' ? new Map<string, CriStatus[]>() : await this.containerRuns();
     let next = Infinity;
     const wake = (ms: number) => (next = Math.min(next, ms));
     // Init containers, in order: each must exit 0 before the next starts.
@@ -162,13 +164,14 @@ export class PodWorker {
     if (next < Infinity) this.schedule(next);
   }
 
-  private async ensureSandbox(): Promise<boolean> {
+  /** The pod's sandbox, ready: 'created' when made by this call, undefined when it could not be. */
+  private async ensureSandbox(): Promise<'ready' | 'created' | undefined> {
     const { runtime } = this.ctx.cri;
     if (this.sandboxId) {
       const st = await runtime.podSandboxStatus(this.sandboxId).catch((e) => (isNotFound(e) ? undefined : Promise.reject(e)));
       if (st?.state === 'SANDBOX_READY') {
         this.podIPs = st.network?.ip ? [st.network.ip, ...st.network.additionalIps.map((x) => x.ip)] : [];
-        return true;
+        return 'ready';
       }
       // The sandbox died (or was removed): everything in it starts again in a new one.
       this.event('Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
@@ -185,12 +188,12 @@ export class PodWorker {
       this.event('Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${errText(e)}`);
       await this.report();
       this.schedule(5000);
-      return false;
+      return undefined;
     }
     const st = await runtime.podSandboxStatus(this.sandboxId);
     this.podIPs = st.network?.ip ? [st.network.ip, ...st.network.additionalIps.map((x) => x.ip)] : [];
     this.startTime ??= new Date().toISOString().slice(0, 19) + 'Z';
-    return true;
+    return 'created';
   }
 
   private containerRuns(): Promise<Map<string, CriStatus[]>> {
@@ -221,7 +224,7 @@ export class PodWorker {
     }
     let envs: { key: string; value: string }[];
     try {
-      envs = await containerEnv({ client: this.ctx.client, pod: this.pod, hostIP: this.ctx.hostIP, podIPs: this.podIPs, allocatable: this.ctx.allocatable }, c);
+      envs = await containerEnv({ client: this.ctx.client, pod: this.pod, hostIP: this.ctx.hostIP, podIPs: this.podIPs, allocatable: this.ctx.allocatable, kubernetesService: this.ctx.kubernetesService }, c);
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       this.event('Warning', 'Failed', `Error: ${e.message}`);
