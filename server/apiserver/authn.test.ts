@@ -93,6 +93,16 @@ test('a client certificate from another CA is refused, not treated as anonymous'
   t.is(r.status, 401);
 });
 
+test('each new connection is judged on its own certificate: same names from another CA stay refused', async (t) => {
+  // The verdict is remembered by certificate hash, never by the names in it.
+  const admin = { username: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] };
+  t.deepEqual((await call({ cert: fx.pki.adminCert, key: fx.pki.adminKey })).user, admin);
+  t.is((await call({ cert: fx.foreign.adminCert, key: fx.foreign.adminKey })).status, 401);
+  t.deepEqual((await call({ cert: fx.pki.adminCert, key: fx.pki.adminKey })).user, admin);
+  t.deepEqual((await call({ cert: fx.pki.schedulerCert, key: fx.pki.schedulerKey })).user?.username, 'system:kube-scheduler');
+  t.is((await call({ cert: fx.foreign.adminCert, key: fx.foreign.adminKey })).status, 401);
+});
+
 test('no credentials means system:anonymous', async (t) => {
   t.deepEqual((await call({})).user, { username: 'system:anonymous', groups: ['system:unauthenticated'] });
 });
