@@ -2,9 +2,11 @@
 // send them (no kind or apiVersion), every patch type the library offers, selectors,
 // propagation and deletecollection, for core/v1, apps/v1, batch/v1, rbac/v1, networking/v1.
 
+import https from 'node:https';
 import type { ExecutionContext } from 'ava';
 import {
-  AppsV1Api, BatchV1Api, CoreV1Api, KubeConfig, NetworkingV1Api, PatchStrategy, RbacAuthorizationV1Api, setHeaderOptions,
+  AppsV1Api, BatchV1Api, CoreV1Api, KubeConfig, NetworkingV1Api, PatchStrategy, RbacAuthorizationV1Api, ServerConfiguration,
+  createConfiguration, setHeaderOptions,
 } from '@kubernetes/client-node';
 import type { Kubets } from '../harness.ts';
 import type { ClientTest } from './suite.ts';
@@ -175,9 +177,40 @@ async function batchRbacNetworking(t: ExecutionContext, kubets: Kubets): Promise
   t.deepEqual((await net.listNamespacedNetworkPolicy({ namespace })).items, []);
 }
 
+/**
+ * The README's kept-alive agent: client-node 1.4 makes a new https.Agent (a new connection and
+ * TLS handshake) per call, and a middleware of the library's own configuration can hand every
+ * call one kept-alive agent instead. Calls, per-call options included, then share a connection.
+ */
+async function keptAliveAgent(t: ExecutionContext, kubets: Kubets): Promise<void> {
+  const kc = kubeConfig(kubets);
+  const tls: https.RequestOptions = {};
+  await kc.applyToHTTPSOptions(tls);
+  const agent = new https.Agent({ keepAlive: true, ca: tls.ca, cert: tls.cert, key: tls.key });
+  t.teardown(() => agent.destroy());
+  let connections = 0;
+  const proto = agent as unknown as { createConnection: (...a: unknown[]) => unknown };
+  const create = proto.createConnection.bind(agent);
+  proto.createConnection = (...a: unknown[]) => (connections++, create(...a));
+  const core = new CoreV1Api(createConfiguration({
+    baseServer: new ServerConfiguration(kc.getCurrentCluster()!.server, {}),
+    authMethods: { default: kc },
+    promiseMiddleware: [{ pre: async (ctx) => (ctx.setAgent(agent), ctx), post: async (res) => res }],
+  }));
+  const namespace = 'cn-kept-alive';
+  await core.createNamespace({ body: { metadata: { name: namespace } } });
+  for (const name of ['a', 'b', 'c']) await core.createNamespacedConfigMap({ namespace, body: { metadata: { name }, data: { k: name } } });
+  const patched = await core.patchNamespacedConfigMap({ namespace, name: 'a', body: { data: { k: 'merged' } } }, as(PatchStrategy.MergePatch));
+  t.is(patched.data?.k, 'merged');
+  t.deepEqual((await core.listNamespacedConfigMap({ namespace })).items.map((c) => c.metadata?.name).filter((n) => n !== 'kube-root-ca.crt'), ['a', 'b', 'c']);
+  await core.deleteNamespace({ name: namespace });
+  t.is(connections, 1, 'every call went over the one kept-alive connection');
+}
+
 export const clientNodeTests: ClientTest[] = [
   { title: 'client-node core/v1: CRUD without kind, selectors, every patch type, dry-run delete, deletecollection', run: coreV1 },
   { title: 'client-node apps/v1: generation stays 1, scale, strategic merge, zero statuses, claim mounts, foreground deletion', run: appsV1 },
   { title: 'client-node batch/v1, rbac/v1 and networking/v1: create, list, replace, patch, delete, deletecollection', run: batchRbacNetworking },
+  { title: 'client-node on one kept-alive https.Agent set by its middleware: every call shares one connection', run: keptAliveAgent },
   ...clientNodeStreamTests,
 ];
