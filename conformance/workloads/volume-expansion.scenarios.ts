@@ -45,6 +45,9 @@ export const volumeExpansionScenarios: Scenario[] = [
         c.t.is(shrink.code, 1);
         c.t.is(errLines(shrink).join('\n'), 'The PersistentVolumeClaim "data" is invalid: spec.resources.requests.storage: Forbidden: field can not be less than status.capacity');
         c.t.is(await jsonpath(c, ['pvc', 'data'], '{.spec.resources.requests.storage}'), '3Gi');
+        // A resize status upstream does not know is refused on the status subresource.
+        const bogus = await c.run(['patch', 'pvc', 'data', '--subresource=status', '--type=merge', '-p', '{"status":{"allocatedResourceStatuses":{"storage":"Bogus"}}}']);
+        c.t.regex(errLines(bogus).join('\n'), /^The PersistentVolumeClaim "data" is invalid: status\.allocatedResourceStatuses\[storage\]: Unsupported value: "Bogus": supported values: "ControllerResizeInProgress", /);
         await c.ok(['delete', 'pvc', 'data']);
         await c.waitFor(`volume ${pv} deleted`, async () => ((await c.run(['get', 'pv', pv])).code !== 0 ? true : undefined), 60_000);
       } finally {

@@ -4,7 +4,7 @@
 
 import test from 'ava';
 import type { KubeObject } from '../../types.ts';
-import { validatePVCUpdate } from './strategy.ts';
+import { validatePVCStatus, validatePVCUpdate } from './strategy.ts';
 
 const claim = (storage: string, o: { phase?: string; capacity?: string; limits?: string; modes?: string[] } = {}) => ({
   metadata: { name: 'data', namespace: 'ns' },
@@ -33,3 +33,12 @@ for (const c of cases) {
     t.deepEqual(errors(c.next, c.old), c.want);
   });
 }
+
+test('PVC status: allocated sizes must be quantities, resize statuses upstream\'s', (t) => {
+  const withStatus = (status: Record<string, unknown>) => ({ ...claim('2Gi'), status: { phase: 'Bound', ...status } }) as KubeObject;
+  t.deepEqual(validatePVCStatus(withStatus({ allocatedResources: { storage: '2Gi' }, allocatedResourceStatuses: { storage: 'ControllerResizeInProgress' } })), []);
+  t.deepEqual(validatePVCStatus(withStatus({ allocatedResources: { storage: 'lots' }, allocatedResourceStatuses: { storage: 'Resizing' } })).map((e) => `${e.field}: ${e.type}`), [
+    'status.allocatedResources[storage]: FieldValueInvalid',
+    'status.allocatedResourceStatuses[storage]: FieldValueNotSupported',
+  ]);
+});

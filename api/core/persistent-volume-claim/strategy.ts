@@ -6,7 +6,7 @@
 import { fieldError, type FieldError } from '../../meta/errors.ts';
 import { semanticEqual, validateEnum } from '../../meta/validation.ts';
 import { simpleStrategy } from '../../strategy-kit.ts';
-import type { KubeObject } from '../../types.ts';
+import type { KubeObject, Strategy } from '../../types.ts';
 import { parseQuantity, QUANTITY_ERROR } from '../pod/quantity.ts';
 
 export interface PVCSpec {
@@ -75,14 +75,35 @@ export function validatePVCUpdate(n: PVC, o: PVC): FieldError[] {
   return errs;
 }
 
-export const persistentVolumeClaimStrategy = simpleStrategy<PVC>({
-  returnDeletedObject: true,
-  namespaced: true,
-  defaults: (pvc) => {
-    pvc.spec ??= {};
-    pvc.spec.volumeMode ??= 'Filesystem';
-  },
-  initialStatus: () => ({ phase: 'Pending' }),
-  validate: (pvc) => validatePVCSpec(pvc.spec ?? {}),
-  validateUpdate: validatePVCUpdate,
-});
+/** Upstream's ClaimResourceStatus values: where an expansion of that resource stands. */
+export const RESIZE_STATUSES = ['ControllerResizeInProgress', 'ControllerResizeInfeasible', 'NodeResizeInProgress', 'NodeResizeInfeasible', 'NodeResizePending'];
+
+/** What a resizer writes: allocated sizes that are quantities, resize statuses upstream knows. */
+export function validatePVCStatus(n: PVC): FieldError[] {
+  const st = (n.status ?? {}) as { allocatedResources?: Record<string, unknown>; allocatedResourceStatuses?: Record<string, unknown> };
+  const errs: FieldError[] = [];
+  for (const [k, v] of Object.entries(st.allocatedResources ?? {})) {
+    const q = typeof v === 'string' ? parseQuantity(v) : undefined;
+    if (q === undefined) errs.push(fieldError.invalid(`status.allocatedResources[${k}]`, v, QUANTITY_ERROR));
+    else if (q < 0) errs.push(fieldError.invalid(`status.allocatedResources[${k}]`, v, 'must be greater than or equal to 0'));
+  }
+  for (const [k, v] of Object.entries(st.allocatedResourceStatuses ?? {})) {
+    if (!RESIZE_STATUSES.includes(v as string)) errs.push(fieldError.notSupported(`status.allocatedResourceStatuses[${k}]`, v, RESIZE_STATUSES));
+  }
+  return errs;
+}
+
+export const persistentVolumeClaimStrategy: Strategy = {
+  ...simpleStrategy<PVC>({
+    returnDeletedObject: true,
+    namespaced: true,
+    defaults: (pvc) => {
+      pvc.spec ??= {};
+      pvc.spec.volumeMode ??= 'Filesystem';
+    },
+    initialStatus: () => ({ phase: 'Pending' }),
+    validate: (pvc) => validatePVCSpec(pvc.spec ?? {}),
+    validateUpdate: validatePVCUpdate,
+  }),
+  validateStatusUpdate: (obj) => validatePVCStatus(obj as PVC),
+};
