@@ -21,6 +21,30 @@ function withData(c: NodeCtx, name: string, script: string): unknown {
 
 export const volumeScenarios: NodeScenario[] = [
   {
+    title: 'emptyDir medium Memory is a tmpfs sized by sizeLimit, else by the pod memory limit, and is unmounted with the pod',
+    id: 'memory-emptydir',
+    async run(c) {
+      const script = 'grep -E " /(small|big) " /proc/mounts > /dev/termination-log; echo x > /small/f && cat /small/f >> /dev/termination-log';
+      await apply(c, podManifest(c, 'mem', {
+        restartPolicy: 'Never',
+        volumes: [{ name: 'small', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } }, { name: 'big', emptyDir: { medium: 'Memory' } }],
+        containers: [{ name: 'c', image: c.image, command: ['sh', '-c', script], resources: { limits: { memory: '48Mi' } }, volumeMounts: [{ name: 'small', mountPath: '/small' }, { name: 'big', mountPath: '/big' }] }],
+      }));
+      const s = await phase(c, 'mem', 'Succeeded');
+      const lines = (s.state.terminated?.message ?? '').split('\n');
+      c.t.regex(lines.find((l) => l.includes(' /small ')) ?? '', /^tmpfs \/small tmpfs .*size=16384k/);
+      c.t.regex(lines.find((l) => l.includes(' /big ')) ?? '', /^tmpfs \/big tmpfs .*size=49152k/);
+      c.t.true(lines.includes('x'), 'the container writes to it');
+      const uid = await jsonpath(c, ['pod', 'mem'], '{.metadata.uid}');
+      const podDir = join(c.agentDir, 'pods', uid);
+      const mounted = () => readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.split(' ')[4]?.startsWith(`${podDir}/`));
+      c.t.is(mounted().length, 2, 'two tmpfs mounts on the node while the pod exists');
+      await c.ok(['delete', 'pod', 'mem']);
+      // A finished pod is deleted at once; the node cleans up after it, soon.
+      await c.waitFor('the tmpfs mounts gone', async () => (mounted().length === 0 && !existsSync(podDir) ? true : undefined), 20_000);
+    },
+  },
+  {
     title: 'a local-path claim keeps what one pod wrote for the next; deleting the claim removes the volume and its directory',
     id: 'local-path',
     timeoutMs: 180_000,

@@ -11,6 +11,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Container, Pod } from '../../api/core/pod/types.ts';
 import { isNotFound } from '../cri/client.ts';
+import { unmountAll } from '../cri/containerd.ts';
 import type { ContainerStatus as CriStatus } from '../cri/types.ts';
 import { ConfigError } from './api-refs.ts';
 import { deletePod, patchPodStatus } from './pod-api.ts';
@@ -297,6 +298,8 @@ export class PodWorker {
       const event = (type: 'Normal' | 'Warning', reason: string, message: string) => this.event(type, reason, message);
       await stopPodInRuntime({ runtime: this.ctx.cri.runtime, pod: this.pod, sandboxId: this.sandboxId, podIP: this.podIPs[0] ?? '', graceSeconds, event });
     }
+    // Memory-backed emptyDirs are tmpfs mounts: unmounted before the directory goes.
+    await unmountAll(this.podDir);
     rmSync(this.podDir, { recursive: true, force: true });
     if (deleteFromApi) await deletePod(this.ctx.client, this.ctx.log, this.pod, this.uid);
   }

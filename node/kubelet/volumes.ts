@@ -1,5 +1,5 @@
 // A pod's volumes as directories on the node, under DATA_DIR/pods/<uid>/volumes/<name>:
-// emptyDir (a fresh directory), hostPath (the host's own path, created for
+// emptyDir (a fresh directory; a tmpfs for medium Memory: memory-volume.ts), hostPath (the host's own path, created for
 // DirectoryOrCreate/FileOrCreate), configMap, secret, downwardAPI and projected (those
 // three plus a service-account token from the TokenRequest API, or the legacy token Secret
 // where that API is not served) written as files with their modes. A missing source that is
@@ -13,6 +13,7 @@ import type { Client } from '../../client/types.ts';
 import { ConfigError, keyData, SECRETS, SERVICE_ACCOUNTS } from './api-refs.ts';
 import { resourceValue } from './env.ts';
 import { claimPath } from './persistent-volumes.ts';
+import { memoryVolumeSize, mountMemoryVolume } from './memory-volume.ts';
 
 export interface VolumeContext {
   client: Client;
@@ -171,6 +172,11 @@ async function setUp(ctx: VolumeContext, v: Volume, dir: string): Promise<string
   } else if (v.downwardAPI) downward(ctx, files, (v.downwardAPI as { items?: DownwardItem[] }).items ?? [], (v.downwardAPI as { defaultMode?: number }).defaultMode ?? 0o644);
   else if (v.projected) await projected(ctx, files, v.projected as { sources?: Record<string, unknown>[]; defaultMode?: number });
   else {
+    const emptyDir = v.emptyDir as { medium?: string; sizeLimit?: unknown } | undefined;
+    if (emptyDir?.medium === 'Memory') {
+      await mountMemoryVolume(dir, memoryVolumeSize(ctx.pod, emptyDir.sizeLimit, ctx.allocatable.memory));
+      return dir;
+    }
     // emptyDir, and any other source the node has no driver for, is a fresh directory that lives as long as the pod.
     mkdirSync(dir, { recursive: true, mode: 0o777 });
     chmodSync(dir, 0o777);
