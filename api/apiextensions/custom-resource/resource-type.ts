@@ -4,6 +4,7 @@
 
 import { createHash } from 'node:crypto';
 import { ALL, scale, status } from '../../builtin.ts';
+import { cloneJson } from '../../meta/json.ts';
 import type { KubeObject, ResourceType, Subresource } from '../../types.ts';
 import type { CustomResourceDefinition, CustomResourceDefinitionVersion } from '../custom-resource-definition/types.ts';
 import { applyDefaults, hasDefaults, prune } from '../schema/prune.ts';
@@ -53,6 +54,19 @@ function fieldSelectors(v: CustomResourceDefinitionVersion): ResourceType['field
   return out;
 }
 
+/**
+ * A copy of a stored object for defaulting to write into. metadata.managedFields, which no
+ * schema default reaches and which on an applied object is as large as the rest of it, is
+ * shared rather than copied (kept in its place among metadata's keys).
+ */
+export function copyForDefaulting(o: KubeObject): KubeObject {
+  const m = o.metadata;
+  if (m?.managedFields === undefined) return cloneJson(o);
+  const copy = cloneJson<KubeObject>({ ...o, metadata: { ...m, managedFields: [] } });
+  copy.metadata!.managedFields = m.managedFields;
+  return copy;
+}
+
 export function customResourceType(crd: CustomResourceDefinition, v: CustomResourceDefinitionVersion, webhook?: Converter): ResourceType {
   const { group, names, scope } = crd.spec;
   const storageVersion = storageVersionOf(crd) ?? v.name;
@@ -68,7 +82,7 @@ export function customResourceType(crd: CustomResourceDefinition, v: CustomResou
         toStorage: (o: KubeObject) => (o.apiVersion === storageGv ? o : { ...o, apiVersion: storageGv }),
         fromStorage: (o: KubeObject) => {
           if (!defaultsOnRead || !schema) return o;
-          const copy = JSON.parse(JSON.stringify(o)) as KubeObject;
+          const copy = copyForDefaulting(o);
           return applyDefaults(schema, copy) ? copy : o;
         },
       }

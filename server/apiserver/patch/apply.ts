@@ -102,6 +102,8 @@ export function apply(
   }
   const objectChanged = !diff.added.isEmpty() || !diff.modified.isEmpty() || !diff.removed.isEmpty();
   const setChanged = !previous || !previous.set.equals(me.set);
+  // The same fields as before: the decoded set keeps its FieldsV1, written back without encoding.
+  if (previous && !setChanged) me.set = previous.set;
   me.time = objectChanged || setChanged ? rfc3339(now) : previous?.time;
   return withManagedFields(merged, [...others, me]);
 }

@@ -113,10 +113,15 @@ export class FieldSet {
     return c;
   }
 
-  insert(path: FieldPath): void {
+  /** The node of `path`, made (with the nodes above it) when missing. */
+  descendPath(path: FieldPath): FieldSet {
     let node: FieldSet = this;
     for (const pe of path) node = node.descend(pe);
-    node.member = true;
+    return node;
+  }
+
+  insert(path: FieldPath): void {
+    this.descendPath(path).member = true;
   }
 
   has(path: FieldPath): boolean {

@@ -52,13 +52,16 @@ const isItem = (pe: PathElement): boolean => pe[0] !== 'f';
  */
 export function fieldSetOf(value: unknown, schema: PatchSchema | undefined, mode: 'apply' | 'all', strict = false): FieldSet {
   const set = new FieldSet();
-  addValue(set, value, schema, [], mode, strict);
+  addValue(set, undefined, value, schema, mode, strict);
   return set;
 }
 
-/** `path` is a stack: pushed and popped around each child, copied only by FieldSet.insert. */
-function addValue(set: FieldSet, value: unknown, schema: PatchSchema | undefined, path: FieldPath, mode: 'apply' | 'all', strict: boolean): void {
-  if (value === null && mode === 'apply') return;
+/**
+ * Adds what `value` sets under `node`, the set's node of the value's path; `pe` is the last
+ * element of that path (undefined at the root). Nodes are reached by descending one element
+ * at a time, never by walking a path from the root again.
+ */
+function addValue(node: FieldSet, pe: PathElement | undefined, value: unknown, schema: PatchSchema | undefined, mode: 'apply' | 'all', strict: boolean): void {
   if (isObject(value)) {
     // An object's children are its fields (as childrenOf lists them), unless it is atomic.
     const mapType = mapTypeOf(schema);
@@ -66,26 +69,34 @@ function addValue(set: FieldSet, value: unknown, schema: PatchSchema | undefined
     if (mapType !== 'atomic') {
       for (const k in value) {
         if (!Object.prototype.hasOwnProperty.call(value, k)) continue;
-        if (empty && path.length > 0 && mode === 'all' && mapType === 'map') set.insert(path);
+        if (empty && pe !== undefined && mode === 'all' && mapType === 'map') node.member = true;
         empty = false;
-        path.push(fieldElement(k));
-        addValue(set, value[k], schema?.field(k), path, mode, strict);
-        path.pop();
+        const v = value[k];
+        // A null applies nothing (and leaves no empty node behind).
+        if (v === null && mode === 'apply') continue;
+        const f = fieldElement(k);
+        addValue(node.descend(f), f, v, schema?.field(k), mode, strict);
       }
     }
-    if (path.length > 0 && (empty || isItem(path[path.length - 1]))) set.insert(path);
+    if (pe !== undefined && (empty || isItem(pe))) node.member = true;
     return;
   }
+  if (value === null && mode === 'apply') return;
   const children = childrenOf(value, schema, strict);
-  if (path.length > 0) {
+  if (pe !== undefined) {
     const leaf = children === undefined || children.length === 0;
-    if (leaf || isItem(path[path.length - 1])) set.insert(path);
+    if (leaf || isItem(pe)) node.member = true;
   }
-  for (const c of children ?? []) {
-    path.push(c.pe);
-    addValue(set, c.value, c.schema, path, mode, strict);
-    path.pop();
+  if (!children) return;
+  for (const c of children) {
+    if (c.value === null && mode === 'apply') continue;
+    addValue(node.descend(c.pe), c.pe, c.value, c.schema, mode, strict);
   }
+}
+
+/** addValue at `path` of `set` (a compareInto stack). */
+function addValueAt(set: FieldSet, path: FieldPath, value: unknown, schema: PatchSchema | undefined): void {
+  addValue(set.descendPath(path), path.length > 0 ? path[path.length - 1] : undefined, value, schema, 'all', false);
 }
 
 export interface Comparison {
@@ -107,8 +118,8 @@ const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnPropert
 function compareInto(before: unknown, after: unknown, schema: PatchSchema | undefined, path: FieldPath, out: Comparison): void {
   // The same value on both sides (a subtree a patch did not touch) holds no change.
   if (before === after) return;
-  if (before === undefined) return addValue(out.added, after, schema, path, 'all', false);
-  if (after === undefined) return addValue(out.removed, before, schema, path, 'all', false);
+  if (before === undefined) return addValueAt(out.added, path, after, schema);
+  if (after === undefined) return addValueAt(out.removed, path, before, schema);
   if (isObject(before) && isObject(after) && mapTypeOf(schema) !== 'atomic') {
     // Both objects: field by field, as childrenOf would list them, without building the lists.
     for (const k in after) {
@@ -147,12 +158,12 @@ function compareInto(before: unknown, after: unknown, schema: PatchSchema | unde
   out.modified.insert(path);
   for (const c of bc ?? []) {
     path.push(c.pe);
-    addValue(out.removed, c.value, c.schema, path, 'all', false);
+    addValueAt(out.removed, path, c.value, c.schema);
     path.pop();
   }
   for (const c of ac ?? []) {
     path.push(c.pe);
-    addValue(out.added, c.value, c.schema, path, 'all', false);
+    addValueAt(out.added, path, c.value, c.schema);
     path.pop();
   }
 }
