@@ -164,7 +164,7 @@ async function benchFanout(env: Env, counts: number[]): Promise<void> {
   printTable(`bench/api: one write reaching every watcher (${FANOUT_EVENTS} writes, durable sqlite)`, ['what', 'watchers', 'p50 ms', 'p99 ms', 'ratio (p50)', 'streams opened in ms'], rows);
 }
 
-export async function benchApi(opts: { ops?: number; only?: 'authorized' | 'policy' } = {}): Promise<void> {
+export async function benchApi(opts: { ops?: number; only?: 'authorized' | 'policy' | 'creates' } = {}): Promise<void> {
   const ops = opts.ops ?? 2000;
   const big = Math.min(10_000, ops * 5);
   const listSizes = big >= 2000 ? [Math.round(big / 10), big] : [big];
@@ -178,17 +178,17 @@ export async function benchApi(opts: { ops?: number; only?: 'authorized' | 'poli
     env = { dir, pki, server, load, setup: target(adminAgent(pki, 64), server.url) };
     // Figures are only comparable within a run; say how busy the host was.
     console.log(`\nbench/api: ${availableParallelism()} CPUs, load average ${loadavg().map((l) => fmt(l, 1)).join(' ')} at start`);
+    if (!opts.only || opts.only === 'creates') await benchCreates(env, ops);
     if (!opts.only) {
-      await benchCreates(env, ops);
       await benchGets(env, ops * 5);
       await benchLists(env, listSizes);
       await benchFanout(env, watchers);
     }
-    if (opts.only !== 'policy') {
+    if (!opts.only || opts.only === 'authorized') {
       await benchAuthorized({ pki, url: server.url, load, setup: env.setup }, ops);
       await benchWebhook({ pki, url: server.url, load, setup: env.setup }, ops);
     }
-    if (opts.only !== 'authorized') await benchPolicy({ url: server.url, load, setup: env.setup }, ops);
+    if (!opts.only || opts.only === 'policy') await benchPolicy({ url: server.url, load, setup: env.setup }, ops);
   } finally {
     if (env) {
       await env.load.close();

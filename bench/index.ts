@@ -22,6 +22,7 @@ const benches: Record<string, () => Promise<void>> = {
   api: () => benchApi({ ops: Number(process.env.BENCH_OPS) || undefined }),
   'api-authorized': () => benchApi({ ops: Number(process.env.BENCH_OPS) || undefined, only: 'authorized' }),
   'api-policy': () => benchApi({ ops: Number(process.env.BENCH_OPS) || undefined, only: 'policy' }),
+  'api-creates': () => benchApi({ ops: Number(process.env.BENCH_OPS) || undefined, only: 'creates' }),
   scheduling: () => benchScheduling({ nodes: Number(process.env.BENCH_NODES) || undefined, pods: Number(process.env.BENCH_PODS) || undefined, sim: process.env.BENCH_SIM === 'inproc' ? 'inproc' : undefined, cp: process.env.BENCH_CP === 'inproc' ? 'inproc' : undefined, timeoutSeconds: Number(process.env.BENCH_TIMEOUT_S) || undefined, small: process.env.BENCH_SMALL !== '0' }),
   'client-node': () => benchClientNode(Number(process.env.BENCH_OPS) || undefined),
   ha: () => benchHa({ windowMs: Number(process.env.BENCH_HA_WINDOW_MS) || undefined }),
@@ -30,7 +31,7 @@ const benches: Record<string, () => Promise<void>> = {
 
 const wanted = process.argv.slice(2);
 for (const [name, run] of Object.entries(benches)) {
-  // api-authorized and api-policy are part of api; alone only when named.
-  if (wanted.length ? !wanted.includes(name) : name === 'api-authorized' || name === 'api-policy') continue;
+  // api-authorized, api-policy and api-creates are part of api; alone only when named.
+  if (wanted.length ? !wanted.includes(name) : name.startsWith('api-')) continue;
   await run();
 }

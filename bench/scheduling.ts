@@ -4,7 +4,8 @@
 // p99 for mutating calls, beside upstream's SLOs and our aim. Small runs first so the scaling
 // shows: everything in one process (`kubets server` + an in-process sim), the sim in a child,
 // and the controller-manager + scheduler in a child too (upstream's layout: the apiserver
-// gets a core of its own). The full run uses that last layout unless BENCH_CP=inproc.
+// gets a core of its own, and what plain `kubets server` does). The full run uses that last
+// layout unless BENCH_CP=inproc (`kubets server --control-plane in-process`).
 
 import { fmt, printTable } from './stats.ts';
 import { measureRun, type RunResult } from './scheduling/run.ts';

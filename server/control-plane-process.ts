@@ -62,10 +62,13 @@ const USER_AGENTS: Record<Component, string> = { controllers: 'kube-controller-m
 export function runControlPlane(config: ControlPlaneConfig, log: Logger, wrap: (c: RestClient) => RestClient = (c) => c): { stop(): Promise<void> } {
   const clientOf = (tls: Tls, userAgent?: string) => createLoopbackClient(config.server, { ca: config.ca, ...tls }, userAgent ? { userAgent } : {});
   const client = clientOf(config.credentials.admin);
-  const clientFor = Object.fromEntries(config.components.map((c) => [c, clientOf(config.credentials[c], USER_AGENTS[c])])) as Partial<Record<Component, RestClient>>;
+  const each = (userAgent: (c: Component) => string) => Object.fromEntries(config.components.map((c) => [c, clientOf(config.credentials[c], userAgent(c))])) as Partial<Record<Component, RestClient>>;
+  const clientFor = each((c) => USER_AGENTS[c]);
+  const electionClientFor = each((c) => `${USER_AGENTS[c]}/leader-election`);
   const cp = startControlPlane({
     client: wrap(client),
     clientFor: Object.fromEntries(Object.entries(clientFor).map(([c, v]) => [c, wrap(v)])),
+    electionClientFor,
     log,
     components: config.components,
     controllers: config.controllers,
@@ -80,7 +83,7 @@ export function runControlPlane(config: ControlPlaneConfig, log: Logger, wrap: (
     async stop() {
       await cp.stop();
       client.close();
-      for (const c of Object.values(clientFor)) c.close();
+      for (const c of [...Object.values(clientFor), ...Object.values(electionClientFor)]) c.close();
     },
   };
 }
