@@ -144,6 +144,19 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     const store = engineFor(registryByPlural(registry, group, resource));
     return (await store.store.list(store.listPrefix(namespace), { resourceVersion: '0' })).items;
   };
+  // Every write reads the webhook configurations and admission policies (four lists); while
+  // their watch cache has applied nothing new and holds no pending write of this process, the
+  // list it gave last time is still the list it would give.
+  const lastLists = new WeakMap<Cacher, { revision: number; items: KubeObject[] }>();
+  const listConfigurations = async (resource: string): Promise<KubeObject[]> => {
+    const store = engineFor(registryByPlural(registry, 'admissionregistration.k8s.io', resource));
+    const cacher = cachers.get(store.listPrefix(''));
+    const last = cacher && lastLists.get(cacher);
+    if (cacher && last && cacher.revision === last.revision && cacher.store.lastWrite <= last.revision) return last.items.slice();
+    const list = await store.store.list(store.listPrefix(''), { resourceVersion: '0' });
+    if (cacher) lastLists.set(cacher, { revision: Number(list.resourceVersion), items: list.items });
+    return list.items.slice();
+  };
   const reader: ClusterReader = { get: getObject, list: listObjects };
   const updateObject = (group: string, resource: string, namespace: string, name: string, change: (current: KubeObject) => KubeObject | Promise<KubeObject>) => {
     const store = engineFor(registryByPlural(registry, group, resource));
@@ -192,7 +205,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     listObjects,
     authorize: celAuthorize,
     resourceTypes: () => registry.all(),
-    listConfigurations: (plural: string) => listObjects('admissionregistration.k8s.io', plural, ''),
+    listConfigurations,
   };
   admission.add(mutatingWebhook(webhookDeps), LAST_PLUGIN);
   admission.add(validatingWebhook(webhookDeps), LAST_PLUGIN);
@@ -201,8 +214,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   admission.add(validatingAdmissionPolicy({
     getObject,
     listObjects,
-    listPolicies: () => listObjects('admissionregistration.k8s.io', 'validatingadmissionpolicies', ''),
-    listBindings: () => listObjects('admissionregistration.k8s.io', 'validatingadmissionpolicybindings', ''),
+    listPolicies: () => listConfigurations('validatingadmissionpolicies'),
+    listBindings: () => listConfigurations('validatingadmissionpolicybindings'),
     resourceTypes: () => registry.all(),
     authorize: celAuthorize,
     resourceOfKind: (apiVersion, kind) => {
