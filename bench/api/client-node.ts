@@ -3,7 +3,8 @@
 // library calls against a bare Node HTTPS server (bare-https.ts: kubets' TLS options, a canned
 // Pod answer): the ceiling the library allows. Each row also gives the CPU per request of the
 // bench process (the clients) and of the server process, so the gap splits into the library's
-// and ours. Run: npm run bench -- client-node (BENCH_OPS objects).
+// and ours. Raw POSTs send the library's User-Agent, so kubets keeps managedFields for both
+// (one row without it shows that cost). Run: npm run bench -- client-node (BENCH_OPS objects).
 //
 // client-node 1.4 builds a new https.Agent (no keepAlive, its own empty TLS session cache) for
 // every request (KubeConfig.applySecurityAuthentication -> createAgent), so each call is a new
@@ -20,7 +21,8 @@ import { readKubeconfig, startKubets } from '../../conformance/harness.ts';
 import { podObject } from './pod.ts';
 
 const CONCURRENCY = 16;
-const TICK_MS = 10; // /proc/PID/stat counts CPU in 1/100 s
+const TICK_MS = 10;
+const LIBRARY_USER_AGENT = 'node-fetch/1.0 (+https://github.com/bitinn/node-fetch)'; // /proc/PID/stat counts CPU in 1/100 s
 
 async function pool(n: number, one: (i: number) => Promise<void>): Promise<number> {
   let next = 0;
@@ -89,15 +91,18 @@ export async function benchClientNode(N = 800): Promise<void> {
     const kc = new KubeConfig();
     kc.loadFromFile(kubets.kubeconfig);
     const core = kc.makeApiClient(CoreV1Api);
-    for (const ns of ['raw', 'fresh', 'lib', 'kept']) await core.createNamespace({ body: { metadata: { name: ns } } });
+    for (const ns of ['raw', 'noua', 'fresh', 'lib', 'kept']) await core.createNamespace({ body: { metadata: { name: ns } } });
     const tlsOpts = { ca: kubets.caCert, cert: creds.cert, key: creds.key };
     const keptAlive = (): https.Agent => {
       const a = new https.Agent({ keepAlive: true, maxSockets: CONCURRENCY, ...tlsOpts });
       agents.push(a);
       return a;
     };
-    const post = (agent: https.Agent, port: string | number, ns: string, body: string) => new Promise<string>((resolve, reject) => {
-      const req = https.request({ agent, host: '127.0.0.1', port, method: 'POST', path: `/api/v1/namespaces/${ns}/pods`, headers: { 'content-type': 'application/json' } }, (res) => {
+    // Raw POSTs send the User-Agent the library sends (node-fetch's), as every real client sends
+    // one: kubets, as upstream, names the field manager after it, so both store managedFields.
+    const post = (agent: https.Agent, port: string | number, ns: string, body: string, userAgent: string | undefined = LIBRARY_USER_AGENT) => new Promise<string>((resolve, reject) => {
+      const headers = { 'content-type': 'application/json', ...(userAgent ? { 'user-agent': userAgent } : {}) };
+      const req = https.request({ agent, host: '127.0.0.1', port, method: 'POST', path: `/api/v1/namespaces/${ns}/pods`, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => (res.statusCode === 201 ? resolve(Buffer.concat(chunks).toString()) : reject(new Error(`POST answered ${res.statusCode}`))));
@@ -141,6 +146,7 @@ export async function benchClientNode(N = 800): Promise<void> {
     const rawBareKept = keptAlive();
     const paths: Array<{ what: string; pid: number; one: (i: number) => Promise<unknown> }> = [
       { what: 'raw POST -> kubets, kept-alive', pid: kubetsPid, one: (i) => post(rawKept, kPort, 'raw', JSON.stringify(podObject('raw', i))) },
+      { what: 'raw POST -> kubets, kept-alive, no User-Agent', pid: kubetsPid, one: (i) => post(rawKept, kPort, 'noua', JSON.stringify(podObject('noua', i)), '') },
       { what: 'raw POST -> kubets, new connection each', pid: kubetsPid, one: (i) => post(new https.Agent(tlsOpts), kPort, 'fresh', JSON.stringify(podObject('fresh', i))) },
       { what: 'client-node -> kubets', pid: kubetsPid, one: typedOn(core, 'lib') },
       { what: 'client-node, kept-alive agent -> kubets', pid: kubetsPid, one: typedOn(coreKept, 'kept') },
@@ -174,7 +180,7 @@ export async function benchClientNode(N = 800): Promise<void> {
     for (const r of rows) {
       console.log(`  ${r.what.padEnd(44)} ${r.rate.toFixed(0).padStart(6)} /s  ${r.clientMs.toFixed(2).padStart(10)}  ${r.serverMs.toFixed(2).padStart(10)}  ${String(r.conns).padStart(15)}`);
     }
-    const [raw, fresh, lib, libKept, rawBare, freshBare, libBare, hsK, hsB] = rows;
+    const [raw, noUa, fresh, lib, libKept, rawBare, freshBare, libBare, hsK, hsB] = rows;
     // The machine is shared: rates swing with the load between rows, CPU per request far less.
     const cpu = (r: Row) => r.clientMs + r.serverMs;
     const x = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
@@ -189,6 +195,7 @@ export async function benchClientNode(N = 800): Promise<void> {
     console.log(`  client-node vs raw, both -> kubets (issue 8 aims at 0.8x): ${x(lib.rate, raw.rate)} by rate, ${x(cpu(raw), cpu(lib))} by CPU; with a kept-alive agent ${x(libKept.rate, raw.rate)} / ${x(cpu(raw), cpu(libKept))}`);
     console.log(`  client-node -> kubets vs client-node -> bare server:      ${x(lib.rate, libBare.rate)} / ${x(cpu(libBare), cpu(lib))}`);
     console.log(`  raw -> kubets vs raw -> bare server, kept-alive:          ${x(raw.rate, rawBare.rate)} / ${x(cpu(rawBare), cpu(raw))}`);
+    console.log(`  managedFields (a User-Agent names the manager), kubets CPU: ${ms(raw.serverMs - noUa.serverMs)} a create; raw without one ${x(noUa.rate, raw.rate)} the rate`);
     console.log(`  a new connection, server CPU: kubets ${ms(connK)}, bare server ${ms(connB)}; a TLS handshake alone ${ms(hsK.serverMs)} / ${ms(hsB.serverMs)}`);
     console.log(`  a library request costs ${ms(libCpu)} CPU: the library's client ${ms(lib.clientMs)}, a bare server's new connection ${ms(connB)}, kubets' request ${ms(raw.serverMs)}, ours beyond that ${ms(ours)} (${((100 * ours) / libCpu).toFixed(0)}%)`);
   } finally {
