@@ -95,6 +95,12 @@ export function createApp(deps: HttpDeps): Koa {
     } finally {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       const info = state.info;
+      if (info?.isResourceRequest && info.verb === 'watch' && ctx.res.statusCode === 200 && ctx.res.socket && !ctx.res.socket.destroyed && !ctx.res.writableFinished) {
+        // An open watch, counted until its stream closes.
+        const labels = { verb: 'WATCH', group: info.group, version: info.version, resource: info.resource, subresource: info.subresource, scope: info.namespace ? 'namespace' : 'cluster', component: 'apiserver' };
+        deps.metrics.watchers.inc(labels);
+        ctx.res.once('close', () => deps.metrics.watchers.dec(labels));
+      }
       if (info?.isResourceRequest && info.verb !== 'watch') {
         deps.metrics.observe(
           {
