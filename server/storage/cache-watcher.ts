@@ -19,6 +19,20 @@ export interface WatcherSpec {
 
 const deletedViews = new WeakMap<CacheEvent, WatchEvent>();
 
+/**
+ * A watch event that sends the cached JSON and parses the object only when a reader asks
+ * (a conversion): streamed as JSON, it is never parsed for this watcher.
+ */
+export function lazyWatchEvent(type: WatchEvent['type'], from: { raw: string; readonly object: KubeObject }): WatchEvent {
+  return {
+    type,
+    raw: from.raw,
+    get object() {
+      return from.object;
+    },
+  };
+}
+
 /** An object that stopped matching: its previous state, at the revision of the change. */
 function deletedView(ev: CacheEvent): WatchEvent {
   let view = deletedViews.get(ev);
@@ -65,11 +79,11 @@ export class CacheWatcher implements AsyncIterable<WatchEvent> {
   convert(ev: CacheEvent): WatchEvent | undefined {
     if (!ev.key.startsWith(this.spec.prefix)) return undefined;
     const f = this.spec.filter;
-    if (!f) return { type: ev.type, object: ev.object, raw: ev.raw };
-    if (ev.type === 'DELETED') return f(ev.object) ? { type: 'DELETED', object: ev.object, raw: ev.raw } : undefined;
+    if (!f) return lazyWatchEvent(ev.type, ev);
+    if (ev.type === 'DELETED') return f(ev.object) ? lazyWatchEvent('DELETED', ev) : undefined;
     const now = f(ev.object);
-    const before = ev.prevObject !== undefined && f(ev.prevObject);
-    if (now) return { type: before ? 'MODIFIED' : 'ADDED', object: ev.object, raw: ev.raw };
+    const before = ev.prevRaw !== undefined && f(ev.prevObject!);
+    if (now) return lazyWatchEvent(before ? 'MODIFIED' : 'ADDED', ev);
     return before ? deletedView(ev) : undefined;
   }
 

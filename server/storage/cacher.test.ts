@@ -320,3 +320,30 @@ test('the cache takes an in-process write from the object written, the same as f
   t.false(Object.isFrozen(obj));
   await c.close();
 });
+
+test('the cache keeps each object as JSON only: a list parses on use, a filtered watch resumed after the live dispatch still sees transitions', async (t) => {
+  const c = open();
+  await c.cacher.start();
+  const a = await c.store.create(key('a'), cm('a', { tier: 'web' }));
+  const list = await c.cacher.list({ resourceVersion: '0' });
+  t.deepEqual(list.raw, [JSON.stringify(await c.store.get(key('a')))]);
+  t.is(Object.getOwnPropertyDescriptor(list, 'items')?.get !== undefined, true, 'items are parsed only when read');
+  const first = list.items;
+  t.is(list.items, first, 'and once per list');
+  t.deepEqual(first.map((o) => o.metadata!.name), ['a']);
+  t.true(Object.isFrozen(first[0]));
+  t.deepEqual({ ...list }.items, first, 'a copy of the page has the items');
+  t.not(c.cacher.peek(key('a'))!.object, c.cacher.peek(key('a'))!.object, 'each read parses its own copy: the cache holds none');
+  // A label change moves the object out of tier=web (DELETED to that watch), then back in (ADDED).
+  await c.store.guaranteedUpdate(key('a'), (cur) => ({ ...cur!, metadata: { ...cur!.metadata, labels: { tier: 'db' } } }));
+  await c.store.guaranteedUpdate(key('a'), (cur) => ({ ...cur!, metadata: { ...cur!.metadata, labels: { tier: 'web' } } }));
+  await c.cacher.list({}); // the cache has dispatched (and released) both events
+  const web = (o: KubeObject) => o.metadata?.labels?.tier === 'web';
+  const w = await c.cacher.watch({ resourceVersion: a.metadata!.resourceVersion, predicate: web });
+  const evs = await take(w, 2);
+  t.deepEqual(evs.map((e) => e.type), ['DELETED', 'ADDED']);
+  t.is(evs[0].object.metadata?.labels?.tier, 'web', 'DELETED carries the state it had while it matched');
+  t.is(evs[1].raw, JSON.stringify(evs[1].object));
+  w.stop();
+  await c.close();
+});

@@ -21,7 +21,7 @@
 
 import type { KubeObject } from '../../api/types.ts';
 import { notFound, serviceUnavailable, tooOldResourceVersion, type GroupResource } from '../../api/meta/errors.ts';
-import { CacheWatcher } from './cache-watcher.ts';
+import { CacheWatcher, lazyWatchEvent } from './cache-watcher.ts';
 import { encodeContinue, keyAfter } from './continue-token.ts';
 import {
   ObjectStore,
@@ -35,7 +35,7 @@ import {
 } from './object-store.ts';
 import { nameOfKey, tooLargeResourceVersion, toStatusError } from './status-errors.ts';
 import type { Backend, KeyValue, StorageError, StoreEvent, Watch } from './types.ts';
-import { WatchCache } from './watch-cache.ts';
+import { parseFrozen, WatchCache, type CacheEntry } from './watch-cache.ts';
 
 export { CacheWatcher } from './cache-watcher.ts';
 
@@ -184,6 +184,7 @@ export class Cacher {
       const w = ev.type === 'DELETED' ? undefined : this.store.inFlight.get(ev.key);
       const ce = this.cache.apply(ev, w && w.value === ev.value ? storedObject(w.object, ev.revision) : undefined);
       for (const w of this.watchers) w.dispatch(ce);
+      ce.release();
       this.eventRevision = ev.revision;
     }
     this.wake();
@@ -324,8 +325,14 @@ export class Cacher {
         }
       }
     } else if (initial) {
+      const predicate = opts.predicate;
       for (const e of this.cache.range(opts.prefix ?? this.prefix)) {
-        if (!opts.predicate || opts.predicate(e.object)) w.pushInitial({ type: 'ADDED', object: e.object, raw: e.raw });
+        if (!predicate) {
+          w.pushInitial(lazyWatchEvent('ADDED', e));
+          continue;
+        }
+        const object = e.object;
+        if (predicate(object)) w.pushInitial({ type: 'ADDED', object, raw: e.raw });
       }
       if (opts.sendInitialEvents) w.pushInitial(this.bookmarkEvent(this.cache.revision, true));
     } else if (rv > 0) {
@@ -354,29 +361,44 @@ export class Cacher {
     return this.listFromCache(prefix, opts.limit ?? 0, opts.predicate);
   }
 
+  /**
+   * A page of the cache. Its items are the cached JSON; the parsed objects (a Table, a
+   * conversion) are parsed on first use of `items`, so a JSON list parses nothing. With a
+   * predicate, the objects it was given are the items.
+   */
   private listFromCache(prefix: string, limit: number, predicate: Predicate | undefined): ListResult {
     const revision = this.cache.revision;
-    const items: KubeObject[] = [];
+    const parsed: KubeObject[] = [];
     const raw: string[] = [];
-    const result: ListResult = { items, raw, resourceVersion: String(revision) };
+    const result = { raw, resourceVersion: String(revision) } as ListResult;
     let lastKey = '';
     for (const e of this.cache.range(prefix)) {
-      if (limit > 0 && items.length >= limit) {
+      if (limit > 0 && raw.length >= limit) {
         // More keys follow the page: the continuation reads the store at this same revision.
         result.continue = encodeContinue(keyAfter(lastKey), prefix, revision);
         if (!predicate) result.remainingItemCount = this.cache.countAfter(prefix, lastKey);
         break;
       }
-      if (predicate && !predicate(e.object)) continue;
-      items.push(e.object);
+      if (predicate) {
+        const object = e.object;
+        if (!predicate(object)) continue;
+        parsed.push(object);
+      }
       raw.push(e.raw);
       lastKey = e.key;
     }
+    let items: KubeObject[] | undefined = predicate ? parsed : undefined;
+    Object.defineProperty(result, 'items', {
+      enumerable: true,
+      configurable: true,
+      get: () => (items ??= raw.map(parseFrozen)),
+      set: (v: KubeObject[]) => (items = v),
+    });
     return result;
   }
 
   /** What the cache holds for key now (no start, no wait); undefined when it holds nothing. */
-  peek(key: string): { object: KubeObject; raw: string } | undefined {
+  peek(key: string): CacheEntry | undefined {
     return this.ready ? this.cache.get(key) : undefined;
   }
 

@@ -18,7 +18,7 @@ export class CachedResourceStore implements ResourceStore {
   private withJson(key: string, obj: KubeObject): KubeObject {
     const e = this.cacher.peek(key);
     const rv = obj.metadata?.resourceVersion;
-    if (e && rv !== undefined && e.object.metadata?.resourceVersion === rv) writtenJson.set(obj, e.raw);
+    if (e && rv !== undefined && String(e.revision) === rv) writtenJson.set(obj, e.raw);
     return obj;
   }
 
