@@ -4,7 +4,7 @@
 // newline-delimited JSON parsed incrementally.
 
 import https from 'node:https';
-import { createSecureContext } from 'node:tls';
+import { createSecureContext, type SecureContext } from 'node:tls';
 import type { IncomingMessage } from 'node:http';
 import type { KubeObject } from '../api/types.ts';
 import type { Client, DeleteOptions, ListOptions, ObjectList, PatchOptions, PatchType, ResourceRef, WatchEvent, WatchHandle, WatchOptions, WriteOptions } from './types.ts';
@@ -36,6 +36,8 @@ export interface RestConfig {
   burst?: number;
   /** Sockets per host for calls (watches have their own agent); default 64. */
   maxSockets?: number;
+  /** A TLS context made from ca/cert/key already (several clients of one identity share it: ~1.5 ms of CPU each). */
+  secureContext?: SecureContext;
   /** Per-call timeout (not watches); default 60 s. */
   timeoutMs?: number;
   userAgent?: string;
@@ -63,7 +65,7 @@ export function createClient(config: RestConfig): RestClient {
   // One TLS context for every connection: given as PEM options instead, Node rebuilds it per
   // connection and folds the PEM text into each request's agent key.
   const tls = {
-    secureContext: createSecureContext({ ca: config.ca, cert: config.cert, key: config.key }),
+    secureContext: config.secureContext ?? createSecureContext({ ca: config.ca, cert: config.cert, key: config.key }),
     servername: config.tlsServerName,
     rejectUnauthorized: !config.insecureSkipTLSVerify,
   };

@@ -13,6 +13,7 @@
 // dies unasked is started again, with a backoff.
 
 import { fork, type ChildProcess } from 'node:child_process';
+import { createSecureContext, type SecureContext } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { createLoopbackClient, type RestClient } from '../client/rest.ts';
 import { startControlPlane, type Component } from './control-plane.ts';
@@ -60,7 +61,13 @@ const USER_AGENTS: Record<Component, string> = { controllers: 'kube-controller-m
 
 /** The control plane in this thread: each component on its own client and identity. */
 export function runControlPlane(config: ControlPlaneConfig, log: Logger, wrap: (c: RestClient) => RestClient = (c) => c): { stop(): Promise<void> } {
-  const clientOf = (tls: Tls, userAgent?: string) => createLoopbackClient(config.server, { ca: config.ca, ...tls }, userAgent ? { userAgent } : {});
+  // One TLS context per identity, shared by its two clients (the loops' and the Lease's).
+  const contexts = new Map<Tls, SecureContext>();
+  const clientOf = (tls: Tls, userAgent?: string) => {
+    let secureContext = contexts.get(tls);
+    if (!secureContext) contexts.set(tls, (secureContext = createSecureContext({ ca: config.ca, ...tls })));
+    return createLoopbackClient(config.server, { ca: config.ca, ...tls }, { secureContext, ...(userAgent ? { userAgent } : {}) });
+  };
   const client = clientOf(config.credentials.admin);
   const each = (userAgent: (c: Component) => string) => Object.fromEntries(config.components.map((c) => [c, clientOf(config.credentials[c], userAgent(c))])) as Partial<Record<Component, RestClient>>;
   const clientFor = each((c) => USER_AGENTS[c]);
