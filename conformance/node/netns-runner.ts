@@ -33,7 +33,8 @@ function startAgent(): ChildProcess {
   const credentials = agentStarts === 0 ? ['--server', kubets.url, '--token', joinToken] : ['--server', kubets.url];
   const child = spawn(process.execPath, [KUBETS_BIN, 'agent', ...credentials, '--data-dir', agentDir, '--node-name', NODE], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, KUBETS_AGENT_TEARDOWN: '1' },
+    // A 2 s sync period: configMap and secret volume refreshes show within a scenario's seconds.
+    env: { ...process.env, KUBETS_AGENT_TEARDOWN: '1', KUBETS_KUBELET_SYNC_FREQUENCY: '2' },
   });
   child.stdout!.on('data', (b: Buffer) => {
     const text = b.toString();

@@ -21,6 +21,26 @@ function withData(c: NodeCtx, name: string, script: string): unknown {
 
 export const volumeScenarios: NodeScenario[] = [
   {
+    title: 'configMap and secret volumes follow changes to their objects within the sync period; a subPath mount keeps what it had',
+    id: 'volume-refresh',
+    async run(c) {
+      await apply(c, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'conf', namespace: c.ns }, data: { k: 'v1' } });
+      await apply(c, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'sec', namespace: c.ns }, stringData: { k: 's1' } });
+      const script = 'while [ "$(cat /cm/k)" != v2 ] || [ "$(cat /sec/k)" != s2 ]; do sleep 1; done; echo -n "$(cat /cm/k) $(cat /sec/k) $(cat /sub) $(readlink /cm/k)" > /dev/termination-log';
+      await apply(c, podManifest(c, 'watcher', {
+        restartPolicy: 'Never',
+        volumes: [{ name: 'cm', configMap: { name: 'conf' } }, { name: 'sec', secret: { secretName: 'sec' } }],
+        containers: [{ name: 'c', image: c.image, command: ['sh', '-c', script], volumeMounts: [{ name: 'cm', mountPath: '/cm' }, { name: 'sec', mountPath: '/sec' }, { name: 'cm', mountPath: '/sub', subPath: 'k' }] }],
+      }));
+      await phase(c, 'watcher', 'Running');
+      await c.ok(['patch', 'configmap', 'conf', '-p', '{"data":{"k":"v2"}}']);
+      await c.ok(['patch', 'secret', 'sec', '-p', '{"stringData":{"k":"s2"}}']);
+      // The suite's agent syncs every 2 s (upstream's default: 1 min).
+      const s = await phase(c, 'watcher', 'Succeeded', 30_000);
+      c.t.is(s.state.terminated?.message, 'v2 s2 v1 ..data/k');
+    },
+  },
+  {
     title: 'emptyDir medium Memory is a tmpfs sized by sizeLimit, else by the pod memory limit, and is unmounted with the pod',
     id: 'memory-emptydir',
     async run(c) {

@@ -24,5 +24,7 @@ export interface KubeletContext {
   allocatable: { cpu: number; memory: number };
   /** The `default/kubernetes` Service every container's environment names, read once for all pods starting together. */
   kubernetesService(): Promise<KubeObject | undefined>;
+  /** How often a running pod's configMap, secret, downwardAPI and projected volumes are written again (upstream's --sync-frequency). */
+  syncFrequencyMs: number;
   stopped(): boolean;
 }

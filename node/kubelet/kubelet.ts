@@ -40,6 +40,8 @@ export interface KubeletOptions {
   resolvConf?: string;
   /** How often the runtime is relisted; 1 s by default. */
   relistMs?: number;
+  /** How often running pods' file volumes are refreshed (upstream's --sync-frequency); 60 s by default. */
+  syncFrequencyMs?: number;
   /** Static pod manifests (staticPodPath); DATA_DIR/manifests by default. */
   manifestDir?: string;
 }
@@ -86,6 +88,7 @@ export function startKubelet(opts: KubeletOptions): Kubelet {
     dns: { clusterDNS: opts.dnsServers ?? [], clusterDomain: CLUSTER_DOMAIN, hostResolvConf: readHostResolvConf(opts.resolvConf ?? '/etc/resolv.conf', log) },
     allocatable: { cpu: Number(alloc.cpu), memory: parseQuantity(alloc.memory) ?? 0 },
     kubernetesService: shortLived(KUBERNETES_SERVICE_TTL_MS, () => getOrUndefined(client, SERVICES, 'default', 'kubernetes')),
+    syncFrequencyMs: opts.syncFrequencyMs ?? 60_000,
     stopped: () => stopped,
   };
   const workers = new Map<string, PodWorker>();

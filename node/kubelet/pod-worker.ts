@@ -23,7 +23,7 @@ import { removeSandbox, runPostStart, stopPodInRuntime } from './termination.ts'
 import { containerConfig, sandboxConfig } from './runtime-spec.ts';
 import { podStatus, type ContainerView, type Waiting } from './status.ts';
 import type { KubeletContext } from './context.ts';
-import { setUpVolumes, type VolumePaths } from './volumes.ts';
+import { refreshVolumes, setUpVolumes, type VolumePaths } from './volumes.ts';
 import { podResolvConf, type PodDnsSpec } from '../dns/resolv-conf.ts';
 
 const errText = (e: unknown) => (e instanceof Error ? e.message.replace(/^CRI \w+: /, '') : String(e));
@@ -45,6 +45,8 @@ export class PodWorker {
   private finished = false;
   terminating = false;
   private startTime?: string;
+  /** When the file volumes were last written (0: not yet). */
+  private volumesWrittenAt = 0;
 
   constructor(
     private readonly ctx: KubeletContext,
@@ -118,6 +120,7 @@ export class PodWorker {
       this.schedule(2000);
       return;
     }
+    await this.refreshVolumes();
     const sandbox = await this.ensureSandbox();
     if (!sandbox) return;
     // A sandbox made just now holds no container yet: no need to ask the runtime.
@@ -162,7 +165,26 @@ export class PodWorker {
       if (this.sandboxId) await runtime.stopPodSandbox(this.sandboxId).catch(() => undefined);
       return;
     }
+    // The next refresh of configMap, secret, downwardAPI and projected volumes.
+    if (this.refreshable) wake(Math.max(0, this.volumesWrittenAt + this.ctx.syncFrequencyMs - Date.now()) + 10);
     if (next < Infinity) this.schedule(next);
+  }
+
+  private get refreshable(): boolean {
+    return (this.pod.spec?.volumes ?? []).some((v) => v.configMap || v.secret || v.downwardAPI || v.projected);
+  }
+
+  /** Writes the pod's file volumes again once per sync period (upstream's kubelet does it in its periodic pod sync). */
+  private async refreshVolumes(): Promise<void> {
+    if (!this.volumesWrittenAt) {
+      this.volumesWrittenAt = Date.now();
+      return;
+    }
+    if (Date.now() - this.volumesWrittenAt < this.ctx.syncFrequencyMs || !this.volumes) return;
+    this.volumesWrittenAt = Date.now();
+    const ctx = { client: this.ctx.client, pod: this.pod, podDir: this.podDir, caPem: this.ctx.caPem, allocatable: this.ctx.allocatable };
+    const changed = await refreshVolumes(ctx, this.volumes, (m) => this.event('Warning', 'FailedMount', m));
+    if (changed.length) this.ctx.log.debug('volumes refreshed', { pod: this.key, volumes: changed });
   }
 
   /** The pod's sandbox, ready: 'created' when made by this call, undefined when it could not be. */

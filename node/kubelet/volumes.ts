@@ -6,13 +6,14 @@
 // not optional is a ConfigError whose message is upstream's ("configmap "x" not found"); the
 // pod worker reports it as a FailedMount event and retries.
 
-import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Pod, Volume } from '../../api/core/pod/types.ts';
 import type { Client } from '../../client/types.ts';
 import { ConfigError, keyData, SECRETS, SERVICE_ACCOUNTS } from './api-refs.ts';
 import { resourceValue } from './env.ts';
 import { claimPath } from './persistent-volumes.ts';
+import { writeAtomically, writtenFile, type Files } from './atomic-writer.ts';
 import { memoryVolumeSize, mountMemoryVolume } from './memory-volume.ts';
 
 export interface VolumeContext {
@@ -23,6 +24,8 @@ export interface VolumeContext {
   /** PEM of the cluster CA, for kube-root-ca.crt when the ConfigMap is not published yet. */
   caPem?: string;
   allocatable: { cpu: number; memory: number };
+  /** A refresh of volumes a running pod has: a projected token already written is kept. */
+  refresh?: boolean;
 }
 
 /** Where each volume is on the node, by name. */
@@ -46,7 +49,6 @@ interface DownwardItem {
   resourceFieldRef?: { containerName?: string; resource?: string; divisor?: string | number };
 }
 
-type Files = Map<string, { data: Buffer; mode: number }>;
 
 function keyFiles(files: Files, data: Record<string, Buffer>, src: FileSource, kind: string, defaultMode: number): void {
   if (src.items?.length) {
@@ -128,7 +130,7 @@ async function serviceAccountToken(ctx: VolumeContext, audience: string | undefi
   throw new ConfigError(`failed to fetch token: serviceaccounts "${sa}" has no token: the TokenRequest API is not served and no token Secret exists`);
 }
 
-async function projected(ctx: VolumeContext, files: Files, p: { sources?: Record<string, unknown>[]; defaultMode?: number }): Promise<void> {
+async function projected(ctx: VolumeContext, files: Files, p: { sources?: Record<string, unknown>[]; defaultMode?: number }, dir: string): Promise<void> {
   const mode = p.defaultMode ?? 0o644;
   for (const s of p.sources ?? []) {
     if (s.configMap) await source(ctx, files, 'configmap', s.configMap as FileSource, mode);
@@ -136,25 +138,28 @@ async function projected(ctx: VolumeContext, files: Files, p: { sources?: Record
     else if (s.downwardAPI) downward(ctx, files, ((s.downwardAPI as { items?: DownwardItem[] }).items ?? []), mode);
     else if (s.serviceAccountToken) {
       const t = s.serviceAccountToken as { audience?: string; expirationSeconds?: number; path?: string };
-      files.set(t.path ?? 'token', { data: Buffer.from(await serviceAccountToken(ctx, t.audience, t.expirationSeconds ?? 3607)), mode: 0o600 });
+      const path = t.path ?? 'token';
+      const kept = ctx.refresh ? writtenFile(dir, path) : undefined;
+      files.set(path, { data: kept ?? Buffer.from(await serviceAccountToken(ctx, t.audience, t.expirationSeconds ?? 3607)), mode: 0o600 });
     }
   }
 }
 
-function writeFiles(dir: string, files: Files): void {
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  for (const [rel, f] of files) {
-    const path = join(dir, rel);
-    if (!path.startsWith(`${dir}/`)) throw new ConfigError(`invalid path ${rel}`);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, f.data);
-    chmodSync(path, f.mode & 0o777);
-  }
+
+/** The files of a configMap, secret, downwardAPI or projected volume; undefined for other kinds. */
+async function volumeFiles(ctx: VolumeContext, v: Volume, dir: string): Promise<Files | undefined> {
+  const files: Files = new Map();
+  if (v.configMap) await source(ctx, files, 'configmap', v.configMap as FileSource, (v.configMap as FileSource).defaultMode ?? 0o644);
+  else if (v.secret) {
+    const s = v.secret as FileSource & { secretName?: string };
+    await source(ctx, files, 'secret', { ...s, name: s.secretName }, s.defaultMode ?? 0o644);
+  } else if (v.downwardAPI) downward(ctx, files, (v.downwardAPI as { items?: DownwardItem[] }).items ?? [], (v.downwardAPI as { defaultMode?: number }).defaultMode ?? 0o644);
+  else if (v.projected) await projected(ctx, files, v.projected as { sources?: Record<string, unknown>[]; defaultMode?: number }, dir);
+  else return undefined;
+  return files;
 }
 
 async function setUp(ctx: VolumeContext, v: Volume, dir: string): Promise<string> {
-  const files: Files = new Map();
   const claim = (v as { persistentVolumeClaim?: { claimName?: string } }).persistentVolumeClaim;
   if (claim?.claimName) return claimPath(ctx.client, ctx.pod.metadata?.namespace ?? 'default', claim.claimName);
   if (v.hostPath) {
@@ -165,25 +170,48 @@ async function setUp(ctx: VolumeContext, v: Volume, dir: string): Promise<string
     else if ((hp.type === 'Directory' || hp.type === 'File') && !existsSync(hp.path)) throw new ConfigError(`hostPath type check failed: ${hp.path} is not a ${hp.type.toLowerCase()}`);
     return hp.path;
   }
-  if (v.configMap) await source(ctx, files, 'configmap', v.configMap as FileSource, (v.configMap as FileSource).defaultMode ?? 0o644);
-  else if (v.secret) {
-    const s = v.secret as FileSource & { secretName?: string };
-    await source(ctx, files, 'secret', { ...s, name: s.secretName }, s.defaultMode ?? 0o644);
-  } else if (v.downwardAPI) downward(ctx, files, (v.downwardAPI as { items?: DownwardItem[] }).items ?? [], (v.downwardAPI as { defaultMode?: number }).defaultMode ?? 0o644);
-  else if (v.projected) await projected(ctx, files, v.projected as { sources?: Record<string, unknown>[]; defaultMode?: number });
-  else {
-    const emptyDir = v.emptyDir as { medium?: string; sizeLimit?: unknown } | undefined;
-    if (emptyDir?.medium === 'Memory') {
-      await mountMemoryVolume(dir, memoryVolumeSize(ctx.pod, emptyDir.sizeLimit, ctx.allocatable.memory));
-      return dir;
-    }
-    // emptyDir, and any other source the node has no driver for, is a fresh directory that lives as long as the pod.
-    mkdirSync(dir, { recursive: true, mode: 0o777 });
-    chmodSync(dir, 0o777);
+  const files = await volumeFiles(ctx, v, dir);
+  if (files) {
+    writeFiles(dir, files);
     return dir;
   }
-  writeFiles(dir, files);
+  const emptyDir = v.emptyDir as { medium?: string; sizeLimit?: unknown } | undefined;
+  if (emptyDir?.medium === 'Memory') {
+    await mountMemoryVolume(dir, memoryVolumeSize(ctx.pod, emptyDir.sizeLimit, ctx.allocatable.memory));
+    return dir;
+  }
+  // emptyDir, and any other source the node has no driver for, is a fresh directory that lives as long as the pod.
+  mkdirSync(dir, { recursive: true, mode: 0o777 });
+  chmodSync(dir, 0o777);
   return dir;
+}
+
+function writeFiles(dir: string, files: Files): void {
+  try {
+    writeAtomically(dir, files);
+  } catch (e) {
+    throw e instanceof ConfigError ? e : new ConfigError((e as Error).message);
+  }
+}
+
+/**
+ * Writes again the configMap, secret, downwardAPI and projected volumes of a running pod from
+ * what the API holds now (upstream does it within the kubelet's sync period); returns the
+ * volumes whose files changed. A source gone or failing keeps the files it had and is reported.
+ */
+export async function refreshVolumes(ctx: VolumeContext, paths: VolumePaths, failed: (message: string) => void): Promise<string[]> {
+  const changed: string[] = [];
+  for (const v of ctx.pod.spec?.volumes ?? []) {
+    const dir = v.name ? paths.get(v.name) : undefined;
+    if (!dir || !(v.configMap || v.secret || v.downwardAPI || v.projected)) continue;
+    try {
+      const files = await volumeFiles({ ...ctx, refresh: true }, v, dir);
+      if (files && writeAtomically(dir, files)) changed.push(v.name!);
+    } catch (e) {
+      failed(`MountVolume.SetUp failed for volume "${v.name}" : ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return changed;
 }
 
 /** Sets up every volume of the pod; a failure names its volume (upstream's FailedMount message). */
