@@ -3,7 +3,10 @@
 // numbers.
 
 import { Agent, request } from 'node:https';
-import { readKubeconfig, type Kubets } from '../harness.ts';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readKubeconfig, startKubets, type Kubets } from '../harness.ts';
 
 export interface Answer {
   status: number;
@@ -72,4 +75,39 @@ export async function eventually<T>(what: string, get: () => Promise<T>, ok: (v:
     v = await get();
   }
   return v;
+}
+
+export interface QuietKubets {
+  kubets: Kubets;
+  conn: Conn;
+  /** A bearer token of an ordinary user who may read everything (ClusterRole view). */
+  token: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A quiet `kubets server` on SQLite (no loop of its own opens watches or connections while a
+ * test counts them) with one ordinary user besides the admin: its requests are not exempt
+ * from API Priority and Fairness (global-default, by user).
+ */
+export async function startQuietKubets(user: string): Promise<QuietKubets> {
+  const dir = await mkdtemp(join(tmpdir(), 'kubets-flood-'));
+  const token = `${user}-token`;
+  await writeFile(join(dir, 'tokens.csv'), `${token},${user},u1,"${user}s"\n`);
+  const kubets = await startKubets({ store: 'sqlite', args: ['--disable', 'controllers,scheduler,cloud-controller-manager', '--token-auth-file', join(dir, 'tokens.csv')] }).catch(async (e: unknown) => {
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  });
+  const stop = async () => {
+    await kubets.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+  const conn = await connect(kubets);
+  const crb = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: `${user}s-view` }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' }, subjects: [{ kind: 'Group', name: `${user}s`, apiGroup: 'rbac.authorization.k8s.io' }] };
+  const r = await conn.send('POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', JSON.stringify(crb));
+  if (r.status !== 201) {
+    await stop();
+    throw new Error(`binding: ${r.status} ${r.body}`);
+  }
+  return { kubets, conn, token, stop };
 }

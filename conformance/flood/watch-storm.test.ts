@@ -5,36 +5,26 @@
 
 import test from 'ava';
 import { Agent, request } from 'node:https';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { checkTool } from '../../testing/tools.ts';
-import { kubectl, startKubets, type Kubets } from '../harness.ts';
-import { connect, eventually, metric, sleep, type Conn } from './flood.ts';
+import { kubectl, type Kubets } from '../harness.ts';
+import { eventually, metric, sleep, startQuietKubets, type Conn, type QuietKubets } from './flood.ts';
 
 const ROUNDS = 2;
 const PER_ROUND = 500;
 const CM = '/api/v1/namespaces/default/configmaps';
-const TOKEN = 'storm-token';
 let k: Kubets | undefined;
 let c: Conn;
-let dir = '';
+let TOKEN = '';
+let quiet: QuietKubets | undefined;
 
 test.before(async () => {
   // The storm comes from an ordinary user, whose watches wait for seats of the global-default
-  // priority level (admin's are exempt): some clients leave while theirs wait.
-  dir = await mkdtemp(join(tmpdir(), 'kubets-storm-'));
-  await writeFile(join(dir, 'tokens.csv'), `${TOKEN},stormer,u1,"stormers"\n`);
-  // A quiet server: no loop of its own opens watches or connections while the test counts them.
-  k = await startKubets({ store: 'sqlite', args: ['--disable', 'controllers,scheduler,cloud-controller-manager', '--token-auth-file', join(dir, 'tokens.csv')] });
-  c = await connect(k);
-  const crb = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'stormers-view' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' }, subjects: [{ kind: 'Group', name: 'stormers', apiGroup: 'rbac.authorization.k8s.io' }] };
-  const r = await c.send('POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', JSON.stringify(crb));
-  if (r.status !== 201) throw new Error(`binding: ${r.status} ${r.body}`);
+  // priority level (admin's are exempt).
+  quiet = await startQuietKubets('stormer');
+  ({ kubets: k, conn: c, token: TOKEN } = quiet);
 });
 test.after.always(async () => {
-  await k?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await quiet?.stop();
 });
 
 type How = 'before-answer' | 'after-headers' | 'server-timeout';
