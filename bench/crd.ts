@@ -41,6 +41,8 @@ function crd(group: string, plural: string, kind: string): Record<string, unknow
 const ports = Array.from({ length: ITEMS }, (_, i) => ({ name: `port-${i}`, port: 1000 + i, protocol: 'TCP' }));
 const widget = (ns: string, name: string) => ({ apiVersion: `${GROUP}/v1`, kind: 'Widget', metadata: { name, namespace: ns }, spec: { color: 'red', ports } });
 
+const KUBECTL_UA = 'kubectl/v1.35.0 (linux/amd64) kubernetes/bench';
+
 async function waitEstablished(t: Target, name: string): Promise<void> {
   for (;;) {
     const r = await call(t, 'GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`);
@@ -67,10 +69,14 @@ export async function benchCrd(opts: { ops?: number } = {}): Promise<void> {
       await expect(setup, 201, 'POST', '/api/v1/namespaces', JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }));
       // The ConfigMap carries the same ports as data of the same serialized size.
       const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm-{i}', namespace: ns }, data: Object.fromEntries(ports.map((p) => [p.name, `${p.port}/${p.protocol}`.padEnd(24, '.')])) };
-      const cmRun = await load.run({ kind: 'requests', url: server.url, method: 'POST', path: `/api/v1/namespaces/${ns}/configmaps`, body: JSON.stringify(cm), want: 201, ops, concurrency: c });
-      const crRun = await load.run({ kind: 'requests', url: server.url, method: 'POST', path: `/apis/${GROUP}/v1/namespaces/${ns}/widgets`, body: JSON.stringify(widget(ns, 'w-{i}')), want: 201, ops, concurrency: c });
+      // Creates carry a User-Agent as every real client's do (kubectl's here): kubets, as
+      // upstream, names the field manager after it, so they record managedFields as the
+      // apply does, and the three rows store objects of the same shape.
+      const headers = { 'User-Agent': KUBECTL_UA };
+      const cmRun = await load.run({ kind: 'requests', url: server.url, method: 'POST', path: `/api/v1/namespaces/${ns}/configmaps`, body: JSON.stringify(cm), headers, want: 201, ops, concurrency: c });
+      const crRun = await load.run({ kind: 'requests', url: server.url, method: 'POST', path: `/apis/${GROUP}/v1/namespaces/${ns}/widgets`, body: JSON.stringify(widget(ns, 'w-{i}')), headers, want: 201, ops, concurrency: c });
       const applyBody = JSON.stringify({ ...widget(ns, 'a-{i}'), spec: { color: 'blue', ports } });
-      const apRun = await load.run({ kind: 'requests', url: server.url, method: 'PATCH', path: `/apis/${GROUP}/v1/namespaces/${ns}/widgets/a-{i}?fieldManager=bench`, body: applyBody, headers: { 'Content-Type': 'application/apply-patch+yaml' }, want: 201, ops, concurrency: c });
+      const apRun = await load.run({ kind: 'requests', url: server.url, method: 'PATCH', path: `/apis/${GROUP}/v1/namespaces/${ns}/widgets/a-{i}?fieldManager=bench`, body: applyBody, headers: { 'Content-Type': 'application/apply-patch+yaml', 'User-Agent': KUBECTL_UA }, want: 201, ops, concurrency: c });
       const ref = cmRun.figures.opsPerSec;
       const row = (what: string, f: typeof cmRun.figures, aim: string) => [what, String(c), fmt(f.opsPerSec), fmt(f.p50Ms, 1), fmt(f.p99Ms, 1), ref && aim ? `${fmt(f.opsPerSec / ref, 2)}x` : '', aim];
       rows.push(row('ConfigMap create, same size (reference)', cmRun.figures, ''), row('Widget create (200-item list map)', crRun.figures, '>= 0.7x'), row('Widget server-side apply (creates)', apRun.figures, '>= 0.7x'));
