@@ -157,7 +157,10 @@ export function startSimulatedNodes(opts: SimulatedNodesOptions): SimulatedNodes
       // The uid makes the patch fail on a namesake pod created after ours was deleted.
       const patch = { metadata: { uid: pod.metadata?.uid }, status: diff };
       const patched = await client.patch<Pod>(PODS, pod.metadata?.namespace ?? '', pod.metadata?.name ?? '', 'strategic', patch, { subresource: 'status' });
-      sp.pod = simPodView(patched);
+      // When the watch brought this very version first, share the informer's copy: a second
+      // copy per pod would be kept until the pod's next event, for a running pod never.
+      const seen = podInformer.lister.get(patched.metadata?.namespace ?? '', patched.metadata?.name ?? '');
+      sp.pod = seen && seen.metadata?.resourceVersion === patched.metadata?.resourceVersion ? seen : simPodView(patched);
     } catch (err) {
       if ((err as { code?: number }).code !== 404) log.warn('updating pod status failed', { pod: podKey(pod), err: errMessage(err) });
     }
@@ -233,7 +236,8 @@ export function startSimulatedNodes(opts: SimulatedNodesOptions): SimulatedNodes
   }
 
   const podInformers = opts.podInformers ?? createInformerFactory(boundPodsClient(client), { log, clock, transform: (o) => simPodView(o as Pod) });
-  podInformers.informer<Pod>(PODS).addEventHandler({
+  const podInformer = podInformers.informer<Pod>(PODS);
+  podInformer.addEventHandler({
     add: onPod,
     update: (_old, pod) => onPod(pod),
     delete: (pod) => release(podKey(pod)),
