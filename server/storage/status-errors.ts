@@ -54,7 +54,8 @@ export function toStatusError(e: unknown, gr: GroupResource, key: string, backen
     case 'Timeout':
       return timeout(`${store}: request timed out: ${e.message}`, 1);
     case 'InvalidValue':
-      return / bytes, over the /.test(e.message) ? tooLarge(REQUEST_TOO_LARGE_MESSAGE) : internalError(e.message);
+      // Over our value limit, or over etcd's own request limit (etcd said so).
+      return / bytes, over the |rejected the request as too large/.test(e.message) ? tooLarge(REQUEST_TOO_LARGE_MESSAGE) : internalError(e.message);
     default:
       return internalError(e.message);
   }
