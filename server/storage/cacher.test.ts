@@ -108,6 +108,26 @@ for (const sendInitialEvents of [true, undefined]) {
   });
 }
 
+test('list and get at rv N that the cache cannot reach in time read the store; beyond the store, 504', async (t) => {
+  const c = open({ freshTimeoutMs: 50 }, 60_000);
+  // No progress request (etcd before 3.4.25) and no timely notification: only the cache's own
+  // events move it, and the store's revision moves on through another resource.
+  (c.backend as { requestProgress?: unknown }).requestProgress = undefined;
+  await c.store.create(key('a'), cm('a'));
+  await c.cacher.start();
+  const other = new ObjectStore({ group: '', resource: 'secrets' }, c.backend);
+  await other.create(keyFor({ group: '', resource: 'secrets' }, 'default', 's'), cm('s'));
+  const current = await c.backend.currentRevision();
+  const list = await c.cacher.list({ resourceVersion: String(current), resourceVersionMatch: 'NotOlderThan' });
+  t.is(list.resourceVersion, String(current));
+  t.deepEqual(list.items.map((o) => o.metadata!.name), ['a']);
+  t.is((await c.cacher.get(key('a'), { resourceVersion: String(current) })).metadata!.name, 'a');
+  const err = await statusOf(c.cacher.list({ resourceVersion: String(current + 100), resourceVersionMatch: 'NotOlderThan' }));
+  t.is(err.code, 504);
+  t.regex(err.message, /Too large resource version/);
+  await c.close();
+});
+
 test('list and watch rv="": a progress notification ahead of a late event does not make the cache count as fresh', async (t) => {
   const c = open({ consistentWaitMs: 20 });
   (c.backend as { requestProgress?: unknown }).requestProgress = undefined;

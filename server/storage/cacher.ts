@@ -7,9 +7,10 @@
 //          N   : every change after N (410 if older than the window; waits, then 504, if newer than the cache)
 //          sendInitialEvents: state as ADDED, then a BOOKMARK annotated k8s.io/initial-events-end
 //   list   ''  : consistent (waits until the cache has seen the store's current revision, else the store answers)
-//          '0' : what the cache holds, once it shows this process's own writes     N (NotOlderThan): waits for N
+//          '0' : what the cache holds, once it shows this process's own writes
+//          N (NotOlderThan): waits for N, else the store answers
 //          Exact N, legacy N with limit, and continue tokens: the ObjectStore answers
-//   get    ''  : the store                    '0' / N: the cache (after waiting for N)
+//   get    ''  : the store                    '0' / N: the cache (after waiting for N, else the store)
 // Errors (410, 504, 503) are thrown by watch()/list()/get(); the HTTP layer turns a watch's 410
 // into an ERROR event as upstream does. Objects handed out are shared and frozen: copy to change.
 // Consistent reads need the cache to learn the store's revision even when only other resources
@@ -347,6 +348,13 @@ export class Cacher {
     return w;
   }
 
+  /**
+   * A read at rv N (NotOlderThan) the cache cannot reach in time reads the store, whose latest
+   * state is at least N if N was ever handed out (the store answers 504 "Too large resource
+   * version" otherwise). Upstream answers 504 there and client-go retries; but an etcd too old
+   * to be asked for progress moves the cache only on its own events and the periodic progress
+   * notification, so while other resources are written the cache may stay behind N for good.
+   */
   async list(opts: CacheListOptions = {}): Promise<ListResult> {
     const prefix = opts.prefix ?? this.prefix;
     const rv = parseResourceVersion(opts.resourceVersion);
@@ -356,7 +364,7 @@ export class Cacher {
     if (!opts.resourceVersion) {
       if (!(await this.waitConsistent())) return this.store.list(prefix, opts);
     } else if (rv > 0) {
-      await this.waitNotOlderThan(rv);
+      if (!(await this.waitFor(rv, this.o.freshTimeoutMs))) return this.store.list(prefix, opts);
     } else await this.waitOwnWrites();
     return this.listFromCache(prefix, opts.limit ?? 0, opts.predicate);
   }
@@ -406,8 +414,9 @@ export class Cacher {
     const rv = parseResourceVersion(opts.resourceVersion);
     if (!opts.resourceVersion) return this.store.get(key);
     await this.start();
-    if (rv > 0) await this.waitNotOlderThan(rv);
-    else await this.waitOwnWrites();
+    if (rv > 0) {
+      if (!(await this.waitFor(rv, this.o.freshTimeoutMs))) return this.store.get(key);
+    } else await this.waitOwnWrites();
     const e = this.cache.get(key);
     if (!e) throw notFound(this.o.resource, nameOfKey(key));
     return e.object;
