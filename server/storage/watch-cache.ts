@@ -66,6 +66,11 @@ export class CacheEvent {
     return o;
   }
 
+  /** The parsed object while the event is dispatched (no parse); undefined after. */
+  get parsed(): KubeObject | undefined {
+    return this.#object;
+  }
+
   /** Dispatched: from now on the window keeps the event as JSON only. */
   release(): void {
     this.#released = true;
