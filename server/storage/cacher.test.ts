@@ -128,6 +128,27 @@ test('list and get at rv N that the cache cannot reach in time read the store; b
   await c.close();
 });
 
+test('watch from rv N that the cache cannot reach in time starts there: later changes only, or the state from the store', async (t) => {
+  const c = open({ freshTimeoutMs: 50 }, 60_000);
+  (c.backend as { requestProgress?: unknown }).requestProgress = undefined;
+  await c.store.create(key('a'), cm('a'));
+  await c.cacher.start();
+  const other = new ObjectStore({ group: '', resource: 'secrets' }, c.backend);
+  await other.create(keyFor({ group: '', resource: 'secrets' }, 'default', 's'), cm('s'));
+  const rv = String(await c.backend.currentRevision());
+  const w = await c.cacher.watch({ resourceVersion: rv });
+  const withState = await c.cacher.watch({ resourceVersion: rv, sendInitialEvents: true, allowBookmarks: true });
+  t.deepEqual(view(await take(withState, 2)), ['ADDED a@' + (await c.store.get(key('a'))).metadata!.resourceVersion, `BOOKMARK @${rv}`]);
+  const b = await c.store.create(key('b'), cm('b'));
+  t.deepEqual(view(await take(w, 1)), [`ADDED b@${b.metadata!.resourceVersion}`]);
+  t.deepEqual(view(await take(withState, 1)), [`ADDED b@${b.metadata!.resourceVersion}`]);
+  const err = await statusOf(c.cacher.watch({ resourceVersion: String(Number(b.metadata!.resourceVersion) + 100) }));
+  t.is(err.code, 504);
+  w.stop();
+  withState.stop();
+  await c.close();
+});
+
 test('list and watch rv="": a progress notification ahead of a late event does not make the cache count as fresh', async (t) => {
   const c = open({ consistentWaitMs: 20 });
   (c.backend as { requestProgress?: unknown }).requestProgress = undefined;

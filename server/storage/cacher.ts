@@ -4,7 +4,7 @@
 //
 // resourceVersion semantics (as upstream's API concepts describe them):
 //   watch  ''  : consistent current state as ADDED, then changes     '0': current state, then changes
-//          N   : every change after N (410 if older than the window; waits, then 504, if newer than the cache)
+//          N   : every change after N (410 if older than the window; 504 if newer than the store)
 //          sendInitialEvents: state as ADDED, then a BOOKMARK annotated k8s.io/initial-events-end
 //   list   ''  : consistent (waits until the cache has seen the store's current revision, else the store answers)
 //          '0' : what the cache holds, once it shows this process's own writes
@@ -261,10 +261,12 @@ export class Cacher {
     if (this.eventRevision < this.store.lastWrite) await this.waitFor(this.store.lastWrite, this.o.freshTimeoutMs);
   }
 
-  private async waitNotOlderThan(revision: number): Promise<void> {
-    if (!(await this.waitFor(revision, this.o.freshTimeoutMs))) {
-      throw tooLargeResourceVersion(revision, this.cache.revision);
-    }
+  /** 504 "Too large resource version" for a revision the store has not reached either. */
+  private async mustExist(revision: number): Promise<void> {
+    const current = await this.o.backend.currentRevision().catch((e: unknown) => {
+      throw toStatusError(e, this.o.resource, this.prefix, this.o.backend);
+    });
+    if (revision > current) throw tooLargeResourceVersion(revision, current);
   }
 
   private bookmarkEvent(revision: number, initialEventsEnd = false): WatchEvent {
@@ -295,8 +297,17 @@ export class Cacher {
     // consistent read of the store instead; only the cache's changes after it follow. Serving
     // the cache's state anyway let `kubectl wait` (a watch-list) miss an object just created.
     let fromStore: ListResult | undefined;
-    if (rv > 0) await this.waitNotOlderThan(rv);
-    else if (consistent && initial && !(await this.waitConsistent())) fromStore = await this.store.list(prefix, {});
+    // A watch from a revision the store has but the cache has not reached in time (a list read
+    // from the store handed it out; etcd moves the cache only by its events and periodic
+    // progress) starts there: the cache's events up to it are in the client's state already.
+    let ahead: number | undefined;
+    if (rv > 0) {
+      if (!(await this.waitFor(rv, this.o.freshTimeoutMs))) {
+        await this.mustExist(rv);
+        if (initial) fromStore = await this.store.list(prefix, {});
+        else ahead = rv;
+      }
+    } else if (consistent && initial && !(await this.waitConsistent())) fromStore = await this.store.list(prefix, {});
     else if (!consistent) await this.waitOwnWrites();
     if (!this.ready) throw serviceUnavailable(`the watch cache for ${this.prefix} is restarting`);
     // From here to the end no await: the watcher sees the state, then every later event exactly once.
@@ -307,7 +318,7 @@ export class Cacher {
         filter: opts.predicate,
         allowBookmarks: opts.allowBookmarks ?? false,
         bufferSize: this.o.watcherBufferSize,
-        afterRevision: storeRevision,
+        afterRevision: storeRevision ?? ahead,
       },
       (closed) => this.watchers.delete(closed),
     );
@@ -336,7 +347,7 @@ export class Cacher {
         if (predicate(object)) w.pushInitial({ type: 'ADDED', object, raw: e.raw });
       }
       if (opts.sendInitialEvents) w.pushInitial(this.bookmarkEvent(this.cache.revision, true));
-    } else if (rv > 0) {
+    } else if (rv > 0 && ahead === undefined) {
       const events = this.cache.eventsAfter(rv);
       if (!events) throw tooOldResourceVersion(rv, this.cache.oldest);
       for (const ev of events) {
