@@ -108,16 +108,23 @@ for (const sendInitialEvents of [true, undefined]) {
   });
 }
 
-test('list and get at rv N that the cache cannot reach in time read the store; beyond the store, 504', async (t) => {
-  const c = open({ freshTimeoutMs: 50 }, 60_000);
-  // No progress request (etcd before 3.4.25) and no timely notification: only the cache's own
-  // events move it, and the store's revision moves on through another resource.
+/**
+ * A cache holding `a` that lags the store: no progress request (etcd before 3.4.25) and no
+ * timely notification, so only its own events move it, while the store's revision moves on
+ * through another resource. Returns the store's revision.
+ */
+async function behindTheStore(c: ReturnType<typeof open>): Promise<number> {
   (c.backend as { requestProgress?: unknown }).requestProgress = undefined;
   await c.store.create(key('a'), cm('a'));
   await c.cacher.start();
   const other = new ObjectStore({ group: '', resource: 'secrets' }, c.backend);
   await other.create(keyFor({ group: '', resource: 'secrets' }, 'default', 's'), cm('s'));
-  const current = await c.backend.currentRevision();
+  return c.backend.currentRevision();
+}
+
+test('list and get at rv N that the cache cannot reach in time read the store; beyond the store, 504', async (t) => {
+  const c = open({ freshTimeoutMs: 50 }, 60_000);
+  const current = await behindTheStore(c);
   const list = await c.cacher.list({ resourceVersion: String(current), resourceVersionMatch: 'NotOlderThan' });
   t.is(list.resourceVersion, String(current));
   t.deepEqual(list.items.map((o) => o.metadata!.name), ['a']);
@@ -130,12 +137,7 @@ test('list and get at rv N that the cache cannot reach in time read the store; b
 
 test('watch from rv N that the cache cannot reach in time starts there: later changes only, or the state from the store', async (t) => {
   const c = open({ freshTimeoutMs: 50 }, 60_000);
-  (c.backend as { requestProgress?: unknown }).requestProgress = undefined;
-  await c.store.create(key('a'), cm('a'));
-  await c.cacher.start();
-  const other = new ObjectStore({ group: '', resource: 'secrets' }, c.backend);
-  await other.create(keyFor({ group: '', resource: 'secrets' }, 'default', 's'), cm('s'));
-  const rv = String(await c.backend.currentRevision());
+  const rv = String(await behindTheStore(c));
   const w = await c.cacher.watch({ resourceVersion: rv });
   const withState = await c.cacher.watch({ resourceVersion: rv, sendInitialEvents: true, allowBookmarks: true });
   t.deepEqual(view(await take(withState, 2)), ['ADDED a@' + (await c.store.get(key('a'))).metadata!.resourceVersion, `BOOKMARK @${rv}`]);
