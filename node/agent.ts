@@ -46,6 +46,8 @@ export interface AgentOptions {
   nodeName?: string;
   dataDir: string;
   podCIDR?: string;
+  /** Upstream's --sync-frequency in ms (default 60 s): volume refreshes and periodic pod syncs. */
+  syncFrequencyMs?: number;
   hostIP?: string;
   log: Log;
   startKubeletServer?: (deps: KubeletServerDeps) => Promise<{ port: number; close(): Promise<void> }>;
@@ -140,10 +142,7 @@ export async function runAgent(opts: AgentOptions): Promise<RunningAgent> {
     const hostIP = opts.hostIP ?? defaultHostIP();
     const server = opts.startKubeletServer ? await opts.startKubeletServer({ cri, nodeName, dataDir, log: opts.log, kubelet: () => kubelet, config, hostIP }) : undefined;
     const ca = config.ca ? config.ca.toString() : undefined;
-    // Upstream's --sync-frequency, in seconds (a flag of its own is for server/cli-args.ts).
-    const syncSeconds = Number(process.env.KUBETS_KUBELET_SYNC_FREQUENCY);
-    const syncFrequencyMs = syncSeconds > 0 ? syncSeconds * 1000 : undefined;
-    kubelet = startKubelet({ client, cri, nodeName, hostIP, dataDir, log: opts.log, caPem: ca, kubeletPort: server?.port, podCIDR: opts.podCIDR, dnsServers: network?.clusterDNS, syncFrequencyMs });
+    kubelet = startKubelet({ client, cri, nodeName, hostIP, dataDir, log: opts.log, caPem: ca, kubeletPort: server?.port, podCIDR: opts.podCIDR, dnsServers: network?.clusterDNS, syncFrequencyMs: opts.syncFrequencyMs });
     await kubelet.ready;
     const running = kubelet;
     return {

@@ -1,5 +1,6 @@
 // Command-line parsing for `kubets`: pure, so every flag rule is testable without a process.
 
+import { parseGoDuration } from '../api/meta/duration.ts';
 import { parsePool } from './cloud-controller-manager/pool.ts';
 
 export const CONTROL_PLANE_LAYOUTS = ['separate', 'in-process'] as const;
@@ -56,6 +57,8 @@ export interface AgentFlags {
   nodeName?: string;
   dataDir: string;
   podCIDR?: string;
+  /** Upstream's --sync-frequency: how often volumes and pods are synced again, in ms. */
+  syncFrequencyMs?: number;
   verbosity: number;
 }
 
@@ -89,6 +92,7 @@ Usage:
                                              N simulated nodes (no containers) for scale work
   kubets agent --kubeconfig F | --server URL [--token T] [--node-name N] [--data-dir D]
                [--container-runtime-endpoint unix:///S] [--pod-cidr CIDR]
+               [--sync-frequency DURATION (default 1m0s)]
                                              one node: a kubelet running pods in containerd
                                              (started under D/containerd without an endpoint)
   kubets image import FILE [--data-dir D]    load a docker-archive or OCI tarball into the node
@@ -341,7 +345,7 @@ function flagValues(args: string[], known: string[]): { values: Map<string, stri
 export const AGENT_DATA_DIR = '.kubets/agent';
 
 function parseAgentFlags(args: string[]): AgentFlags | string {
-  const f = flagValues(args, ['kubeconfig', 'server', 'token', 'container-runtime-endpoint', 'node-name', 'data-dir', 'pod-cidr']);
+  const f = flagValues(args, ['kubeconfig', 'server', 'token', 'container-runtime-endpoint', 'node-name', 'data-dir', 'pod-cidr', 'sync-frequency']);
   if (typeof f === 'string') return f;
   if (f.positional.length) return `unexpected argument ${f.positional[0]}`;
   const server = f.values.get('server');
@@ -356,6 +360,17 @@ function parseAgentFlags(args: string[]): AgentFlags | string {
     podCIDR: f.values.get('pod-cidr'),
     verbosity: f.verbosity,
   };
+  const sync = f.values.get('sync-frequency');
+  if (sync !== undefined) {
+    let ms: number;
+    try {
+      ms = parseGoDuration(sync);
+    } catch (e) {
+      return `--sync-frequency: ${(e as Error).message}`;
+    }
+    if (!(ms > 0)) return `--sync-frequency must be positive, got ${sync}`;
+    flags.syncFrequencyMs = ms;
+  }
   // Neither: the agent may still have the credentials of an earlier join in its data dir
   // (DATA_DIR/kubelet.kubeconfig), as upstream's kubelet keeps --kubeconfig after a
   // --bootstrap-kubeconfig join; --server without --token likewise reuses them. runAgent says

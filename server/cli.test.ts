@@ -64,9 +64,11 @@ const cases: [string, string[], Command][] = [
   ['unknown component', ['server', '--disable', 'kubelet'], { kind: 'error', message: '--disable: unknown component "kubelet" (known: controllers, scheduler, cloud-controller-manager)' }],
   [
     'agent, every flag',
-    ['agent', '--kubeconfig', 'k', '--container-runtime-endpoint=unix:///run/c.sock', '--node-name', 'n1', '--data-dir', '/a', '--pod-cidr', '10.1.0.0/24', '-v'],
-    { kind: 'agent', flags: { kubeconfig: 'k', server: undefined, token: undefined, containerRuntimeEndpoint: 'unix:///run/c.sock', nodeName: 'n1', dataDir: '/a', podCIDR: '10.1.0.0/24', verbosity: 1 } },
+    ['agent', '--kubeconfig', 'k', '--container-runtime-endpoint=unix:///run/c.sock', '--node-name', 'n1', '--data-dir', '/a', '--pod-cidr', '10.1.0.0/24', '--sync-frequency', '1m30s', '-v'],
+    { kind: 'agent', flags: { kubeconfig: 'k', server: undefined, token: undefined, containerRuntimeEndpoint: 'unix:///run/c.sock', nodeName: 'n1', dataDir: '/a', podCIDR: '10.1.0.0/24', syncFrequencyMs: 90_000, verbosity: 1 } },
   ],
+  ['agent: --sync-frequency not a duration', ['agent', '--kubeconfig', 'k', '--sync-frequency', '10'], { kind: 'error', message: '--sync-frequency: time: invalid duration "10"' }],
+  ['agent: --sync-frequency of zero', ['agent', '--kubeconfig', 'k', '--sync-frequency', '0s'], { kind: 'error', message: '--sync-frequency must be positive, got 0s' }],
   // A restart after a join: the credentials in the data dir are reused, no token needed.
   ['agent --server without --token', ['agent', '--server', 'https://x:6443', '--data-dir', '/a'], { kind: 'agent', flags: { kubeconfig: undefined, server: 'https://x:6443', token: undefined, containerRuntimeEndpoint: undefined, nodeName: undefined, dataDir: '/a', podCIDR: undefined, verbosity: 0 } }],
   ['agent --token without --server', ['agent', '--token', 'abcdef.0123456789abcdef'], { kind: 'error', message: '--token needs --server URL' }],

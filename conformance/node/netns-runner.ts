@@ -31,10 +31,10 @@ let agentStarts = 0;
 const joinToken = (await readFile(join(kubets.dataDir, 'token'), 'utf8')).trim();
 function startAgent(): ChildProcess {
   const credentials = agentStarts === 0 ? ['--server', kubets.url, '--token', joinToken] : ['--server', kubets.url];
-  const child = spawn(process.execPath, [KUBETS_BIN, 'agent', ...credentials, '--data-dir', agentDir, '--node-name', NODE], {
+  // A 2 s sync period: configMap and secret volume refreshes show within a scenario's seconds.
+  const child = spawn(process.execPath, [KUBETS_BIN, 'agent', ...credentials, '--data-dir', agentDir, '--node-name', NODE, '--sync-frequency', '2s'], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    // A 2 s sync period: configMap and secret volume refreshes show within a scenario's seconds.
-    env: { ...process.env, KUBETS_AGENT_TEARDOWN: '1', KUBETS_KUBELET_SYNC_FREQUENCY: '2' },
+    env: { ...process.env, KUBETS_AGENT_TEARDOWN: '1' },
   });
   child.stdout!.on('data', (b: Buffer) => {
     const text = b.toString();
