@@ -10,6 +10,7 @@ const jsonpath = (c: Ctx, what: string[], jp: string) => c.ok(['get', ...what, '
 const claim = (name: string, storage: string, storageClassName?: string) =>
   JSON.stringify({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name }, spec: { accessModes: ['ReadWriteOnce'], ...(storageClassName !== undefined ? { storageClassName } : {}), resources: { requests: { storage } } } });
 const grow = (storage: string) => ['--type=merge', '-p', JSON.stringify({ spec: { resources: { requests: { storage } } } })];
+const EXTERNAL = 'ExternalExpanding=waiting for an external controller to expand this PVC';
 const bound = (c: Ctx, name: string) => c.waitFor(`pvc ${name} Bound`, async () => ((await jsonpath(c, ['pvc', name], '{.status.phase}')) === 'Bound' ? true : undefined), 60_000);
 
 export const volumeExpansionScenarios: Scenario[] = [
@@ -35,9 +36,11 @@ export const volumeExpansionScenarios: Scenario[] = [
         c.t.is(await jsonpath(c, ['pv', pv], '{.spec.capacity.storage}'), '3Gi');
         c.t.is(await jsonpath(c, ['pvc', 'data'], '{.status.allocatedResources.storage} [{.status.allocatedResourceStatuses}] [{.status.conditions}]'), '3Gi [] []');
         const jp = '{range .items[?(@.involvedObject.name=="data")]}{.reason}={.message}{"\\n"}{end}';
-        const events = await c.waitFor('the resizer\'s events', async () => {
+        // The expand controller hands the claim to an external resizer (no in-tree plugin grows a
+        // hostPath volume), as upstream's does; local-path's resizer is that resizer.
+        const events = await c.waitFor('the expand controller\'s and the resizer\'s events', async () => {
           const lines = (await jsonpath(c, ['events'], jp)).trim().split('\n');
-          return lines.includes('VolumeResizeSuccessful=Resize volume succeeded') ? lines : undefined;
+          return lines.includes('VolumeResizeSuccessful=Resize volume succeeded') && lines.includes(EXTERNAL) ? lines : undefined;
         }, 30_000);
         c.t.true(events.includes(`Resizing=External resizer is resizing volume ${pv}`), events.join('\n'));
         // Below status.capacity is refused; the claim keeps its request.
@@ -51,6 +54,29 @@ export const volumeExpansionScenarios: Scenario[] = [
         await c.ok(['delete', 'pvc', 'data']);
         await c.waitFor(`volume ${pv} deleted`, async () => ((await c.run(['get', 'pv', pv])).code !== 0 ? true : undefined), 60_000);
       } finally {
+        await c.run(['delete', 'sc', sc, '--ignore-not-found']);
+      }
+    },
+  },
+  {
+    title: 'a claim of a class no kubets resizer serves: ExternalExpanding, and the claim keeps its capacity until an external resizer acts',
+    id: 'pvc-external',
+    async run(c) {
+      const sc = `external-${c.ns}`;
+      const cls = { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: sc }, provisioner: 'example.com/external', allowVolumeExpansion: true, volumeBindingMode: 'Immediate' };
+      const pv = { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: sc }, spec: { storageClassName: sc, capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: `/tmp/${sc}` } } };
+      await c.ok(['create', '-f', '-'], { stdin: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [cls, pv] }) });
+      try {
+        await c.ok(['create', '-f', '-'], { stdin: claim('ext', '1Gi', sc) });
+        await bound(c, 'ext');
+        await c.ok(['patch', 'pvc', 'ext', ...grow('2Gi')]);
+        const jp = '{range .items[?(@.involvedObject.name=="ext")]}{.reason}={.message} {.type} {.source.component}{"\\n"}{end}';
+        await c.waitFor('ExternalExpanding', async () => ((await jsonpath(c, ['events'], jp)).includes(`${EXTERNAL} Normal volume_expand`) ? true : undefined), 30_000);
+        c.t.is(await jsonpath(c, ['pvc', 'ext'], '{.spec.resources.requests.storage} {.status.capacity.storage}'), '2Gi 1Gi');
+        c.t.is(await jsonpath(c, ['pv', sc], '{.spec.capacity.storage}'), '1Gi');
+        await c.ok(['delete', 'pvc', 'ext']);
+      } finally {
+        await c.run(['delete', 'pv', sc, '--ignore-not-found', '--wait=false']);
         await c.run(['delete', 'sc', sc, '--ignore-not-found']);
       }
     },

@@ -127,6 +127,15 @@ export const CONTROLLER_ROLES: Record<string, PolicyRule[]> = {
     rule([''], ['nodes'], ['get', 'list']),
     events,
   ],
+  'expand-controller': [
+    rule([''], ['persistentvolumes'], ['get', 'list', 'patch', 'update', 'watch']),
+    rule([''], ['persistentvolumeclaims/status'], ['patch', 'update']),
+    rule([''], ['persistentvolumeclaims'], ['get', 'list', 'watch']),
+    rule(['storage.k8s.io'], ['storageclasses'], ['get', 'list', 'watch']),
+    rule([''], ['endpoints', 'services'], ['get']),
+    rule([''], ['secrets'], ['get']),
+    events,
+  ],
   'pv-protection-controller': [rule([''], ['persistentvolumes'], ['get', 'list', 'update', 'watch']), events],
   'pvc-protection-controller': [
     rule([''], ['persistentvolumeclaims'], ['get', 'list', 'update', 'watch']),

@@ -12,6 +12,7 @@ import { resourceQuotaController } from './resource-quota/index.ts';
 import { statefulSetController } from './statefulset/index.ts';
 import { persistentVolumeBinderController } from './persistentvolume/index.ts';
 import { localPathProvisionerController } from './local-path-provisioner/index.ts';
+import { persistentVolumeExpanderController } from './persistentvolume-expander/index.ts';
 import { pvcProtectionController, pvProtectionController } from './volume-protection/index.ts';
 import { registerJobHandlers } from './job/handlers.ts';
 import { newJobReconciler } from './job/reconcile.ts';
@@ -95,6 +96,7 @@ export const CONTROLLERS: Record<string, Factory> = {
   csrapproving: csrApprovingController,
   csrsigning: csrSigningController,
   'persistentvolume-binder': persistentVolumeBinderController,
+  'persistentvolume-expander': persistentVolumeExpanderController,
   'persistentvolumeclaim-protection': pvcProtectionController,
   'persistentvolume-protection': pvProtectionController,
   'local-path-provisioner': localPathProvisionerController,
