@@ -50,9 +50,10 @@ function deletedView(ev: CacheEvent): WatchEvent {
 }
 
 export class CacheWatcher implements AsyncIterable<WatchEvent> {
-  private initial: WatchEvent[] = [];
+  private initial: (WatchEvent | undefined)[] = [];
   private initialHead = 0;
-  private queue: WatchEvent[] = [];
+  /** Live events; a slot the consumer took is cleared, so the watcher never holds a sent event. */
+  private queue: (WatchEvent | undefined)[] = [];
   private queueHead = 0;
   private waiting: ((r: IteratorResult<WatchEvent>) => void) | undefined;
   private closed = false;
@@ -127,7 +128,8 @@ export class CacheWatcher implements AsyncIterable<WatchEvent> {
   /** Next event; done when the watch is closed. */
   next(): Promise<IteratorResult<WatchEvent>> {
     if (this.initialHead < this.initial.length) {
-      const value = this.initial[this.initialHead++];
+      const value = this.initial[this.initialHead] as WatchEvent;
+      this.initial[this.initialHead++] = undefined;
       if (this.initialHead === this.initial.length) {
         this.initial = [];
         this.initialHead = 0;
@@ -135,7 +137,8 @@ export class CacheWatcher implements AsyncIterable<WatchEvent> {
       return Promise.resolve({ value, done: false });
     }
     if (this.queueHead < this.queue.length) {
-      const value = this.queue[this.queueHead++];
+      const value = this.queue[this.queueHead] as WatchEvent;
+      this.queue[this.queueHead++] = undefined;
       if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
         this.queue = this.queue.slice(this.queueHead);
         this.queueHead = 0;

@@ -4,6 +4,7 @@ import type { KubeObject } from '../../api/types.ts';
 import { openSqliteBackend } from './sqlite/index.ts';
 import { Cacher, INITIAL_EVENTS_END_ANNOTATION, type CacherOptions, type CacheWatcher } from './cacher.ts';
 import { keyFor, ObjectStore, prefixFor, type WatchEvent } from './object-store.ts';
+import { collectGarbage } from '../../testing/gc.ts';
 
 const CM: GroupResource = { group: '', resource: 'configmaps' };
 
@@ -387,6 +388,20 @@ test('the cache keeps each object as JSON only: a list parses on use, a filtered
   t.deepEqual(evs.map((e) => e.type), ['DELETED', 'ADDED']);
   t.is(evs[0].object.metadata?.labels?.tier, 'web', 'DELETED carries the state it had while it matched');
   t.is(evs[1].raw, JSON.stringify(evs[1].object));
+  w.stop();
+  await c.close();
+});
+
+test('a watcher holds no event its consumer took', async (t) => {
+  const c = open();
+  await c.cacher.start();
+  const w = await c.cacher.watch({ resourceVersion: '0' });
+  for (let i = 0; i < 5; i++) await c.store.create(key(`q${i}`), cm(`q${i}`));
+  await c.cacher.list({}); // all five are queued
+  const refs: WeakRef<KubeObject>[] = [];
+  for (let i = 0; i < 5; i++) refs.push(new WeakRef(((await w.next()) as IteratorYieldResult<WatchEvent>).value.object));
+  await collectGarbage();
+  t.deepEqual(refs.map((r) => r.deref()?.metadata?.name).filter(Boolean), []);
   w.stop();
   await c.close();
 });

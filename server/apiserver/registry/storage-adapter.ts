@@ -40,14 +40,19 @@ export class CachedResourceStore implements ResourceStore {
 
   async watch(prefix: string, opts: StoreWatchOptions, onEvent: (e: WatchEvent) => void, onClose: (err?: Error) => void): Promise<WatchHandle> {
     const w = await this.cacher.watch({ ...opts, prefix });
-    void (async () => {
-      try {
-        for await (const e of w) onEvent(e);
-        onClose();
-      } catch (err) {
+    // One event at a time, by callbacks rather than for-await: a suspended async loop keeps
+    // the event it handled last (a parsed object) alive in its frame until the next one comes.
+    const step = (): void => {
+      w.next().then((r) => {
+        if (r.done) return onClose();
+        onEvent(r.value);
+        step();
+      }).catch((err: unknown) => {
+        w.close();
         onClose(err as Error);
-      }
-    })();
+      });
+    };
+    step();
     return { stop: () => w.close() };
   }
 }
