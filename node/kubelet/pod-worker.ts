@@ -19,7 +19,8 @@ import { containerEnv } from './env.ts';
 import { ContainerProbes } from './container-probes.ts';
 import { RestartBackoff } from './restart-backoff.ts';
 import { addTerminationMessages, containerRuns, EPHEMERAL, EPHEMERAL_LABEL, INIT_LABEL, terminationLogPath } from './container-runs.ts';
-import { removeSandbox, runPostStart, stopPodInRuntime } from './termination.ts';
+import { isSidecar, planInit, type InitRun } from './init-containers.ts';
+import { removeSandbox, runPostStart, stopContainers, stopPodInRuntime } from './termination.ts';
 import { containerConfig, sandboxConfig } from './runtime-spec.ts';
 import { podStatus, type ContainerView, type Waiting } from './status.ts';
 import type { KubeletContext } from './context.ts';
@@ -44,6 +45,8 @@ export class PodWorker {
   private again = false;
   private finished = false;
   terminating = false;
+  /** The pod got past its init containers in the current sandbox. */
+  private initialized = false;
   private startTime?: string;
   /** When the file volumes were last written (0: not yet). */
   private volumesWrittenAt = 0;
@@ -127,18 +130,7 @@ export class PodWorker {
     const runs = sandbox === 'created' ? new Map<string, CriStatus[]>() : await this.containerRuns();
     let next = Infinity;
     const wake = (ms: number) => (next = Math.min(next, ms));
-    // Init containers, in order: each must exit 0 before the next starts.
-    let initialized = true;
-    for (const c of this.pod.spec?.initContainers ?? []) {
-      const name = `init/${c.name}`;
-      const latest = runs.get(name)?.[0];
-      if (latest?.state === 'CONTAINER_EXITED' && latest.exitCode === 0) continue;
-      initialized = false;
-      if (latest && latest.state !== 'CONTAINER_EXITED') break;
-      if (latest && this.pod.spec?.restartPolicy === 'Never') break;
-      await this.startOrBackOff(c, name, latest, wake);
-      break;
-    }
+    const initialized = await this.syncInitContainers(runs, wake);
     if (initialized) {
       for (const c of this.pod.spec?.containers ?? []) {
         const name = c.name ?? '';
@@ -162,6 +154,14 @@ export class PodWorker {
       // The pod is done: free its network and stop the sandbox; containers stay for their logs.
       this.finished = true;
       this.probes.stop();
+      // Sidecars outlive the main containers of a Job's pod: stopped now, in reverse order; their exit changes nothing.
+      const sidecars = (this.pod.spec?.initContainers ?? []).filter((c) => isSidecar(c) && fresh.get(`init/${c.name}`)?.[0]?.state === 'CONTAINER_RUNNING');
+      if (sidecars.length && this.sandboxId) {
+        const event = (type: 'Normal' | 'Warning', reason: string, message: string) => this.event(type, reason, message);
+        const only = new Set(sidecars.map((c) => c.name ?? ''));
+        await stopContainers({ runtime, pod: this.pod, sandboxId: this.sandboxId, podIP: this.podIPs[0] ?? '', graceSeconds: this.pod.spec?.terminationGracePeriodSeconds ?? 30, event }, only);
+        await this.report(undefined, initialized);
+      }
       if (this.sandboxId) await runtime.stopPodSandbox(this.sandboxId).catch(() => undefined);
       return;
     }
@@ -216,6 +216,7 @@ export class PodWorker {
     const st = await runtime.podSandboxStatus(this.sandboxId);
     this.podIPs = st.network?.ip ? [st.network.ip, ...st.network.additionalIps.map((x) => x.ip)] : [];
     this.startTime ??= new Date().toISOString().slice(0, 19) + 'Z';
+    this.initialized = false;
     return 'created';
   }
 
@@ -223,7 +224,48 @@ export class PodWorker {
     return containerRuns(this.ctx.cri.runtime, this.sandboxId, this.pod, this.exited);
   }
 
-  private async startOrBackOff(c: Container, key: string, latest: CriStatus | undefined, wake: (ms: number) => void): Promise<void> {
+  /**
+   * Init containers in order (planInit): a regular one must exit 0 before the next starts, a
+   * sidecar must have started; a sidecar started now without a startupProbe lets the next one
+   * start in the same sync. Once initialized, exited sidecars restart, whatever the pod's
+   * restartPolicy. Resolves whether the main containers may run.
+   */
+  private async syncInitContainers(runs: Map<string, CriStatus[]>, wake: (ms: number) => void): Promise<boolean> {
+    const inits = this.pod.spec?.initContainers ?? [];
+    // Adopted after a restart of the agent: a main container that ran means the pod got past its init containers.
+    if (!this.initialized && (this.pod.spec?.containers ?? []).some((c) => runs.has(c.name ?? ''))) this.initialized = true;
+    const startedNow = new Set<string>();
+    for (const c of inits.filter(isSidecar)) {
+      const latest = runs.get(`init/${c.name}`)?.[0];
+      if (latest?.state === 'CONTAINER_RUNNING' && !this.probes.has(`init/${c.name}`)) this.probes.start(c, `init/${c.name}`, latest.id);
+    }
+    for (let round = 0; round <= inits.length; round++) {
+      const view = inits.map((c): InitRun => {
+        const key = `init/${c.name}`;
+        const latest = runs.get(key)?.[0];
+        if (startedNow.has(key) || (latest && latest.state !== 'CONTAINER_EXITED')) return { state: 'running', started: this.probes.started(key) };
+        return latest ? { state: 'exited', exitCode: latest.exitCode, started: false } : { state: 'none', started: false };
+      });
+      const plan = planInit(inits, view, this.initialized, this.pod.spec?.restartPolicy);
+      if (plan.initialized) this.initialized = true;
+      let progressed = false;
+      for (const i of plan.start) {
+        const c = inits[i];
+        const key = `init/${c.name}`;
+        if (startedNow.has(key)) continue;
+        const id = await this.startOrBackOff(c, key, runs.get(key)?.[0], wake);
+        if (id && isSidecar(c)) {
+          startedNow.add(key);
+          progressed ||= this.probes.started(key);
+        }
+      }
+      if (plan.initialized || !progressed) return plan.initialized;
+    }
+    return this.initialized;
+  }
+
+  /** Starts the container now or, within its back-off, later (CrashLoopBackOff); resolves its id when started. */
+  private async startOrBackOff(c: Container, key: string, latest: CriStatus | undefined, wake: (ms: number) => void): Promise<string | undefined> {
     if (latest) {
       const now = Date.now();
       const b = this.restartBackoff.next(key, latest.finishedAt ? latest.finishedAt / 1e6 : now, now);
@@ -232,18 +274,19 @@ export class PodWorker {
         if (this.waiting.get(key)?.reason !== 'CrashLoopBackOff') this.event('Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${this.pod.metadata?.name}_${this.pod.metadata?.namespace}(${this.uid})`);
         this.waiting.set(key, { reason: 'CrashLoopBackOff', message: msg });
         wake(b.waitMs + 50);
-        return;
+        return undefined;
       }
     }
-    await this.startContainer(c, key, latest ? latest.metadata.attempt + 1 : 0, wake);
+    return this.startContainer(c, key, latest ? latest.metadata.attempt + 1 : 0, wake);
   }
 
-  private async startContainer(c: Container, key: string, attempt: number, wake: (ms: number) => void, runs?: Map<string, CriStatus[]>): Promise<void> {
+  /** Creates and starts one container, runs its postStart and starts its probes; resolves its id when all went well. */
+  private async startContainer(c: Container, key: string, attempt: number, wake: (ms: number) => void, runs?: Map<string, CriStatus[]>): Promise<string | undefined> {
     const pulled = await this.ctx.images.ensure(c, this.pod, (type, reason, message) => this.event(type, reason, message));
     if (pulled.waiting) {
       this.waiting.set(key, pulled.waiting);
       wake(pulled.retryMs ?? 5000);
-      return;
+      return undefined;
     }
     let envs: { key: string; value: string }[];
     try {
@@ -253,7 +296,7 @@ export class PodWorker {
       this.event('Warning', 'Failed', `Error: ${e.message}`);
       this.waiting.set(key, { reason: 'CreateContainerConfigError', message: e.message });
       wake(2000);
-      return;
+      return undefined;
     }
     const termLog = terminationLogPath(this.podDir, key);
     mkdirSync(join(termLog, '..'), { recursive: true });
@@ -275,7 +318,7 @@ export class PodWorker {
       this.event('Warning', 'Failed', `Error: ${errText(e)}`);
       this.waiting.set(key, { reason: 'CreateContainerError', message: errText(e) });
       wake(5000);
-      return;
+      return undefined;
     }
     this.event('Normal', 'Created', `Created container: ${c.name}`);
     this.waiting.delete(key);
@@ -285,11 +328,17 @@ export class PodWorker {
       // The runtime keeps the container as exited (StartError, exit 128): back-off restarts it.
       this.event('Warning', 'Failed', `Error: ${errText(e)}`);
       wake(100);
-      return;
+      return undefined;
     }
     this.event('Normal', 'Started', `Started container ${c.name}`);
-    if (!(await runPostStart(this.ctx.cri.runtime, c, id, this.podIPs[0] ?? '', this.pod.spec?.terminationGracePeriodSeconds ?? 30, (t, r, m) => this.event(t, r, m)))) return wake(100);
-    if (!key.startsWith('init/') && !key.startsWith(EPHEMERAL)) this.probes.start(c, key, id);
+    if (!(await runPostStart(this.ctx.cri.runtime, c, id, this.podIPs[0] ?? '', this.pod.spec?.terminationGracePeriodSeconds ?? 30, (t, r, m) => this.event(t, r, m)))) {
+      wake(100);
+      return undefined;
+    }
+    // Main containers and sidecars have probes; regular init and ephemeral containers none.
+    if (key.startsWith(EPHEMERAL) || (key.startsWith('init/') && !isSidecar(c))) return id;
+    this.probes.start(c, key, id);
+    return id;
   }
 
   /** Patches the status the API has towards what the runtime says; returns the phase. */
@@ -297,11 +346,14 @@ export class PodWorker {
     runs ??= await this.containerRuns();
     const containers = new Map<string, ContainerView>();
     const all = [...(this.pod.spec?.initContainers ?? []).map((c) => `init/${c.name}`), ...(this.pod.spec?.containers ?? []).map((c) => c.name ?? ''), ...(this.pod.spec?.ephemeralContainers ?? []).map((c) => `${EPHEMERAL}${c.name}`)];
+    const regularInit = new Set((this.pod.spec?.initContainers ?? []).filter((c) => !isSidecar(c)).map((c) => `init/${c.name}`));
     for (const key of all) {
       const r = runs.get(key) ?? [];
       const running = r[0]?.state === 'CONTAINER_RUNNING';
       const latestExited = r[0]?.state === 'CONTAINER_EXITED';
-      containers.set(key, { runs: r, waiting: latestExited || !r.length ? this.waiting.get(key) : undefined, ready: running && this.probes.ready(key), started: running && this.probes.started(key) });
+      // A regular init container is ready once it exited 0 (as upstream writes it); the others by their probes.
+      const ready = regularInit.has(key) ? latestExited && r[0].exitCode === 0 : running && this.probes.started(key) && this.probes.ready(key);
+      containers.set(key, { runs: r, waiting: latestExited || !r.length ? this.waiting.get(key) : undefined, ready, started: running && this.probes.started(key) });
     }
     const wanted = podStatus({ pod: this.pod, hostIP: this.ctx.hostIP, podIPs: this.podIPs, sandboxReady: !!this.sandboxId, initialized, containers, now: new Date(), startTime: this.startTime });
     addTerminationMessages((wanted.containerStatuses as Record<string, unknown>[]) ?? [], this.podDir);

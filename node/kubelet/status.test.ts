@@ -71,3 +71,42 @@ test('pod status: an ephemeral container has its own status list and leaves the 
   t.like(eph[0], { name: 'dbg', ready: false, restartCount: 0, state: { terminated: { exitCode: 1, reason: 'Error' } } });
   t.false('started' in eph[0]);
 });
+
+const sidecarPod = (restartPolicy: string): Pod => ({
+  metadata: { name: 'p', namespace: 'n', uid: 'u' },
+  spec: { restartPolicy, initContainers: [{ name: 'setup', image: 'i' }, { name: 'proxy', image: 'i', restartPolicy: 'Always' }], containers: [{ name: 'c', image: 'i' }] },
+});
+
+test('pod status: an unready sidecar keeps the pod NotReady and is named first', (t) => {
+  const containers = new Map([
+    ['init/setup', view([run(0, 'CONTAINER_EXITED', 0)], { ready: true })],
+    ['init/proxy', view([run(0, 'CONTAINER_RUNNING')], { started: true, ready: false })],
+    ['c', view([run(0, 'CONTAINER_RUNNING')], { started: true, ready: false })],
+  ]);
+  const s = podStatus({ pod: sidecarPod('Always'), hostIP: 'h', podIPs: [], sandboxReady: true, initialized: true, containers, now: new Date() });
+  const cond = s.conditions as { type: string; status: string; message?: string }[];
+  t.like(cond.find((c) => c.type === 'Ready'), { status: 'False', message: 'containers with unready status: [proxy c]' });
+  t.like(cond.find((c) => c.type === 'Initialized'), { status: 'True' });
+  t.like((s.initContainerStatuses as object[])[1], { name: 'proxy', started: true, ready: false, state: { running: { startedAt: '2023-11-14T22:13:20Z' } } });
+});
+
+test('pod status: a sidecar not yet started leaves the pod Initialized False, naming it', (t) => {
+  const containers = new Map([
+    ['init/setup', view([run(0, 'CONTAINER_EXITED', 0)], { ready: true })],
+    ['init/proxy', view([run(0, 'CONTAINER_RUNNING')], { started: false })],
+  ]);
+  const s = podStatus({ pod: sidecarPod('Always'), hostIP: 'h', podIPs: [], sandboxReady: true, initialized: false, containers, now: new Date() });
+  t.is(s.phase, 'Pending');
+  t.like((s.conditions as object[]).find((c) => (c as { type: string }).type === 'Initialized'), { status: 'False', reason: 'ContainersNotInitialized', message: 'containers with incomplete status: [proxy]' });
+});
+
+test("pod status: a Job's pod completes when its main container does, whatever the sidecar's exit", (t) => {
+  const containers = new Map([
+    ['init/setup', view([run(0, 'CONTAINER_EXITED', 0)], { ready: true })],
+    ['init/proxy', view([run(0, 'CONTAINER_EXITED', 137)])],
+    ['c', view([run(0, 'CONTAINER_EXITED', 0)])],
+  ]);
+  const s = podStatus({ pod: sidecarPod('Never'), hostIP: 'h', podIPs: [], sandboxReady: false, initialized: true, containers, now: new Date() });
+  t.is(s.phase, 'Succeeded');
+  t.like((s.conditions as object[]).find((c) => (c as { type: string }).type === 'Initialized'), { status: 'True' });
+});

@@ -6,6 +6,7 @@
 import type { Container, Pod } from '../../api/core/pod/types.ts';
 import { rfc3339 } from '../../api/meta/time.ts';
 import type { ContainerStatus as CriStatus } from '../cri/types.ts';
+import { isSidecar } from './init-containers.ts';
 
 export interface Waiting {
   reason: string;
@@ -105,14 +106,19 @@ export function podStatus(v: PodView): Record<string, unknown> {
   const initStatuses = inits.map((c) => containerStatus(c, v.containers.get(`init/${c.name}`), false));
   const initPending = !v.initialized && inits.length > 0;
   const statuses = (pod.spec?.containers ?? []).map((c) => containerStatus(c, v.containers.get(c.name ?? ""), initPending));
-  const initFailed = initStatuses.some((s) => {
+  const sidecar = inits.map(isSidecar);
+  const exitedZero = (s: Record<string, unknown>) => (s.state as { terminated?: { exitCode: number } }).terminated?.exitCode === 0;
+  // Only a regular init container fails the pod's initialization; a sidecar that exits is restarted.
+  const initFailed = initStatuses.some((s, i) => {
     const t = (s.state as { terminated?: { exitCode: number } }).terminated;
-    return !!t && t.exitCode !== 0;
+    return !sidecar[i] && !!t && t.exitCode !== 0;
   });
   const phase = podPhase(pod, statuses, v.initialized, initFailed);
   const done = phase === 'Succeeded' || phase === 'Failed';
-  const incomplete = inits.filter((_, i) => (initStatuses[i].state as { terminated?: { exitCode: number } }).terminated?.exitCode !== 0).map((c) => c.name);
-  const unready = statuses.filter((s) => !s.ready).map((s) => s.name);
+  // Incomplete: a regular init container that has not exited 0, a sidecar that has not started.
+  const incomplete = inits.filter((_, i) => (sidecar[i] ? initStatuses[i].started !== true : !exitedZero(initStatuses[i]))).map((c) => c.name);
+  // Sidecars count towards the pod's readiness, before the main containers (upstream's order).
+  const unready = [...initStatuses.filter((s, i) => sidecar[i] && !s.ready), ...statuses.filter((s) => !s.ready)].map((s) => s.name);
   const conditions = [
     condition(pod, v.now, 'PodReadyToStartContainers', v.sandboxReady),
     condition(pod, v.now, 'Initialized', v.initialized || (done && !initFailed), 'ContainersNotInitialized', `containers with incomplete status: [${incomplete.join(' ')}]`),

@@ -1,11 +1,13 @@
 // The container lifecycle hooks on the runtime side (pure of API calls): postStart after a
 // start; and a pod's graceful end: each running container gets its preStop hook and then
 // SIGTERM with what is left of the grace period (at least 2 s after a hook, as upstream),
-// then the sandbox is stopped and removed.
+// the main containers first and then the sidecars in reverse order; then the sandbox is
+// stopped and removed.
 
 import type { Container, Pod } from '../../api/core/pod/types.ts';
 import { isNotFound } from '../cri/client.ts';
 import type { RuntimeService } from '../cri/types.ts';
+import { stopOrder } from './init-containers.ts';
 import { runProbe } from './probes.ts';
 
 export async function removeSandbox(runtime: RuntimeService, id: string): Promise<void> {
@@ -23,26 +25,36 @@ export interface StopPod {
 }
 
 export async function stopPodInRuntime(o: StopPod): Promise<void> {
+  await stopContainers(o);
+  await removeSandbox(o.runtime, o.sandboxId);
+}
+
+/**
+ * Stops the pod's running containers (or only those named) within the grace period: the
+ * main containers first, then the sidecars one by one in reverse order (init-containers.ts).
+ */
+export async function stopContainers(o: StopPod, only?: Set<string>): Promise<void> {
   const { runtime, pod } = o;
   const deadline = Date.now() + o.graceSeconds * 1000;
-  const list = await runtime.listContainers({ podSandboxId: o.sandboxId }).catch(() => []);
-  const specs = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? []), ...(pod.spec?.ephemeralContainers ?? [])];
-  await Promise.all(
-    list
-      .filter((c) => c.state === 'CONTAINER_RUNNING')
-      .map(async (c) => {
-        const spec = specs.find((x) => x.name === c.metadata.name);
-        o.event('Normal', 'Killing', `Stopping container ${c.metadata.name}`);
-        const preStop = (spec?.lifecycle as { preStop?: { exec?: { command?: string[] }; httpGet?: never } } | undefined)?.preStop;
-        if (preStop && o.graceSeconds > 0) {
-          const r = await runProbe({ ...preStop, timeoutSeconds: Math.max(1, o.graceSeconds) }, { runtime, containerId: c.id, container: spec ?? {}, podIP: o.podIP });
-          if (!r.ok) o.event('Warning', 'FailedPreStopHook', `PreStopHook failed: ${r.message}`);
-        }
-        const left = Math.max(preStop ? 2 : 0, Math.ceil((deadline - Date.now()) / 1000));
-        await runtime.stopContainer(c.id, left).catch(() => undefined);
-      }),
+  const list = (await runtime.listContainers({ podSandboxId: o.sandboxId }).catch(() => [])).filter(
+    (c) => c.state === 'CONTAINER_RUNNING' && (!only || only.has(c.metadata.name)),
   );
-  await removeSandbox(runtime, o.sandboxId);
+  const specs = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? []), ...(pod.spec?.ephemeralContainers ?? [])];
+  const stopOne = async (c: (typeof list)[number]) => {
+    const spec = specs.find((x) => x.name === c.metadata.name);
+    o.event('Normal', 'Killing', `Stopping container ${c.metadata.name}`);
+    const preStop = (spec?.lifecycle as { preStop?: { exec?: { command?: string[] }; httpGet?: never } } | undefined)?.preStop;
+    if (preStop && o.graceSeconds > 0) {
+      const left = Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
+      const r = await runProbe({ ...preStop, timeoutSeconds: left }, { runtime, containerId: c.id, container: spec ?? {}, podIP: o.podIP });
+      if (!r.ok) o.event('Warning', 'FailedPreStopHook', `PreStopHook failed: ${r.message}`);
+    }
+    const left = Math.max(preStop ? 2 : 0, Math.ceil((deadline - Date.now()) / 1000));
+    await runtime.stopContainer(c.id, left).catch(() => undefined);
+  };
+  for (const group of stopOrder(pod, list.map((c) => c.metadata.name))) {
+    await Promise.all(list.filter((c) => group.includes(c.metadata.name)).map(stopOne));
+  }
 }
 
 /**

@@ -18,6 +18,9 @@ const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];
 const MESSAGE_POLICIES = ['FallbackToLogsOnError', 'File'];
 const STANDARD_CONTAINER_RESOURCES = ['cpu', 'memory', 'ephemeral-storage'];
 
+const INIT_FORBIDDEN = 'may not be set for init containers without restartPolicy=Always';
+const EPHEMERAL_FORBIDDEN = 'cannot be set for an Ephemeral Container';
+
 export type ContainerKind = 'containers' | 'initContainers' | 'ephemeralContainers';
 
 export interface ContainerContext {
@@ -155,18 +158,19 @@ export function validateContainer(c: Container, field: string, kind: ContainerKi
       errs.push(fieldError.invalid(`${mp}.subPath`, m.subPath, m.subPath.startsWith('/') ? 'must be a relative path' : "must not contain '..'"));
     }
   });
-  const sidecar = kind === 'initContainers' && c.restartPolicy === 'Always';
-  for (const [probe, k] of [['livenessProbe', 'liveness'], ['readinessProbe', 'readiness'], ['startupProbe', 'startup']] as const) {
-    if (c[probe] === undefined) continue;
-    if (kind === 'ephemeralContainers' || (kind === 'initContainers' && !sidecar)) {
-      errs.push(fieldError.forbidden(`${field}.${probe}`, kind === 'initContainers' ? 'may not be set for init containers without restartPolicy=Always' : 'cannot be set for an Ephemeral Container'));
-      continue;
-    }
-    errs.push(...validateProbe(c[probe], `${field}.${probe}`, portNames, k));
-  }
+  // restartPolicy: only init containers take one, and only Always (a sidecar, KEP-753).
   if (c.restartPolicy !== undefined) {
     if (kind === 'initContainers') errs.push(...validateEnum(c.restartPolicy, ['Always'], `${field}.restartPolicy`));
-    else errs.push(fieldError.forbidden(`${field}.restartPolicy`, 'may not be set for non-init containers'));
+    else errs.push(fieldError.forbidden(`${field}.restartPolicy`, kind === 'ephemeralContainers' ? EPHEMERAL_FORBIDDEN : 'may not be set for non-init containers'));
+  }
+  // Hooks and probes: for regular containers and sidecars; refused on plain init and ephemeral containers.
+  const sidecar = kind === 'initContainers' && c.restartPolicy === 'Always';
+  const refused = kind === 'ephemeralContainers' ? EPHEMERAL_FORBIDDEN : kind === 'initContainers' && !sidecar ? INIT_FORBIDDEN : undefined;
+  if (c.lifecycle !== undefined && refused) errs.push(fieldError.forbidden(`${field}.lifecycle`, refused));
+  for (const [probe, k] of [['livenessProbe', 'liveness'], ['readinessProbe', 'readiness'], ['startupProbe', 'startup']] as const) {
+    if (c[probe] === undefined) continue;
+    if (refused) errs.push(fieldError.forbidden(`${field}.${probe}`, refused));
+    else errs.push(...validateProbe(c[probe], `${field}.${probe}`, portNames, k));
   }
   return errs;
 }

@@ -99,12 +99,26 @@ const invalidCases: Array<[string, Pod['spec'], string[]]> = [
   ['requests over limits', { containers: [{ name: 'a', image: 'x', resources: { requests: { cpu: '2' }, limits: { cpu: '1' } } }] }, ['spec.containers[0].resources.requests: Invalid value: "2": must be less than or equal to cpu limit of 1']],
   ['unknown mount', { containers: [{ name: 'a', image: 'x', volumeMounts: [{ name: 'data', mountPath: '/d' }] }] }, ['spec.containers[0].volumeMounts[0].name: Not found: "data"']],
   ['init container probe', { initContainers: [{ name: 'i', image: 'x', readinessProbe: { exec: { command: ['true'] } } }], containers: [{ name: 'a', image: 'x' }] }, ['spec.initContainers[0].readinessProbe: Forbidden: may not be set for init containers without restartPolicy=Always']],
+  ['init container lifecycle', { initContainers: [{ name: 'i', image: 'x', lifecycle: { preStop: { exec: { command: ['true'] } } } }], containers: [{ name: 'a', image: 'x' }] }, ['spec.initContainers[0].lifecycle: Forbidden: may not be set for init containers without restartPolicy=Always']],
+  ['init container restartPolicy other than Always', { initContainers: [{ name: 'i', image: 'x', restartPolicy: 'OnFailure', startupProbe: { exec: { command: ['true'] } } }], containers: [{ name: 'a', image: 'x' }] }, [
+    'spec.initContainers[0].restartPolicy: Unsupported value: "OnFailure": supported values: "Always"',
+    'spec.initContainers[0].startupProbe: Forbidden: may not be set for init containers without restartPolicy=Always',
+  ]],
+  ['restartPolicy on a regular container', { containers: [{ name: 'a', image: 'x', restartPolicy: 'Always' }] }, ['spec.containers[0].restartPolicy: Forbidden: may not be set for non-init containers']],
+  ['restartPolicy on an ephemeral container', { containers: [{ name: 'a', image: 'x' }], ephemeralContainers: [{ name: 'd', image: 'x', restartPolicy: 'Always' }] }, ['spec.ephemeralContainers[0].restartPolicy: Forbidden: cannot be set for an Ephemeral Container']],
+  ['sidecar probes are validated', { initContainers: [{ name: 's', image: 'x', restartPolicy: 'Always', livenessProbe: { periodSeconds: 1 } }], containers: [{ name: 'a', image: 'x' }] }, ['spec.initContainers[0].livenessProbe: Required value: must specify a handler type']],
   ['toleration', { containers: [{ name: 'a', image: 'x' }], tolerations: [{ key: 'k', operator: 'Exists', value: 'v', effect: 'NoSchedule', tolerationSeconds: 5 }] }, [
     'spec.tolerations[0].effect: Invalid value: "NoSchedule": effect must be \'NoExecute\' when `tolerationSeconds` is set',
     'spec.tolerations[0].operator: Invalid value: "v": value must be empty when `operator` is \'Exists\'',
   ]],
   ['two volume sources', { containers: [{ name: 'a', image: 'x' }], volumes: [{ name: 'v', emptyDir: {}, hostPath: { path: '/x' } }] }, ['spec.volumes[0].emptyDir: Forbidden: may not specify more than 1 volume type']],
 ];
+test('pod validation: a sidecar may have probes and hooks', (t) => {
+  const probe = { exec: { command: ['true'] } };
+  const sidecar = { name: 's', image: 'x', restartPolicy: 'Always', livenessProbe: probe, readinessProbe: probe, startupProbe: probe, lifecycle: { postStart: probe, preStop: probe } };
+  t.deepEqual(messages(created({ initContainers: [sidecar], containers: [{ name: 'a', image: 'x' }] })).filter((m) => !m.includes('Required value: name or generate')), []);
+});
+
 for (const [title, spec, want] of invalidCases) {
   test(`pod validation: ${title}`, (t) => {
     const errs = messages(created(spec)).filter((m) => !m.includes('Required value: name or generate'));

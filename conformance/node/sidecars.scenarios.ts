@@ -1,0 +1,145 @@
+// Sidecars (restartable init containers, KEP-753) on a real node: started before the main
+// containers and kept running beside them, counted in READY and the Ready condition,
+// restarted whatever the pod's restartPolicy, stopped after the main containers (in reverse
+// order) on deletion, and out of the way of a Job's completion.
+
+import { readFileSync, rmSync } from 'node:fs';
+import { apply, phase, podManifest } from './pods.scenarios.ts';
+import type { NodeCtx, NodeScenario } from './scenario.ts';
+
+/** `sh -c` for a container that waits until SIGTERM, then runs `onTerm` and exits 0 at once. */
+const untilTerm = (onTerm = 'true') => ['sh', '-c', `trap '${onTerm}; exit 0' TERM; sleep 3600 & wait`];
+
+/** `kubectl get pod NAME --no-headers`: [NAME, READY, STATUS, RESTARTS, AGE]. */
+async function row(c: NodeCtx, name: string): Promise<string[]> {
+  return (await c.ok(['get', 'pod', name, '--no-headers'])).trim().split(/\s+/);
+}
+
+export const sidecarScenarios: NodeScenario[] = [
+  {
+    title: 'a sidecar serves a file the main container reads: started first (startupProbe), both ready, READY 2/2',
+    id: 'sidecar-serve',
+    async run(c) {
+      await apply(c, podManifest(c, 'web', {
+        initContainers: [{
+          name: 'server',
+          image: c.image,
+          restartPolicy: 'Always',
+          command: ['sh', '-c', 'mkdir -p /www && echo -n hello-from-sidecar > /www/msg && exec httpd -f -p 8080 -h /www'],
+          startupProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 },
+        }],
+        containers: [{
+          name: 'main',
+          image: c.image,
+          // Fails (and would be restarted) unless the sidecar already serves when main starts.
+          command: ['sh', '-c', "printf 'GET /msg HTTP/1.0\\r\\n\\r\\n' | nc 127.0.0.1 8080 > /tmp/got; grep -q hello-from-sidecar /tmp/got || exit 1; sleep 3600"],
+        }],
+      }));
+      await c.waitFor('pod web Ready', async () => ((await c.pod('web')).status.conditions?.find((x) => x.type === 'Ready')?.status === 'True' ? true : undefined), 90_000);
+      const p = await c.pod('web');
+      c.t.is(p.status.phase, 'Running');
+      const side = p.status.initContainerStatuses?.[0] as unknown as Record<string, unknown>;
+      c.t.deepEqual([side.name, side.started, side.ready, side.restartCount, !!(side.state as { running?: unknown }).running], ['server', true, true, 0, true]);
+      c.t.is(p.status.containerStatuses?.[0].restartCount, 0);
+      c.t.is(p.status.conditions?.find((x) => x.type === 'Initialized')?.status, 'True');
+      c.t.deepEqual((await row(c, 'web')).slice(1, 4), ['2/2', 'Running', '0']);
+      c.t.regex(await c.ok(['exec', 'web', '-c', 'main', '--', 'cat', '/tmp/got']), /hello-from-sidecar$/);
+    },
+  },
+  {
+    title: 'a Job with a sidecar completes when its main container does; the sidecar is stopped and its exit does not fail the pod',
+    id: 'sidecar-job',
+    async run(c) {
+      await apply(c, {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name: 'j', namespace: c.ns },
+        spec: {
+          backoffLimit: 0,
+          template: {
+            spec: {
+              restartPolicy: 'Never',
+              terminationGracePeriodSeconds: 5,
+              initContainers: [{ name: 'helper', image: c.image, restartPolicy: 'Always', command: untilTerm() }],
+              containers: [{ name: 'main', image: c.image, command: ['sh', '-c', 'echo -n worked > /dev/termination-log'] }],
+            },
+          },
+        },
+      });
+      const w = await c.run(['wait', '--for=condition=complete', 'job/j', '--timeout=90s'], { timeoutMs: 100_000 });
+      c.t.is(w.code, 0, w.stderr);
+      const name = (await c.ok(['get', 'pods', '-l', 'job-name=j', '-o', 'jsonpath={.items[0].metadata.name}'])).trim();
+      const p = await c.waitFor('the sidecar stopped', async () => {
+        const p = await c.pod(name);
+        return p.status.initContainerStatuses?.[0]?.state.terminated ? p : undefined;
+      }, 30_000);
+      c.t.is(p.status.phase, 'Succeeded');
+      c.t.is(p.status.containerStatuses?.[0].state.terminated?.message, 'worked');
+      c.t.is(p.status.initContainerStatuses?.[0].restartCount, 0);
+      c.t.is(await c.ok(['get', 'job', 'j', '-o', 'jsonpath={.status.succeeded}']), '1');
+    },
+  },
+  {
+    title: 'a sidecar whose readiness probe fails keeps the pod NotReady (READY 1/2) while the main container runs',
+    id: 'sidecar-unready',
+    async run(c) {
+      await apply(c, podManifest(c, 'nr', {
+        initContainers: [{ name: 'proxy', image: c.image, restartPolicy: 'Always', command: untilTerm(), readinessProbe: { exec: { command: ['false'] }, periodSeconds: 1 } }],
+        containers: [{ name: 'main', image: c.image, command: untilTerm() }],
+      }));
+      await phase(c, 'nr', 'Running');
+      await c.waitFor('the sidecar probed unready', async () => ((await c.events()).some((e) => e.startsWith('Unhealthy: Readiness probe failed')) ? true : undefined), 30_000);
+      const p = await c.pod('nr');
+      const ready = p.status.conditions?.find((x) => x.type === 'Ready') as { status: string; reason?: string; message?: string };
+      c.t.deepEqual([ready.status, ready.reason, ready.message], ['False', 'ContainersNotReady', 'containers with unready status: [proxy]']);
+      const side = p.status.initContainerStatuses?.[0] as unknown as Record<string, unknown>;
+      c.t.deepEqual([side.started, side.ready], [true, false]);
+      c.t.is(p.status.containerStatuses?.[0].ready, true);
+      c.t.deepEqual((await row(c, 'nr')).slice(1, 3), ['1/2', 'Running']);
+    },
+  },
+  {
+    title: 'a sidecar that exits is restarted even with restartPolicy Never; the main container is left alone',
+    id: 'sidecar-restart',
+    async run(c) {
+      await apply(c, podManifest(c, 'rs', {
+        restartPolicy: 'Never',
+        initContainers: [{ name: 'flaky', image: c.image, restartPolicy: 'Always', command: ['sh', '-c', 'sleep 1; exit 3'] }],
+        containers: [{ name: 'main', image: c.image, command: untilTerm() }],
+      }));
+      const side = await c.waitFor('the sidecar restarted', async () => {
+        const s = (await c.pod('rs')).status.initContainerStatuses?.[0];
+        return s && s.restartCount >= 1 ? s : undefined;
+      }, 60_000);
+      c.t.is(side.lastState.terminated?.exitCode, 3);
+      const p = await c.pod('rs');
+      c.t.is(p.status.phase, 'Running');
+      c.t.is(p.status.containerStatuses?.[0].restartCount, 0);
+    },
+  },
+  {
+    title: 'on deletion the main container stops first, then the sidecars in reverse order of declaration',
+    id: 'sidecar-stop-order',
+    async run(c) {
+      const dir = `/tmp/kubets-sidecar-order-${process.pid}-${Date.now()}`;
+      const out = { name: 'out', mountPath: '/out' };
+      const shared = { name: 'shared', mountPath: '/shared' };
+      // Each writes at SIGTERM whether the main container was already gone (its file in the shared emptyDir).
+      const sidecar = (name: string) => ({
+        name, image: c.image, restartPolicy: 'Always', volumeMounts: [out, shared],
+        command: untilTerm(`if [ -e /shared/main-gone ]; then echo ${name}:after-main >> /out/log; else echo ${name}:main-still-there >> /out/log; fi`),
+      });
+      await apply(c, podManifest(c, 'order', {
+        terminationGracePeriodSeconds: 20,
+        volumes: [{ name: 'out', hostPath: { path: dir, type: 'DirectoryOrCreate' } }, { name: 'shared', emptyDir: {} }],
+        initContainers: [sidecar('first'), sidecar('second')],
+        containers: [{ name: 'main', image: c.image, volumeMounts: [out, shared], command: untilTerm('echo main >> /out/log; touch /shared/main-gone') }],
+      }));
+      await phase(c, 'order', 'Running');
+      await c.ok(['delete', 'pod', 'order', '--wait=true', '--timeout=60s'], { timeoutMs: 70_000 });
+      const log = readFileSync(`${dir}/log`, 'utf8');
+      rmSync(dir, { recursive: true, force: true });
+      c.t.is(log, 'main\nsecond:after-main\nfirst:after-main\n');
+    },
+  },
+];
