@@ -7,7 +7,7 @@ import { ALL, scale, status } from '../../builtin.ts';
 import { cloneJson } from '../../meta/json.ts';
 import type { KubeObject, ResourceType, Subresource } from '../../types.ts';
 import type { CustomResourceDefinition, CustomResourceDefinitionVersion } from '../custom-resource-definition/types.ts';
-import { applyDefaults, hasDefaults, prune } from '../schema/prune.ts';
+import { applyDefaults, hasDefaults, needsDefaults, prune } from '../schema/prune.ts';
 import type { JSONSchemaProps } from '../schema/types.ts';
 import { compileJsonPath } from './json-path.ts';
 import { openapiDefinitions } from './openapi.ts';
@@ -81,9 +81,12 @@ export function customResourceType(crd: CustomResourceDefinition, v: CustomResou
     ? {
         toStorage: (o: KubeObject) => (o.apiVersion === storageGv ? o : { ...o, apiVersion: storageGv }),
         fromStorage: (o: KubeObject) => {
-          if (!defaultsOnRead || !schema) return o;
+          // Objects are stored defaulted: a copy only for one that misses a default (written
+          // before the default was added to the schema).
+          if (!defaultsOnRead || !schema || !needsDefaults(schema, o)) return o;
           const copy = copyForDefaulting(o);
-          return applyDefaults(schema, copy) ? copy : o;
+          applyDefaults(schema, copy);
+          return copy;
         },
       }
     : undefined;

@@ -24,14 +24,21 @@ function body(obj: KubeObject): Record<string, unknown> {
   return out;
 }
 
+function bodySchema(schema: JSONSchemaProps): JSONSchemaProps {
+  const root: JSONSchemaProps = { ...schema, properties: { ...schema.properties } };
+  delete root.properties!.metadata;
+  delete root['x-kubernetes-validations'];
+  return root;
+}
+
 export function customResourceStrategy(v: CustomResourceVersion): Strategy {
   const schema = v.schema;
   const rules = hasRules(schema);
+  // The schema the object's body is checked against, made once (its compiled checks are kept
+  // with it): metadata is ObjectMeta's business, and the rules at the root run as CEL below.
+  const root = schema && bodySchema(schema);
   const validate = (obj: KubeObject, old: KubeObject | undefined): FieldError[] => {
-    if (!schema) return [];
-    const root: JSONSchemaProps = { ...schema, properties: { ...schema.properties } };
-    delete root.properties!.metadata;
-    delete root['x-kubernetes-validations'];
+    if (!schema || !root) return [];
     const errs = validateValue(root, body(obj), '');
     // CEL runs only over values that passed the schema, as upstream.
     if (rules && errs.length === 0) validateRules(schema, obj, old, '', errs);

@@ -125,9 +125,9 @@ export function validateRules(s: JSONSchemaProps, v: unknown, old: unknown, path
     const oo = old && typeof old === 'object' && !Array.isArray(old) ? (old as Record<string, unknown>) : undefined;
     for (const [k, x] of Object.entries(o)) {
       const p = s.properties?.[k] ?? (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined);
-      if (p) validateRules(p, x, oo?.[k], child(k), errs);
+      if (p && hasRules(p)) validateRules(p, x, oo?.[k], child(k), errs);
     }
-  } else if (Array.isArray(v) && s.items && !Array.isArray(s.items)) {
+  } else if (Array.isArray(v) && s.items && !Array.isArray(s.items) && hasRules(s.items)) {
     const items = s.items;
     const keys = s['x-kubernetes-list-type'] === 'map' ? s['x-kubernetes-list-map-keys'] ?? [] : undefined;
     const oldByKey = new Map<string, unknown>();
@@ -140,11 +140,19 @@ export function validateRules(s: JSONSchemaProps, v: unknown, old: unknown, path
   return errs;
 }
 
-/** Whether any node carries x-kubernetes-validations. */
+const withRules = new WeakMap<JSONSchemaProps, boolean>();
+
+/** Whether any node carries x-kubernetes-validations (worked out once per node). */
 export function hasRules(s: JSONSchemaProps | undefined): boolean {
   if (!s) return false;
-  if (s['x-kubernetes-validations']?.length) return true;
-  if (Object.values(s.properties ?? {}).some(hasRules)) return true;
-  if (typeof s.additionalProperties === 'object' && hasRules(s.additionalProperties)) return true;
-  return !Array.isArray(s.items) && hasRules(s.items);
+  let has = withRules.get(s);
+  if (has === undefined) {
+    has =
+      !!s['x-kubernetes-validations']?.length ||
+      Object.values(s.properties ?? {}).some(hasRules) ||
+      (typeof s.additionalProperties === 'object' && hasRules(s.additionalProperties)) ||
+      (!Array.isArray(s.items) && hasRules(s.items));
+    withRules.set(s, has);
+  }
+  return has;
 }

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { validateValue } from './validate.ts';
-import { applyDefaults, prune } from './prune.ts';
+import { applyDefaults, needsDefaults, prune } from './prune.ts';
 import { validateRules } from './cel.ts';
 import { estimateRuleCost, RULE_COST_LIMIT } from './cel-cost.ts';
 import type { JSONSchemaProps } from './types.ts';
@@ -79,4 +79,30 @@ test('CEL cost: nested loops over unbounded lists exceed the budget, bounded one
   const s: JSONSchemaProps = { type: 'object', properties: { l: { type: 'array', items: { type: 'string' } }, b: { type: 'array', maxItems: 10, items: { type: 'string', maxLength: 10 } } } };
   t.true(estimateRuleCost('self.l.all(x, self.l.all(y, x == y))', s) > RULE_COST_LIMIT);
   t.true(estimateRuleCost('self.b.all(x, self.b.all(y, x.matches(y)))', s) < RULE_COST_LIMIT);
+});
+
+test('needsDefaults answers as applyDefaults would, changing nothing', (t) => {
+  const missing = { ports: [{ name: 'a', port: 8 }, { name: 'b' }], replicas: 2 };
+  const before = JSON.stringify(missing);
+  t.true(needsDefaults(spec, missing));
+  t.is(JSON.stringify(missing), before);
+  t.false(needsDefaults(spec, { replicas: 2, ports: [{ name: 'a', port: 8 }] }));
+  // A null where the schema is not nullable takes the default too.
+  t.true(needsDefaults(spec, { replicas: null }));
+});
+
+test('list-map and set duplicates: strings and other values never match each other', (t) => {
+  const s: JSONSchemaProps = { type: 'object', properties: { l: { type: 'array', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['k'], items: { type: 'object', properties: { k: { 'x-kubernetes-int-or-string': true } } } }, s: { type: 'array', 'x-kubernetes-list-type': 'set', items: { 'x-kubernetes-int-or-string': true } } } };
+  t.deepEqual(validateValue(s, { l: [{ k: '1' }, { k: 1 }], s: ['1', 1] }, 'spec'), []);
+  t.deepEqual(validateValue(s, { l: [{ k: 1 }, { k: 1 }, { k: 'a' }, { k: 'a' }], s: [1, '1', 1] }, 'spec').map((e) => `${e.field}: ${e.detail}`), [
+    'spec.l[1]: Duplicate value: {"k":1}',
+    'spec.l[3]: Duplicate value: {"k":"a"}',
+    'spec.s[2]: Duplicate value: 1',
+  ]);
+});
+
+test('prune: a field named like an Object.prototype member is undeclared as any other', (t) => {
+  const obj = { spec: { replicas: 1, toString: 'x', constructor: { a: 1 } } };
+  t.deepEqual(prune({ type: 'object', properties: { spec } }, obj), ['.spec.toString', '.spec.constructor']);
+  t.deepEqual(obj, { spec: { replicas: 1 } });
 });
