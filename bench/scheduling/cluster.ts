@@ -6,7 +6,7 @@
 // BENCH_CP_CPU_PROF=DIR writes a .cpuprofile of the control-plane child there.
 
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +41,8 @@ export interface Cluster {
   registerSeconds: number;
   /** Tells the children the workload starts now (their memory baseline). */
   mark(): void;
+  /** Tells the children the workload ended; with BENCH_HEAP_SNAPSHOT, resolves once their snapshots are written. */
+  end(): Promise<void>;
   /**
    * CPU seconds and memory of the sim and the control plane when they ran in a child (in-process:
    * not separable, undefined). The children measure their memory before they stop.
@@ -178,6 +180,15 @@ export async function startCluster(opts: { nodes: number; sim: SimMode; cp: Cont
         const p = pid();
         if (p) process.kill(p, 'SIGUSR2');
       }
+    },
+    async end() {
+      const dir = process.env.BENCH_HEAP_SNAPSHOT;
+      const pids = children.map((pid) => pid()).filter((p): p is number => p !== undefined);
+      for (const p of pids) process.kill(p, 'SIGUSR2');
+      if (!dir) return;
+      const written = (p: number) => readdirSync(dir).some((f) => f.endsWith(`-${p}.heapsnapshot`));
+      const deadline = Date.now() + STOP_TIMEOUT_MS;
+      while (!pids.every(written) && Date.now() < deadline) await sleep(200);
     },
     async stop() {
       const sim = await simStop();

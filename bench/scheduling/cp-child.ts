@@ -9,7 +9,7 @@ import { serveControlPlaneChild } from '../../server/control-plane-process.ts';
 import { CallTimes, timedClient } from './instrument.ts';
 import { childSampler } from './memory.ts';
 
-const sampler = childSampler();
+const sampler = childSampler('control-plane');
 const calls = new CallTimes();
 serveControlPlaneChild({
   wrap: (c) => timedClient(c, calls),

@@ -3,11 +3,15 @@
 // one pod costs is (end - start) / pods. The apiserver's process, the control-plane child and
 // the sim child each run one sampler; the children send theirs over IPC when stopped.
 // BENCH_HEAP_SNAPSHOT=DIR also writes a heap snapshot of each process at the end of the run,
-// before anything stops (bench/scheduling/heap-summary.ts sums it by constructor).
+// before anything stops (bench/scheduling/heap-summary.ts sums it by constructor). The children
+// end first (a second SIGUSR2, then their snapshot file appears): writing the apiserver's big snapshot
+// stalls it for longer than a Lease lasts, and a control plane that lost its Leases meanwhile
+// would be weighed with its scheduler restarted and its caches half empty.
 
 import { setFlagsFromString, writeHeapSnapshot } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
+import { renameSync } from 'node:fs';
 
 export interface MemoryFigures {
   /** Highest sampled RSS and heap used over the process's life, bytes. */
@@ -33,6 +37,7 @@ export class MemorySampler {
   private peakHeapUsed = 0;
   private startRss = 0;
   private startHeap = 0;
+  private ended: { endHeap: number; endRss: number } | undefined;
   private readonly timer: NodeJS.Timeout;
 
   constructor(intervalMs = 250) {
@@ -53,21 +58,39 @@ export class MemorySampler {
     this.startRss = process.memoryUsage().rss;
   }
 
-  /** The workload ended: the figures, and a heap snapshot named `name` when BENCH_HEAP_SNAPSHOT is set. */
-  finish(name: string): MemoryFigures {
+  /** The workload ended: the end figures, and a heap snapshot named `name` when BENCH_HEAP_SNAPSHOT is set. */
+  end(name: string): void {
+    if (this.ended) return;
     this.sample();
     clearInterval(this.timer);
-    const endHeap = liveHeap();
-    const endRss = process.memoryUsage().rss;
+    this.ended = { endHeap: liveHeap(), endRss: process.memoryUsage().rss };
     const dir = process.env.BENCH_HEAP_SNAPSHOT;
-    if (dir) writeHeapSnapshot(join(dir, `${name}-${process.pid}.heapsnapshot`));
+    if (!dir) return;
+    // Written under another name first: the file appearing says the snapshot is complete.
+    const file = join(dir, `${name}-${process.pid}.heapsnapshot`);
+    writeHeapSnapshot(`${file}.part`);
+    renameSync(`${file}.part`, file);
+  }
+
+  /** The figures (ending now, unless ended already). */
+  finish(name: string): MemoryFigures {
+    this.end(name);
+    const { endHeap, endRss } = this.ended!;
     return { peakRss: this.peakRss, peakHeapUsed: this.peakHeapUsed, startRss: this.startRss, startHeap: this.startHeap, endRss, endHeap };
   }
 }
 
-/** A child's side: SIGUSR2 from the parent starts the workload; finish() is called on stop. */
-export function childSampler(): MemorySampler {
+/**
+ * A child's side: SIGUSR2 from the parent starts the workload, a second one ends it (SIGUSR1 is
+ * Node's inspector); finish() is called on stop.
+ */
+export function childSampler(name: string): MemorySampler {
   const sampler = new MemorySampler();
-  process.on('SIGUSR2', () => sampler.mark());
+  let marked = false;
+  process.on('SIGUSR2', () => {
+    if (!marked) sampler.mark();
+    else sampler.end(name);
+    marked = true;
+  });
   return sampler;
 }

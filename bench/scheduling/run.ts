@@ -158,6 +158,7 @@ export async function measureRun(opts: { nodes: number; pods: number; sim: SimMo
   const end = performance.now();
   const afterText = await scrapeMetrics(cluster.server.url, tls);
   const after = durationBuckets(afterText);
+  await cluster.end();
   const mainMemory = sampler.finish('apiserver');
   informers.stop();
   const { simCpuSeconds, cpCpuSeconds, simMemory, cpMemory } = await cluster.stop();

@@ -20,7 +20,7 @@ import { silentLogger } from '../../server/log.ts';
 import { childSampler } from './memory.ts';
 
 const [credentials, count] = process.argv.slice(2);
-const sampler = childSampler();
+const sampler = childSampler('sim');
 const profileDir = process.env.KUBETS_SIM_CPU_PROF;
 const profiler = profileDir ? new Session() : undefined;
 if (profiler) {

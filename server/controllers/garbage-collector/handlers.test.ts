@@ -29,3 +29,12 @@ test('gc handlers: a dependent whose owner stands in the cache is not queued; on
   await env.client.create(R.pods, 'a', podOf('finalizing', liveOwner, { deletionTimestamp: '2025-01-01T00:00:00Z', finalizers: ['orphan'] }));
   t.deepEqual(keys, ['dangling', 'stale', 'blocking', 'finalizing'].map((n) => gcKey(R.pods, 'a', n)));
 });
+
+test('gc graph: Events are never watched (upstream ignores them by default), other resources are', (t) => {
+  const env = fakeEnv();
+  const graph = new OwnerGraph(env.informers, []);
+  t.false(graph.add({ group: '', version: 'v1', plural: 'events', kind: 'Event', namespaced: true }));
+  t.false(graph.add({ group: 'events.k8s.io', version: 'v1', plural: 'events', kind: 'Event', namespaced: true }));
+  t.true(graph.add(R.configMaps));
+  t.deepEqual(graph.monitored.map((r) => r.plural), ['configmaps']);
+});
