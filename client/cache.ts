@@ -46,6 +46,10 @@ export class IndexedCache<T extends KubeObject> {
     return this.items.values();
   }
 
+  hasIndex(name: string): boolean {
+    return this.indexes.has(name);
+  }
+
   /** Adds an index and files every cached object under it. */
   addIndex(name: string, fn: IndexFn<T>): void {
     if (this.indexes.has(name)) throw new Error(`index ${JSON.stringify(name)} already exists`);

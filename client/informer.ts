@@ -75,6 +75,12 @@ export class SharedInformer<T extends KubeObject> implements Informer<T> {
     for (const obj of this.cache.values()) this.deliver(h, 'add', obj);
   }
 
+  /** Stops calling a handler (a loop that stopped while the informer serves others). */
+  removeEventHandler(h: EventHandler<T>): void {
+    const i = this.handlers.indexOf(h);
+    if (i >= 0) this.handlers = [...this.handlers.slice(0, i), ...this.handlers.slice(i + 1)];
+  }
+
   addIndex(name: string, fn: (obj: T) => string[]): void {
     this.cache.addIndex(name, fn);
   }
@@ -229,6 +235,8 @@ export class SharedInformer<T extends KubeObject> implements Informer<T> {
 export interface SharedInformerFactory extends InformerFactory {
   /** The informer with its internals, for tests and metrics. */
   informerFor<T extends KubeObject = KubeObject>(r: ResourceRef): SharedInformer<T>;
+  /** Drops a stopped informer: the next informerFor(r) makes a new one. */
+  forget(r: ResourceRef): void;
 }
 
 export function createInformerFactory(client: Client, opts: InformerFactoryOptions = {}): SharedInformerFactory {
@@ -238,8 +246,9 @@ export function createInformerFactory(client: Client, opts: InformerFactoryOptio
   let started = false;
   let stopped = false;
 
+  const keyOf = (r: ResourceRef) => `${r.group}/${r.version}/${r.plural}`;
   const informerFor = <T extends KubeObject>(r: ResourceRef): SharedInformer<T> => {
-    const key = `${r.group}/${r.version}/${r.plural}`;
+    const key = keyOf(r);
     let inf = informers.get(key);
     if (!inf) {
       inf = new SharedInformer<KubeObject>(client, r, opts, log, clock);
@@ -252,6 +261,7 @@ export function createInformerFactory(client: Client, opts: InformerFactoryOptio
 
   return {
     informerFor,
+    forget: (r) => void informers.delete(keyOf(r)),
     informer: <T extends KubeObject>(r: ResourceRef): Informer<T> => informerFor<T>(r),
     start() {
       if (stopped) return;

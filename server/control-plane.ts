@@ -5,8 +5,9 @@
 
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { Client, Clock } from '../client/types.ts';
+import type { Client, Clock, InformerFactory } from '../client/types.ts';
 import { createInformerFactory, stripManagedFields } from '../client/informer.ts';
+import { createInformerViews, type InformerViews } from '../client/informer-views.ts';
 import { createLeaderElector } from '../client/leader-election.ts';
 import { systemClock } from '../client/clock.ts';
 import type { Logger } from './log.ts';
@@ -94,21 +95,35 @@ export class LeaderTerms {
 
 const LEASE_NAMES: Record<Component, string> = { controllers: 'kube-controller-manager', scheduler: 'kube-scheduler', 'cloud-controller-manager': 'cloud-controller-manager' };
 
-async function startComponent(which: Component, base: ControlPlaneOptions, clock: Clock, log: Logger): Promise<Running> {
-  const opts = { ...base, client: base.clientFor?.[which] ?? base.client };
+/**
+ * The informers of each component. With the controller-manager in this process, all components
+ * share one informer per resource (one copy of each pod, not one per component), listed and
+ * watched on the controller-manager's identity, whose role may list and watch everything (as
+ * upstream's). Without it, each component lists on its own identity, as before.
+ */
+function informerViews(opts: ControlPlaneOptions): (which: Component) => InformerViews {
   // No loop reads managedFields: the cache keeps none (as upstream's controller-manager and scheduler).
-  const informers = createInformerFactory(opts.client, { transform: stripManagedFields });
-  let inner: Running;
+  const viewsOn = (client: Client) => createInformerViews(() => createInformerFactory(client, { transform: stripManagedFields }));
+  const clientOf = (which: Component) => opts.clientFor?.[which] ?? opts.client;
+  if (opts.components.includes('controllers')) {
+    const shared = viewsOn(clientOf('controllers'));
+    return () => shared;
+  }
+  const each = new Map(opts.components.map((c) => [c, viewsOn(clientOf(c))]));
+  return (which) => each.get(which)!;
+}
+
+async function startLoops(which: Component, opts: ControlPlaneOptions & { client: Client }, informers: InformerFactory, clock: Clock, log: Logger): Promise<Running> {
   if (which === 'controllers') {
     const { startControllerManager } = await import('./controllers/index.ts');
-    inner = startControllerManager({ client: opts.client, informers, log, clock, caPem: opts.caPem, caKeyPem: opts.caKeyPem, enabled: opts.controllers });
+    return startControllerManager({ client: opts.client, informers, log, clock, caPem: opts.caPem, caKeyPem: opts.caKeyPem, enabled: opts.controllers });
   } else if (which === 'cloud-controller-manager') {
     const { startCloudControllerManager } = await import('./cloud-controller-manager/index.ts');
-    inner = startCloudControllerManager({ client: opts.client, informers, log, clock, loadBalancerPool: opts.loadBalancerPool });
+    return startCloudControllerManager({ client: opts.client, informers, log, clock, loadBalancerPool: opts.loadBalancerPool });
   } else {
     const { startScheduler } = await import('./scheduler/scheduler.ts');
     const { createEventRecorder } = await import('../client/events.ts');
-    inner = startScheduler({
+    return startScheduler({
       client: opts.client,
       informers,
       log,
@@ -116,6 +131,16 @@ async function startComponent(which: Component, base: ControlPlaneOptions, clock
       recorder: createEventRecorder({ client: opts.client, component: 'default-scheduler', clock }),
     });
   }
+}
+
+async function startComponent(which: Component, base: ControlPlaneOptions, views: InformerViews, clock: Clock, log: Logger): Promise<Running> {
+  const opts = { ...base, client: base.clientFor?.[which] ?? base.client };
+  const informers = views.view();
+  // A start that fails hands its informers back (they are the process's, not this term's).
+  const inner = await startLoops(which, opts, informers, clock, log).catch((e: unknown) => {
+    informers.stop();
+    throw e;
+  });
   informers.start();
   return {
     async stop() {
@@ -129,10 +154,11 @@ export function startControlPlane(opts: ControlPlaneOptions): ControlPlane {
   const clock = opts.clock ?? systemClock;
   const abort = new AbortController();
   const runs: Promise<void>[] = [];
+  const viewsFor = informerViews(opts);
   for (const which of opts.components) {
     const log = opts.log.child({ component: which === 'controllers' ? 'controller-manager' : which });
     const identity = `${opts.identity ?? hostname()}_${randomBytes(4).toString('hex')}`;
-    const terms = new LeaderTerms(() => startComponent(which, opts, clock, log), log);
+    const terms = new LeaderTerms(() => startComponent(which, opts, viewsFor(which), clock, log), log);
     const elector = createLeaderElector({
       client: opts.electionClientFor?.[which] ?? opts.clientFor?.[which] ?? opts.client,
       namespace: 'kube-system',
