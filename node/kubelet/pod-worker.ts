@@ -48,6 +48,8 @@ export class PodWorker {
   /** The pod got past its init containers in the current sandbox. */
   private initialized = false;
   private startTime?: string;
+  /** The containers this sync created (all a sandbox made in this sync holds). */
+  private createdNow: string[] = [];
   /** When the file volumes were last written (0: not yet). */
   private volumesWrittenAt = 0;
 
@@ -128,6 +130,7 @@ export class PodWorker {
     if (!sandbox) return;
     // A sandbox made just now holds no container yet: no need to ask the runtime.
     const runs = sandbox === 'created' ? new Map<string, CriStatus[]>() : await this.containerRuns();
+    this.createdNow = [];
     let next = Infinity;
     const wake = (ms: number) => (next = Math.min(next, ms));
     const initialized = await this.syncInitContainers(runs, wake);
@@ -148,7 +151,7 @@ export class PodWorker {
         if (!runs.get(key)?.length) await this.startContainer(c, key, 0, wake, runs);
       }
     }
-    const fresh = await this.containerRuns();
+    const fresh = await this.containerRuns(sandbox === 'created' ? this.createdNow : undefined);
     const phase = await this.report(fresh, initialized);
     if (phase === 'Succeeded' || phase === 'Failed') {
       // The pod is done: free its network and stop the sandbox; containers stay for their logs.
@@ -220,8 +223,8 @@ export class PodWorker {
     return 'created';
   }
 
-  private containerRuns(): Promise<Map<string, CriStatus[]>> {
-    return containerRuns(this.ctx.cri.runtime, this.sandboxId, this.pod, this.exited);
+  private containerRuns(ids?: string[]): Promise<Map<string, CriStatus[]>> {
+    return containerRuns(this.ctx.cri.runtime, this.sandboxId, this.pod, this.exited, ids);
   }
 
   /**
@@ -320,6 +323,7 @@ export class PodWorker {
       wake(5000);
       return undefined;
     }
+    this.createdNow.push(id);
     this.event('Normal', 'Created', `Created container: ${c.name}`);
     this.waiting.delete(key);
     try {
