@@ -142,4 +142,27 @@ export const sidecarScenarios: NodeScenario[] = [
       c.t.is(log, 'main\nsecond:after-main\nfirst:after-main\n');
     },
   },
+  {
+    title: "a sidecar's requests count: the kubelet rejects a pod bound past the scheduler (OutOfcpu), the scheduler leaves the same pod Pending",
+    id: 'sidecar-requests',
+    async run(c) {
+      const spec = (nodeName?: string) => ({
+        ...(nodeName ? { nodeName } : {}),
+        // The main container alone fits on any node; with its sidecar it needs 1000.5 cores.
+        initContainers: [{ name: 'side', image: c.image, restartPolicy: 'Always', command: untilTerm(), resources: { requests: { cpu: '1000' } } }],
+        containers: [{ name: 'main', image: c.image, command: untilTerm(), resources: { requests: { cpu: '500m' } } }],
+      });
+      await apply(c, podManifest(c, 'bound', spec(c.node)));
+      const p = await c.waitFor('the kubelet rejected it', async () => {
+        const p = await c.pod('bound');
+        return p.status.phase === 'Failed' ? p : undefined;
+      }, 30_000);
+      const st = p.status as { reason?: string; message?: string };
+      c.t.is(st.reason, 'OutOfcpu');
+      c.t.regex(st.message ?? '', /^Pod was rejected: Node didn't have enough resource: cpu, requested: 1000500, used: \d+, capacity: \d+$/);
+      await apply(c, podManifest(c, 'sched', spec()));
+      await c.waitFor('FailedScheduling', async () => ((await c.events()).some((e) => e.startsWith('FailedScheduling:') && e.includes('Insufficient cpu')) ? true : undefined), 30_000);
+      c.t.is((await c.pod('sched')).status.phase, 'Pending');
+    },
+  },
 ];

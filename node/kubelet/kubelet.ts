@@ -19,6 +19,8 @@ import { shortLived } from './short-lived.ts';
 import { createImageManager } from './images.ts';
 import { buildKubeletNode, nodeResources } from './node-info.ts';
 import { PodWorker } from './pod-worker.ts';
+import { admit } from './admission.ts';
+import { patchPodStatus } from './pod-api.ts';
 import { MANAGED_LABEL, POD_UID_LABEL } from './runtime-spec.ts';
 import { parseQuantity } from '../../api/core/pod/quantity.ts';
 import { MIRROR_ANNOTATION, FILE_CHECK_MS, staticPods } from './static-pods.ts';
@@ -131,6 +133,7 @@ export function startKubelet(opts: KubeletOptions): Kubelet {
     if (!w) {
       const phase = pod.status?.phase;
       if ((phase === 'Succeeded' || phase === 'Failed') && !adoptable.has(uid)) return;
+      if (!adoptable.has(uid) && (!phase || phase === 'Pending') && !admitted(pod)) return;
       w = new PodWorker(ctx, pod, adoptable.get(uid));
       adoptable.delete(uid);
       workers.set(uid, w);
@@ -139,6 +142,20 @@ export function startKubelet(opts: KubeletOptions): Kubelet {
       w.pod = { ...pod, status: Number(pod.metadata?.resourceVersion ?? 0) >= Number(w.pod.metadata?.resourceVersion ?? 0) ? pod.status : w.pod.status };
     }
     w.schedule();
+  }
+
+  /** Resource admission (admission.ts): a pod that does not fit beside the others is rejected, Failed. */
+  const rejected = new Set<string>();
+  function admitted(pod: Pod): boolean {
+    const uid = pod.metadata?.uid ?? '';
+    if (rejected.has(uid)) return false;
+    const active = [...workers.values()].filter((w) => !w.terminating && w.pod.status?.phase !== 'Succeeded' && w.pod.status?.phase !== 'Failed').map((w) => w.pod);
+    const r = admit(pod, active, alloc);
+    if (!r) return true;
+    rejected.add(uid);
+    events.event(pod, 'Warning', r.reason, r.message);
+    void patchPodStatus(client, log, pod, uid, { phase: 'Failed', reason: r.reason, message: `Pod was rejected: ${r.message}` });
+    return false;
   }
 
   podInformer.addEventHandler({

@@ -1,8 +1,8 @@
-// Pod requests as the scheduler counts them (upstream's resource helpers): the sum over app
-// containers, at least the largest init container (restartable sidecars stay running, so they
-// add to everything after them), plus pod overhead. cpu in millicores, the rest in base units.
+// Pod requests as the scheduler counts them (upstream's resource helpers; the effective
+// requests with sidecars are shared with the kubelet's admission in api/core/pod/requests.ts),
+// the defaults scoring counts for containers that request nothing, host ports, PodInfo.
 
-import { parseQuantity } from '../../api/core/pod/quantity.ts';
+import { amount, effectiveRequests, toResources } from '../../api/core/pod/requests.ts';
 import type { Container } from '../../api/core/pod/types.ts';
 import type { HostPort, Node, Pod, PodInfo, Resources } from './types.ts';
 
@@ -10,52 +10,11 @@ export const DEFAULT_MILLI_CPU_REQUEST = 100;
 export const DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024;
 export const EPHEMERAL_STORAGE = 'ephemeral-storage';
 
-/** One quantity in scheduler units: millicores for cpu, base units otherwise (rounded up). */
-export function amount(resource: string, q: unknown): number {
-  const v = parseQuantity(q) ?? 0;
-  return resource === 'cpu' ? Math.ceil(v * 1000 - 1e-9) : Math.ceil(v - 1e-9);
-}
+export { amount, toResources };
 
-export function toResources(list: Record<string, unknown> | undefined): Resources {
-  const out: Resources = new Map();
-  for (const [k, v] of Object.entries(list ?? {})) out.set(k, amount(k, v));
-  return out;
-}
-
-function add(into: Resources, r: Resources): void {
-  for (const [k, v] of r) into.set(k, (into.get(k) ?? 0) + v);
-}
-
-function maxInto(into: Resources, r: Resources): void {
-  for (const [k, v] of r) if (v > (into.get(k) ?? 0)) into.set(k, v);
-}
-
-function containerRequests(c: Container): Resources {
-  return toResources(c.resources?.requests as Record<string, unknown> | undefined);
-}
-
-/** The effective requests of a pod (init containers max rule, sidecars, overhead). */
+/** The effective requests of a pod (init containers max rule, sidecars, overhead): ../../api/core/pod/requests.ts. */
 export function podRequests(pod: Pod): Resources {
-  const spec = pod.spec ?? {};
-  const reqs: Resources = new Map();
-  for (const c of spec.containers ?? []) add(reqs, containerRequests(c));
-  const sidecars: Resources = new Map();
-  const initMax: Resources = new Map();
-  for (const c of spec.initContainers ?? []) {
-    const r = containerRequests(c);
-    if (c.restartPolicy === 'Always') {
-      add(sidecars, r);
-      continue;
-    }
-    // A regular init container runs beside the sidecars started before it.
-    const during: Resources = new Map(sidecars);
-    add(during, r);
-    maxInto(initMax, during);
-  }
-  add(reqs, sidecars);
-  maxInto(reqs, initMax);
-  add(reqs, toResources(spec.overhead as Record<string, unknown> | undefined));
-  return reqs;
+  return effectiveRequests(pod.spec);
 }
 
 /** cpu and memory with defaults for containers that request nothing (scoring only). */
