@@ -5,6 +5,7 @@ import { Registry } from '../api/registry.ts';
 import { groupVersion, type KubeObject, type ResourceType } from '../api/types.ts';
 import { Cacher } from '../server/storage/cacher.ts';
 import { openSqliteBackend } from '../server/storage/sqlite/index.ts';
+import type { Backend } from '../server/storage/types.ts';
 import { AdmissionChain } from '../server/apiserver/admission/chain.ts';
 import type { AdmissionPlugin } from '../server/apiserver/admission/types.ts';
 import { GenericStore, type EngineDeps } from '../server/apiserver/registry/store.ts';
@@ -19,8 +20,12 @@ export interface TestEngines {
 
 export const NOW = new Date('2024-05-01T10:00:00Z');
 
-export function testEngines(plugins: AdmissionPlugin[] = [], resources: ResourceType[] = new Registry().all()): TestEngines {
-  const backend = openSqliteBackend({ path: ':memory:' });
+/** `backend`: the store under the engines (a test may wrap its watch to make caches lag). */
+export function testEngines(
+  plugins: AdmissionPlugin[] = [],
+  resources: ResourceType[] = new Registry().all(),
+  backend: Backend = openSqliteBackend({ path: ':memory:' }),
+): TestEngines {
   const cachers: Cacher[] = [];
   const engines = new Map<ResourceType, GenericStore>();
   let uid = 0;

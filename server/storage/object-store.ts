@@ -59,6 +59,30 @@ export interface UpdateOptions {
   preconditions?: Preconditions;
   /** When the object is absent, tryUpdate gets undefined and its result is created. */
   ignoreNotFound?: boolean;
+  /** The watch cache's copy of the object, to start from instead of reading the store. */
+  cached?: CachedState;
+}
+
+/** A copy of an object that may lag behind the store (the watch cache's), as guaranteedUpdate starts from it. */
+export interface CachedState {
+  /** Its revision (the object's resourceVersion). */
+  readonly revision: number;
+  /** A fresh, mutable copy, resourceVersion set. */
+  object(): KubeObject;
+  /** Whether `value` (a stored form) is what it holds. */
+  unchanged(value: string): boolean;
+}
+
+/**
+ * What decodeObject(encodeObject(obj), revision) gives, made from obj itself: only its
+ * metadata is replaced (the write owns the object tryUpdate returned; deep-copying it was a
+ * third of what a write spent copying). A frozen object is copied.
+ */
+function withRevision(obj: KubeObject, revision: number): KubeObject {
+  if (Object.isFrozen(obj)) return storedObject(obj, revision);
+  const { resourceVersion: _rv, ...metadata } = obj.metadata ?? {};
+  obj.metadata = { ...metadata, resourceVersion: String(revision) };
+  return obj;
 }
 
 /** Values written here are encodeObject's JSON: backends need not parse them again. */
@@ -73,6 +97,8 @@ export class ObjectStore {
   readonly inFlight = new Map<string, { value: string; object: KubeObject }>();
   /** The revision of this process's latest write here: a watch cache of it shows its own writes. */
   lastWrite = 0;
+  /** Updates that started from a cached copy and then read the store (refused, unchanged or in conflict). */
+  cacheMisses = 0;
 
   constructor(
     readonly resource: GroupResource,
@@ -93,7 +119,7 @@ export class ObjectStore {
     const value = this.encode(obj);
     try {
       const rev = await this.writing(key, value, obj, () => this.backend.create(key, value, SERIALIZED));
-      return storedObject(obj, rev);
+      return withRevision(obj, rev);
     } catch (e) {
       throw this.fail(e, key);
     }
@@ -126,30 +152,62 @@ export class ObjectStore {
    * Read-modify-write with optimistic concurrency. A Conflict from the store means someone wrote in
    * between: read again and call tryUpdate again. An object from tryUpdate that names a different
    * resourceVersion than the current one is the caller's stale read: 409 without retry.
+   *
+   * opts.cached (upstream's cached "origState"): the watch cache's copy of the object, tried
+   * first instead of reading the store. It may lag behind the store, so an attempt from it
+   * proves nothing on its own: a failed precondition, an error from tryUpdate or an unchanged
+   * result reads the store and tries again; a write from it is guarded by its revision like any
+   * other (a Conflict reads the store).
    */
   async guaranteedUpdate(key: string, tryUpdate: TryUpdate, opts: UpdateOptions = {}): Promise<KubeObject> {
     const name = nameOfKey(key);
     try {
-      let kv = await this.backend.get(key);
+      let cached = opts.cached;
+      let kv = cached ? undefined : await this.backend.get(key);
       for (;;) {
-        const current = kv ? decodeObject(kv.value, kv.modRevision) : undefined;
-        if (!current && !opts.ignoreNotFound) throw notFound(this.resource, name);
-        if (current) checkPreconditions(this.resource, key, opts.preconditions, current);
-        const next = await tryUpdate(current);
-        const pinned = next.metadata?.resourceVersion;
-        if (pinned && pinned !== (current?.metadata?.resourceVersion ?? '')) {
-          throw conflict(this.resource, name, OPTIMISTIC_LOCK_MESSAGE);
-        }
-        const value = this.encode(next);
+        const fromCache = cached !== undefined;
+        const current = cached ? cached.object() : kv ? decodeObject(kv.value, kv.modRevision) : undefined;
+        let next: KubeObject;
+        let value: string;
         try {
-          if (!kv) return storedObject(next, await this.writing(key, value, next, () => this.backend.create(key, value, SERIALIZED)));
-          if (value === kv.value && !kv.stale) return storedObject(next, kv.modRevision); // unchanged: no write, no new revision
+          if (!current && !opts.ignoreNotFound) throw notFound(this.resource, name);
+          if (current) checkPreconditions(this.resource, key, opts.preconditions, current);
+          next = await tryUpdate(current);
+          const pinned = next.metadata?.resourceVersion;
+          if (pinned && pinned !== (current?.metadata?.resourceVersion ?? '')) {
+            throw conflict(this.resource, name, OPTIMISTIC_LOCK_MESSAGE);
+          }
+          value = this.encode(next);
+        } catch (e) {
+          if (!cached) throw e;
+          // Refused on the cache's word: the store's own state decides.
+          cached = undefined;
+          this.cacheMisses++;
+          kv = await this.backend.get(key);
+          continue;
+        }
+        try {
+          if (cached) {
+            // Unchanged from the cache's copy: only the store can tell that it is unchanged now.
+            if (cached.unchanged(value)) {
+              cached = undefined;
+              this.cacheMisses++;
+              kv = await this.backend.get(key);
+              continue;
+            }
+            const expected = cached.revision;
+            cached = undefined;
+            return withRevision(next, await this.writing(key, value, next, () => this.backend.update(key, value, expected, SERIALIZED)));
+          }
+          if (!kv) return withRevision(next, await this.writing(key, value, next, () => this.backend.create(key, value, SERIALIZED)));
+          if (value === kv.value && !kv.stale) return withRevision(next, kv.modRevision); // unchanged: no write, no new revision
           const expected = kv.modRevision;
-          return storedObject(next, await this.writing(key, value, next, () => this.backend.update(key, value, expected, SERIALIZED)));
+          return withRevision(next, await this.writing(key, value, next, () => this.backend.update(key, value, expected, SERIALIZED)));
         } catch (e) {
           if (isStorageError(e, 'Conflict')) kv = e.extra?.current ?? (await this.backend.get(key));
           else if (isStorageError(e, 'KeyExists') || isStorageError(e, 'KeyNotFound')) kv = await this.backend.get(key);
           else throw e;
+          if (fromCache) this.cacheMisses++;
         }
       }
     } catch (e) {

@@ -4,7 +4,8 @@
 
 import type { Cacher } from '../../storage/cacher.ts';
 import type { KubeObject } from '../../../api/types.ts';
-import type { ListOptions, ListResult, Preconditions, TryUpdate, UpdateOptions, WatchEvent } from '../../storage/object-store.ts';
+import { encodeObject, type CachedState, type ListOptions, type ListResult, type Preconditions, type TryUpdate, type UpdateOptions, type WatchEvent } from '../../storage/object-store.ts';
+import type { CacheEntry } from '../../storage/watch-cache.ts';
 import { writtenJson, type ResourceStore, type StoreWatchOptions, type WatchHandle } from './types.ts';
 
 export class CachedResourceStore implements ResourceStore {
@@ -26,8 +27,11 @@ export class CachedResourceStore implements ResourceStore {
     return opts.resourceVersion ? this.cacher.get(key, opts) : this.cacher.store.get(key);
   }
 
+  /** Starts from the watch cache's copy when it holds one (the store checks it: see ObjectStore). */
   async guaranteedUpdate(key: string, tryUpdate: TryUpdate, opts: UpdateOptions = {}): Promise<KubeObject> {
-    return this.withJson(key, await this.cacher.store.guaranteedUpdate(key, tryUpdate, opts));
+    const e = this.cacher.peek(key);
+    const cached = e && !opts.cached ? cachedState(e) : opts.cached;
+    return this.withJson(key, await this.cacher.store.guaranteedUpdate(key, tryUpdate, { ...opts, cached }));
   }
 
   delete(key: string, opts: { preconditions?: Preconditions } = {}): Promise<KubeObject> {
@@ -55,4 +59,19 @@ export class CachedResourceStore implements ResourceStore {
     step();
     return { stop: () => w.close() };
   }
+}
+
+/** The longest `,"resourceVersion":"N"` (or `,"metadata":{...}` around it) a cached JSON adds to the stored form. */
+const MAX_RV_CHARS = 64;
+
+/** A cache entry as guaranteedUpdate's starting point: its JSON is the stored form with resourceVersion added. */
+function cachedState(e: CacheEntry): CachedState {
+  return {
+    revision: e.revision,
+    object: () => JSON.parse(e.raw) as KubeObject,
+    unchanged(value) {
+      const extra = e.raw.length - value.length;
+      return extra > 0 && extra <= MAX_RV_CHARS && encodeObject(JSON.parse(e.raw) as KubeObject) === value;
+    },
+  };
 }

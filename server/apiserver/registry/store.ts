@@ -284,12 +284,16 @@ export class GenericStore {
    */
   async update(ctx: RequestContext, name: string, body: unknown, subresource?: string): Promise<WriteResult> {
     const obj = this.checkBody(ctx, body, name);
-    return this.updateWith(ctx, name, () => obj, subresource, false);
+    // Each attempt gets its own copy: an attempt writes system metadata (resourceVersion
+    // included) into the object it is given, and a retry must start from the body as sent.
+    return this.updateWith(ctx, name, () => clone(obj), subresource, false);
   }
 
   /**
    * The shared update pipeline: `produce` makes the new object from the current one (a PUT
    * body, a patch applied to it). forceAllowCreate: server-side apply may create.
+   * opts.managedFields false: a server-side write that upstream makes straight to storage,
+   * outside the field manager (pods/binding): no managedFields entry for it.
    */
   async updateWith(
     ctx: RequestContext,
@@ -297,6 +301,7 @@ export class GenericStore {
     produce: (current: KubeObject | undefined) => KubeObject | Promise<KubeObject>,
     subresource: string | undefined,
     forceAllowCreate: boolean,
+    opts: { managedFields?: boolean } = {},
   ): Promise<WriteResult> {
     const key = this.key(ctx.namespace, name);
     const allowCreate = forceAllowCreate || !!this.rt.strategy?.allowCreateOnUpdate;
@@ -344,7 +349,7 @@ export class GenericStore {
       else if (subresource === undefined) this.prepareMainUpdate(ctx, next, current);
       // Other subresources (binding) are server-side writes whose handler made its own checks.
       await this.deps.hooks.admission.validate(this.attributes('UPDATE', ctx, name, next, current, subresource));
-      this.deps.hooks.manageFields(this.rt, current, next, ctx, subresource);
+      if (opts.managedFields !== false) this.deps.hooks.manageFields(this.rt, current, next, ctx, subresource);
       undo = await hooks.beforeUpdate?.(next, current, this.hookCtx(ctx));
       meta(next).resourceVersion = meta(current).resourceVersion;
       return next;

@@ -1,4 +1,6 @@
-// POST pods/{name}/binding: the scheduler's write of spec.nodeName (and PodScheduled).
+// POST pods/{name}/binding: the scheduler's write of spec.nodeName (and PodScheduled). As
+// upstream's binding storage writes the pod straight to storage, the binding records no
+// managedFields entry (a bound pod's managers are its creator's and the kubelet's).
 
 import { StatusError, conflict } from '../../../api/meta/errors.ts';
 import type { SubresourceHandler } from '../api-context.ts';
@@ -27,7 +29,7 @@ export function podBindingHandler({ engine: pods }: SubresourceEnv): Subresource
         if (c) Object.assign(c, { status: 'True', lastTransitionTime: now });
         else conds.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now });
         return pod;
-      }, 'binding', false);
+      }, 'binding', false, { managedFields: false });
       return { object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, code: 201 };
     },
   };
