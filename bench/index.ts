@@ -12,6 +12,7 @@ const benchCrd = async (o: Parameters<typeof import('./crd.ts').benchCrd>[0]) =>
 const benchNetwork = async (o: Parameters<typeof import('./network.ts').benchNetwork>[0]) => (await import('./network.ts')).benchNetwork(o);
 const benchNode = async (o: Parameters<typeof import('./node.ts').benchNode>[0]) => (await import('./node.ts')).benchNode(o);
 const benchClientNode = async (ops?: number) => (await import('./api/client-node.ts')).benchClientNode(ops);
+const benchPodWrites = async (o: Parameters<typeof import('./scheduling/pod-writes.ts').benchPodWrites>[0]) => (await import('./scheduling/pod-writes.ts')).benchPodWrites(o);
 const benchHa = async (o: Parameters<typeof import('./ha/index.ts').benchHa>[0]) => (await import('./ha/index.ts')).benchHa(o);
 
 const benches: Record<string, () => Promise<void>> = {
@@ -24,6 +25,7 @@ const benches: Record<string, () => Promise<void>> = {
   'api-policy': () => benchApi({ ops: Number(process.env.BENCH_OPS) || undefined, only: 'policy' }),
   'api-creates': () => benchApi({ ops: Number(process.env.BENCH_OPS) || undefined, only: 'creates' }),
   scheduling: () => benchScheduling({ nodes: Number(process.env.BENCH_NODES) || undefined, pods: Number(process.env.BENCH_PODS) || undefined, sim: process.env.BENCH_SIM === 'inproc' ? 'inproc' : undefined, cp: process.env.BENCH_CP === 'inproc' ? 'inproc' : undefined, timeoutSeconds: Number(process.env.BENCH_TIMEOUT_S) || undefined, small: process.env.BENCH_SMALL !== '0' }),
+  'pod-writes': () => benchPodWrites({ pods: Number(process.env.BENCH_PODS) || undefined, rounds: Number(process.env.BENCH_ROUNDS) || undefined }),
   'client-node': () => benchClientNode(Number(process.env.BENCH_OPS) || undefined),
   ha: () => benchHa({ windowMs: Number(process.env.BENCH_HA_WINDOW_MS) || undefined }),
   node: () => benchNode({ pods: Number(process.env.BENCH_NODE_PODS) || undefined }),

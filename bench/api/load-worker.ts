@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { timedRun } from '../stats.ts';
 import { adminAgent, expect, target } from './http.ts';
-import { podObject, podStatus } from './pod.ts';
+import { podLife, podObject, podStatus } from './pod.ts';
 import https from 'node:https';
 import type { ClientCert, Plan, PlanResult } from './load.ts';
 import { openWatchStreams } from './watch-streams.ts';
@@ -43,6 +43,17 @@ async function run(plan: Plan): Promise<PlanResult> {
         await expect(t, 200, 'PUT', `${base}/${created.metadata.name}/status`, JSON.stringify(created));
       });
       return { kind: 'requests', figures, bytes: 0 };
+    }
+    case 'pod-life': {
+      const t = target(agent, plan.url);
+      const base = `/api/v1/namespaces/${plan.namespace}/pods`;
+      const streams = await openWatchStreams(pki, plan.url, `${base}?watch=1&resourceVersion=0`, plan.watches);
+      try {
+        const figures = await timedRun(plan.count, plan.concurrency, (i) => podLife(t, plan.namespace, plan.first + i));
+        return { kind: 'requests', figures, bytes: 0 };
+      } finally {
+        streams.close();
+      }
     }
     case 'fanout': {
       const t = target(agent, plan.url);

@@ -10,6 +10,12 @@ export type Plan =
   | { kind: 'requests'; url: string; method: string; path: string; body?: string; headers?: Record<string, string>; want: number; ops: number; concurrency: number; client?: ClientCert }
   /** Running pods `first`..`first+count-1`: a create and a status update each. */
   | { kind: 'pods'; url: string; namespace: string; first: number; count: number; concurrency: number }
+  /**
+   * A scheduled pod's writes, as the control plane and a kubelet make them: the ReplicaSet
+   * controller's create, the scheduler's binding and Scheduled event, the kubelet's strategic
+   * status patch; `watches` pod watch streams open meanwhile (informers).
+   */
+  | { kind: 'pod-life'; url: string; namespace: string; first: number; count: number; concurrency: number; watches: number }
   /** `streams` watches on the namespace's ConfigMaps, then `events` creates, each timed until every stream has it. */
   | { kind: 'fanout'; url: string; namespace: string; resourceVersion: string; streams: number; events: number; body: string };
 
@@ -24,7 +30,7 @@ export type PlanResult =
   | { kind: 'fanout'; latMs: number[]; openMs: number };
 
 export interface Load {
-  run(plan: Plan & { kind: 'requests' | 'pods' }): Promise<PlanResult & { kind: 'requests' }>;
+  run(plan: Plan & { kind: 'requests' | 'pods' | 'pod-life' }): Promise<PlanResult & { kind: 'requests' }>;
   run(plan: Plan & { kind: 'fanout' }): Promise<PlanResult & { kind: 'fanout' }>;
   close(): Promise<void>;
 }

@@ -2,6 +2,8 @@
 // (labels, annotations, an owner, one container with env, ports, resources and mounts,
 // tolerations; status with conditions, IPs and a container status). About 2-3 KB stored.
 
+import { expect, type Target } from './http.ts';
+
 export function podObject(namespace: string, i: number): Record<string, unknown> {
   const hash = (0x5f3a9c + i * 7919).toString(16).padStart(8, '0').slice(-8);
   return {
@@ -92,4 +94,30 @@ export function podStatus(i: number): Record<string, unknown> {
       },
     ],
   };
+}
+
+const CONTROLLER_MANAGER = { 'User-Agent': 'kube-controller-manager/v1.32.0 (linux/amd64) kubernetes/bench/system:serviceaccount:kube-system:replicaset-controller' };
+const SCHEDULER = { 'User-Agent': 'kube-scheduler/v1.32.0 (linux/amd64) kubernetes/bench/scheduler' };
+const KUBELET = { 'User-Agent': 'kubelet/v1.32.0 (linux/amd64) kubernetes/bench' };
+
+/** One pod's writes from creation to Running, as the bench/scheduling cluster makes them. */
+export async function podLife(t: Target, namespace: string, i: number): Promise<void> {
+  const pod = podObject(namespace, i) as { metadata: { name: string }; spec: Record<string, unknown> };
+  delete pod.spec.nodeName;
+  const base = `/api/v1/namespaces/${namespace}/pods`;
+  const name = pod.metadata.name;
+  const created = JSON.parse((await expect(t, 201, 'POST', base, JSON.stringify(pod), CONTROLLER_MANAGER)).body) as { metadata: { uid: string } };
+  const node = `node-${i % 50}`;
+  const binding = { apiVersion: 'v1', kind: 'Binding', metadata: { name, namespace, uid: created.metadata.uid }, target: { apiVersion: 'v1', kind: 'Node', name: node } };
+  await expect(t, 201, 'POST', `${base}/${name}/binding`, JSON.stringify(binding), SCHEDULER);
+  const now = '2024-05-01T10:00:00Z';
+  const event = {
+    apiVersion: 'v1', kind: 'Event', metadata: { name: `${name}.17c0a1b2c3d4e5f6`, namespace },
+    involvedObject: { kind: 'Pod', namespace, name, uid: created.metadata.uid, apiVersion: 'v1' },
+    reason: 'Scheduled', message: `Successfully assigned ${namespace}/${name} to ${node}`, source: { component: 'default-scheduler' },
+    firstTimestamp: now, lastTimestamp: now, count: 1, type: 'Normal', reportingComponent: 'default-scheduler', reportingInstance: '',
+  };
+  await expect(t, 201, 'POST', `/api/v1/namespaces/${namespace}/events`, JSON.stringify(event), SCHEDULER);
+  const status = { metadata: { uid: created.metadata.uid }, status: podStatus(i) };
+  await expect(t, 200, 'PATCH', `${base}/${name}/status`, JSON.stringify(status), { ...KUBELET, 'Content-Type': 'application/strategic-merge-patch+json' });
 }
