@@ -165,4 +165,25 @@ export const sidecarScenarios: NodeScenario[] = [
       c.t.is((await c.pod('sched')).status.phase, 'Pending');
     },
   },
+  {
+    title: 'a sidecar failing its liveness probe is killed and restarted; the main container keeps running',
+    id: 'sidecar-liveness',
+    async run(c) {
+      await apply(c, podManifest(c, 'lv', {
+        initContainers: [{
+          name: 'agent', image: c.image, restartPolicy: 'Always',
+          // Alive for 2 s after each start, then the probe's file goes.
+          command: ['sh', '-c', "touch /tmp/alive; (sleep 2; rm /tmp/alive) & trap 'exit 0' TERM; sleep 3600 & wait"],
+          livenessProbe: { exec: { command: ['test', '-e', '/tmp/alive'] }, periodSeconds: 1, failureThreshold: 1 },
+        }],
+        containers: [{ name: 'main', image: c.image, command: untilTerm() }],
+      }));
+      await c.waitFor('the sidecar restarted', async () => (((await c.pod('lv')).status.initContainerStatuses?.[0]?.restartCount ?? 0) >= 1 ? true : undefined), 60_000);
+      const ev = await c.events();
+      c.t.true(ev.includes('Killing: Container agent failed liveness probe, will be restarted'), ev.join('\n'));
+      const p = await c.pod('lv');
+      c.t.is(p.status.phase, 'Running');
+      c.t.is(p.status.containerStatuses?.[0].restartCount, 0);
+    },
+  },
 ];
