@@ -208,6 +208,8 @@ export interface ResourceType {
   table?: TablePrinter;
   /** Field selectors beyond metadata.name / metadata.namespace: path -> value getter. */
   fieldSelectors?: Record<string, (obj: KubeObject) => string | undefined>;
+  /** Field selectors the watch cache indexes, so that `field=value` lists and watches read only those objects (upstream: pods by spec.nodeName). */
+  indexedFields?: string[];
   /** The definition name in the OpenAPI document, e.g. io.k8s.api.core.v1.Pod. */
   openapiName?: string;
   /** Whether the status subresource exists (then main-resource writes ignore status). */

@@ -3,6 +3,7 @@
 
 import { Registry } from '../api/registry.ts';
 import { groupVersion, type KubeObject, type ResourceType } from '../api/types.ts';
+import { cacheIndexers } from '../server/storage/cache-index.ts';
 import { Cacher } from '../server/storage/cacher.ts';
 import { openSqliteBackend } from '../server/storage/sqlite/index.ts';
 import type { Backend } from '../server/storage/types.ts';
@@ -48,7 +49,7 @@ export function testEngines(
       let e = engines.get(rt);
       if (!e) {
         const probe = new GenericStore({ ...rt, hooks: undefined }, undefined as never, deps);
-        const cacher = new Cacher({ resource: { group, resource: plural }, backend, kind: rt.kind, apiVersion: groupVersion(rt), prefix: probe.listPrefix('') });
+        const cacher = new Cacher({ resource: { group, resource: plural }, backend, kind: rt.kind, apiVersion: groupVersion(rt), prefix: probe.listPrefix(''), indexers: cacheIndexers(rt) });
         cachers.push(cacher);
         e = new GenericStore(rt, new CachedResourceStore(cacher), deps);
         engines.set(rt, e);

@@ -9,6 +9,7 @@ import type { KubeObject, ResourceType } from '../../api/types.ts';
 import { groupVersion, splitApiVersion } from '../../api/types.ts';
 import { Registry } from '../../api/registry.ts';
 import { toTable } from '../../api/meta/table.ts';
+import { cacheIndexers } from '../storage/cache-index.ts';
 import { Cacher } from '../storage/cacher.ts';
 import { prefixFor } from '../storage/objects.ts';
 import type { Backend } from '../storage/types.ts';
@@ -244,6 +245,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         kind: rt.kind,
         apiVersion: groupVersion(rt),
         prefix,
+        indexers: cacheIndexers(rt),
       });
       cachers.set(prefix, cacher);
     }

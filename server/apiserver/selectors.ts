@@ -5,12 +5,13 @@ import type { KubeObject, ResourceType } from '../../api/types.ts';
 import { badRequest } from '../../api/meta/errors.ts';
 import { SelectorParseError, parseLabelSelector } from '../../api/meta/labels.ts';
 import { parseFieldSelector } from '../../api/meta/field-selector.ts';
+import type { Predicate } from '../storage/objects.ts';
 
 export function buildPredicate(
   rt: ResourceType,
   labelSelector: string | undefined,
   fieldSelector: string | undefined,
-): ((obj: KubeObject) => boolean) | undefined {
+): Predicate | undefined {
   let labels: ReturnType<typeof parseLabelSelector> | undefined;
   let fields: ReturnType<typeof parseFieldSelector> | undefined;
   try {
@@ -31,7 +32,7 @@ export function buildPredicate(
   }
   if (!labels && !fields) return undefined;
   const getters = rt.fieldSelectors ?? {};
-  return (obj) => {
+  const predicate: Predicate = (obj) => {
     if (labels && !labels.matches(obj.metadata?.labels)) return false;
     if (fields) {
       const get = (f: string): string | undefined => {
@@ -43,4 +44,7 @@ export function buildPredicate(
     }
     return true;
   };
+  const equals = fields?.requirements.filter((r) => r.operator === '=');
+  if (!equals?.length) return predicate;
+  return Object.assign(predicate, { fieldEquals: Object.fromEntries(equals.map((r) => [r.field, r.value])) });
 }

@@ -17,6 +17,9 @@
 // changed: a backend with requestProgress() (SQLite's hub) answers at once; without it (etcd,
 // whose progress notifications may run ahead of its events) the cache is fresh only when its
 // own events reached the store's revision, and the store answers otherwise.
+// A kind's indexed fields (pods by spec.nodeName, ./cache-index.ts) narrow a list or watch whose
+// field selector pins them to the objects holding that value, and its live events to the watchers
+// pinned to the event's value: a kubelet's list parses its own pods, not every pod.
 // Over 300 lines: this is the cache engine (lifecycle, freshness waits, fan-out, bookmarks); its
 // data (./watch-cache.ts) and per-watcher parts (./cache-watcher.ts) are already split out.
 
@@ -36,6 +39,7 @@ import {
 } from './object-store.ts';
 import { nameOfKey, tooLargeResourceVersion, toStatusError } from './status-errors.ts';
 import type { Backend, KeyValue, StorageError, StoreEvent, Watch } from './types.ts';
+import { Watchers, type IndexFunc } from './cache-index.ts';
 import { parseFrozen, WatchCache, type CacheEntry } from './watch-cache.ts';
 
 export { CacheWatcher } from './cache-watcher.ts';
@@ -69,6 +73,8 @@ export interface CacherOptions {
   freshTimeoutMs?: number;
   /** Without requestProgress, how long a consistent read waits for the cache before asking the store. */
   consistentWaitMs?: number;
+  /** Fields the cache indexes (upstream's pods by spec.nodeName): see ./cache-index.ts. */
+  indexers?: Readonly<Record<string, IndexFunc>>;
 }
 
 export interface CacheWatchOptions {
@@ -94,7 +100,7 @@ export class Cacher {
   readonly store: ObjectStore;
   readonly prefix: string;
   private readonly cache: WatchCache;
-  private readonly watchers = new Set<CacheWatcher>();
+  private readonly watchers = new Watchers<CacheWatcher>();
   private waiters: Waiter[] = [];
   private backendWatch: Watch | undefined;
   private starting: Promise<void> | undefined;
@@ -103,7 +109,7 @@ export class Cacher {
   private eventRevision = 0;
   private closed = false;
   private bookmarkTimer: NodeJS.Timeout | undefined;
-  private readonly o: Required<Omit<CacherOptions, 'store' | 'prefix'>>;
+  private readonly o: Required<Omit<CacherOptions, 'store' | 'prefix' | 'indexers'>>;
 
   constructor(opts: CacherOptions) {
     this.o = {
@@ -116,7 +122,7 @@ export class Cacher {
     };
     this.store = opts.store ?? new ObjectStore(opts.resource, opts.backend);
     this.prefix = opts.prefix ?? prefixFor(opts.resource);
-    this.cache = new WatchCache(this.o.windowCapacity);
+    this.cache = new WatchCache(this.o.windowCapacity, opts.indexers);
   }
 
   /** The highest revision the cache has seen (events or progress). */
@@ -184,7 +190,7 @@ export class Cacher {
       // object it encoded gives the event's object without parsing the value.
       const w = ev.type === 'DELETED' ? undefined : this.store.inFlight.get(ev.key);
       const ce = this.cache.apply(ev, w && w.value === ev.value ? storedObject(w.object, ev.revision) : undefined);
-      for (const w of this.watchers) w.dispatch(ce);
+      this.watchers.dispatch(ce);
       ce.release();
       this.eventRevision = ev.revision;
     }
@@ -312,6 +318,7 @@ export class Cacher {
     if (!this.ready) throw serviceUnavailable(`the watch cache for ${this.prefix} is restarting`);
     // From here to the end no await: the watcher sees the state, then every later event exactly once.
     const storeRevision = fromStore ? Number(fromStore.resourceVersion) : undefined;
+    const pin = this.cache.pin(opts.predicate);
     const w = new CacheWatcher(
       {
         prefix,
@@ -338,7 +345,7 @@ export class Cacher {
       }
     } else if (initial) {
       const predicate = opts.predicate;
-      for (const e of this.cache.range(opts.prefix ?? this.prefix)) {
+      for (const e of this.cache.candidates(prefix, pin)) {
         if (!predicate) {
           w.pushInitial(lazyWatchEvent('ADDED', e));
           continue;
@@ -355,7 +362,7 @@ export class Cacher {
         if (out) w.pushInitial(out);
       }
     }
-    this.watchers.add(w);
+    this.watchers.add(w, pin);
     return w;
   }
 
@@ -391,7 +398,7 @@ export class Cacher {
     const raw: string[] = [];
     const result = { raw, resourceVersion: String(revision) } as ListResult;
     let lastKey = '';
-    for (const e of this.cache.range(prefix)) {
+    for (const e of this.cache.candidates(prefix, this.cache.pin(predicate))) {
       if (limit > 0 && raw.length >= limit) {
         // More keys follow the page: the continuation reads the store at this same revision.
         result.continue = encodeContinue(keyAfter(lastKey), prefix, revision);

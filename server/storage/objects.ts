@@ -31,7 +31,11 @@ export interface WatchEvent {
   raw?: string;
 }
 
-export type Predicate = (obj: KubeObject) => boolean;
+/**
+ * Accepts or rejects an object. `fieldEquals`: fields it requires to equal one value (a field
+ * selector's `f=v` terms), by which a watch cache index may narrow what it tests.
+ */
+export type Predicate = ((obj: KubeObject) => boolean) & { readonly fieldEquals?: Readonly<Record<string, string>> };
 
 /** Read-modify-write step: gets the current object (undefined when absent and allowed). */
 export type TryUpdate = (current: KubeObject | undefined) => KubeObject | Promise<KubeObject>;

@@ -9,7 +9,8 @@
 // 30,000 pods, keeping both cost the apiserver ~300 MB more than the JSON alone.
 
 import type { KubeObject } from '../../api/types.ts';
-import { decodeObject } from './objects.ts';
+import { CacheIndexes, type IndexFunc, type Pin } from './cache-index.ts';
+import { decodeObject, type Predicate } from './objects.ts';
 import type { KeyValue, StoreEvent } from './types.ts';
 
 /** Parses a cached JSON: frozen, as every object the cache hands out. */
@@ -24,6 +25,8 @@ export class CacheEntry {
     readonly raw: string,
     /** The object's resourceVersion (its last write's revision). */
     readonly revision: number,
+    /** Its values of the cache's indexed fields (./cache-index.ts), in the indexers' order. */
+    readonly indexed?: readonly string[],
   ) {}
 
   /** Parsed from raw at each call (frozen; never to be mutated): the entry keeps only the JSON. */
@@ -46,6 +49,9 @@ export class CacheEvent {
     /** JSON of the state before this event (MODIFIED, DELETED), for filters that must see transitions. */
     readonly prevRaw: string | undefined,
     object?: KubeObject,
+    /** Indexed values after and before the change (see CacheEntry.indexed). */
+    readonly indexed?: readonly string[],
+    readonly prevIndexed?: readonly string[],
   ) {
     this.#object = object;
   }
@@ -103,10 +109,6 @@ function freezeTree(v: object): void {
   }
 }
 
-/** The reset's entries: the object's JSON with its resourceVersion in. */
-function entryOf(key: string, value: string, revision: number): CacheEntry {
-  return new CacheEntry(key, JSON.stringify(decodeObject(value, revision)), revision);
-}
 
 /** First index i in sorted with sorted[i] >= key. */
 function lowerBound(sorted: readonly string[], key: string): number {
@@ -131,8 +133,12 @@ export class WatchCache {
   /** Watches may resume at any revision >= this one (events after it are all in the window). */
   oldest = 0;
 
-  constructor(readonly capacity: number) {
+  private readonly indexes: CacheIndexes | undefined;
+
+  constructor(readonly capacity: number, indexers: Readonly<Record<string, IndexFunc>> = {}) {
     this.ring = new Array<CacheEvent | undefined>(Math.max(1, capacity));
+    const indexes = new CacheIndexes(indexers);
+    this.indexes = indexes.empty ? undefined : indexes;
   }
 
   get size(): number {
@@ -142,7 +148,13 @@ export class WatchCache {
   /** Replaces everything with a list read at revision. */
   reset(items: KeyValue[], revision: number): void {
     this.entries.clear();
-    for (const kv of items) this.entries.set(kv.key, entryOf(kv.key, kv.value, kv.modRevision));
+    this.indexes?.clear();
+    for (const kv of items) {
+      const object = decodeObject(kv.value, kv.modRevision);
+      const indexed = this.indexes?.valuesOf(object);
+      if (indexed) this.indexes!.add(kv.key, indexed);
+      this.entries.set(kv.key, new CacheEntry(kv.key, JSON.stringify(object), kv.modRevision, indexed));
+    }
     this.sorted = [...this.entries.keys()].sort();
     this.ring.fill(undefined);
     this.head = 0;
@@ -158,8 +170,13 @@ export class WatchCache {
   apply(ev: StoreEvent, decoded?: KubeObject): CacheEvent {
     const prev = this.entries.get(ev.key);
     const object = deepFreeze(decoded ?? decodeObject(ev.value, ev.revision));
-    const entry = new CacheEntry(ev.key, JSON.stringify(object), ev.revision);
-    const out = new CacheEvent(ev.type, ev.key, entry.raw, ev.revision, prev?.raw, object);
+    const indexed = this.indexes?.valuesOf(object);
+    // The key string the cache holds already (its map and sorted keys), not one more per write.
+    const key = prev?.key ?? ev.key;
+    const entry = new CacheEntry(key, JSON.stringify(object), ev.revision, indexed);
+    const out = new CacheEvent(ev.type, key, entry.raw, ev.revision, prev?.raw, object, indexed, prev?.indexed);
+    if (prev?.indexed) this.indexes!.remove(key, prev.indexed);
+    if (indexed && ev.type !== 'DELETED') this.indexes!.add(key, indexed);
     if (ev.type === 'DELETED') {
       if (prev) {
         this.entries.delete(ev.key);
@@ -230,6 +247,23 @@ export class WatchCache {
       if (!key.startsWith(prefix)) return;
       yield this.entries.get(key)!;
     }
+  }
+
+  /** The indexed field a predicate pins (see ./cache-index.ts), if the cache indexes it. */
+  pin(predicate: Predicate | undefined): Pin | undefined {
+    return this.indexes?.pin(predicate);
+  }
+
+  /**
+   * Entries under prefix a predicate may accept, in key order: with a pin, only those holding
+   * its value (the predicate still decides); else every entry under prefix.
+   */
+  *candidates(prefix: string, pin: Pin | undefined): Generator<CacheEntry, void, undefined> {
+    if (!pin || !this.indexes) {
+      yield* this.range(prefix);
+      return;
+    }
+    for (const key of this.indexes.keys(prefix, pin)) yield this.entries.get(key)!;
   }
 
   /** Number of keys under prefix after (excluding) key. */

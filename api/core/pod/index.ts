@@ -38,6 +38,7 @@ export const pods: ResourceType = {
     'status.podIP': strField('status.podIP'),
     'status.nominatedNodeName': strField('status.nominatedNodeName'),
   },
+  indexedFields: ['spec.nodeName'],
   table: podTable,
   strategy: podStrategy,
 };
