@@ -7,11 +7,15 @@
 // end first (a second SIGUSR2, then their snapshot file appears): writing the apiserver's big snapshot
 // stalls it for longer than a Lease lasts, and a control plane that lost its Leases meanwhile
 // would be weighed with its scheduler restarted and its caches half empty.
+// BENCH_ALLOC_PROFILE=DIR samples every allocation from the start of the workload to its end,
+// garbage included (what makes peak heap exceed live), into DIR/NAME-PID.heapprofile;
+// bench/scheduling/alloc-summary.ts sums it by function.
 
 import { setFlagsFromString, writeHeapSnapshot } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
-import { renameSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 
 export interface MemoryFigures {
   /** Highest sampled RSS and heap used over the process's life, bytes. */
@@ -52,10 +56,22 @@ export class MemorySampler {
     if (m.heapUsed > this.peakHeapUsed) this.peakHeapUsed = m.heapUsed;
   }
 
+  private profiler: Session | undefined;
+
   /** The workload starts now. */
   mark(): void {
     this.startHeap = liveHeap();
     this.startRss = process.memoryUsage().rss;
+    if (process.env.BENCH_ALLOC_PROFILE) {
+      this.profiler = new Session();
+      this.profiler.connect();
+      // Collected objects stay in the profile: garbage is what is weighed.
+      this.profiler.post('HeapProfiler.startSampling', {
+        samplingInterval: 64 * 1024,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true,
+      } as object);
+    }
   }
 
   /** The workload ended: the end figures, and a heap snapshot named `name` when BENCH_HEAP_SNAPSHOT is set. */
@@ -64,6 +80,13 @@ export class MemorySampler {
     this.sample();
     clearInterval(this.timer);
     this.ended = { endHeap: liveHeap(), endRss: process.memoryUsage().rss };
+    const profiler = this.profiler;
+    if (profiler) {
+      profiler.post('HeapProfiler.stopSampling', (err, r) => {
+        if (!err) writeFileSync(join(process.env.BENCH_ALLOC_PROFILE!, `${name}-${process.pid}.heapprofile`), JSON.stringify(r.profile));
+        profiler.disconnect();
+      });
+    }
     const dir = process.env.BENCH_HEAP_SNAPSHOT;
     if (!dir) return;
     // Written under another name first: the file appearing says the snapshot is complete.
