@@ -30,6 +30,12 @@ test('nonZeroRequests defaults containers without requests', (t) => {
   t.deepEqual(nonZeroRequests({ spec: { containers: [{ name: 'a' }, c('1')] } }), { cpu: 1100, memory: 2 * 200 * 2 ** 20 });
 });
 
+test('nonZeroRequests: a sidecar adds its requests (or the defaults) to the containers; a regular init container is a max', (t) => {
+  const spec = { containers: [c('1')], initContainers: [{ name: 's', restartPolicy: 'Always' }, c('1500m', '1Gi')], overhead: { cpu: '10m' } };
+  // max(init 1500m + sidecar 100m, container 1000m + sidecar 100m) + 10m; memory max(1Gi + 200Mi, 200Mi + 200Mi).
+  t.deepEqual(nonZeroRequests({ spec }), { cpu: 1610, memory: 2 ** 30 + 200 * 2 ** 20 });
+});
+
 test('podHostPorts defaults protocol and address', (t) => {
   const ports = podHostPorts({ spec: { containers: [{ name: 'a', ports: [{ containerPort: 80, hostPort: 8080 }, { containerPort: 81 }] }] } });
   t.deepEqual(ports, [{ protocol: 'TCP', hostIP: '0.0.0.0', port: 8080 }]);

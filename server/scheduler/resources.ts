@@ -17,23 +17,10 @@ export function podRequests(pod: Pod): Resources {
   return effectiveRequests(pod.spec);
 }
 
-/** cpu and memory with defaults for containers that request nothing (scoring only). */
+/** cpu and memory with defaults for containers that request nothing (scoring only), by the same rule as podRequests. */
 export function nonZeroRequests(pod: Pod): { cpu: number; memory: number } {
-  let cpu = 0;
-  let memory = 0;
-  const spec = pod.spec ?? {};
-  for (const c of spec.containers ?? []) {
-    const r = c.resources?.requests ?? {};
-    cpu += r.cpu !== undefined ? amount('cpu', r.cpu) : DEFAULT_MILLI_CPU_REQUEST;
-    memory += r.memory !== undefined ? amount('memory', r.memory) : DEFAULT_MEMORY_REQUEST;
-  }
-  for (const c of spec.initContainers ?? []) {
-    const r = c.resources?.requests ?? {};
-    cpu = Math.max(cpu, r.cpu !== undefined ? amount('cpu', r.cpu) : DEFAULT_MILLI_CPU_REQUEST);
-    memory = Math.max(memory, r.memory !== undefined ? amount('memory', r.memory) : DEFAULT_MEMORY_REQUEST);
-  }
-  const overhead = toResources(spec.overhead as Record<string, unknown> | undefined);
-  return { cpu: cpu + (overhead.get('cpu') ?? 0), memory: memory + (overhead.get('memory') ?? 0) };
+  const r = effectiveRequests(pod.spec, { cpu: DEFAULT_MILLI_CPU_REQUEST, memory: DEFAULT_MEMORY_REQUEST });
+  return { cpu: r.get('cpu') ?? 0, memory: r.get('memory') ?? 0 };
 }
 
 export function podHostPorts(pod: Pod): HostPort[] {

@@ -28,15 +28,20 @@ function maxInto(into: Map<string, number>, r: Map<string, number>): void {
   for (const [k, v] of r) if (v > (into.get(k) ?? 0)) into.set(k, v);
 }
 
-const containerRequests = (c: Container) => toResources(c.resources?.requests as Record<string, unknown> | undefined);
+function containerRequests(c: Container, defaults?: Record<string, number>): Map<string, number> {
+  const r = toResources(c.resources?.requests as Record<string, unknown> | undefined);
+  for (const [k, v] of Object.entries(defaults ?? {})) if (!r.has(k)) r.set(k, v);
+  return r;
+}
 
-export function effectiveRequests(spec: PodSpec | undefined): Map<string, number> {
+/** `defaults`: what a container that requests nothing of a resource counts for (the scheduler's scoring). */
+export function effectiveRequests(spec: PodSpec | undefined, defaults?: Record<string, number>): Map<string, number> {
   const reqs = new Map<string, number>();
-  for (const c of spec?.containers ?? []) add(reqs, containerRequests(c));
+  for (const c of spec?.containers ?? []) add(reqs, containerRequests(c, defaults));
   const sidecars = new Map<string, number>();
   const initMax = new Map<string, number>();
   for (const c of spec?.initContainers ?? []) {
-    const r = containerRequests(c);
+    const r = containerRequests(c, defaults);
     if (c.restartPolicy === 'Always') {
       add(sidecars, r);
       continue;
