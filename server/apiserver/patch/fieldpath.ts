@@ -7,38 +7,33 @@
 // A node is a member when the path itself is in the set (FieldsV1 writes it `.` when it
 // also has children, `{}` when it is a leaf).
 
-import { canonicalJson, isObject } from './json.ts';
+import { isObject } from './json.ts';
 import type { JsonObject } from './json.ts';
+import { comparePathElements, type FieldPath, type PathElement } from './path-element.ts';
 
-export type PathElement = string;
-export type FieldPath = PathElement[];
+export { comparePathElements, fieldElement, indexElement, keyElement, pathToString, valueElement } from './path-element.ts';
+export type { FieldPath, PathElement } from './path-element.ts';
 
-export const fieldElement = (name: string): PathElement => `f:${name}`;
-export const valueElement = (v: unknown): PathElement => `v:${canonicalJson(v)}`;
-export const indexElement = (i: number): PathElement => `i:${i}`;
-export function keyElement(item: JsonObject, keys: readonly string[]): PathElement {
-  // The keys in sorted order (list map keys are few and usually given sorted), then the JSON
-  // of the key values the item has: canonicalJson of the picked object, without building it.
-  const sorted = isSorted(keys) ? keys : [...keys].sort();
-  let s = 'k:{';
-  let first = true;
-  for (const k of sorted) {
-    const v = item[k];
-    if (v === undefined) continue;
-    s += `${first ? '' : ','}${JSON.stringify(k)}:${canonicalJson(v)}`;
-    first = false;
-  }
-  return `${s}}`;
-}
-
-function isSorted(keys: readonly string[]): boolean {
-  for (let i = 1; i < keys.length; i++) if (keys[i - 1] > keys[i]) return false;
-  return true;
-}
+/** The children of every node without any: most nodes are leaves, which need no Map of their own. */
+const NO_CHILDREN: ReadonlyMap<PathElement, FieldSet> = new Map();
 
 export class FieldSet {
   member = false;
-  readonly children = new Map<PathElement, FieldSet>();
+  /** Read only: changed through descend/setChild/deleteChild, which give a node its own Map. */
+  children: ReadonlyMap<PathElement, FieldSet> = NO_CHILDREN;
+
+  private ownChildren(): Map<PathElement, FieldSet> {
+    if (this.children === NO_CHILDREN) this.children = new Map();
+    return this.children as Map<PathElement, FieldSet>;
+  }
+
+  setChild(pe: PathElement, c: FieldSet): void {
+    this.ownChildren().set(pe, c);
+  }
+
+  deleteChild(pe: PathElement): void {
+    if (this.children !== NO_CHILDREN) (this.children as Map<PathElement, FieldSet>).delete(pe);
+  }
 
   static fromFieldsV1(v: unknown): FieldSet {
     const set = new FieldSet();
@@ -50,7 +45,7 @@ export class FieldSet {
       else {
         const c = FieldSet.fromFieldsV1(child);
         if (!isObject(child) || isEmptyObject(child)) c.member = true;
-        set.children.set(k, c);
+        set.setChild(k, c);
       }
     }
     return set;
@@ -108,7 +103,7 @@ export class FieldSet {
     let c = this.children.get(pe);
     if (!c) {
       c = new FieldSet();
-      this.children.set(pe, c);
+      this.ownChildren().set(pe, c);
     }
     return c;
   }
@@ -144,7 +139,7 @@ export class FieldSet {
   clone(): FieldSet {
     const out = new FieldSet();
     out.member = this.member;
-    for (const [pe, c] of this.children) out.children.set(pe, c.clone());
+    for (const [pe, c] of this.children) out.setChild(pe, c.clone());
     return out;
   }
 
@@ -153,7 +148,7 @@ export class FieldSet {
     out.member ||= other.member;
     for (const [pe, c] of other.children) {
       const mine = out.children.get(pe);
-      out.children.set(pe, mine ? mine.union(c) : c.clone());
+      out.setChild(pe, mine ? mine.union(c) : c.clone());
     }
     return out;
   }
@@ -187,7 +182,7 @@ export class FieldSet {
     for (const [pe, c] of this.children) {
       const o = other.children.get(pe);
       const d = o ? c.difference(o) : c.clone();
-      if (!d.isEmpty()) out.children.set(pe, d);
+      if (!d.isEmpty()) out.setChild(pe, d);
     }
     return out;
   }
@@ -199,7 +194,7 @@ export class FieldSet {
       const o = other.children.get(pe);
       if (!o) continue;
       const i = c.intersection(o);
-      if (!i.isEmpty()) out.children.set(pe, i);
+      if (!i.isEmpty()) out.setChild(pe, i);
     }
     return out;
   }
@@ -224,10 +219,18 @@ function isEmptyObject(o: JsonObject): boolean {
 function writeChildren(node: FieldSet, out: JsonObject): boolean {
   const size = node.children.size;
   if (size === 0) return false;
-  const entries = [...node.children];
-  if (size > 1 && !entriesSorted(entries)) entries.sort((a, b) => comparePathElements(a[0], b[0]));
+  let keys: PathElement[] | IterableIterator<PathElement> = node.children.keys();
+  if (size > 1) {
+    const k = [...keys];
+    if (!keysSorted(k)) {
+      if (sameKind(k)) k.sort();
+      else k.sort(comparePathElements);
+    }
+    keys = k;
+  }
   let wrote = false;
-  for (const [pe, c] of entries) {
+  for (const pe of keys) {
+    const c = node.children.get(pe)!;
     // A member with children is written `{".": {}, ...children}`, a member leaf `{}`.
     if (c.children.size === 0) {
       if (!c.member) continue;
@@ -243,47 +246,15 @@ function writeChildren(node: FieldSet, out: JsonObject): boolean {
   return wrote;
 }
 
-function entriesSorted(entries: [PathElement, FieldSet][]): boolean {
-  for (let i = 1; i < entries.length; i++) if (comparePathElements(entries[i - 1][0], entries[i][0]) > 0) return false;
+/** All elements of one kind but indexes: ordered as their strings are, code unit by code unit. */
+function sameKind(keys: PathElement[]): boolean {
+  const c = keys[0]!.charCodeAt(0);
+  if (c === 105 /* i */) return false;
+  for (let i = 1; i < keys.length; i++) if (keys[i]!.charCodeAt(0) !== c) return false;
   return true;
 }
 
-/** FieldsV1 order: fields, then set values, then keyed items, then indexes (numerically). */
-function rank(c: number): number {
-  return c === 102 /* f */ ? 0 : c === 118 /* v */ ? 1 : c === 107 /* k */ ? 2 : c === 105 /* i */ ? 3 : 9;
-}
-
-export function comparePathElements(a: PathElement, b: PathElement): number {
-  const ca = a.charCodeAt(0);
-  const cb = b.charCodeAt(0);
-  if (ca !== cb) {
-    const d = rank(ca) - rank(cb);
-    if (d !== 0) return d;
-  } else if (ca === 105 /* i */) return Number(a.slice(2)) - Number(b.slice(2));
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** A path as upstream prints it in conflicts: `.spec.containers[name="nginx"].image`. */
-export function pathToString(path: FieldPath): string {
-  return path
-    .map((pe) => {
-      const body = pe.slice(2);
-      switch (pe[0]) {
-        case 'f':
-          return `.${body}`;
-        case 'v':
-          return `[=${body}]`;
-        case 'i':
-          return `[${body}]`;
-        case 'k': {
-          const keys = JSON.parse(body) as JsonObject;
-          return `[${Object.keys(keys)
-            .map((k) => `${k}=${JSON.stringify(keys[k])}`)
-            .join(',')}]`;
-        }
-        default:
-          return pe;
-      }
-    })
-    .join('');
+function keysSorted(keys: PathElement[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (comparePathElements(keys[i - 1]!, keys[i]!) > 0) return false;
+  return true;
 }

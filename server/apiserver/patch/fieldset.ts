@@ -195,13 +195,13 @@ const SYSTEM_METADATA = ['name', 'namespace', 'creationTimestamp', 'selfLink', '
  */
 export function stripSystemFields(set: FieldSet): FieldSet {
   const out = set;
-  out.children.delete(fieldElement('apiVersion'));
-  out.children.delete(fieldElement('kind'));
+  out.deleteChild(fieldElement('apiVersion'));
+  out.deleteChild(fieldElement('kind'));
   const meta = out.child(fieldElement('metadata'));
   if (meta) {
     meta.member = false;
-    for (const f of SYSTEM_METADATA) meta.children.delete(fieldElement(f));
-    if (meta.isEmpty()) out.children.delete(fieldElement('metadata'));
+    for (const f of SYSTEM_METADATA) meta.deleteChild(fieldElement(f));
+    if (meta.isEmpty()) out.deleteChild(fieldElement('metadata'));
   }
   return out;
 }
