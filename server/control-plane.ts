@@ -6,7 +6,8 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Client, Clock, InformerFactory } from '../client/types.ts';
-import { createInformerFactory, stripManagedFields } from '../client/informer.ts';
+import { createInformerFactory } from '../client/informer.ts';
+import { compactObjects } from '../client/transforms.ts';
 import { createInformerViews, type InformerViews } from '../client/informer-views.ts';
 import { createLeaderElector } from '../client/leader-election.ts';
 import { systemClock } from '../client/clock.ts';
@@ -102,8 +103,9 @@ const LEASE_NAMES: Record<Component, string> = { controllers: 'kube-controller-m
  * upstream's). Without it, each component lists on its own identity, as before.
  */
 function informerViews(opts: ControlPlaneOptions): (which: Component) => InformerViews {
-  // No loop reads managedFields: the cache keeps none (as upstream's controller-manager and scheduler).
-  const viewsOn = (client: Client) => createInformerViews(() => createInformerFactory(client, { transform: stripManagedFields }));
+  // No loop reads managedFields: the cache keeps none (as upstream's controller-manager and
+  // scheduler); and cached objects share their repeated strings (client/transforms.ts).
+  const viewsOn = (client: Client) => createInformerViews(() => createInformerFactory(client, { transform: compactObjects() }));
   const clientOf = (which: Component) => opts.clientFor?.[which] ?? opts.client;
   if (opts.components.includes('controllers')) {
     const shared = viewsOn(clientOf('controllers'));

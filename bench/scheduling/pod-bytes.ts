@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { KubeObject } from '../../api/types.ts';
 import type { Pod } from '../../api/core/pod/types.ts';
 import { stripManagedFields } from '../../client/informer.ts';
+import { compactObjects } from '../../client/transforms.ts';
 import { simPodView } from '../../node/sim/pod.ts';
 import { deepFreeze, WatchCache } from '../../server/storage/watch-cache.ts';
 import { encodeObject } from '../../server/storage/objects.ts';
@@ -35,10 +36,12 @@ function perPod(make: (json: string, i: number) => unknown): number {
   return (after - before) / n;
 }
 
+const compact = compactObjects();
 const kb = (b: number) => (b / 1024).toFixed(1);
 const rows: [string, number][] = [
   ['parsed pod (informer, no transform)', perPod((j) => JSON.parse(j))],
   ['parsed, managedFields dropped (control plane informer)', perPod((j) => stripManagedFields(JSON.parse(j) as KubeObject))],
+  ['parsed, managedFields dropped, strings shared (control plane informer, compactObjects)', perPod((j) => compact(JSON.parse(j) as KubeObject))],
   ['simPodView (sim informer)', perPod((j) => simPodView(JSON.parse(j) as Pod))],
   ['watch cache entry, before: frozen object + JSON', perPod((j) => { const o = deepFreeze(JSON.parse(j)); return { key: `k${j.length}`, object: o, raw: JSON.stringify(o) }; })],
 ];
