@@ -1,5 +1,6 @@
 // One pod's life on the node, level-triggered: each sync compares the Pod with the runtime
-// and takes the next step: volumes, sandbox, init containers one by one in order, then the
+// and takes the next step: volumes, sandbox, init containers one by one in order (sidecars,
+// restartPolicy Always, done once started and then kept running: init-containers.ts), then the
 // containers; restarts by restartPolicy with upstream's back-off (10 s doubling to 5 min:
 // CrashLoopBackOff while waiting), image pulls by imagePullPolicy (ErrImagePull, then
 // ImagePullBackOff), probes, ephemeral containers once the pod runs, and finally the status
