@@ -65,6 +65,24 @@ const cases: Case[] = [
     cells: ['2/2', 'Running', '0'],
   },
   {
+    name: "a Job's pod completed, its sidecar stopped after the main container (killed, 137)",
+    pod: pod({ initContainers: [{ name: 'proxy', restartPolicy: 'Always' }] }, {
+      phase: 'Succeeded',
+      conditions: [{ type: 'Initialized', status: 'True' }],
+      initContainerStatuses: [{ name: 'proxy', started: false, ready: false, state: { terminated: { exitCode: 137, reason: 'Error' } } }],
+      containerStatuses: [{ state: { terminated: { exitCode: 0, reason: 'Completed' } }, ready: false }],
+    }),
+    cells: ['0/2', 'Completed', '0'],
+  },
+  {
+    name: 'sidecar started but unready while a regular init container runs',
+    pod: pod({ initContainers: [{ name: 'proxy', restartPolicy: 'Always' }, { name: 'setup' }] }, {
+      phase: 'Pending',
+      initContainerStatuses: [{ name: 'proxy', started: true, ready: false, state: { running: {} } }, { name: 'setup', state: { running: {} } }],
+    }),
+    cells: ['0/2', 'Init:1/2', '0'],
+  },
+  {
     name: 'completed',
     pod: pod({}, { phase: 'Succeeded', containerStatuses: [{ state: { terminated: { exitCode: 0, reason: 'Completed' } } }] }),
     cells: ['0/1', 'Completed', '0'],
