@@ -16,6 +16,7 @@ import { silentLogger } from '../../server/log.ts';
 import { fmt, printTable } from '../stats.ts';
 import { adminAgent, expect, target } from '../api/http.ts';
 import { startLoad } from '../api/load.ts';
+import { writesPerCommit } from '../api/reference.ts';
 
 const WATCHES = 3;
 const TICKS_PER_SECOND = 100;
@@ -45,11 +46,13 @@ export async function benchPodWrites(opts: { pods?: number; rounds?: number } = 
       const count = round === 0 ? 500 : pods;
       const load1 = loadavg()[0];
       const cpu0 = mainThreadCpuMs();
+      const commits0 = writesPerCommit(server.backend).stats;
       const r = await load.run({ kind: 'pod-life', url: server.url, namespace: ns, first, count, concurrency: CONCURRENCY, watches: WATCHES });
       const cpuMs = mainThreadCpuMs() - cpu0;
+      const perCommit = writesPerCommit(server.backend, commits0).perCommit;
       first += count;
       if (round === 0) continue; // warm-up: JIT, connections
-      rows.push([String(round), fmt(count), fmt(cpuMs / count, 2), fmt(r.figures.opsPerSec), fmt(r.figures.p99Ms), fmt(load1, 1)]);
+      rows.push([String(round), fmt(count), fmt(cpuMs / count, 2), fmt(r.figures.opsPerSec), fmt(r.figures.p99Ms), perCommit === undefined ? '' : fmt(perCommit, 1), fmt(load1, 1)]);
     }
   } finally {
     await load.close();
@@ -58,7 +61,7 @@ export async function benchPodWrites(opts: { pods?: number; rounds?: number } = 
   }
   printTable(
     `bench pod-writes: per pod a create (kube-controller-manager), a binding and a Scheduled event (kube-scheduler), a strategic status patch (kubelet); ${WATCHES} pod watches open, ${CONCURRENCY} pods at once`,
-    ['round', 'pods', 'apiserver thread CPU ms per pod', 'pods/s', 'pod p99 ms (4 calls)', 'host load (1m)'],
+    ['round', 'pods', 'apiserver thread CPU ms per pod', 'pods/s', 'pod p99 ms (4 calls)', 'writes per commit', 'host load (1m)'],
     rows,
   );
 }

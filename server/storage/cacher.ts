@@ -189,7 +189,8 @@ export class Cacher {
       // A write of this process still in flight for the key, with this very value: the
       // object it encoded gives the event's object without parsing the value.
       const w = ev.type === 'DELETED' ? undefined : this.store.inFlight.get(ev.key);
-      const ce = this.cache.apply(ev, w && w.value === ev.value ? storedObject(w.object, ev.revision) : undefined);
+      const mine = w && w.value === ev.value ? w : undefined;
+      const ce = this.cache.apply(ev, mine && storedObject(mine.object, ev.revision), mine?.rawAt?.(ev.revision));
       this.watchers.dispatch(ce);
       ce.release();
       this.eventRevision = ev.revision;

@@ -5,6 +5,8 @@
 
 export * from './objects.ts';
 
+import { randomBytes } from 'node:crypto';
+
 import type { KubeObject } from '../../api/types.ts';
 import { badRequest, conflict, gone, notFound, OPTIMISTIC_LOCK_MESSAGE, StatusError, tooLarge } from '../../api/meta/errors.ts';
 import type { GroupResource } from '../../api/meta/errors.ts';
@@ -85,6 +87,22 @@ function withRevision(obj: KubeObject, revision: number): KubeObject {
   return obj;
 }
 
+/** A write on its way to the backend, as the watch cache of the same process may take it. */
+export interface InFlightWrite {
+  /** The stored form (encodeObject's JSON). */
+  value: string;
+  object: KubeObject;
+  /**
+   * JSON.stringify(storedObject(object, revision)), made from the stringify that gave value
+   * (one serialization per write instead of two); absent when it could not be.
+   */
+  rawAt?: (revision: number) => string;
+}
+
+/** A per-process nonce standing in for the resourceVersion while an object is serialized once for both forms. */
+const RV_MARK = `rv-${randomBytes(12).toString('hex')}`;
+const RV_FRAGMENT = `,"resourceVersion":"${RV_MARK}"`;
+
 /** Values written here are encodeObject's JSON: backends need not parse them again. */
 const SERIALIZED = { serialized: true } as const;
 
@@ -94,7 +112,7 @@ export class ObjectStore {
    * The watch cache, fed by the same process's backend, takes the object from here instead of
    * parsing the value again (it checks that the value is the very one).
    */
-  readonly inFlight = new Map<string, { value: string; object: KubeObject }>();
+  readonly inFlight = new Map<string, InFlightWrite>();
   /** The revision of this process's latest write here: a watch cache of it shows its own writes. */
   lastWrite = 0;
   /** Updates that started from a cached copy and then read the store (refused, unchanged or in conflict). */
@@ -115,10 +133,32 @@ export class ObjectStore {
     return value;
   }
 
+  /**
+   * The stored form and, from the same JSON.stringify, the watch cache's form of the object at
+   * the revision the write will get (see InFlightWrite.rawAt); without the latter when the
+   * object's metadata does not allow it.
+   */
+  private encodeWithRaw(obj: KubeObject): { value: string; rawAt?: (revision: number) => string } {
+    const m = obj.metadata;
+    let keys = 0;
+    if (m) for (const k in m) if (k !== 'resourceVersion' && m[k as keyof typeof m] !== undefined) keys++;
+    if (!keys) return { value: this.encode(obj) };
+    const { resourceVersion: _rv, ...rest } = m!;
+    const json = JSON.stringify({ ...obj, metadata: { ...rest, resourceVersion: RV_MARK } });
+    const at = json.indexOf(RV_FRAGMENT);
+    // The mark is a per-process nonce: were it in the object's own content, fall back.
+    if (at < 0 || json.indexOf(RV_FRAGMENT, at + 1) >= 0) return { value: this.encode(obj) };
+    const value = json.slice(0, at) + json.slice(at + RV_FRAGMENT.length);
+    if (Buffer.byteLength(value) > MAX_VALUE_BYTES) throw tooLarge(REQUEST_TOO_LARGE_MESSAGE);
+    const head = json.slice(0, at);
+    const tail = json.slice(at + RV_FRAGMENT.length);
+    return { value, rawAt: (revision) => `${head},"resourceVersion":"${revision}"${tail}` };
+  }
+
   async create(key: string, obj: KubeObject): Promise<KubeObject> {
-    const value = this.encode(obj);
+    const { value, rawAt } = this.encodeWithRaw(obj);
     try {
-      const rev = await this.writing(key, value, obj, () => this.backend.create(key, value, SERIALIZED));
+      const rev = await this.writing(key, value, obj, () => this.backend.create(key, value, SERIALIZED), rawAt);
       return withRevision(obj, rev);
     } catch (e) {
       throw this.fail(e, key);
@@ -126,8 +166,8 @@ export class ObjectStore {
   }
 
   /** Awaits a backend write of `value` (which encodes `object`), listed in inFlight meanwhile. */
-  private async writing(key: string, value: string, object: KubeObject, write: () => Promise<number>): Promise<number> {
-    this.inFlight.set(key, { value, object });
+  private async writing(key: string, value: string, object: KubeObject, write: () => Promise<number>, rawAt?: (revision: number) => string): Promise<number> {
+    this.inFlight.set(key, { value, object, rawAt });
     try {
       const rev = await write();
       this.lastWrite = Math.max(this.lastWrite, rev);
@@ -169,6 +209,7 @@ export class ObjectStore {
         const current = cached ? cached.object() : kv ? decodeObject(kv.value, kv.modRevision) : undefined;
         let next: KubeObject;
         let value: string;
+        let rawAt: ((revision: number) => string) | undefined;
         try {
           if (!current && !opts.ignoreNotFound) throw notFound(this.resource, name);
           if (current) checkPreconditions(this.resource, key, opts.preconditions, current);
@@ -177,7 +218,7 @@ export class ObjectStore {
           if (pinned && pinned !== (current?.metadata?.resourceVersion ?? '')) {
             throw conflict(this.resource, name, OPTIMISTIC_LOCK_MESSAGE);
           }
-          value = this.encode(next);
+          ({ value, rawAt } = this.encodeWithRaw(next));
         } catch (e) {
           if (!cached) throw e;
           // Refused on the cache's word: the store's own state decides.
@@ -197,12 +238,12 @@ export class ObjectStore {
             }
             const expected = cached.revision;
             cached = undefined;
-            return withRevision(next, await this.writing(key, value, next, () => this.backend.update(key, value, expected, SERIALIZED)));
+            return withRevision(next, await this.writing(key, value, next, () => this.backend.update(key, value, expected, SERIALIZED), rawAt));
           }
-          if (!kv) return withRevision(next, await this.writing(key, value, next, () => this.backend.create(key, value, SERIALIZED)));
+          if (!kv) return withRevision(next, await this.writing(key, value, next, () => this.backend.create(key, value, SERIALIZED), rawAt));
           if (value === kv.value && !kv.stale) return withRevision(next, kv.modRevision); // unchanged: no write, no new revision
           const expected = kv.modRevision;
-          return withRevision(next, await this.writing(key, value, next, () => this.backend.update(key, value, expected, SERIALIZED)));
+          return withRevision(next, await this.writing(key, value, next, () => this.backend.update(key, value, expected, SERIALIZED), rawAt));
         } catch (e) {
           if (isStorageError(e, 'Conflict')) kv = e.extra?.current ?? (await this.backend.get(key));
           else if (isStorageError(e, 'KeyExists') || isStorageError(e, 'KeyNotFound')) kv = await this.backend.get(key);

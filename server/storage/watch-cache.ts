@@ -165,15 +165,16 @@ export class WatchCache {
 
   /**
    * Applies one backend event (in revision order) and returns what watchers get. `decoded`:
-   * the event's object, when the caller has it without parsing the value (it is frozen here).
+   * the event's object, when the caller has it without parsing the value (it is frozen here);
+   * `raw`: JSON.stringify of it, when the writer made it already.
    */
-  apply(ev: StoreEvent, decoded?: KubeObject): CacheEvent {
+  apply(ev: StoreEvent, decoded?: KubeObject, raw?: string): CacheEvent {
     const prev = this.entries.get(ev.key);
     const object = deepFreeze(decoded ?? decodeObject(ev.value, ev.revision));
     const indexed = this.indexes?.valuesOf(object);
     // The key string the cache holds already (its map and sorted keys), not one more per write.
     const key = prev?.key ?? ev.key;
-    const entry = new CacheEntry(key, JSON.stringify(object), ev.revision, indexed);
+    const entry = new CacheEntry(key, raw ?? JSON.stringify(object), ev.revision, indexed);
     const out = new CacheEvent(ev.type, key, entry.raw, ev.revision, prev?.raw, object, indexed, prev?.indexed);
     if (prev?.indexed) this.indexes!.remove(key, prev.indexed);
     if (indexed && ev.type !== 'DELETED') this.indexes!.add(key, indexed);
