@@ -17,13 +17,16 @@ export const STATUS_MERGE_KEYS: Readonly<Record<string, string>> = { conditions:
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** Equal as a merge patch sees them: null (delete the field) and no field at all are the same. */
+const same = (a: unknown, b: unknown) => deepEqual(a ?? null, b ?? null);
+
 /** The changed fields of one keyed list item (removed fields as null), or undefined. */
 function itemDiff(old: JsonObject, next: JsonObject): JsonObject | undefined {
   let out: JsonObject | undefined;
   for (const [k, v] of Object.entries(next)) {
-    if (!deepEqual(old[k], v)) (out ??= {})[k] = v;
+    if (!same(old[k], v)) (out ??= {})[k] = v;
   }
-  for (const k of Object.keys(old)) if (!(k in next)) (out ??= {})[k] = null;
+  for (const k of Object.keys(old)) if (!(k in next) && old[k] !== null) (out ??= {})[k] = null;
   return out;
 }
 
@@ -60,7 +63,7 @@ export function statusDiff(old: JsonObject | undefined, next: JsonObject, mergeK
       out ??= {};
       out[`$setElementOrder/${k}`] = v.map((x) => (isObject(x) ? { [key]: x[key] } : x));
       out[k] = items;
-    } else if (!deepEqual(o, v)) {
+    } else if (!same(o, v)) {
       (out ??= {})[k] = v;
     }
   }

@@ -15,6 +15,7 @@ import { heartbeatNode, LEASE_RENEW_MS, nodeHeartbeat, NODES } from '../common/h
 import { nodeConditions } from '../common/node-status.ts';
 import type { CriClient } from '../cri/client.ts';
 import { getOrUndefined, PODS, SERVICES } from './api-refs.ts';
+import { isStatusEcho } from './pod-api.ts';
 import { shortLived } from './short-lived.ts';
 import { createImageManager } from './images.ts';
 import { buildKubeletNode, nodeResources } from './node-info.ts';
@@ -138,6 +139,12 @@ export function startKubelet(opts: KubeletOptions): Kubelet {
       adoptable.delete(uid);
       workers.set(uid, w);
     } else {
+      // Only a status change, holding what the worker reported (the echo of its own write): nothing
+      // new for it. (Upstream's pod worker syncs from its runtime cache; ours would ask the runtime.)
+      if (!pod.metadata?.deletionTimestamp && isStatusEcho(w.pod, pod, w.reported)) {
+        if (Number(pod.metadata?.resourceVersion ?? 0) >= Number(w.pod.metadata?.resourceVersion ?? 0)) w.pod = pod;
+        return;
+      }
       // Keep our own newer status: an informer event may carry an older one.
       w.pod = { ...pod, status: Number(pod.metadata?.resourceVersion ?? 0) >= Number(w.pod.metadata?.resourceVersion ?? 0) ? pod.status : w.pod.status };
     }
@@ -183,7 +190,9 @@ export function startKubelet(opts: KubeletOptions): Kubelet {
       now.add(c.id);
       if (seen.get(c.id) !== c.state) {
         seen.set(c.id, c.state);
-        workers.get(c.labels[POD_UID_LABEL])?.schedule();
+        // Not for a state its worker acted on already (the container it just started, running).
+        const w = workers.get(c.labels[POD_UID_LABEL]);
+        if (w && w.actedOn.get(c.id) !== c.state) w.schedule();
       }
     }
     for (const id of seen.keys()) if (!now.has(id)) seen.delete(id);

@@ -10,6 +10,26 @@ import { PODS } from './api-refs.ts';
 const codeOf = (e: unknown) => (e as { code?: number }).code;
 const key = (pod: Pod) => `${pod.metadata?.namespace}/${pod.metadata?.name}`;
 
+/** The pod without what a status write changes (status, resourceVersion, managedFields). */
+function beyondStatus(pod: Pod): string {
+  const { resourceVersion: _rv, managedFields: _mf, ...meta } = (pod.metadata ?? {}) as Record<string, unknown>;
+  return JSON.stringify({ ...pod, metadata: meta, status: undefined });
+}
+
+/**
+ * Whether an update from the API gives the pod worker nothing to do: nothing but the status (and
+ * resourceVersion) differs from `known`, and the status holds all of what the worker `reported`
+ * last (the echo of its own write, or another writer's condition such as PodScheduled), or the
+ * worker has reported nothing yet (its first sync, in flight, will). A status that lacks what
+ * was reported (overwritten, or a write that failed) is not: the sync writes it again.
+ */
+export function isStatusEcho(known: Pod, update: Pod, reported: Record<string, unknown> | undefined): boolean {
+  if (beyondStatus(known) !== beyondStatus(update)) return false;
+  if (!reported) return true;
+  const current = (update.status ?? {}) as JsonObject;
+  return !statusDiff(current, { ...current, ...(reported as JsonObject) });
+}
+
 /** Patches the pod's status towards `wanted`; returns the pod as the API now has it. */
 export async function patchPodStatus(client: Client, log: Log, pod: Pod, uid: string, wanted: Record<string, unknown>): Promise<Pod> {
   const current = (pod.status ?? {}) as JsonObject;

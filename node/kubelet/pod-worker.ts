@@ -49,6 +49,10 @@ export class PodWorker {
   /** The pod got past its init containers in the current sandbox. */
   private initialized = false;
   private startTime?: string;
+  /** The status last sent (or found in place): an API update that only echoes it needs no sync. */
+  reported?: Record<string, unknown>;
+  /** Container id -> the state this worker last acted on: the runtime relist (PLEG) wakes it for other states only. */
+  readonly actedOn = new Map<string, string>();
   /** The containers this sync created (all a sandbox made in this sync holds). */
   private createdNow: string[] = [];
   /** When the file volumes were last written (0: not yet). */
@@ -132,6 +136,8 @@ export class PodWorker {
     // A sandbox made just now holds no container yet: no need to ask the runtime.
     const runs = sandbox === 'created' ? new Map<string, CriStatus[]>() : await this.containerRuns();
     this.createdNow = [];
+    if (sandbox !== 'created') this.actedOn.clear();
+    for (const r of runs.values()) for (const st of r) this.actedOn.set(st.id, st.state);
     let next = Infinity;
     const wake = (ms: number) => (next = Math.min(next, ms));
     const initialized = await this.syncInitContainers(runs, wake);
@@ -325,6 +331,7 @@ export class PodWorker {
       return undefined;
     }
     this.createdNow.push(id);
+    this.actedOn.set(id, 'CONTAINER_CREATED');
     this.event('Normal', 'Created', `Created container: ${c.name}`);
     this.waiting.delete(key);
     try {
@@ -335,6 +342,7 @@ export class PodWorker {
       wake(100);
       return undefined;
     }
+    this.actedOn.set(id, 'CONTAINER_RUNNING');
     this.event('Normal', 'Started', `Started container ${c.name}`);
     if (!(await runPostStart(this.ctx.cri.runtime, c, id, this.podIPs[0] ?? '', this.pod.spec?.terminationGracePeriodSeconds ?? 30, (t, r, m) => this.event(t, r, m)))) {
       wake(100);
@@ -362,6 +370,7 @@ export class PodWorker {
     }
     const wanted = podStatus({ pod: this.pod, hostIP: this.ctx.hostIP, podIPs: this.podIPs, sandboxReady: !!this.sandboxId, initialized, containers, now: new Date(), startTime: this.startTime });
     addTerminationMessages((wanted.containerStatuses as Record<string, unknown>[]) ?? [], this.podDir);
+    this.reported = wanted;
     this.pod = await patchPodStatus(this.ctx.client, this.ctx.log, this.pod, this.uid, wanted);
     return wanted.phase as string;
   }
