@@ -7,6 +7,9 @@ import type { Container, Pod } from '../../api/core/pod/types.ts';
 import type { ImageService } from '../cri/types.ts';
 import type { Waiting } from './status.ts';
 
+/** When the sync after a failed pull comes (it reports ImagePullBackOff while the back-off runs). */
+const AFTER_PULL_FAILURE_MS = 1000;
+
 type Emit = (type: 'Normal' | 'Warning', reason: string, message: string) => void;
 
 export interface ImageManager {
@@ -58,7 +61,9 @@ export function createImageManager(images: ImageService): ImageManager {
         backoff.set(image, { delayMs, until: Date.now() + delayMs });
         emit('Warning', 'Failed', `Failed to pull image "${image}": ${err}`);
         emit('Warning', 'Failed', 'Error: ErrImagePull');
-        return { waiting: { reason: 'ErrImagePull', message: err }, retryMs: delayMs + 50 };
+        // The next sync, soon, reports the back-off (ImagePullBackOff) and then waits it out;
+        // upstream's pod worker gets that sync from the update its own status write causes.
+        return { waiting: { reason: 'ErrImagePull', message: err }, retryMs: AFTER_PULL_FAILURE_MS };
       }
     },
   };
