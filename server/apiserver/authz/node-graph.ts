@@ -63,31 +63,58 @@ export function podReferences(pod: KubeObject): Set<Ref> {
 export class NodeGraph {
   /** node -> ref -> how many of the node's pods use it */
   private readonly links = new Map<string, Map<Ref, number>>();
-  /** pod `ns/name` -> the node and refs counted for it */
-  private readonly pods = new Map<string, { node: string; refs: Set<Ref> }>();
+  /** pod ref (`pod/ns/name`) -> its node and the other refs counted for it */
+  private readonly pods = new Map<Ref, { node: string; refs: Ref[] }>();
+  /**
+   * One string per distinct node name and ref however many pods hold it (a ServiceAccount's ref
+   * is shared by every pod of its namespace): at 30,000 pods a Set and strings of its own per
+   * pod cost the apiserver ~10 MB.
+   */
+  private readonly strings = new Map<string, { s: string; uses: number }>();
+
+  private intern(s: string): string {
+    const e = this.strings.get(s);
+    if (!e) {
+      this.strings.set(s, { s, uses: 1 });
+      return s;
+    }
+    e.uses++;
+    return e.s;
+  }
+
+  private release(s: string): void {
+    const e = this.strings.get(s);
+    if (e && --e.uses === 0) this.strings.delete(s);
+  }
 
   upsert(pod: KubeObject): void {
     this.remove(pod);
-    const node = (pod.spec as PodSpecLike | undefined)?.nodeName;
-    if (!node) return;
-    const refs = podReferences(pod);
-    refs.add(`pod/${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`);
-    this.pods.set(podKey(pod), { node, refs });
+    const nodeName = (pod.spec as PodSpecLike | undefined)?.nodeName;
+    if (!nodeName) return;
+    const self = podRef(pod);
+    const node = this.intern(nodeName);
+    const refs = [...podReferences(pod)].map((r) => this.intern(r));
+    this.pods.set(self, { node, refs });
     let m = this.links.get(node);
     if (!m) this.links.set(node, (m = new Map()));
+    m.set(self, (m.get(self) ?? 0) + 1);
     for (const r of refs) m.set(r, (m.get(r) ?? 0) + 1);
   }
 
   remove(pod: KubeObject): void {
-    const old = this.pods.get(podKey(pod));
+    const self = podRef(pod);
+    const old = this.pods.get(self);
     if (!old) return;
-    this.pods.delete(podKey(pod));
+    this.pods.delete(self);
     const m = this.links.get(old.node);
-    for (const r of old.refs) {
+    for (const r of [self, ...old.refs]) {
       const n = (m?.get(r) ?? 0) - 1;
       if (n > 0) m!.set(r, n);
       else m?.delete(r);
     }
+    if (m?.size === 0) this.links.delete(old.node);
+    for (const r of old.refs) this.release(r);
+    this.release(old.node);
   }
 
   /** Whether a pod bound to the node uses the object (kind: secret, configmap, pvc, serviceaccount, pod). */
@@ -96,6 +123,6 @@ export class NodeGraph {
   }
 }
 
-function podKey(pod: KubeObject): string {
-  return `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`;
+function podRef(pod: KubeObject): Ref {
+  return `pod/${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`;
 }
