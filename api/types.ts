@@ -210,6 +210,8 @@ export interface ResourceType {
   fieldSelectors?: Record<string, (obj: KubeObject) => string | undefined>;
   /** Field selectors the watch cache indexes, so that `field=value` lists and watches read only those objects (upstream: pods by spec.nodeName). */
   indexedFields?: string[];
+  /** false: kept out of the watch cache, reads and watches go to the store (upstream's default for Events). */
+  watchCache?: false;
   /** The definition name in the OpenAPI document, e.g. io.k8s.api.core.v1.Pod. */
   openapiName?: string;
   /** Whether the status subresource exists (then main-resource writes ignore status). */

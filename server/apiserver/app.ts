@@ -11,6 +11,7 @@ import { Registry } from '../../api/registry.ts';
 import { toTable } from '../../api/meta/table.ts';
 import { cacheIndexers } from '../storage/cache-index.ts';
 import { Cacher } from '../storage/cacher.ts';
+import { ObjectStore } from '../storage/object-store.ts';
 import { prefixFor } from '../storage/objects.ts';
 import type { Backend } from '../storage/types.ts';
 import { openSqliteBackend } from '../storage/sqlite/index.ts';
@@ -29,6 +30,7 @@ import type { UserInfo } from './registry/types.ts';
 import type { ApiContext } from './api-context.ts';
 import { GenericStore, type EngineHooks } from './registry/store.ts';
 import { CachedResourceStore } from './registry/storage-adapter.ts';
+import { UncachedResourceStore } from './registry/uncached-store.ts';
 import { randomNameGenerator, randomUid } from './registry/meta.ts';
 import { systemClock } from '../../client/clock.ts';
 import type { Clock } from '../../client/types.ts';
@@ -237,6 +239,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     }
     const probe = new GenericStore(rt, undefined as never, deps);
     const prefix = probe.listPrefix('');
+    if (rt.watchCache === false) {
+      const objects = new ObjectStore({ group: rt.group, resource: rt.plural }, backend);
+      e = new GenericStore(rt, new UncachedResourceStore(objects, { kind: rt.kind, apiVersion: groupVersion(rt) }), deps);
+      engines.set(rt, e);
+      return e;
+    }
     let cacher = cachers.get(prefix);
     if (!cacher) {
       cacher = new Cacher({

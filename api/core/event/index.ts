@@ -14,6 +14,7 @@ export const events: ResourceType = {
   shortNames: ['ev'],
   verbs: ALL,
   openapiName: 'io.k8s.api.core.v1.Event',
+  watchCache: false,
   fieldSelectors: {
     'involvedObject.kind': strField('involvedObject.kind'),
     'involvedObject.namespace': strField('involvedObject.namespace'),

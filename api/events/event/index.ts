@@ -17,6 +17,7 @@ export const eventsV1: ResourceType = {
   storage: { group: '', version: 'v1' },
   convert: eventsV1Convert,
   openapiName: 'io.k8s.api.events.v1.Event',
+  watchCache: false,
   table: eventsV1Table,
   // Written for this version's shape: it runs on the request's object, before conversion.
   strategy: eventStrategy,
