@@ -57,6 +57,11 @@ test('informer views: two loops share one informer (one list, one cache); a stop
 
   controllers.stop();
   t.deepEqual(views.holders(), new Map());
+  // A loop still finishing after its view stopped gets an informer that never starts.
+  const late = controllers.informer(configMaps);
+  t.false(late.hasSynced());
+  t.deepEqual(late.lister.list(), []);
+  t.deepEqual(views.holders(), new Map());
   // A new term lists again, on a new informer, and hears of everything as adds.
   const again = views.view();
   t.teardown(() => again.stop());
@@ -64,6 +69,6 @@ test('informer views: two loops share one informer (one list, one cache); a stop
   again.informer(configMaps).addEventHandler({ add: names(seenC) });
   again.start();
   await again.waitForSync();
-  t.is(factories, 2);
+  t.is(factories, 3, 'the first, the late loop\'s stopped one, this one');
   t.deepEqual(seenC.filter((n) => n === 'first' || n === 'second').sort(), ['first', 'second']);
 });

@@ -61,11 +61,18 @@ export function createInformerViews(newFactory: () => SharedInformerFactory): In
       const mine = new Map<string, { r: ResourceRef; inf: SharedInformer<KubeObject>; handlers: EventHandler[]; informer: Informer }>();
       let started = false;
       let stopped = false;
-      const get = (r: ResourceRef) => {
+      const stoppedInformer = (r: ResourceRef): Informer => {
+        const f = newFactory();
+        f.stop();
+        return f.informer(r);
+      };
+      const get = (r: ResourceRef): { informer: Informer } => {
         const key = keyOf(r);
         let m = mine.get(key);
         if (!m) {
-          if (stopped) throw new Error(`informer for ${r.plural} asked of a stopped view`);
+          // A loop finishing after its term ended (a reconcile in flight) gets an informer that
+          // never starts, as a stopped factory hands out, and holds nothing.
+          if (stopped) return { informer: stoppedInformer(r) };
           const inf = take(r);
           const handlers: EventHandler[] = [];
           const informer: Informer = {
