@@ -2,17 +2,20 @@
 // Widget carrying a 200-item list (a list-map with keys, validated, defaulted and pruned
 // against its schema) and server-side applies of it, beside creates of a ConfigMap of the
 // same size; and the time from a CRD's create to Established plus its first object, over
-// 20 CRDs (p50, p99).
+// 20 CRDs (p50, p99). Each row also gives the apiserver thread's CPU per object (from /proc;
+// the load generator runs in a worker thread), which a shared host's load disturbs far less
+// than the rates: its ratio to the reference's is what the rate ratio tends to on a quiet
+// machine. BENCH_CRD_CLIENTS=32 runs one concurrency only (for profiling).
 
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApiServer } from '../server/apiserver/app.ts';
 import { ensurePki } from '../server/pki/index.ts';
 import { silentLogger } from '../server/log.ts';
-import { fmt, percentile, printTable } from './stats.ts';
+import { fmt, mainThreadCpuMs, percentile, printTable, type RunFigures } from './stats.ts';
 import { adminAgent, call, expect, target, type Target } from './api/http.ts';
-import { startLoad } from './api/load.ts';
+import { startLoad, type Plan } from './api/load.ts';
 
 const ITEMS = 200;
 const CRDS = 20;
@@ -52,8 +55,9 @@ async function waitEstablished(t: Target, name: string): Promise<void> {
   }
 }
 
-export async function benchCrd(opts: { ops?: number } = {}): Promise<void> {
+export async function benchCrd(opts: { ops?: number; clients?: number[] } = {}): Promise<void> {
   const ops = opts.ops ?? 1000;
+  const concurrencies = opts.clients?.length ? opts.clients : CONCURRENCIES;
   const dir = mkdtempSync(join(tmpdir(), 'kubets-bench-crd-'));
   const pki = await ensurePki(dir, { bindAddress: '127.0.0.1' });
   const server = await startApiServer({ dataDir: join(dir, 'server'), port: 0, bindAddress: '127.0.0.1', pki, log: silentLogger });
@@ -64,7 +68,7 @@ export async function benchCrd(opts: { ops?: number } = {}): Promise<void> {
     await waitEstablished(setup, `widgets.${GROUP}`);
     const size = JSON.stringify(widget('x', 'w-00000')).length;
     const rows: string[][] = [];
-    for (const c of CONCURRENCIES) {
+    for (const c of concurrencies) {
       const ns = `crd-${c}`;
       await expect(setup, 201, 'POST', '/api/v1/namespaces', JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }));
       // The ConfigMap carries the same ports as data of the same serialized size.
@@ -73,15 +77,25 @@ export async function benchCrd(opts: { ops?: number } = {}): Promise<void> {
       // upstream, names the field manager after it, so they record managedFields as the
       // apply does, and the three rows store objects of the same shape.
       const headers = { 'User-Agent': KUBECTL_UA };
-      const cmRun = await load.run({ kind: 'requests', url: server.url, method: 'POST', path: `/api/v1/namespaces/${ns}/configmaps`, body: JSON.stringify(cm), headers, want: 201, ops, concurrency: c });
-      const crRun = await load.run({ kind: 'requests', url: server.url, method: 'POST', path: `/apis/${GROUP}/v1/namespaces/${ns}/widgets`, body: JSON.stringify(widget(ns, 'w-{i}')), headers, want: 201, ops, concurrency: c });
+      // Each run with the apiserver thread's CPU over it, per object.
+      const measured = async (plan: Plan & { kind: 'requests' }) => {
+        const cpu0 = mainThreadCpuMs();
+        const r = await load.run(plan);
+        return { figures: r.figures, cpuMs: (mainThreadCpuMs() - cpu0) / ops };
+      };
+      const cmRun = await measured({ kind: 'requests', url: server.url, method: 'POST', path: `/api/v1/namespaces/${ns}/configmaps`, body: JSON.stringify(cm), headers, want: 201, ops, concurrency: c });
+      const crRun = await measured({ kind: 'requests', url: server.url, method: 'POST', path: `/apis/${GROUP}/v1/namespaces/${ns}/widgets`, body: JSON.stringify(widget(ns, 'w-{i}')), headers, want: 201, ops, concurrency: c });
       const applyBody = JSON.stringify({ ...widget(ns, 'a-{i}'), spec: { color: 'blue', ports } });
-      const apRun = await load.run({ kind: 'requests', url: server.url, method: 'PATCH', path: `/apis/${GROUP}/v1/namespaces/${ns}/widgets/a-{i}?fieldManager=bench`, body: applyBody, headers: { 'Content-Type': 'application/apply-patch+yaml', 'User-Agent': KUBECTL_UA }, want: 201, ops, concurrency: c });
+      const apRun = await measured({ kind: 'requests', url: server.url, method: 'PATCH', path: `/apis/${GROUP}/v1/namespaces/${ns}/widgets/a-{i}?fieldManager=bench`, body: applyBody, headers: { 'Content-Type': 'application/apply-patch+yaml', 'User-Agent': KUBECTL_UA }, want: 201, ops, concurrency: c });
       const ref = cmRun.figures.opsPerSec;
-      const row = (what: string, f: typeof cmRun.figures, aim: string) => [what, String(c), fmt(f.opsPerSec), fmt(f.p50Ms, 1), fmt(f.p99Ms, 1), ref && aim ? `${fmt(f.opsPerSec / ref, 2)}x` : '', aim];
-      rows.push(row('ConfigMap create, same size (reference)', cmRun.figures, ''), row('Widget create (200-item list map)', crRun.figures, '>= 0.7x'), row('Widget server-side apply (creates)', apRun.figures, '>= 0.7x'));
+      const row = (what: string, run: { figures: RunFigures; cpuMs: number }, aim: string) => {
+        const f = run.figures;
+        return [what, String(c), fmt(f.opsPerSec), fmt(f.p50Ms, 1), fmt(f.p99Ms, 1), ref && aim ? `${fmt(f.opsPerSec / ref, 2)}x` : '', aim, fmt(run.cpuMs, 2), aim && run.cpuMs ? `${fmt(cmRun.cpuMs / run.cpuMs, 2)}x` : ''];
+      };
+      rows.push(row('ConfigMap create, same size (reference)', cmRun, ''), row('Widget create (200-item list map)', crRun, '>= 0.7x'), row('Widget server-side apply (creates)', apRun, '>= 0.7x'));
     }
-    printTable(`bench/crd: ${ops} objects per run (~${fmt(size / 1024, 1)} KiB each), durable sqlite`, ['what', 'clients', 'ops/s', 'p50 ms', 'p99 ms', 'ratio', 'aim'], rows);
+    const load1 = loadavg()[0]!.toFixed(1);
+    printTable(`bench/crd: ${ops} objects per run (~${fmt(size / 1024, 1)} KiB each), durable sqlite, load average ${load1}`, ['what', 'clients', 'ops/s', 'p50 ms', 'p99 ms', 'ratio', 'aim', 'server CPU ms/op', 'CPU ratio'], rows);
 
     const times: number[] = [];
     await expect(setup, 201, 'POST', '/api/v1/namespaces', JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'first' } }));

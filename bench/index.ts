@@ -19,7 +19,7 @@ const benches: Record<string, () => Promise<void>> = {
   embed: () => benchEmbed({ starts: Number(process.env.BENCH_STARTS) || undefined }),
   storage: () => benchStorage({ ops: Number(process.env.BENCH_OPS) || undefined }),
   network: () => benchNetwork({ services: Number(process.env.BENCH_SERVICES) || undefined }),
-  crd: () => benchCrd({ ops: Number(process.env.BENCH_OPS) || undefined }),
+  crd: () => benchCrd({ ops: Number(process.env.BENCH_OPS) || undefined, clients: process.env.BENCH_CRD_CLIENTS?.split(',').map(Number).filter((n) => n > 0) }),
   api: () => benchApi({ ops: Number(process.env.BENCH_OPS) || undefined }),
   'api-authorized': () => benchApi({ ops: Number(process.env.BENCH_OPS) || undefined, only: 'authorized' }),
   'api-policy': () => benchApi({ ops: Number(process.env.BENCH_OPS) || undefined, only: 'policy' }),

@@ -1,4 +1,7 @@
-// Small helpers every benchmark shares: timed runs at a concurrency, percentiles, tables.
+// Small helpers every benchmark shares: timed runs at a concurrency, percentiles, tables, the
+// main thread's CPU time.
+
+import { readFileSync } from 'node:fs';
 
 export interface RunFigures {
   opsPerSec: number;
@@ -43,4 +46,17 @@ export function printTable(title: string, header: string[], rows: string[][]): v
   console.log(line(header));
   console.log(`| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);
   for (const r of rows) console.log(line(r));
+}
+
+const TICKS_PER_SECOND = 100;
+
+/**
+ * CPU milliseconds of this process's main thread (user + system), from /proc: where a bench
+ * runs the apiserver on the main thread and its load in a worker, the server's CPU alone,
+ * which the load on a shared host disturbs far less than a rate.
+ */
+export function mainThreadCpuMs(): number {
+  const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
 }

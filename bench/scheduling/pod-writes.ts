@@ -7,26 +7,18 @@
 // disturbs far less than a rate or the thread's busy wall time. BENCH_PODS pods per round
 // (default 3,000), BENCH_ROUNDS rounds (default 3) after a warm-up round of 500.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApiServer } from '../../server/apiserver/app.ts';
 import { ensurePki } from '../../server/pki/index.ts';
 import { silentLogger } from '../../server/log.ts';
-import { fmt, printTable } from '../stats.ts';
+import { fmt, mainThreadCpuMs, printTable } from '../stats.ts';
 import { adminAgent, expect, target } from '../api/http.ts';
 import { startLoad } from '../api/load.ts';
 import { writesPerCommit } from '../api/reference.ts';
 
 const WATCHES = 3;
-const TICKS_PER_SECOND = 100;
-
-/** CPU milliseconds of this process's main thread (user + system), from /proc. */
-function mainThreadCpuMs(): number {
-  const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
-}
 const CONCURRENCY = 64;
 
 export async function benchPodWrites(opts: { pods?: number; rounds?: number } = {}): Promise<void> {
