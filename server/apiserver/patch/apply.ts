@@ -17,8 +17,10 @@ import {
   encodeManagedFields,
   managedFieldsOmitted,
   managerId,
+  soleManagerEntries,
 } from './managed-fields.ts';
-import type { Manager } from './managed-fields.ts';
+import type { ManagedFieldsEntry, Manager } from './managed-fields.ts';
+import { fieldsV1Of } from './fields-v1.ts';
 import type { PatchSchema } from './schema.ts';
 
 /** Who owns an object's fields when it is first applied to without any managedFields. */
@@ -62,6 +64,11 @@ export function apply(
   const previous = managers.find((m) => managerId(m) === id);
   const others = managers.filter((m) => managerId(m) !== id);
 
+  // The apply that creates: this manager owns every field it applies, written straight as FieldsV1.
+  if (!live) {
+    const fields = fieldsV1Of(config, schema, 'apply', true);
+    if (fields) return withEntries(mergeApplied(liveObj, config, schema) as KubeObject, soleManagerEntries(me, now, fields) ?? []);
+  }
   const fullConfig = live ? completeKeys(config, liveObj, schema) : config;
   me.set = stripSystemFields(fieldSetOf(fullConfig, schema, 'apply', true));
   let merged = mergeApplied(liveObj, fullConfig, schema) as KubeObject;
@@ -109,8 +116,11 @@ export function apply(
 }
 
 function withManagedFields(merged: KubeObject, managers: Manager[]): KubeObject {
+  return withEntries(merged, encodeManagedFields(managers));
+}
+
+function withEntries(merged: KubeObject, entries: ManagedFieldsEntry[]): KubeObject {
   const result: KubeObject = { ...merged, metadata: { ...(merged.metadata ?? {}) } };
-  const entries = encodeManagedFields(managers);
   if (entries.length > 0 && result.metadata) result.metadata.managedFields = entries;
   return result;
 }

@@ -43,7 +43,8 @@ export function childrenOf(value: unknown, schema: PatchSchema | undefined, stri
   });
 }
 
-const isItem = (pe: PathElement): boolean => pe[0] !== 'f';
+/** A list item's element (keyed, set value or index), not a field. */
+export const isItem = (pe: PathElement): boolean => pe[0] !== 'f';
 
 /**
  * The fields a value sets. 'apply' mode is what an applier owns: leaves, list items and
@@ -187,7 +188,7 @@ export function removeChild(container: unknown, child: Child): void {
 }
 
 /** Metadata the apiserver sets: never owned by a manager (upstream's stripped fields). */
-const SYSTEM_METADATA = ['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'];
+export const SYSTEM_METADATA = ['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'];
 
 /**
  * Drops apiVersion, kind and system metadata from a set, as upstream does before recording

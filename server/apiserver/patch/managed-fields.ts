@@ -6,6 +6,7 @@ import { rfc3339 } from '../../../api/meta/time.ts';
 import type { KubeObject } from '../../../api/types.ts';
 import { FieldSet } from './fieldpath.ts';
 import { compareObjects, fieldSetOf, stripSystemFields } from './fieldset.ts';
+import { fieldsV1Of } from './fields-v1.ts';
 import { clone, deepEqual, isObject } from './json.ts';
 import type { JsonObject } from './json.ts';
 import type { PatchSchema } from './schema.ts';
@@ -93,6 +94,22 @@ export function encodeManagedFields(managers: Manager[]): ManagedFieldsEntry[] {
   });
 }
 
+/**
+ * encodeManagedFields of one manager that owns `fields` (a FieldsV1) since `now`: its entry,
+ * none when it owns nothing.
+ */
+export function soleManagerEntries(m: Pick<Manager, 'manager' | 'operation' | 'apiVersion' | 'subresource'>, now: Date, fields: JsonObject): ManagedFieldsEntry[] | undefined {
+  let owned = false;
+  for (const _k in fields) {
+    owned = true;
+    break;
+  }
+  if (!owned) return undefined;
+  const e: ManagedFieldsEntry = { manager: m.manager, operation: m.operation, apiVersion: m.apiVersion, time: rfc3339(now), fieldsType: 'FieldsV1', fieldsV1: fields };
+  if (m.subresource) e.subresource = m.subresource;
+  return [e];
+}
+
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -150,6 +167,11 @@ export function managedFieldsAfter(
   const before = oldObj ? managedFieldsOmitted(oldObj) : undefined;
   const after = managedFieldsOmitted(newObj);
   const apiVersion = typeof newObj.apiVersion === 'string' ? newObj.apiVersion : '';
+  // A create with no other manager: every field is this manager's, written straight as FieldsV1.
+  if (!oldObj && managers.length === 0) {
+    const fields = fieldsV1Of(after, schema, operation === 'Apply' ? 'apply' : 'all');
+    if (fields) return soleManagerEntries({ manager, operation, apiVersion, subresource }, now, fields);
+  }
   const me: Manager = { manager, operation, apiVersion, set: new FieldSet() };
   if (subresource) me.subresource = subresource;
   const id = managerId(me);
