@@ -23,10 +23,28 @@ test('running after a restart: lastState is the previous run; a runtime reason (
   t.like(s.lastState as object, { terminated: { exitCode: 128, reason: 'StartError' } });
 });
 
-test('no run yet: ContainerCreating, or PodInitializing while init containers are pending', (t) => {
+test('no run yet: ContainerCreating, or PodInitializing in a pod with init containers', (t) => {
   t.deepEqual(containerStatus({ name: 'c' }, undefined, false).state, { waiting: { reason: 'ContainerCreating' } });
   t.deepEqual(containerStatus({ name: 'c' }, undefined, true).state, { waiting: { reason: 'PodInitializing' } });
+  t.deepEqual(containerStatus({ name: 'c' }, view([], { waiting: { reason: 'ErrImagePull', message: 'm' } }), true).state, { waiting: { reason: 'ErrImagePull', message: 'm' } });
 });
+
+// Upstream's kubelet: every container not created yet waits with PodInitializing when the pod has init containers (kubectl: Init:0/N, then PodInitializing), ContainerCreating otherwise.
+const waitingCases: { name: string; init: boolean; initialized: boolean; runs: Record<string, CriStatus[]>; want: { init?: (string | undefined)[]; main: (string | undefined)[] } }[] = [
+  { name: 'no init containers: ContainerCreating', init: false, initialized: true, runs: {}, want: { main: ['ContainerCreating'] } },
+  { name: 'init not started: the init container and the main one PodInitializing', init: true, initialized: false, runs: {}, want: { init: ['PodInitializing'], main: ['PodInitializing'] } },
+  { name: 'init running: the main container PodInitializing', init: true, initialized: false, runs: { 'init/i': [run(0, 'CONTAINER_RUNNING')] }, want: { init: [undefined], main: ['PodInitializing'] } },
+  { name: 'initialized, main not created yet: still PodInitializing', init: true, initialized: true, runs: { 'init/i': [run(0, 'CONTAINER_EXITED')] }, want: { init: [undefined], main: ['PodInitializing'] } },
+];
+for (const c of waitingCases) {
+  test(`waiting reason: ${c.name}`, (t) => {
+    const containers = new Map(Object.entries(c.runs).map(([k, r]) => [k, view(r)]));
+    const s = podStatus({ pod: pod('Always', c.init), hostIP: '10.0.0.1', podIPs: [], sandboxReady: true, initialized: c.initialized, containers, now: new Date() });
+    const reasons = (key: string) => ((s[key] ?? []) as { state: { waiting?: { reason: string } } }[]).map((x) => x.state.waiting?.reason);
+    t.deepEqual(reasons('containerStatuses'), c.want.main);
+    if (c.want.init) t.deepEqual(reasons('initContainerStatuses'), c.want.init);
+  });
+}
 
 const term = (exitCode: number) => ({ state: { terminated: { exitCode } }, lastState: {} });
 const cases: [string, string, Record<string, unknown>[], string][] = [

@@ -42,7 +42,12 @@ function terminated(s: CriStatus): Record<string, unknown> {
   return t;
 }
 
-export function containerStatus(c: Container, v: ContainerView | undefined, initPending: boolean): Record<string, unknown> {
+/**
+ * One container's status. `hasInitContainers`: the pod has init containers, and then each of
+ * its containers not created yet (init, main and ephemeral alike, before and after the pod
+ * initialized) waits with PodInitializing, as upstream's kubelet writes it; ContainerCreating otherwise.
+ */
+export function containerStatus(c: Container, v: ContainerView | undefined, hasInitContainers: boolean): Record<string, unknown> {
   const [latest, prev] = v?.runs ?? [];
   const out: Record<string, unknown> = { name: c.name, image: c.image, imageID: latest?.imageRef ?? '', ready: !!v?.ready, restartCount: latest?.metadata.attempt ?? 0, started: !!v?.started };
   if (latest) out.containerID = `containerd://${latest.id}`;
@@ -55,7 +60,7 @@ export function containerStatus(c: Container, v: ContainerView | undefined, init
     state = { terminated: terminated(latest) };
     if (prev?.state === 'CONTAINER_EXITED') last = { terminated: terminated(prev) };
   } else {
-    const w = v?.waiting ?? { reason: initPending ? 'PodInitializing' : 'ContainerCreating' };
+    const w = v?.waiting ?? { reason: hasInitContainers ? 'PodInitializing' : 'ContainerCreating' };
     state = { waiting: w.message ? { reason: w.reason, message: w.message } : { reason: w.reason } };
     if (latest?.state === 'CONTAINER_EXITED') last = { terminated: terminated(latest) };
   }
@@ -103,9 +108,9 @@ function condition(pod: Pod, now: Date, type: string, ok: boolean, reason?: stri
 export function podStatus(v: PodView): Record<string, unknown> {
   const { pod } = v;
   const inits = pod.spec?.initContainers ?? [];
-  const initStatuses = inits.map((c) => containerStatus(c, v.containers.get(`init/${c.name}`), false));
-  const initPending = !v.initialized && inits.length > 0;
-  const statuses = (pod.spec?.containers ?? []).map((c) => containerStatus(c, v.containers.get(c.name ?? ""), initPending));
+  const hasInit = inits.length > 0;
+  const initStatuses = inits.map((c) => containerStatus(c, v.containers.get(`init/${c.name}`), hasInit));
+  const statuses = (pod.spec?.containers ?? []).map((c) => containerStatus(c, v.containers.get(c.name ?? ''), hasInit));
   const sidecar = inits.map(isSidecar);
   const exitedZero = (s: Record<string, unknown>) => (s.state as { terminated?: { exitCode: number } }).terminated?.exitCode === 0;
   // Only a regular init container fails the pod's initialization; a sidecar that exits is restarted.
@@ -141,7 +146,7 @@ export function podStatus(v: PodView): Record<string, unknown> {
   }
   if (inits.length) out.initContainerStatuses = initStatuses;
   // Ephemeral containers are never ready and never restarted.
-  const ephemeral = (pod.spec?.ephemeralContainers ?? []).map((c) => containerStatus(c, v.containers.get(`eph/${c.name}`), false));
+  const ephemeral = (pod.spec?.ephemeralContainers ?? []).map((c) => containerStatus(c, v.containers.get(`eph/${c.name}`), hasInit));
   if (ephemeral.length) out.ephemeralContainerStatuses = ephemeral.map(({ started: _, ...s }) => s);
   return out;
 }
