@@ -51,10 +51,12 @@ export interface PodJson {
 
 export interface ContainerStatusJson {
   name: string;
+  image: string;
+  containerID?: string;
   ready: boolean;
   restartCount: number;
   state: { running?: unknown; waiting?: { reason: string; message?: string }; terminated?: { exitCode: number; reason: string; message?: string } };
-  lastState: { terminated?: { exitCode: number; reason: string } };
+  lastState: { terminated?: { exitCode: number; reason: string; containerID?: string } };
 }
 
 export interface NodeScenario {

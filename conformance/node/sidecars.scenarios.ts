@@ -1,9 +1,14 @@
 // Sidecars (restartable init containers, KEP-753) on a real node: started before the main
 // containers and kept running beside them, counted in READY and the Ready condition,
 // restarted whatever the pod's restartPolicy, stopped after the main containers (in reverse
-// order) on deletion, and out of the way of a Job's completion.
+// order) on deletion, and out of the way of a Job's completion; and a container or sidecar
+// whose image a pod update changes is killed and started again from the new spec.
 
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { containerdLayout } from '../../node/cri/containerd-config.ts';
+import { buildBusyboxImage, importImage } from '../../node/cri/image.ts';
 import { apply, phase, podManifest } from './pods.scenarios.ts';
 import type { NodeCtx, NodeScenario } from './scenario.ts';
 
@@ -184,6 +189,43 @@ export const sidecarScenarios: NodeScenario[] = [
       const p = await c.pod('lv');
       c.t.is(p.status.phase, 'Running');
       c.t.is(p.status.containerStatuses?.[0].restartCount, 0);
+    },
+  },
+  {
+    title: 'kubectl set image: the running container and sidecar are killed (Killing: definition changed) and started again from the new image, restartCount 1, even with restartPolicy Never',
+    id: 'set-image',
+    async run(c) {
+      // A second tag of the busybox image, imported as `kubets image import` does.
+      const other = 'localhost/kubets/busybox:2';
+      const dir = mkdtempSync(join(tmpdir(), 'kubets-image-2-'));
+      try {
+        await buildBusyboxImage(join(dir, 'image.tar'), { tags: [other] });
+        await importImage(`unix://${containerdLayout(c.agentDir).socket}`, join(dir, 'image.tar'));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      await apply(c, podManifest(c, 'img', {
+        restartPolicy: 'Never',
+        initContainers: [{ name: 'side', image: c.image, restartPolicy: 'Always', command: untilTerm() }],
+        containers: [{ name: 'main', image: c.image, command: untilTerm() }],
+      }));
+      await phase(c, 'img', 'Running');
+      const before = await c.pod('img');
+      await c.ok(['set', 'image', 'pod/img', `main=${other}`, `side=${other}`]);
+      const p = await c.waitFor('both restarted and running', async () => {
+        const p = await c.pod('img');
+        const all = [p.status.containerStatuses?.[0], p.status.initContainerStatuses?.[0]];
+        return all.every((s) => s?.restartCount === 1 && s.state.running) ? p : undefined;
+      }, 60_000);
+      const [main, side] = [p.status.containerStatuses![0], p.status.initContainerStatuses![0]];
+      c.t.true(main.containerID !== before.status.containerStatuses![0].containerID && side.containerID !== before.status.initContainerStatuses![0].containerID, 'new containers');
+      c.t.deepEqual([main.image, main.lastState.terminated?.containerID, side.lastState.terminated?.containerID], [other, before.status.containerStatuses![0].containerID, before.status.initContainerStatuses![0].containerID]);
+      const ev = await c.events();
+      c.t.true(ev.includes('Killing: Container main definition changed, will be restarted'), ev.join('\n'));
+      c.t.true(ev.includes('Killing: Init container side definition changed'), ev.join('\n'));
+      c.t.is(p.status.phase, 'Running');
+      await c.waitFor('Ready again', async () => ((await c.pod('img')).status.conditions?.find((x) => x.type === 'Ready')?.status === 'True' ? true : undefined), 30_000);
+      c.t.deepEqual((await row(c, 'img')).slice(1, 4), ['2/2', 'Running', '2']);
     },
   },
 ];

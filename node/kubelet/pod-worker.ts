@@ -21,7 +21,8 @@ import { ContainerProbes } from './container-probes.ts';
 import { RestartBackoff } from './restart-backoff.ts';
 import { addTerminationMessages, containerRuns, EPHEMERAL, EPHEMERAL_LABEL, INIT_LABEL, terminationLogPath } from './container-runs.ts';
 import { isSidecar, planInit, type InitRun } from './init-containers.ts';
-import { removeSandbox, runPostStart, stopContainers, stopPodInRuntime } from './termination.ts';
+import { killContainer, removeSandbox, runPostStart, stopContainers, stopPodInRuntime } from './termination.ts';
+import { definitionChanged, definitionChangedMessage } from './container-hash.ts';
 import { containerConfig, sandboxConfig } from './runtime-spec.ts';
 import { podStatus, type ContainerView, type Waiting } from './status.ts';
 import type { KubeletContext } from './context.ts';
@@ -144,7 +145,13 @@ export class PodWorker {
     if (initialized) {
       for (const c of this.pod.spec?.containers ?? []) {
         const name = c.name ?? '';
-        const latest = runs.get(name)?.[0];
+        let latest = runs.get(name)?.[0];
+        // A new image (kubectl set image): killed and started again from the new spec, whatever the restartPolicy.
+        if (definitionChanged(c, latest)) {
+          latest = await this.killChanged(c, name, latest!, false);
+          await this.startContainer(c, name, latest.metadata.attempt + 1, wake);
+          continue;
+        }
         // A container found running (adopted after a restart of the agent) gets its probes.
         if (latest?.state === 'CONTAINER_RUNNING' && !this.probes.has(name)) this.probes.start(c, name, latest.id);
         if (latest && latest.state !== 'CONTAINER_EXITED') continue;
@@ -246,7 +253,13 @@ export class PodWorker {
     if (!this.initialized && (this.pod.spec?.containers ?? []).some((c) => runs.has(c.name ?? ''))) this.initialized = true;
     const startedNow = new Set<string>();
     for (const c of inits.filter(isSidecar)) {
-      const latest = runs.get(`init/${c.name}`)?.[0];
+      const key = `init/${c.name}`;
+      let latest = runs.get(key)?.[0];
+      // A sidecar with a new image: killed here, then started again below like any exited sidecar.
+      if (definitionChanged(c, latest)) {
+        latest = await this.killChanged(c, key, latest!, true);
+        runs.set(key, [latest, ...(runs.get(key) ?? []).slice(1)]);
+      }
       if (latest?.state === 'CONTAINER_RUNNING' && !this.probes.has(`init/${c.name}`)) this.probes.start(c, `init/${c.name}`, latest.id);
     }
     for (let round = 0; round <= inits.length; round++) {
@@ -272,6 +285,18 @@ export class PodWorker {
       if (plan.initialized || !progressed) return plan.initialized;
     }
     return this.initialized;
+  }
+
+  /** Kills a running container whose definition changed (the Killing event as upstream's); resolves its run, now exited, with no back-off left. */
+  private async killChanged(c: Container, key: string, latest: CriStatus, sidecar: boolean): Promise<CriStatus> {
+    const { runtime } = this.ctx.cri;
+    this.probes.stop(key);
+    const event = (type: 'Normal' | 'Warning', reason: string, message: string) => this.event(type, reason, message);
+    const stop = { runtime, pod: this.pod, sandboxId: this.sandboxId!, podIP: this.podIPs[0] ?? '', graceSeconds: this.pod.spec?.terminationGracePeriodSeconds ?? 30, event };
+    await killContainer(stop, latest.id, c.name ?? '', definitionChangedMessage(c, sidecar));
+    this.restartBackoff.forget(key);
+    // StopContainer returns once the container has stopped: its status says exited.
+    return runtime.containerStatus(latest.id);
   }
 
   /** Starts the container now or, within its back-off, later (CrashLoopBackOff); resolves its id when started. */

@@ -18,4 +18,9 @@ export class RestartBackoff {
     this.delay.set(key, delayMs);
     return { waitMs: 0, delayMs };
   }
+
+  /** A new definition of the container starts with no back-off (upstream keys it by the container's hash). */
+  forget(key: string): void {
+    this.delay.delete(key);
+  }
 }

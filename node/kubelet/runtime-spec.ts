@@ -1,13 +1,14 @@
 // How a Pod maps onto CRI: the sandbox config (metadata, hostname, log directory, DNS,
 // (../dns/resolv-conf.ts), hostPorts, namespaces, labels the kubelet finds its pods by after a restart) and each
 // container's config (image, command and args, workingDir, env, mounts, resources as cgroup
-// values, log path). Pure.
+// values, log path, the hash of its definition: container-hash.ts). Pure.
 
 import type { Container, Pod } from '../../api/core/pod/types.ts';
 import { parseQuantity } from '../../api/core/pod/quantity.ts';
 import { podQOSClass } from '../../api/core/pod/qos.ts';
 import type { ContainerConfig, LinuxContainerResources, Mount, PodSandboxConfig } from '../cri/types.ts';
 import type { VolumePaths } from './volumes.ts';
+import { containerHash, HASH_ANNOTATION } from './container-hash.ts';
 import { podResolvConf, type NodeDnsSettings, type PodDnsSpec } from '../dns/resolv-conf.ts';
 
 export const POD_NAME_LABEL = 'io.kubernetes.pod.name';
@@ -105,7 +106,7 @@ export function containerConfig(x: ContainerInputs): ContainerConfig {
     envs: x.envs,
     mounts,
     labels: { [POD_NAME_LABEL]: meta.name ?? '', [POD_NAMESPACE_LABEL]: meta.namespace ?? '', [POD_UID_LABEL]: meta.uid ?? '', [CONTAINER_NAME_LABEL]: c.name ?? '', [MANAGED_LABEL]: x.owner },
-    annotations: { 'io.kubernetes.container.restartCount': String(x.attempt) },
+    annotations: { 'io.kubernetes.container.restartCount': String(x.attempt), [HASH_ANNOTATION]: containerHash(c) },
     logPath: `${c.name}/${x.attempt}.log`,
     stdin: !!c.stdin,
     stdinOnce: !!c.stdinOnce,

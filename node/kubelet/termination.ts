@@ -39,22 +39,28 @@ export async function stopContainers(o: StopPod, only?: Set<string>): Promise<vo
   const list = (await runtime.listContainers({ podSandboxId: o.sandboxId }).catch(() => [])).filter(
     (c) => c.state === 'CONTAINER_RUNNING' && (!only || only.has(c.metadata.name)),
   );
-  const specs = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? []), ...(pod.spec?.ephemeralContainers ?? [])];
-  const stopOne = async (c: (typeof list)[number]) => {
-    const spec = specs.find((x) => x.name === c.metadata.name);
-    o.event('Normal', 'Killing', `Stopping container ${c.metadata.name}`);
-    const preStop = (spec?.lifecycle as { preStop?: { exec?: { command?: string[] }; httpGet?: never } } | undefined)?.preStop;
-    if (preStop && o.graceSeconds > 0) {
-      const left = Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
-      const r = await runProbe({ ...preStop, timeoutSeconds: left }, { runtime, containerId: c.id, container: spec ?? {}, podIP: o.podIP });
-      if (!r.ok) o.event('Warning', 'FailedPreStopHook', `PreStopHook failed: ${r.message}`);
-    }
-    const left = Math.max(preStop ? 2 : 0, Math.ceil((deadline - Date.now()) / 1000));
-    await runtime.stopContainer(c.id, left).catch(() => undefined);
-  };
   for (const group of stopOrder(pod, list.map((c) => c.metadata.name))) {
-    await Promise.all(list.filter((c) => group.includes(c.metadata.name)).map(stopOne));
+    await Promise.all(list.filter((c) => group.includes(c.metadata.name)).map((c) => killContainer(o, c.id, c.metadata.name, `Stopping container ${c.metadata.name}`, deadline)));
   }
+}
+
+/**
+ * One container's graceful stop, as upstream's killContainer: the Killing event with
+ * `message`, its preStop hook, then SIGTERM with what is left until `deadline` (epoch ms; at
+ * least 2 s after a hook).
+ */
+export async function killContainer(o: StopPod, id: string, name: string, message: string, deadline = Date.now() + o.graceSeconds * 1000): Promise<void> {
+  const { runtime, pod } = o;
+  const spec = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? []), ...(pod.spec?.ephemeralContainers ?? [])].find((x) => x.name === name);
+  o.event('Normal', 'Killing', message);
+  const preStop = (spec?.lifecycle as { preStop?: { exec?: { command?: string[] }; httpGet?: never } } | undefined)?.preStop;
+  if (preStop && o.graceSeconds > 0) {
+    const left = Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
+    const r = await runProbe({ ...preStop, timeoutSeconds: left }, { runtime, containerId: id, container: spec ?? {}, podIP: o.podIP });
+    if (!r.ok) o.event('Warning', 'FailedPreStopHook', `PreStopHook failed: ${r.message}`);
+  }
+  const left = Math.max(preStop ? 2 : 0, Math.ceil((deadline - Date.now()) / 1000));
+  await runtime.stopContainer(id, left).catch(() => undefined);
 }
 
 /**
