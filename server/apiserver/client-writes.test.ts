@@ -126,3 +126,15 @@ test('concurrent scale patches without a resourceVersion all land: a conflict is
   const stale = await request('PATCH', `${apps}/deployments/scaled/scale`, { metadata: { resourceVersion: String(created.body.metadata && (created.body.metadata as { resourceVersion: string }).resourceVersion) }, spec: { replicas: 9 } }, 'application/merge-patch+json');
   t.is(stale.code, 409, JSON.stringify(stale.body));
 });
+
+test('a binding sets the node without a managedFields entry of its own, as upstream\'s binding storage', async (t) => {
+  const pods = '/api/v1/namespaces/default/pods';
+  const pod = { metadata: { name: 'bound' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } };
+  t.is((await request('POST', `${pods}?fieldManager=creator`, pod)).code, 201);
+  const binding = { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'bound' }, target: { kind: 'Node', name: 'n1' } };
+  const bound = await request('POST', `${pods}/bound/binding?fieldManager=scheduler`, binding);
+  t.is(bound.code, 201, JSON.stringify(bound.body));
+  const got = (await request('GET', `${pods}/bound`)).body as { spec: { nodeName?: string }; metadata: { managedFields?: Array<{ manager: string }> } };
+  t.is(got.spec.nodeName, 'n1');
+  t.deepEqual(got.metadata.managedFields?.map((m) => m.manager), ['creator']);
+});
