@@ -51,17 +51,23 @@ export const badInputScenarios: NodeScenario[] = [
     },
   },
   {
-    title: 'a ConfigMap that is not there yet: FailedMount for the volume, CreateContainerConfigError for env; both start once it exists',
+    title: 'a ConfigMap that is not there yet: FailedMount for the volume (with init containers: Init:0/1, PodInitializing), CreateContainerConfigError for env; all start once it exists',
     id: 'late-config',
     async run(c) {
       await apply(c, podManifest(c, 'vol', { volumes: [{ name: 'cfg', configMap: { name: 'late' } }], containers: [{ name: 'c', image: c.image, volumeMounts: [{ name: 'cfg', mountPath: '/cfg' }] }] }));
+      await apply(c, podManifest(c, 'init', { volumes: [{ name: 'cfg', configMap: { name: 'late' } }], initContainers: [{ name: 'i', image: c.image, command: ['true'], volumeMounts: [{ name: 'cfg', mountPath: '/cfg' }] }], containers: [{ name: 'c', image: c.image }] }));
       await apply(c, podManifest(c, 'env', { containers: [{ name: 'c', image: c.image, env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'late', key: 'x' } } }] }] }));
       const s = await waiting(c, 'env', ['CreateContainerConfigError']);
       c.t.is(s.state.waiting?.message, 'configmap "late" not found');
       await c.waitFor('FailedMount', async () => (await c.events()).find((e) => e === 'FailedMount: MountVolume.SetUp failed for volume "cfg" : configmap "late" not found'));
       c.t.is((await c.pod('vol')).status.containerStatuses?.[0]?.state.waiting?.reason, 'ContainerCreating');
+      // With init containers nothing created yet waits with PodInitializing (upstream's kubelet): kubectl reads Init:0/1.
+      await c.waitFor('pod init Init:0/1', async () => ((await c.ok(['get', 'pod', 'init', '--no-headers'])).trim().split(/\s+/)[2] === 'Init:0/1' ? true : undefined), 30_000);
+      const st = (await c.pod('init')).status;
+      c.t.deepEqual([st.initContainerStatuses?.[0]?.state.waiting?.reason, st.containerStatuses?.[0]?.state.waiting?.reason], ['PodInitializing', 'PodInitializing']);
       await c.ok(['create', 'configmap', 'late', '--from-literal=x=1']);
       await phase(c, 'vol', 'Running');
+      await phase(c, 'init', 'Running');
       await phase(c, 'env', 'Running');
     },
   },
