@@ -185,7 +185,7 @@ export const sidecarScenarios: NodeScenario[] = [
       }));
       await c.waitFor('the sidecar restarted', async () => (((await c.pod('lv')).status.initContainerStatuses?.[0]?.restartCount ?? 0) >= 1 ? true : undefined), 60_000);
       const ev = await c.events();
-      c.t.true(ev.includes('Killing: Container agent failed liveness probe, will be restarted'), ev.join('\n'));
+      c.t.true(ev.includes('Killing: Init container agent failed liveness probe'), ev.join('\n'));
       const p = await c.pod('lv');
       c.t.is(p.status.phase, 'Running');
       c.t.is(p.status.containerStatuses?.[0].restartCount, 0);

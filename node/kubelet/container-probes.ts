@@ -75,7 +75,9 @@ export class ContainerProbes {
       return;
     }
     if (verdict === false) {
-      h.event('Normal', 'Killing', `Container ${c.name} failed ${kind.toLowerCase()} probe, will be restarted`);
+      // Upstream words a sidecar's liveness kill as an init container's, without the suffix.
+      const sidecarLiveness = key.startsWith('init/') && kind === 'Liveness';
+      h.event('Normal', 'Killing', sidecarLiveness ? `Init container ${c.name} failed liveness probe` : `Container ${c.name} failed ${kind.toLowerCase()} probe, will be restarted`);
       this.readyBy.set(key, false);
       const grace = (kind === 'Liveness' ? c.livenessProbe : c.startupProbe)?.terminationGracePeriodSeconds ?? h.graceSeconds();
       void h.runtime
