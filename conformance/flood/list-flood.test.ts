@@ -77,17 +77,18 @@ function flood(): Promise<Answer[]> {
   }).finally(() => worker.terminate());
 }
 
-/** global-default's DispatchedRequests: the requests it has given seats to. */
-async function dispatched(): Promise<number> {
+/** global-default's row of the priority-level dump: ExecutingRequests and DispatchedRequests (the requests it has given seats to). */
+async function globalDefault(): Promise<{ executing: number; dispatched: number }> {
   const dump = await c.send('GET', '/debug/api_priority_and_fairness/dump_priority_levels');
   const row = dump.body.split('\n').find((l) => l.startsWith('global-default,'));
   if (!row) throw new Error(`no global-default in ${dump.body}`);
-  return Number(row.split(',')[6]);
+  const cols = row.split(',');
+  return { executing: Number(cols[5]), dispatched: Number(cols[6]) };
 }
 
 test('a flood of unlimited lists is held to a few seats at once; the heap stays bounded and others are answered', async (t) => {
   const heapBefore = await metric(c, 'nodejs_heap_size_used_bytes');
-  const dispatchedBefore = await dispatched();
+  const dispatchedBefore = (await globalDefault()).dispatched;
   const flooding = flood();
   let done = false;
   void flooding.finally(() => (done = true)).catch(() => undefined);
@@ -101,9 +102,7 @@ test('a flood of unlimited lists is held to a few seats at once; the heap stays 
   // loaded 2-core machine), long enough for the whole flood to pass between two of its samples.
   const sampler = (async () => {
     while (!done) {
-      const dump = await c.send('GET', '/debug/api_priority_and_fairness/dump_priority_levels');
-      const row = dump.body.split('\n').find((l) => l.startsWith('global-default,'));
-      if (row) peakExecuting = Math.max(peakExecuting, Number(row.split(',')[5]));
+      peakExecuting = Math.max(peakExecuting, (await globalDefault()).executing);
       samples++;
       await sleep(5);
     }
@@ -132,7 +131,7 @@ test('a flood of unlimited lists is held to a few seats at once; the heap stays 
   t.true(whole.length > 0);
   // Every list went through global-default and its seats (a count, so no sample can miss it);
   // ten seats each in a level of 49: at most four run at once (five with rounding).
-  t.true((await dispatched()) - dispatchedBefore >= LISTS);
+  t.true((await globalDefault()).dispatched - dispatchedBefore >= LISTS);
   t.true(peakExecuting <= 5, `executing at once: ${peakExecuting} (${samples} samples)`);
   t.true(peakHeap - heapBefore < 384 * 1024 * 1024, `heap grew ${(peakHeap - heapBefore) / 1048576} MB`);
   t.log(`${LISTS} lists of ${OBJECTS} objects (~${((OBJECTS * 4.2) / 1024).toFixed(1)} MB each): ${whole.length} whole, ${refused.length} refused 429; at most ${peakExecuting} executing (${samples} samples); heap ${(heapBefore / 1048576).toFixed(0)} -> peak ${(peakHeap / 1048576).toFixed(0)} MB; ${others} GETs answered meanwhile, the slowest in ${slowest} ms`);
