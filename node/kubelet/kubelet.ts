@@ -169,6 +169,7 @@ export function startKubelet(opts: KubeletOptions): Kubelet {
     add: onPod,
     update: (_o, p) => onPod(p),
     delete: (pod) => {
+      rejected.delete(pod.metadata?.uid ?? '');
       const w = workers.get(pod.metadata?.uid ?? '');
       if (w && !w.terminating) void w.terminate(1, false).finally(() => workers.delete(w.uid));
     },
