@@ -33,6 +33,8 @@ export interface ServerFlags {
   leaderElection?: { leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
   /** Where the controller-manager and scheduler run: their own process (default) or the apiserver's thread. */
   controlPlane?: ControlPlaneLayout;
+  /** Upstream's --event-ttl: how long Events are kept after their last write, in ms. */
+  eventTtlMs?: number;
 }
 
 /** Flags of the loops that run apart from the apiserver: controller-manager, scheduler, sim. */
@@ -112,6 +114,7 @@ Flags of server and all:
   --load-balancer-pool A,.. LoadBalancer Service addresses: IPs, CIDRs, ranges a-b
                             (default: the nodes' addresses, as k3s's ServiceLB)
   --tls-san NAME,...        extra DNS names or IPs for the serving certificate
+  --event-ttl DURATION      how long Events are kept after their last write (default 1h)
   --token-auth-file FILE    static bearer tokens, CSV: token,user,uid,"group1,group2"
   --encryption-provider-config FILE
                             an EncryptionConfiguration: Secrets (or what it names) are
@@ -137,6 +140,7 @@ const VALUE_FLAGS = new Set([
   'disable',
   'control-plane',
   'tls-san',
+  'event-ttl',
   'token-auth-file',
   'encryption-provider-config',
   'audit-policy-file',
@@ -162,6 +166,17 @@ function durationMs(v: string): number | undefined {
   if (!m) return undefined;
   const ms = Number(m[1]) * { ms: 1, s: 1000, m: 60_000 }[m[2] as 'ms' | 's' | 'm'];
   return ms > 0 ? ms : undefined;
+}
+
+/** A positive Go duration (1h30m, 90s) in ms, or the message for a flag that has none. */
+function positiveDuration(flag: string, value: string): number | string {
+  let ms: number;
+  try {
+    ms = parseGoDuration(value);
+  } catch (e) {
+    return `--${flag}: ${(e as Error).message}`;
+  }
+  return ms > 0 ? ms : `--${flag} must be positive, got ${value}`;
 }
 
 function list(v: string): string[] {
@@ -257,6 +272,12 @@ function parseServerFlags(args: string[]): ServerFlags | string {
       case 'token-auth-file':
         flags.tokenAuthFile = value;
         break;
+      case 'event-ttl': {
+        const ms = positiveDuration(name, value);
+        if (typeof ms === 'string') return ms;
+        flags.eventTtlMs = ms;
+        break;
+      }
       case 'encryption-provider-config':
         flags.encryptionProviderConfig = value;
         break;
@@ -362,13 +383,8 @@ function parseAgentFlags(args: string[]): AgentFlags | string {
   };
   const sync = f.values.get('sync-frequency');
   if (sync !== undefined) {
-    let ms: number;
-    try {
-      ms = parseGoDuration(sync);
-    } catch (e) {
-      return `--sync-frequency: ${(e as Error).message}`;
-    }
-    if (!(ms > 0)) return `--sync-frequency must be positive, got ${sync}`;
+    const ms = positiveDuration('sync-frequency', sync);
+    if (typeof ms === 'string') return ms;
     flags.syncFrequencyMs = ms;
   }
   // Neither: the agent may still have the credentials of an earlier join in its data dir

@@ -21,6 +21,7 @@ export interface ApiServerOptions {
   tokenAuthFile?: string;
   encryptionProviderConfig?: string;
   audit?: { policyFile: string; log: { path: string; maxSizeMB?: number; maxBackup?: number; maxAgeDays?: number } };
+  eventTtlMs?: number;
 }
 
 export interface RunningApiServer {
@@ -96,6 +97,7 @@ export async function startServer(flags: ServerFlags, deps: CliDeps = {}): Promi
     log: log.child({ component: 'apiserver' }),
     disable: flags.disable,
     tokenAuthFile: flags.tokenAuthFile === undefined ? undefined : resolve(flags.tokenAuthFile),
+    eventTtlMs: flags.eventTtlMs,
     encryptionProviderConfig: flags.encryptionProviderConfig === undefined ? undefined : resolve(flags.encryptionProviderConfig),
     // As upstream: a policy and a log path, or no auditing.
     audit:

@@ -58,6 +58,7 @@ import { createAggregation } from './aggregation/index.ts';
 import type { ClusterReader } from './aggregation/types.ts';
 import { resourceMetricsApi } from './resource-metrics/index.ts';
 import { kubeletUsage } from './resource-metrics/usage.ts';
+import { DEFAULT_EVENT_TTL_MS, startEventExpiry } from './event-ttl.ts';
 
 export interface ApiServerOptions {
   dataDir: string;
@@ -80,6 +81,8 @@ export interface ApiServerOptions {
   allocationRepairIntervalMs?: number;
   /** API Priority and Fairness: the seats all priority levels share (upstream: 400 + 200 in flight). */
   maxRequestsInFlight?: number;
+  /** How long an Event is kept after its last write (upstream's --event-ttl: 1 h). */
+  eventTtlMs?: number;
 }
 
 export interface ApiServer {
@@ -441,6 +444,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     })().catch((e) => log.warn('compaction failed', { err: e as Error }));
   }, opts.compactIntervalMs ?? 5 * 60_000);
   compactor.unref();
+  const eventExpiry = startEventExpiry({ backend, ttlMs: opts.eventTtlMs ?? DEFAULT_EVENT_TTL_MS, now: () => clock.now().getTime(), log });
 
   return {
     url,
@@ -455,6 +459,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       flowControl.stop();
       aggregation.stop();
       clearInterval(compactor);
+      eventExpiry.stop();
       authz.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
