@@ -362,6 +362,20 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         if (!(err instanceof StatusError && err.code === 409)) throw err;
       });
     },
+    setCondition: async (name, condition) => {
+      const e = engineFor(registryByPlural(registry, 'flowcontrol.apiserver.k8s.io', 'flowschemas'));
+      const ctx = { user: { username: 'system:apiserver', groups: ['system:masters'] }, namespace: '', now: clock.now(), dryRun: false, fieldManager: 'api-priority-and-fairness-config-consumer-v1', fieldValidation: 'Ignore' as const, warnings: [] };
+      await e
+        .updateWith(ctx, name, (cur) => {
+          if (!cur) throw new StatusError(404, 'NotFound', `flowschemas.flowcontrol.apiserver.k8s.io "${name}" not found`);
+          const others = ((cur.status as { conditions?: { type?: string }[] } | undefined)?.conditions ?? []).filter((c) => c.type !== condition.type);
+          return { ...cur, status: { ...(cur.status as object), conditions: [...others, condition] } };
+        }, 'status', false)
+        .catch((err: unknown) => {
+          if (!(err instanceof StatusError && err.code === 404)) throw err;
+        });
+    },
+    now: () => clock.now(),
     log,
     objectCount: (group, resource) => cachers.get(prefixFor({ group, resource }))?.objectCount,
     serverConcurrencyLimit: opts.maxRequestsInFlight,

@@ -165,3 +165,47 @@ current-context: k
   t.is(q.code, 200, q.body);
   t.is((JSON.parse(q.body) as { items: unknown[] }).items.length, 1);
 });
+
+test.serial("each FlowSchema's Dangling condition says whether its priority level exists (kubectl get's MISSINGPL)", async (t) => {
+  const dangling = async (name: string) => {
+    for (let i = 0; i < 100; i++) {
+      const fs = await admin.get(FS, '', name);
+      const c = ((fs.status as { conditions?: { type: string; status: string; reason: string; message: string; lastTransitionTime: string }[] } | undefined)?.conditions ?? []).find((x) => x.type === 'Dangling');
+      if (c) return { c, fs };
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`no Dangling condition on ${name}`);
+  };
+  const boot = await dangling('global-default');
+  t.like(boot.c, { status: 'False', reason: 'Found', message: 'This FlowSchema references the PriorityLevelConfiguration object named "global-default" and it exists' });
+  t.is((boot.fs.metadata!.managedFields as { subresource?: string; manager?: string }[] | undefined)?.find((m) => m.subresource === 'status')?.manager, 'api-priority-and-fairness-config-consumer-v1');
+
+  await admin.create(FS, '', { metadata: { name: 'orphan' }, spec: { priorityLevelConfiguration: { name: 'not-yet' }, matchingPrecedence: 200, rules: [] } });
+  const missing = await dangling('orphan');
+  t.like(missing.c, { status: 'True', reason: 'NotFound', message: 'This FlowSchema references the PriorityLevelConfiguration object named "not-yet" but there is no such object' });
+  const kubectlTool = checkTool('kubectl');
+  if (kubectlTool.path) {
+    const kc = join(dir, 'admin.kubeconfig');
+    await writeFile(kc, `apiVersion: v1
+kind: Config
+clusters: [{name: k, cluster: {server: '${server.url}', certificate-authority-data: ${Buffer.from(pki.caCert).toString('base64')}}}]
+users: [{name: admin, user: {client-certificate-data: ${Buffer.from(pki.adminCert).toString('base64')}, client-key-data: ${Buffer.from(pki.adminKey).toString('base64')}}}]
+contexts: [{name: k, context: {cluster: k, user: admin}}]
+current-context: k
+`);
+    const r = await kubectl(kubectlTool.path, kc, ['get', 'flowschemas', 'orphan', 'global-default']);
+    t.is(r.code, 0, r.stderr);
+    t.regex(r.stdout, /^NAME\s+PRIORITYLEVEL\s+MATCHINGPRECEDENCE\s+DISTINGUISHERMETHOD\s+AGE\s+MISSINGPL\n/);
+    t.regex(r.stdout, /\norphan\s+not-yet\s+200\s+<none>\s+\S+\s+True\n/);
+    t.regex(r.stdout, /\nglobal-default\s+global-default\s+9900\s+ByUser\s+\S+\s+False\n/);
+  } else t.log(kubectlTool.skipReason);
+
+  // The level appears: the condition turns False.
+  await admin.create(PL, '', { metadata: { name: 'not-yet' }, spec: { type: 'Limited', limited: { nominalConcurrencyShares: 1, limitResponse: { type: 'Reject' } } } });
+  let now = missing.c;
+  for (let i = 0; i < 100 && now.status === 'True'; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    now = (await dangling('orphan')).c;
+  }
+  t.like(now, { status: 'False', reason: 'Found' });
+});

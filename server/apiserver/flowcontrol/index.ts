@@ -21,6 +21,8 @@ export interface FlowControlDeps {
   list(plural: 'flowschemas' | 'prioritylevelconfigurations'): Promise<KubeObject[]>;
   /** Creates an object; a 409 (another apiserver made it first) is fine. */
   create(plural: 'flowschemas' | 'prioritylevelconfigurations', obj: KubeObject): Promise<void>;
+  /** Sets a FlowSchema's status condition of that type (through its status subresource); a 404 is fine. */
+  setCondition?(flowSchema: string, condition: FlowSchemaCondition): Promise<void>;
   log: Log;
   /** Objects of a resource in the watch cache (lists are weighted by it); undefined when none is kept. */
   objectCount?(group: string, resource: string): number | undefined;
@@ -30,12 +32,40 @@ export interface FlowControlDeps {
   queueTimeoutMs?: number;
   /** How often the configuration is read again. */
   refreshMs?: number;
+  now?(): Date;
 }
 
 // Long-running requests other than watches hold no seat (upstream leaves them out of flow control).
 const LONG_RUNNING_SUBRESOURCES = new Set(['attach', 'exec', 'proxy', 'log', 'portforward']);
 
 export const DEBUG_PREFIX = '/debug/api_priority_and_fairness/';
+
+export interface FlowSchemaCondition {
+  type: 'Dangling';
+  status: 'True' | 'False';
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
+}
+
+/**
+ * Upstream's Dangling condition of a FlowSchema (whether the priority level it names exists),
+ * or undefined when its status says so already. The transition time moves only with the status.
+ */
+export function danglingUpdate(fs: KubeObject, levels: Set<string>, now: Date): FlowSchemaCondition | undefined {
+  const level = String((fs.spec as { priorityLevelConfiguration?: { name?: string } } | undefined)?.priorityLevelConfiguration?.name ?? '');
+  const found = levels.has(level);
+  const status = found ? 'False' : 'True';
+  const reason = found ? 'Found' : 'NotFound';
+  const message = found
+    ? `This FlowSchema references the PriorityLevelConfiguration object named "${level}" and it exists`
+    : `This FlowSchema references the PriorityLevelConfiguration object named "${level}" but there is no such object`;
+  const conditions = (fs.status as { conditions?: Partial<FlowSchemaCondition>[] } | undefined)?.conditions ?? [];
+  const cur = conditions.find((c) => c.type === 'Dangling');
+  if (cur?.status === status && cur.reason === reason && cur.message === message) return undefined;
+  const lastTransitionTime = cur?.status === status && cur.lastTransitionTime ? cur.lastTransitionTime : now.toISOString().replace(/\.\d+Z$/, 'Z');
+  return { type: 'Dangling', status, reason, message, lastTransitionTime };
+}
 
 interface LimitedSpec {
   nominalConcurrencyShares?: number;
@@ -47,6 +77,8 @@ export class FlowControl {
   private readonly levels = new Map<string, PriorityLevel>();
   private exempt = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
+  /** FlowSchema name@resourceVersion whose Dangling condition was written: not again until it changes. */
+  private written = new Set<string>();
   /** The watches open now, by what they watch: a write's fan-out. */
   readonly watches = new WatchTracker();
 
@@ -87,6 +119,27 @@ export class FlowControl {
     }
     for (const name of [...this.levels.keys()]) if (!live.has(name)) this.levels.delete(name);
     this.schemas = orderFlowSchemas(schemas);
+    await this.markDangling(schemas, new Set(levels.map((l) => l.metadata!.name!)));
+  }
+
+  /** Each FlowSchema's Dangling condition, as upstream's configuration controller keeps it. */
+  private async markDangling(schemas: KubeObject[], levels: Set<string>): Promise<void> {
+    const set = this.deps.setCondition;
+    if (!set) return;
+    const seen = new Set<string>();
+    for (const fs of schemas) {
+      const id = `${fs.metadata!.name}@${fs.metadata!.resourceVersion}`;
+      seen.add(id);
+      if (this.written.has(id)) continue;
+      const cond = danglingUpdate(fs, levels, this.deps.now?.() ?? new Date());
+      if (!cond) continue;
+      this.written.add(id);
+      await set(fs.metadata!.name!, cond).catch((e) => {
+        this.written.delete(id); // tried again at the next refresh
+        this.deps.log.warn('FlowSchema status not written', { flowSchema: fs.metadata!.name, err: e as Error });
+      });
+    }
+    for (const id of this.written) if (!seen.has(id)) this.written.delete(id);
   }
 
   /** The debug dumps, for GET /debug/api_priority_and_fairness/dump_*. */
