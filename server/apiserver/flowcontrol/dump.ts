@@ -21,10 +21,18 @@ export function dumpPriorityLevels(exempt: string[], levels: PriorityLevel[]): s
   return table(rows);
 }
 
-export function dumpQueues(levels: PriorityLevel[]): string {
-  const rows: (string | number | boolean)[][] = [['PriorityLevelName', 'Index', 'PendingRequests', 'ExecutingRequests']];
+/** Upstream's SeatSeconds spelling: eight decimals and "ss". */
+const seatSeconds = (x: number) => `${x.toFixed(8)}ss`;
+
+export function dumpQueues(exempt: string[], levels: PriorityLevel[]): string {
+  const rows: (string | number | boolean)[][] = [
+    ['PriorityLevelName', 'Index', 'PendingRequests', 'ExecutingRequests', 'SeatsInUse', 'NextDispatchR', 'InitialSeatsSum', 'MaxSeatsSum', 'TotalWorkSum'],
+  ];
+  for (const name of exempt) rows.push([name, '<none>', '<none>', '<none>', '<none>', '<none>', '<none>', '<none>', '<none>']);
   for (const l of [...levels].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    l.queueLengths().forEach((n, i) => rows.push([l.name, i, n, 0]));
+    l.dumpQueues().forEach((q, i) =>
+      rows.push([l.name, i, q.pending, q.executing, q.seatsInUse, seatSeconds(q.nextDispatchR), q.initialSeatsSum, q.maxSeatsSum, seatSeconds(q.totalWorkSum)]),
+    );
   }
   return table(rows);
 }

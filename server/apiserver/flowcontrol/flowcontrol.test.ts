@@ -90,6 +90,10 @@ test.serial("upstream's bootstrap configuration exists and responses name what s
   t.is(dump.code, 200);
   t.regex(dump.body.split('\n')[0], /^PriorityLevelName,\s+ActiveQueues,\s+IsIdle,\s+IsQuiescing,\s+WaitingRequests,\s+ExecutingRequests,\s+DispatchedRequests,\s+RejectedRequests,\s+TimedoutRequests,\s+CancelledRequests$/);
   t.regex(dump.body, /\nglobal-default,\s+0,\s+true,\s+false,/);
+  const queues = await get('/debug/api_priority_and_fairness/dump_queues');
+  t.regex(queues.body.split('\n')[0], /^PriorityLevelName,\s+Index,\s+PendingRequests,\s+ExecutingRequests,\s+SeatsInUse,\s+NextDispatchR,\s+InitialSeatsSum,\s+MaxSeatsSum,\s+TotalWorkSum$/);
+  t.regex(queues.body, /\nexempt,\s+<none>,\s+<none>,/);
+  t.regex(queues.body, /\nworkload-low,\s+127,\s+0,\s+\d+,\s+\d+,\s+\d+\.\d{8}ss,\s+0,\s+0,\s+0\.00000000ss\n/);
 });
 
 const CM: ResourceRef = { group: '', version: 'v1', plural: 'configmaps', kind: 'ConfigMap', namespaced: true };

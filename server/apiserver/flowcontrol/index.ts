@@ -145,7 +145,7 @@ export class FlowControl {
   /** The debug dumps, for GET /debug/api_priority_and_fairness/dump_*. */
   debug(path: string): string | undefined {
     if (path === `${DEBUG_PREFIX}dump_priority_levels`) return dumpPriorityLevels([...this.exempt.keys()], [...this.levels.values()]);
-    if (path === `${DEBUG_PREFIX}dump_queues`) return dumpQueues([...this.levels.values()]);
+    if (path === `${DEBUG_PREFIX}dump_queues`) return dumpQueues([...this.exempt.keys()], [...this.levels.values()]);
     return undefined;
   }
 

@@ -3,7 +3,7 @@
 // turn, and a wait longer than the queue timeout is refused.
 
 import test from 'ava';
-import { PriorityLevel } from './priority-level.ts';
+import { dealHand, PriorityLevel } from './priority-level.ts';
 
 test('past the limit requests queue; a full queue refuses; freed seats go to the queues in turn', async (t) => {
   const l = new PriorityLevel('p', 'uid', 1, { queues: 2, handSize: 1, queueLengthLimit: 2 }, 60_000);
@@ -79,7 +79,7 @@ test("a write's final seats stay taken for its additional latency after it finis
   const l = new PriorityLevel('m', 'uid', 3, { queues: 1, handSize: 1, queueLengthLimit: 10 }, 60_000);
   const w = await l.admit('f', wide(1, 3, 30));
   t.true(w.ok);
-  t.is(l.seatsInUse, 1);
+  t.is(l.seatsInUse, 3, 'the larger of its initial and final seats, from the start (upstream)');
   if (w.ok) w.release();
   t.is(l.seatsInUse, 3);
   let started = false;
@@ -90,4 +90,61 @@ test("a write's final seats stay taken for its additional latency after it finis
   t.true(r.ok);
   t.is(l.seatsInUse, 1);
   t.is(l.executing, 1);
+});
+
+test('fair queuing: a freed seat goes to the queue whose head finishes first in virtual time, so a flow whose requests ran long waits behind one whose did not', async (t) => {
+  let now = 0;
+  const l = new PriorityLevel('fq', 'uid', 1, { queues: 2, handSize: 1, queueLengthLimit: 10 }, 600_000, () => now);
+  // Two flows on different queues.
+  const fa = 'flow-a';
+  const fb = ['flow-b', 'flow-c', 'flow-d', 'flow-e', 'flow-f'].find((f) => dealHand(f, 2, 1)[0] !== dealHand(fa, 2, 1)[0])!;
+  const order: string[] = [];
+  // The others take no time at all: each lets its seat go as soon as it has it.
+  const run = (flow: string, name: string) =>
+    l.admit(flow).then((a) => {
+      order.push(name);
+      if (a.ok) a.release();
+    });
+  const a1 = await l.admit(fa);
+  order.push('a1');
+  const waiting = [run(fa, 'a2'), run(fa, 'a3'), run(fb, 'b1'), run(fb, 'b2'), run(fb, 'b3')];
+  t.deepEqual(l.dumpQueues().map((q) => q.pending).sort(), [2, 3]);
+  // a1 holds the one seat for 10 s: its queue is charged the 7 s over the 3 s estimate.
+  now += 10_000;
+  if (a1.ok) a1.release();
+  await Promise.all(waiting);
+  t.deepEqual(order, ['a1', 'b1', 'b2', 'b3', 'a2', 'a3'], 'round robin would have given a1 b1 a2 b2 a3 b3');
+  t.is(l.dispatched, 6);
+  t.is(l.seatsInUse, 0);
+});
+
+test('fair queuing: each flow gets its share of the seats whatever it sends: 1 request of a light flow is served before the 20 queued by a heavy one', async (t) => {
+  let now = 0;
+  const l = new PriorityLevel('share', 'uid', 2, { queues: 8, handSize: 1, queueLengthLimit: 50 }, 600_000, () => now);
+  const heavy = 'heavy';
+  const light = ['l1', 'l2', 'l3', 'l4', 'l5', 'l6', 'l7', 'l8', 'l9'].find((f) => dealHand(f, 8, 1)[0] !== dealHand(heavy, 8, 1)[0])!;
+  const running = [await l.admit(heavy), await l.admit(heavy)];
+  const order: string[] = [];
+  const served = (name: string) => (a: Awaited<ReturnType<typeof l.admit>>) => {
+    order.push(name);
+    if (a.ok) a.release();
+  };
+  const heavyOnes = Array.from({ length: 20 }, (_, i) => l.admit(heavy).then(served(`h${i}`)));
+  now += 100;
+  const lightOne = l.admit(light).then(served('light'));
+  now += 100;
+  for (const a of running) if (a.ok) a.release();
+  await Promise.all([lightOne, ...heavyOnes]);
+  t.is(order.length, 21);
+  t.true(order.indexOf('light') <= 1, `served among the first, not after the heavy flow's queue: ${order.join(' ')}`);
+});
+
+test('dumpQueues: pending, executing and seats per queue, virtual dispatch time and the sums of what waits', async (t) => {
+  const now = 0;
+  const l = new PriorityLevel('d', 'uid', 1, { queues: 1, handSize: 1, queueLengthLimit: 10 }, 600_000, () => now);
+  const a = await l.admit('f');
+  void l.admit('f', wide(2, 4, 500));
+  const [q] = l.dumpQueues();
+  t.deepEqual(q, { pending: 1, executing: 1, seatsInUse: 1, nextDispatchR: 3, initialSeatsSum: 2, maxSeatsSum: 4, totalWorkSum: 2 * 3 + 4 * 0.5 });
+  if (a.ok) a.release();
 });
