@@ -165,12 +165,31 @@ const cases: Case[] = [
 
 for (const c of cases) {
   test(`smp: ${c.name}`, (t) => {
-    const live = pod();
+    const live = deepFreeze(pod());
     const out = applyStrategicMergePatch(live, c.patch, podSchema);
     t.deepEqual(c.check(out), c.want);
     t.deepEqual(live, pod(), 'the live object is not modified');
   });
 }
+
+/** A frozen object: a patch engine that wrote into it would throw (ESM is strict mode). */
+function deepFreeze<T>(v: T): T {
+  if (typeof v === 'object' && v !== null) {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
+}
+
+test('smp: the result shares what the patch did not reach with the live object', (t) => {
+  const live = deepFreeze(pod());
+  const out = applyStrategicMergePatch(live, { status: { phase: 'Running' }, metadata: { labels: { x: 'y' } } }, podSchema);
+  t.is(out.spec, live.spec);
+  t.not(out.metadata, live.metadata);
+  t.is(meta(out).finalizers, meta(live).finalizers);
+  t.deepEqual(meta(out).labels, { ...(meta(live).labels as JsonObject), x: 'y' });
+  t.is((out.status as JsonObject).phase, 'Running');
+});
 
 test('smp: $retainKeys on a Deployment strategy switch to Recreate', (t) => {
   const live = { spec: { replicas: 2, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%' } } } };

@@ -19,24 +19,33 @@ const RETAIN_KEYS = '$retainKeys';
 const DELETE_FROM_PRIMITIVE_LIST = '$deleteFromPrimitiveList/';
 const SET_ELEMENT_ORDER = '$setElementOrder/';
 
-/** Applies a strategic merge patch to a copy of `live`; `body` is text, bytes or decoded JSON. */
+/**
+ * Applies a strategic merge patch to `live` without modifying it; `body` is text, bytes or
+ * decoded JSON. Only the objects and lists on a patched path are copied: the result shares
+ * every untouched subtree with `live` (which lets managedFields skip them by identity, and a
+ * status patch no longer copies the pod's spec).
+ */
 export function applyStrategicMergePatch(live: JsonObject, body: unknown, schema: PatchSchema | undefined): JsonObject {
   const decoded = decodeJsonBody(body);
   if (!decoded.ok) throw malformedPatch(`error decoding patch: ${decoded.error}`);
   if (!isObject(decoded.value)) {
     throw malformedPatch('error decoding patch: a strategic merge patch must be a JSON object');
   }
-  return mergeMap(clone(live), decoded.value, schema);
+  return mergeMap(live, decoded.value, schema);
 }
 
-/** Merges `patch` into `original` (which it may modify) and returns the result. */
-export function mergeMap(original: JsonObject, patch: JsonObject, schema: PatchSchema | undefined): JsonObject {
+/**
+ * Merges `patch` into a shallow copy of `from` and returns it; `from` is not modified (nested
+ * maps and lists the patch reaches are copied the same way, by mergeMap and mergeList).
+ */
+export function mergeMap(from: JsonObject, patch: JsonObject, schema: PatchSchema | undefined): JsonObject {
   const directive = patch[PATCH];
   if (directive !== undefined) {
     if (directive === 'replace') return fresh(withoutKey(patch, PATCH), schema) as JsonObject;
     if (directive === 'delete') return {};
     if (directive !== 'merge') throw unknownDirective(directive, patch);
   }
+  const original: JsonObject = { ...from };
   applyRetainKeys(original, patch);
 
   const orders: Array<[string, unknown[]]> = [];
