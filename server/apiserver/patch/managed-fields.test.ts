@@ -112,6 +112,25 @@ test('subresource and apiVersion make separate Update entries', (t) => {
   t.deepEqual(entries(other).map((e) => `${e.manager} ${e.apiVersion} ${e.subresource ?? ''}`), ['kubelet v1 ', 'kubelet v1 status', 'kubelet v2 ']);
 });
 
+test('a manager the write does not touch keeps its FieldsV1 as read; one not as its set encodes is written anew', (t) => {
+  let o = updateManagedFields(undefined, deployment(), 'creator', 'Update', t1, undefined, deploymentSchema);
+  o = updateManagedFields(o, { ...o, spec: { ...(o.spec as object), replicas: 2 } }, 'scaler', 'Update', t2, undefined, deploymentSchema);
+  const labeled = updateManagedFields(o, { ...o, metadata: { ...o.metadata, labels: { app: 'web', team: 'a' } } }, 'labeler', 'Update', t3, undefined, deploymentSchema);
+  t.is(byManager(labeled, 'scaler')?.fieldsV1, byManager(o, 'scaler')?.fieldsV1, 'the same JSON object: never decoded');
+  t.is(byManager(labeled, 'creator')?.fieldsV1, byManager(o, 'creator')?.fieldsV1);
+
+  // Sent by a client: fields out of FieldsV1 order, a node written only as `.`, an empty entry.
+  const sent = [
+    { manager: 'a', operation: 'Update', apiVersion: 'apps/v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:replicas': {} }, 'f:metadata': { 'f:labels': { '.': {} } } } },
+    { manager: 'b', operation: 'Update', apiVersion: 'apps/v1', fieldsType: 'FieldsV1', fieldsV1: {} },
+  ];
+  const rewritten = updateManagedFields(o, { ...o, metadata: { ...o.metadata, managedFields: sent } }, 'x', 'Update', t2, undefined, deploymentSchema);
+  t.deepEqual(entries(rewritten).map((e) => e.manager), ['a']);
+  const a = byManager(rewritten, 'a')?.fieldsV1 ?? {};
+  t.deepEqual(Object.keys(a), ['f:metadata', 'f:spec']);
+  t.deepEqual(a, { 'f:metadata': { 'f:labels': {} }, 'f:spec': { 'f:replicas': {} } });
+});
+
 const pathCases: Array<[string[], string]> = [
   [['f:spec', 'f:replicas'], '.spec.replicas'],
   [['f:spec', 'f:containers', 'k:{"name":"nginx"}', 'f:image'], '.spec.containers[name="nginx"].image'],

@@ -54,18 +54,53 @@ export function describeManager(m: Manager): string {
  */
 const decodedFrom = new WeakMap<FieldSet, JsonObject>();
 
+/**
+ * A manager read from an object's managedFields. Its set is decoded when first read: a write
+ * that changes none of a manager's fields (most writes, for most managers) asks only whether
+ * the set intersects what changed (answered from the FieldsV1 itself) and writes the entry
+ * back as it was, never building the set.
+ */
+class DecodedManager implements Manager {
+  declare time?: string;
+  declare subresource?: string;
+  private decoded: FieldSet | undefined;
+
+  constructor(
+    public manager: string,
+    public operation: ManagedFieldsOperation,
+    public apiVersion: string,
+    private readonly fieldsV1: JsonObject | undefined,
+  ) {}
+
+  get set(): FieldSet {
+    if (!this.decoded) {
+      this.decoded = FieldSet.fromFieldsV1(this.fieldsV1);
+      if (this.fieldsV1 && FieldSet.isCanonicalFieldsV1(this.fieldsV1)) decodedFrom.set(this.decoded, this.fieldsV1);
+    }
+    return this.decoded;
+  }
+
+  set set(s: FieldSet) {
+    this.decoded = s;
+  }
+
+  /** The entry's FieldsV1 as read, while the set was never decoded (nor replaced). */
+  get undecoded(): JsonObject | undefined {
+    return this.decoded ? undefined : this.fieldsV1;
+  }
+}
+
 export function decodeManagedFields(entries: unknown): Manager[] {
   if (!Array.isArray(entries)) return [];
   const out: Manager[] = [];
   for (const e of entries) {
     if (!isObject(e)) continue;
-    const m: Manager = {
-      manager: typeof e.manager === 'string' ? e.manager : '',
-      operation: e.operation === 'Apply' ? 'Apply' : 'Update',
-      apiVersion: typeof e.apiVersion === 'string' ? e.apiVersion : '',
-      set: FieldSet.fromFieldsV1(e.fieldsV1),
-    };
-    if (isObject(e.fieldsV1) && FieldSet.isCanonicalFieldsV1(e.fieldsV1)) decodedFrom.set(m.set, e.fieldsV1);
+    const m = new DecodedManager(
+      typeof e.manager === 'string' ? e.manager : '',
+      e.operation === 'Apply' ? 'Apply' : 'Update',
+      typeof e.apiVersion === 'string' ? e.apiVersion : '',
+      isObject(e.fieldsV1) ? e.fieldsV1 : undefined,
+    );
     if (typeof e.time === 'string') m.time = e.time;
     if (typeof e.subresource === 'string' && e.subresource) m.subresource = e.subresource;
     out.push(m);
@@ -73,22 +108,76 @@ export function decodeManagedFields(entries: unknown): Manager[] {
   return out;
 }
 
+/** Whether some path of `m`'s set is a member of `set`, without decoding a set not yet decoded. */
+export function ownsAnyOf(m: Manager, set: FieldSet): boolean {
+  const raw = m instanceof DecodedManager ? m.undecoded : undefined;
+  if (raw === undefined) return m.set.intersects(set);
+  return fieldsV1Intersects(raw, hasOwn(raw, '.'), set);
+}
+
+/** FieldSet.fromFieldsV1(v).intersects(set), read from the JSON (`member`: v's own membership). */
+function fieldsV1Intersects(v: unknown, member: boolean, set: FieldSet): boolean {
+  if (member && set.member) return true;
+  if (!isObject(v)) return false;
+  for (const [pe, c] of set.children) {
+    if (!hasOwn(v, pe)) continue;
+    const x = v[pe];
+    // As fromFieldsV1: a child is a member when it is marked `.`, or a leaf (not an object, or `{}`).
+    const m = !isObject(x) || isEmptyObject(x) || hasOwn(x, '.');
+    if (fieldsV1Intersects(x, m, c)) return true;
+  }
+  return false;
+}
+
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+function isEmptyObject(o: JsonObject): boolean {
+  for (const k in o) if (hasOwn(o, k)) return false;
+  return true;
+}
+
+/**
+ * The FieldsV1 to write for a manager: its JSON as read when the set was never decoded and that
+ * JSON is what encoding its set would give (canonical, not empty); else its set encoded.
+ * Undefined: the manager owns nothing (its entry goes).
+ */
+function fieldsV1ToWrite(m: Manager): JsonObject | undefined {
+  const raw = m instanceof DecodedManager ? m.undecoded : undefined;
+  if (raw !== undefined && !isEmptyObject(raw) && FieldSet.isCanonicalFieldsV1(raw)) return raw;
+  if (m.set.isEmpty()) return undefined;
+  return decodedFrom.get(m.set) ?? m.set.toFieldsV1();
+}
+
+/** Same entry: one per manager, operation and subresource; Update entries also per apiVersion (as managerId). */
+function sameEntry(a: Manager, b: Manager): boolean {
+  return (
+    a.manager === b.manager &&
+    a.operation === b.operation &&
+    (a.subresource ?? '') === (b.subresource ?? '') &&
+    (a.operation !== 'Update' || a.apiVersion === b.apiVersion)
+  );
+}
+
 /** Entries as upstream orders them: Apply before Update, then by time, manager, apiVersion. */
 export function encodeManagedFields(managers: Manager[]): ManagedFieldsEntry[] {
-  const live = managers.filter((m) => !m.set.isEmpty());
+  const live: Array<[Manager, JsonObject]> = [];
+  for (const m of managers) {
+    const fields = fieldsV1ToWrite(m);
+    if (fields) live.push([m, fields]);
+  }
   live.sort(
-    (a, b) =>
+    ([a], [b]) =>
       cmp(a.operation, b.operation) ||
       cmp(a.time ?? '', b.time ?? '') ||
       cmp(a.manager, b.manager) ||
       cmp(a.apiVersion, b.apiVersion) ||
       cmp(a.subresource ?? '', b.subresource ?? ''),
   );
-  return live.map((m) => {
+  return live.map(([m, fields]) => {
     const e: ManagedFieldsEntry = { manager: m.manager, operation: m.operation, apiVersion: m.apiVersion };
     if (m.time) e.time = m.time;
     e.fieldsType = 'FieldsV1';
-    e.fieldsV1 = decodedFrom.get(m.set) ?? m.set.toFieldsV1();
+    e.fieldsV1 = fields;
     if (m.subresource) e.subresource = m.subresource;
     return e;
   });
@@ -174,27 +263,28 @@ export function managedFieldsAfter(
   }
   const me: Manager = { manager, operation, apiVersion, set: new FieldSet() };
   if (subresource) me.subresource = subresource;
-  const id = managerId(me);
 
   const diff = compareObjects(before, after, schema);
   const changed = stripSystemFields(diff.modified.isEmpty() ? diff.added : diff.added.union(diff.modified));
   const removed = stripSystemFields(diff.removed);
-  // Managers owning none of what changed keep their sets as they are (and their JSON).
+  // Managers owning none of what changed keep their sets as they are (and their JSON, undecoded).
   for (const m of managers) {
-    if (m.set.intersects(changed) || m.set.intersects(removed)) m.set = m.set.difference(changed).difference(removed);
+    if (ownsAnyOf(m, changed) || ownsAnyOf(m, removed)) m.set = m.set.difference(changed).difference(removed);
   }
 
-  const previous = managers.find((m) => managerId(m) === id);
+  const previous = managers.find((m) => sameEntry(m, me));
+  const others = managers.filter((m) => !sameEntry(m, me));
+  let mine: Manager = me;
   if (operation === 'Apply') {
     me.set = stripSystemFields(fieldSetOf(after, schema, 'apply'));
     me.time = rfc3339(now);
   } else if (changed.isEmpty()) {
-    me.set = previous?.set ?? new FieldSet();
-    me.time = previous?.time;
+    // Nothing changed: this manager's entry stays as it was (time included).
+    mine = previous ?? me;
   } else {
     me.set = previous ? previous.set.union(changed) : changed;
     me.time = rfc3339(now);
   }
-  const entries = encodeManagedFields([...managers.filter((m) => managerId(m) !== id), me]);
+  const entries = encodeManagedFields([...others, mine]);
   return entries.length > 0 ? entries : undefined;
 }
