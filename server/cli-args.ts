@@ -27,6 +27,11 @@ export interface ServerFlags {
   auditLogMaxSize?: number;
   auditLogMaxBackup?: number;
   auditLogMaxAge?: number;
+  /** The webhook backend: a kubeconfig naming where EventLists go, and its batching. */
+  auditWebhookConfigFile?: string;
+  auditWebhookBatchMaxSize?: number;
+  auditWebhookBatchMaxWaitMs?: number;
+  auditWebhookInitialBackoffMs?: number;
   /** The cloud-controller-manager's load-balancer addresses (IPs, CIDRs, a-b ranges); none: node addresses. */
   loadBalancerPool?: string[];
   /** The controller-manager's and scheduler's Lease timings (upstream's --leader-elect-* flags). */
@@ -125,6 +130,13 @@ Flags of server and all:
   --audit-log-maxsize MB    rotate the audit log at this size (default 0: never)
   --audit-log-maxbackup N   rotated audit logs kept (default 0: all)
   --audit-log-maxage DAYS   days a rotated audit log is kept (default 0: no limit)
+  --audit-webhook-config-file FILE
+                            a kubeconfig: audit events are POSTed in batches (EventList)
+                            to its server, with its CA and credentials
+  --audit-webhook-batch-max-size N, --audit-webhook-batch-max-wait D,
+  --audit-webhook-initial-backoff D
+                            a batch's size (default 400) and longest wait (30s); the
+                            first retry's delay (10s); --audit-webhook-mode: batch only
   --leader-elect-lease-duration D, --leader-elect-renew-deadline D,
   --leader-elect-retry-period D
                             the controller-manager's and scheduler's Lease timings
@@ -148,6 +160,11 @@ const VALUE_FLAGS = new Set([
   'audit-log-maxsize',
   'audit-log-maxbackup',
   'audit-log-maxage',
+  'audit-webhook-config-file',
+  'audit-webhook-batch-max-size',
+  'audit-webhook-batch-max-wait',
+  'audit-webhook-initial-backoff',
+  'audit-webhook-mode',
   'load-balancer-pool',
   'leader-elect-lease-duration',
   'leader-elect-renew-deadline',
@@ -286,6 +303,25 @@ function parseServerFlags(args: string[]): ServerFlags | string {
         break;
       case 'audit-log-path':
         flags.auditLogPath = value;
+        break;
+      case 'audit-webhook-config-file':
+        flags.auditWebhookConfigFile = value;
+        break;
+      case 'audit-webhook-batch-max-size':
+        if (!/^[1-9]\d*$/.test(value)) return `--${name} wants a positive whole number, got "${value}"`;
+        flags.auditWebhookBatchMaxSize = Number(value);
+        break;
+      case 'audit-webhook-batch-max-wait':
+      case 'audit-webhook-initial-backoff': {
+        const ms = positiveDuration(name, value);
+        if (typeof ms === 'string') return ms;
+        if (name === 'audit-webhook-batch-max-wait') flags.auditWebhookBatchMaxWaitMs = ms;
+        else flags.auditWebhookInitialBackoffMs = ms;
+        break;
+      }
+      case 'audit-webhook-mode':
+        // Upstream's blocking modes hold each request until its events are sent; kubets batches.
+        if (value !== 'batch') return `--audit-webhook-mode: only batch is supported, got "${value}"`;
         break;
       case 'audit-log-maxsize':
       case 'audit-log-maxbackup':

@@ -53,6 +53,13 @@ const cases: [string, string[], Command][] = [
     ['server', '--leader-elect-lease-duration', '4s'],
     { kind: 'error', message: 'leader election wants --leader-elect-lease-duration > --leader-elect-renew-deadline > --leader-elect-retry-period' },
   ],
+  [
+    'the audit webhook backend',
+    ['server', '--audit-webhook-config-file', 'w.kubeconfig', '--audit-webhook-batch-max-size=10', '--audit-webhook-batch-max-wait', '2s', '--audit-webhook-initial-backoff=1m', '--audit-webhook-mode=batch'],
+    { kind: 'server', flags: { ...defaults, auditWebhookConfigFile: 'w.kubeconfig', auditWebhookBatchMaxSize: 10, auditWebhookBatchMaxWaitMs: 2000, auditWebhookInitialBackoffMs: 60_000 } },
+  ],
+  ['--audit-webhook-mode blocking', ['server', '--audit-webhook-mode', 'blocking'], { kind: 'error', message: '--audit-webhook-mode: only batch is supported, got "blocking"' }],
+  ['--audit-webhook-batch-max-size 0', ['server', '--audit-webhook-batch-max-size=0'], { kind: 'error', message: '--audit-webhook-batch-max-size wants a positive whole number, got "0"' }],
   ['--event-ttl, a Go duration', ['server', '--event-ttl', '1h30m'], { kind: 'server', flags: { ...defaults, eventTtlMs: 5_400_000 } }],
   ['--event-ttl not a duration', ['server', '--event-ttl=10'], { kind: 'error', message: '--event-ttl: time: invalid duration "10"' }],
   ['--event-ttl of zero', ['server', '--event-ttl=0s'], { kind: 'error', message: '--event-ttl must be positive, got 0s' }],

@@ -20,7 +20,11 @@ export interface ApiServerOptions {
   disable?: string[];
   tokenAuthFile?: string;
   encryptionProviderConfig?: string;
-  audit?: { policyFile: string; log: { path: string; maxSizeMB?: number; maxBackup?: number; maxAgeDays?: number } };
+  audit?: {
+    policyFile: string;
+    log?: { path: string; maxSizeMB?: number; maxBackup?: number; maxAgeDays?: number };
+    webhook?: { configFile: string; batchMaxSize?: number; batchMaxWaitMs?: number; initialBackoffMs?: number };
+  };
   eventTtlMs?: number;
 }
 
@@ -99,12 +103,17 @@ export async function startServer(flags: ServerFlags, deps: CliDeps = {}): Promi
     tokenAuthFile: flags.tokenAuthFile === undefined ? undefined : resolve(flags.tokenAuthFile),
     eventTtlMs: flags.eventTtlMs,
     encryptionProviderConfig: flags.encryptionProviderConfig === undefined ? undefined : resolve(flags.encryptionProviderConfig),
-    // As upstream: a policy and a log path, or no auditing.
+    // As upstream: a policy and a backend (a log path, a webhook, or both), or no auditing.
     audit:
-      flags.auditPolicyFile && flags.auditLogPath
+      flags.auditPolicyFile && (flags.auditLogPath || flags.auditWebhookConfigFile)
         ? {
             policyFile: resolve(flags.auditPolicyFile),
-            log: { path: flags.auditLogPath === '-' ? '-' : resolve(flags.auditLogPath), maxSizeMB: flags.auditLogMaxSize, maxBackup: flags.auditLogMaxBackup, maxAgeDays: flags.auditLogMaxAge },
+            log: flags.auditLogPath
+              ? { path: flags.auditLogPath === '-' ? '-' : resolve(flags.auditLogPath), maxSizeMB: flags.auditLogMaxSize, maxBackup: flags.auditLogMaxBackup, maxAgeDays: flags.auditLogMaxAge }
+              : undefined,
+            webhook: flags.auditWebhookConfigFile
+              ? { configFile: resolve(flags.auditWebhookConfigFile), batchMaxSize: flags.auditWebhookBatchMaxSize, batchMaxWaitMs: flags.auditWebhookBatchMaxWaitMs, initialBackoffMs: flags.auditWebhookInitialBackoffMs }
+              : undefined,
           }
         : undefined,
   });

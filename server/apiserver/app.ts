@@ -17,6 +17,7 @@ import type { Backend } from '../storage/types.ts';
 import { openSqliteBackend } from '../storage/sqlite/index.ts';
 import { withEncryption } from '../storage/encryption/index.ts';
 import { createAuditor, loadAuditPolicy, openAuditLog, type AuditLogOptions } from './audit/index.ts';
+import { openAuditWebhook, type AuditWebhookOptions } from './audit/webhook.ts';
 import type { Pki } from '../pki/index.ts';
 import type { Logger } from '../log.ts';
 import { createAuthnConfig, createAuthenticator, createHttpsServerOptions, userFromToken } from './authn.ts';
@@ -75,8 +76,8 @@ export interface ApiServerOptions {
   compactIntervalMs?: number;
   /** An EncryptionConfiguration file: the resources it names are stored encrypted. */
   encryptionProviderConfig?: string;
-  /** Audit logging: a Policy file and where the JSON lines go (both needed, as upstream). */
-  audit?: { policyFile: string; log: AuditLogOptions };
+  /** Audit: a Policy file and a backend or two (a log of JSON lines, a webhook), as upstream. */
+  audit?: { policyFile: string; log?: AuditLogOptions; webhook?: Omit<AuditWebhookOptions, 'log'> };
   /** How often the Service address repair loops run; upstream: 3 minutes. */
   allocationRepairIntervalMs?: number;
   /** API Priority and Fairness: the seats all priority levels share (upstream: 400 + 200 in flight). */
@@ -349,7 +350,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   });
   // The policy is read before the log opens: a policy with mistakes stops the start.
   const auditPolicy = opts.audit && loadAuditPolicy(opts.audit.policyFile);
-  const auditLog = opts.audit && openAuditLog(opts.audit.log);
+  const auditSinks = [
+    ...(opts.audit?.log ? [openAuditLog(opts.audit.log)] : []),
+    ...(opts.audit?.webhook ? [openAuditWebhook({ ...opts.audit.webhook, log })] : []),
+  ];
   const flowControl = new FlowControl({
     list: async (plural) => {
       const e = engineFor(registryByPlural(registry, 'flowcontrol.apiserver.k8s.io', plural));
@@ -382,7 +386,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   });
   const app = createApp({
     flowControl,
-    audit: auditPolicy && auditLog ? createAuditor(auditPolicy, auditLog, () => clock.now()) : undefined,
+    audit: auditPolicy && auditSinks.length ? createAuditor(auditPolicy, { write: (ev) => auditSinks.forEach((sink) => sink.write(ev)) }, () => clock.now()) : undefined,
     api,
     routes: await oidcRoutes(authnConfig.serviceAccountIssuers[0], opts.pki.serviceAccountPublicKey, routes),
     authenticate: createAuthenticator(authnConfig),
@@ -481,7 +485,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       });
       for (const c of cachers.values()) c.close();
       await backend.close();
-      await auditLog?.close();
+      await Promise.all(auditSinks.map((sink) => sink.close()));
     },
   };
 }
