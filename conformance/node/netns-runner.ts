@@ -4,11 +4,11 @@
 // everything down (the agent removes every pod, stops containerd, ends shims and unmounts).
 // Usage: node --import=tsx netns-runner.ts MODULE EXPORT
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isDeepStrictEqual, inspect } from 'node:util';
+import { isDeepStrictEqual, inspect, promisify } from 'node:util';
 import { teardownRuntime } from '../../node/cri/containerd.ts';
 import { availableKubectls, KUBETS_BIN, kubectl, minorOf, startKubets, stopChild } from '../harness.ts';
 import { pickScenarios, RESULT_PREFIX, type Check, type NodeCtx, type NodeScenario, type PodJson, type ScenarioResult } from './scenario.ts';
@@ -21,7 +21,14 @@ const report = (r: ScenarioResult) => process.stdout.write(`${RESULT_PREFIX}${JS
 const scenarios = pickScenarios((await import(modulePath))[exportName] as NodeScenario[]);
 const tools = (await availableKubectls()).sort((a, b) => minorOf(b.name) - minorOf(a.name));
 const suiteTool = process.env.KUBETS_NODE_KUBECTL ? tools.find((x) => x.name.includes(process.env.KUBETS_NODE_KUBECTL!)) ?? tools[0] : tools[0];
-const kubets = await startKubets({ store: 'sqlite' });
+// Pods reach the apiserver only at an address that is not loopback (suite.ts `apiAddress`).
+const apiAddress = process.env.KUBETS_NODE_API_ADDRESS;
+if (apiAddress) {
+  // On lo (a dummy link needs a kernel module CI may lack): routable from pods all the same,
+  // and still `internal`, so the node's own address stays what it was.
+  await promisify(execFile)('ip', ['addr', 'add', `${apiAddress}/32`, 'dev', 'lo']);
+}
+const kubets = await startKubets({ store: 'sqlite', args: apiAddress ? ['--bind-address', apiAddress] : [] });
 const agentDir = await mkdtemp(join(tmpdir(), 'kubets-agent-'));
 let agentOut = '';
 let agentStarts = 0;

@@ -23,7 +23,17 @@ const ROOT = dirname(dirname(HERE));
  * modulePath: the file that exports the scenarios (absolute path or file: URL); exportName:
  * the export's name. The child imports the same module, so scenarios are plain objects.
  */
-export function runNodeSuite(modulePath: string, exportName: string, all: NodeScenario[]): void {
+export interface NodeSuiteOptions {
+  /**
+   * Binds kubets server to this address, which the runner adds to the namespace's loopback
+   * device, instead of 127.0.0.1: the `kubernetes` Service's endpoint, so pods reach the
+   * apiserver through 10.96.0.1 (their own loopback is not the host's). Upstream's answer too:
+   * a routable advertise address.
+   */
+  apiAddress?: string;
+}
+
+export function runNodeSuite(modulePath: string, exportName: string, all: NodeScenario[], opts: NodeSuiteOptions = {}): void {
   const scenarios = pickScenarios(all);
   if (!scenarios.length) return void test('no scenario of this file is picked by KUBETS_NODE_SCENARIOS', (t) => t.pass());
   const tool = checkTool('containerd');
@@ -44,6 +54,7 @@ export function runNodeSuite(modulePath: string, exportName: string, all: NodeSc
     const runner = join(HERE, 'netns-runner.ts');
     child = spawn('unshare', ['--net', '--', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', process.execPath, '--import=tsx', runner, file, exportName], {
       cwd: ROOT,
+      env: { ...process.env, ...(opts.apiAddress ? { KUBETS_NODE_API_ADDRESS: opts.apiAddress } : {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });

@@ -5,15 +5,21 @@
 
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, copyFileSync, createReadStream, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { BUSYBOX_IMAGE, PAUSE_IMAGE } from './containerd-config.ts';
 
 const run = promisify(execFile);
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+const fileSha256 = async (path: string) => {
+  const h = createHash('sha256');
+  await pipeline(createReadStream(path), h);
+  return h.digest('hex');
+};
 
 const GOARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x' };
 
@@ -25,6 +31,8 @@ export interface BuildOptions {
   busybox?: string;
   /** Tags; the busybox and pause images by default. */
   tags?: string[];
+  /** More files for the layer: host path -> absolute path in the image (links followed). */
+  files?: Map<string, string>;
 }
 
 /** Writes a docker-archive tarball to `out`; resolves to the image's config digest. */
@@ -48,13 +56,18 @@ export async function buildBusyboxImage(out: string, opts: BuildOptions = {}): P
         /* an applet listed twice */
       }
     }
+    for (const [from, to] of opts.files ?? []) {
+      mkdirSync(dirname(join(root, to)), { recursive: true });
+      copyFileSync(from, join(root, to));
+      chmodSync(join(root, to), statSync(from).mode & 0o777);
+    }
     writeFileSync(join(root, 'etc', 'passwd'), 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n');
     writeFileSync(join(root, 'etc', 'group'), 'root:x:0:\nnobody:x:65534:\n');
     const img = join(work, 'img');
     mkdirSync(img);
     const layerTmp = join(img, 'layer.tar');
     await run('tar', ['--numeric-owner', '--owner=0', '--group=0', '--sort=name', '--mtime=@0', '-C', root, '-cf', layerTmp, '.']);
-    const layerSha = sha256(readFileSync(layerTmp));
+    const layerSha = await fileSha256(layerTmp);
     mkdirSync(join(img, layerSha));
     renameSync(layerTmp, join(img, layerSha, 'layer.tar'));
     const config = {
