@@ -75,11 +75,26 @@ export function createClient(config: RestConfig): RestClient {
   const timeoutMs = config.timeoutMs ?? 60_000;
   const userAgent = config.userAgent ?? 'kubets-client';
 
-  async function headers(contentType?: string, length?: number): Promise<Record<string, string | number>> {
-    const h: Record<string, string | number> = { Accept: 'application/json', 'User-Agent': userAgent };
-    if (contentType) h['Content-Type'] = contentType;
-    if (length !== undefined) h['Content-Length'] = length;
-    const auth = config.token ? `Bearer ${config.token}` : await config.authorization?.();
+  /**
+   * A call's headers as the flat [name, value, ...] list Node writes as it is (a plain object
+   * costs a validated setHeader per name, and the Host header is then ours to add).
+   */
+  function callHeaders(host: string, auth: string | undefined, contentType?: string, length?: number): string[] {
+    const h = ['Host', host, 'Accept', 'application/json', 'User-Agent', userAgent];
+    if (contentType) h.push('Content-Type', contentType);
+    if (length !== undefined) h.push('Content-Length', String(length));
+    if (auth) h.push('Authorization', auth);
+    return h;
+  }
+
+  /** The Authorization header's value; asked of an exec/auth-provider user for every call. */
+  function authorization(): string | Promise<string | undefined> | undefined {
+    return config.token ? `Bearer ${config.token}` : config.authorization?.();
+  }
+
+  async function headers(): Promise<Record<string, string>> {
+    const h: Record<string, string> = { Accept: 'application/json', 'User-Agent': userAgent };
+    const auth = await authorization();
     if (auth) h.Authorization = auth;
     return h;
   }
@@ -89,19 +104,25 @@ export function createClient(config: RestConfig): RestClient {
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   }
 
-  function once(method: string, path: string, body: Buffer | undefined, hs: Record<string, string | number>): Promise<{ code: number; text: string; retryAfter?: number }> {
+  /** No limit (qps <= 0, loopback clients): no wait, not even a microtask's. */
+  const unlimited = !(config.qps === undefined || config.qps > 0);
+
+  function once(method: string, path: string, body: Buffer | undefined, contentType: string, auth: string | undefined): Promise<{ code: number; text: string; retryAfter?: number }> {
     const target = base;
+    const hs = callHeaders(target.host, auth, body ? contentType : undefined, body?.length);
     return new Promise((resolve, reject) => {
-      const req = https.request(
-        { agent, host: target.hostname.replace(/^\[|\]$/g, ''), port: target.port || 443, method, path, headers: hs },
-        (res) => {
-          res.setEncoding('utf8');
-          let text = '';
-          res.on('data', (c: string) => (text += c));
-          res.on('end', () => resolve({ code: res.statusCode ?? 0, text, retryAfter: retryAfterSeconds(res) }));
-          res.on('error', (e) => reject(ApiError.noAnswer(`${method} ${path}`, e)));
-        },
-      );
+      const req = https.request({ agent, host: target.hostname.replace(/^\[|\]$/g, ''), port: target.port || 443, method, path, headers: hs }, (res) => {
+        // The body as bytes, decoded once at the end (a split UTF-8 sequence joins there).
+        const parts: Buffer[] = [];
+        res.on('data', (c: Buffer) => parts.push(c));
+        res.on('end', () => {
+          const code = res.statusCode ?? 0;
+          const text = parts.length === 1 ? parts[0].toString('utf8') : Buffer.concat(parts).toString('utf8');
+          // Only a 429 is asked when to come back: reading any header builds them all.
+          resolve({ code, text, retryAfter: code === 429 ? retryAfterSeconds(res) : undefined });
+        });
+        res.on('error', (e) => reject(ApiError.noAnswer(`${method} ${path}`, e)));
+      });
       req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
       req.on('error', (e) => reject(Object.assign(ApiError.noAnswer(`${method} ${path}`, e), { target, refused: refusedConnection(e) })));
       req.end(body);
@@ -111,11 +132,11 @@ export function createClient(config: RestConfig): RestClient {
   async function request<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
     const buf = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
     for (let attempt = 0; ; attempt++) {
-      await throttle();
-      const hs = await headers(buf ? contentType : undefined, buf?.length);
+      if (!unlimited) await throttle();
+      const auth = authorization();
       let r: Awaited<ReturnType<typeof once>>;
       try {
-        r = await once(method, path, buf, hs);
+        r = await once(method, path, buf, contentType, typeof auth === 'string' || auth === undefined ? auth : await auth);
       } catch (e) {
         // Another server of the list: if the request never reached this one, or only read.
         const f = e as { target?: URL; refused?: boolean };

@@ -167,3 +167,14 @@ export interface PreBindPlugin extends Plugin {
 }
 
 export const MAX_NODE_SCORE = 100;
+
+/** The lowest and highest of a cycle's scores, one per feasible node (no spread: 1,000 numbers as arguments allocate). */
+export function scoreRange(scores: number[]): { min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const s of scores) {
+    if (s < min) min = s;
+    if (s > max) max = s;
+  }
+  return { min, max };
+}

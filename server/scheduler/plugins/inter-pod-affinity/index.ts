@@ -4,7 +4,7 @@
 
 import { labelSelectorFromObject, type LabelSelector, type Selector } from '../../../../api/meta/labels.ts';
 import {
-  MAX_NODE_SCORE, SKIP, SUCCESS, unresolvable, unschedulable,
+  MAX_NODE_SCORE, scoreRange, SKIP, SUCCESS, unresolvable, unschedulable,
   type ClusterEvent, type CycleState, type FilterPlugin, type NodeInfo, type NodeSnapshot, type Pod, type PodInfo,
   type PreFilterPlugin, type PreScorePlugin, type ScorePlugin, type Status,
 } from '../../types.ts';
@@ -217,8 +217,7 @@ export function newInterPodAffinity(): PreFilterPlugin & FilterPlugin & PreScore
       return s;
     },
     normalizeScore(_state, _pod, scores: number[]): void {
-      const max = Math.max(...scores);
-      const min = Math.min(...scores);
+      const { min, max } = scoreRange(scores);
       for (let i = 0; i < scores.length; i++) scores[i] = max === min ? 0 : Math.floor((MAX_NODE_SCORE * (scores[i] - min)) / (max - min));
     },
     eventsToRegister: (): ClusterEvent[] => [

@@ -10,7 +10,7 @@
 
 import { labelSelectorFromObject, makeSelector, type LabelSelector, type Selector } from '../../../../api/meta/labels.ts';
 import {
-  MAX_NODE_SCORE, SKIP, SUCCESS, unresolvable, unschedulable,
+  MAX_NODE_SCORE, scoreRange, SKIP, SUCCESS, unresolvable, unschedulable,
   type ClusterEvent, type CycleState, type FilterPlugin, type NodeInfo, type NodeSnapshot, type Pod, type PodInfo,
   type PreFilterPlugin, type PreScorePlugin, type ScorePlugin, type Status,
 } from '../../types.ts';
@@ -144,8 +144,7 @@ export function newPodTopologySpread(): PreFilterPlugin & FilterPlugin & PreScor
     },
     normalizeScore(_state, _pod, scores: number[]): void {
       // Fewer matching pods in the node's domains is better.
-      const max = Math.max(...scores);
-      const min = Math.min(...scores);
+      const { min, max } = scoreRange(scores);
       for (let i = 0; i < scores.length; i++) scores[i] = max === min ? MAX_NODE_SCORE : Math.floor((MAX_NODE_SCORE * (max - scores[i])) / (max - min));
     },
     eventsToRegister: (): ClusterEvent[] => [
