@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseCli, USAGE, type AgentFlags, type LoopCommand, type LoopFlags, type ServerFlags } from './cli-args.ts';
 import { createLogger, type Logger } from './log.ts';
+import { tuneHeapGrowth } from './heap-growth.ts';
 import { ensurePki, type Pki } from './pki/index.ts';
 import { writeKubeconfig } from './pki/kubeconfig.ts';
 
@@ -208,10 +209,14 @@ function signalPromise(): Promise<string> {
   });
 }
 
+const LONG_RUNNING = new Set(['server', 'all', 'control-plane', 'controller-manager', 'scheduler', 'sim']);
+
 /** Runs the command line; resolves to the exit code. */
 export async function main(argv: string[], deps: CliDeps = {}): Promise<number> {
   const print = deps.print ?? ((text: string) => process.stdout.write(text));
   const cmd = parseCli(argv);
+  // The long-running processes: their full GCs come before garbage piles up to 4x the live heap.
+  if (LONG_RUNNING.has(cmd.kind)) tuneHeapGrowth();
   switch (cmd.kind) {
     case 'help':
       print(USAGE);
