@@ -11,6 +11,8 @@ import { fmt, printTable } from './stats.ts';
 import { measureRun, type RunResult } from './scheduling/run.ts';
 import type { ControlPlaneMode, SimMode } from './scheduling/cluster.ts';
 import type { MemoryFigures } from './scheduling/memory.ts';
+import { COMPILED, runCompiled } from './scheduling/compiled.ts';
+import { tuneHeapGrowth } from '../server/heap-growth.ts';
 
 const AIM_BIND_PER_SEC = 300;
 const SLO_STARTUP_P99_MS = 5000;
@@ -99,7 +101,26 @@ function memoryRows(r: RunResult): string[][] {
   return rows;
 }
 
+/** Where each process's RSS was when the workload ended (./scheduling/rss-breakdown.ts). */
+function rssRows(r: RunResult): string[][] {
+  const rows: string[][] = [];
+  const row = (what: string, m: MemoryFigures | undefined) => {
+    const b = m?.endBreakdown;
+    if (!m || !b) return;
+    const mb = (n: number) => fmt(n / MB);
+    rows.push([`${fmt(r.nodes)}/${fmt(r.pods)}`, what, mb(b.rss), mb(b.heapTotal), `${mb(b.external)} / ${mb(b.arrayBuffers)} (peak ${mb(m.peakExternal)})`, mb(b.fileBacked), mb(b.mallocMain), `${mb(b.mallocThreadArenas)} (${b.threadArenas})`, mb(b.otherAnonymous)]);
+  };
+  row(r.cp === 'inproc' || r.sim === 'inproc' ? 'apiserver + more' : 'apiserver', r.mainMemory);
+  row('control plane', r.cpMemory);
+  row('sim', r.simMemory);
+  return rows;
+}
+
 export async function benchScheduling(opts: SchedulingOptions = {}): Promise<void> {
+  // Compiled, as bin/kubets.js runs kubets (./scheduling/compiled.ts).
+  if (!COMPILED && !process.env.BENCH_FROM_SOURCE) return runCompiled(opts);
+  // The apiserver's process, as `kubets server` starts it (server/heap-growth.ts).
+  tuneHeapGrowth();
   const nodes = opts.nodes ?? 1000;
   const pods = opts.pods ?? 10_000;
   const fullSim = opts.sim ?? 'child';
@@ -140,6 +161,11 @@ export async function benchScheduling(opts: SchedulingOptions = {}): Promise<voi
     'bench/scheduling: memory per process (MB; live heap = heap used after a full GC, at the first create and once every pod ran; per pod = growth / pods Running)',
     ['nodes/pods', 'process', 'peak RSS MB', 'peak heap used MB', 'live heap MB start -> end', 'RSS MB start -> end', 'live heap KB per pod', 'peak RSS KB per pod'],
     results.flatMap(memoryRows),
+  );
+  printTable(
+    'bench/scheduling: where the RSS was when the workload ended (MB; smaps Rss by mapping; V8 heap pages are part of "other anonymous")',
+    ['nodes/pods', 'process', 'RSS', 'V8 heapTotal', 'external / arrayBuffers', 'file-backed', 'malloc main arena', 'malloc thread arenas (count)', 'other anonymous'],
+    results.flatMap(rssRows),
   );
   for (const r of results) {
     printTable(

@@ -16,6 +16,7 @@ import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
 import { renameSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
+import { rssBreakdown, type RssBreakdown } from './rss-breakdown.ts';
 
 export interface MemoryFigures {
   /** Highest sampled RSS and heap used over the process's life, bytes. */
@@ -26,6 +27,10 @@ export interface MemoryFigures {
   startHeap: number;
   endRss: number;
   endHeap: number;
+  /** Highest sampled memory outside the V8 heap that Node counts (external includes arrayBuffers). */
+  peakExternal: number;
+  /** Where the RSS is when the workload ended, before the full GC that weighs the live heap. */
+  endBreakdown: RssBreakdown;
 }
 
 setFlagsFromString('--expose-gc');
@@ -39,9 +44,10 @@ function liveHeap(): number {
 export class MemorySampler {
   private peakRss = 0;
   private peakHeapUsed = 0;
+  private peakExternal = 0;
   private startRss = 0;
   private startHeap = 0;
-  private ended: { endHeap: number; endRss: number } | undefined;
+  private ended: { endHeap: number; endRss: number; endBreakdown: RssBreakdown } | undefined;
   private readonly timer: NodeJS.Timeout;
 
   constructor(intervalMs = 250) {
@@ -54,6 +60,7 @@ export class MemorySampler {
     const m = process.memoryUsage();
     if (m.rss > this.peakRss) this.peakRss = m.rss;
     if (m.heapUsed > this.peakHeapUsed) this.peakHeapUsed = m.heapUsed;
+    if (m.external > this.peakExternal) this.peakExternal = m.external;
   }
 
   private profiler: Session | undefined;
@@ -79,7 +86,8 @@ export class MemorySampler {
     if (this.ended) return;
     this.sample();
     clearInterval(this.timer);
-    this.ended = { endHeap: liveHeap(), endRss: process.memoryUsage().rss };
+    const endBreakdown = rssBreakdown();
+    this.ended = { endHeap: liveHeap(), endRss: process.memoryUsage().rss, endBreakdown };
     const profiler = this.profiler;
     if (profiler) {
       profiler.post('HeapProfiler.stopSampling', (err, r) => {
@@ -98,8 +106,8 @@ export class MemorySampler {
   /** The figures (ending now, unless ended already). */
   finish(name: string): MemoryFigures {
     this.end(name);
-    const { endHeap, endRss } = this.ended!;
-    return { peakRss: this.peakRss, peakHeapUsed: this.peakHeapUsed, startRss: this.startRss, startHeap: this.startHeap, endRss, endHeap };
+    const { endHeap, endRss, endBreakdown } = this.ended!;
+    return { peakRss: this.peakRss, peakHeapUsed: this.peakHeapUsed, peakExternal: this.peakExternal, startRss: this.startRss, startHeap: this.startHeap, endRss, endHeap, endBreakdown };
   }
 }
 
