@@ -8,27 +8,17 @@
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { bundleOptions } from './bundle-options.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const t0 = performance.now();
 rmSync(`${root}/dist`, { recursive: true, force: true });
 await build({
+  ...bundleOptions(root),
   // The command, and the library (`import { startKubets } from 'kubets'`); shared code in chunks.
   entryPoints: { kubets: `${root}/server/cli.ts`, index: `${root}/lib/index.ts` },
-  outdir: `${root}/dist`,
-  entryNames: '[name]',
   // Chunks beside the entries: server/cli.ts finds ../package.json from whichever file holds it.
   chunkNames: '[name]-[hash]',
-  outExtension: { '.js': '.mjs' },
-  // Dynamic imports (etcd client, certificate library, the app itself) stay lazy chunks.
-  splitting: true,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  sourcemap: 'linked',
-  logLevel: 'warning',
 });
 await emitDeclarations(['index', 'types']);
 process.stdout.write(`built dist/kubets.mjs, dist/index.mjs and dist/index.d.ts in ${Math.round(performance.now() - t0)} ms\n`);

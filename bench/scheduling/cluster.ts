@@ -9,7 +9,6 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startApiServer, type ApiServer } from '../../server/apiserver/app.ts';
 import { ensurePki, type Pki } from '../../server/pki/index.ts';
 import { createLogger, silentLogger } from '../../server/log.ts';
@@ -21,6 +20,7 @@ import { startSimulatedNodes, type SimulatedNodes } from '../../node/sim/index.t
 import type { ResourceRef } from '../../client/types.ts';
 import { CallTimes, timedClient } from './instrument.ts';
 import type { MemoryFigures } from './memory.ts';
+import { childEntry } from './compiled.ts';
 
 export type SimMode = 'inproc' | 'child';
 /** Where the controller-manager and scheduler run: in the apiserver's process, or in a child (`kubets server`'s default). */
@@ -70,10 +70,10 @@ interface Stopped {
 /** A heap snapshot of a big heap takes a while: the children get longer to stop. */
 const STOP_TIMEOUT_MS = process.env.BENCH_HEAP_SNAPSHOT ? 300_000 : 10_000;
 
-function forkChild(file: string, args: string[]): { child: ChildProcess; ready: Promise<void> } {
-  const entry = fileURLToPath(new URL(file, import.meta.url));
+function forkChild(file: 'sim-child', args: string[]): { child: ChildProcess; ready: Promise<void> } {
+  const { entry, execArgv } = childEntry(file);
   // Explicit execArgv: a --cpu-prof given to the bench profiles this process only.
-  const child = fork(entry, args, { execArgv: ['--import=tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(entry, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ready = new Promise<void>((resolve, reject) => {
     child.on('message', (m: { type?: string; message?: string }) => {
       if (m.type === 'ready') resolve();
@@ -116,12 +116,13 @@ export async function startCluster(opts: { nodes: number; sim: SimMode; cp: Cont
   const config = controlPlaneConfig(pki, server.url, { components: ['controllers', 'scheduler', 'cloud-controller-manager'], releaseLeases: true, identity: 'kubets-bench', verbosity: 0 });
   if (opts.cp === 'child') {
     const profileDir = process.env.BENCH_CP_CPU_PROF;
+    const { entry, execArgv } = childEntry('cp-child');
     const child = await forkControlPlane(config, {
       log: createLogger({ verbosity: 0 }),
-      entry: fileURLToPath(new URL('./cp-child.ts', import.meta.url)),
+      entry,
       args: [],
       // Explicit: a --cpu-prof given to the bench profiles this process only.
-      execArgv: ['--import=tsx', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
+      execArgv: [...execArgv, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
       stopTimeoutMs: STOP_TIMEOUT_MS,
     });
     children.push(() => child.pid());
@@ -143,7 +144,7 @@ export async function startCluster(opts: { nodes: number; sim: SimMode; cp: Cont
   let sim: SimulatedNodes | undefined;
   let simStop: () => Promise<Stopped | undefined>;
   if (opts.sim === 'child') {
-    const { child, ready } = forkChild('./sim-child.ts', [credentials, String(opts.nodes)]);
+    const { child, ready } = forkChild('sim-child', [credentials, String(opts.nodes)]);
     simStop = () => stopChild(child);
     await ready;
     children.push(() => child.pid);

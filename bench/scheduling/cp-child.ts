@@ -8,7 +8,10 @@
 import { serveControlPlaneChild } from '../../server/control-plane-process.ts';
 import { CallTimes, timedClient } from './instrument.ts';
 import { childSampler } from './memory.ts';
+import { tuneHeapGrowth } from '../../server/heap-growth.ts';
 
+// As `kubets control-plane` / `kubets sim` start (server/cli.ts).
+tuneHeapGrowth();
 const sampler = childSampler('control-plane');
 const calls = new CallTimes();
 serveControlPlaneChild({

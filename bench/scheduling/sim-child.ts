@@ -18,8 +18,11 @@ import { systemClock } from '../../client/clock.ts';
 import { startSimulatedNodes } from '../../node/sim/index.ts';
 import { silentLogger } from '../../server/log.ts';
 import { childSampler } from './memory.ts';
+import { tuneHeapGrowth } from '../../server/heap-growth.ts';
 
 const [credentials, count] = process.argv.slice(2);
+// As `kubets control-plane` / `kubets sim` start (server/cli.ts).
+tuneHeapGrowth();
 const sampler = childSampler('sim');
 const profileDir = process.env.KUBETS_SIM_CPU_PROF;
 const profiler = profileDir ? new Session() : undefined;
