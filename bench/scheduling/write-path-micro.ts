@@ -1,8 +1,11 @@
 // The apiserver's per-pod managedFields and patch work in a loop, without HTTP or storage: what
 // the field manager and the patch engines cost each of a pod's writes, in microseconds. Steadier
 // than pod-writes on a shared host (one thread, no I/O), for comparing levers of patch/.
+// Times swing with the host's load; the bytes each call allocates (garbage included, sampled
+// by V8's allocation profiler over one more round) do not.
 //   node --import=tsx bench/scheduling/write-path-micro.ts [ITERATIONS]
 
+import { Session } from 'node:inspector';
 import { performance } from 'node:perf_hooks';
 import { pods as podType } from '../../api/core/pod/index.ts';
 import type { KubeObject } from '../../api/types.ts';
@@ -68,6 +71,28 @@ for (const c of cases) {
     for (const run of runs) run();
     figures.push(((performance.now() - t0) * 1000) / n);
   }
-  rows.push([c.name, ...figures.map((f) => fmt(f, 1)), fmt(Math.min(...figures), 1)]);
+  const bytes = await allocated(() => {
+    for (const run of runs) run();
+  });
+  rows.push([c.name, ...figures.map((f) => fmt(f, 1)), fmt(Math.min(...figures), 1), fmt(bytes / n / 1024, 1)]);
 }
-printTable(`write-path-micro: microseconds per call, ${fmt(n)} pods, five rounds`, ["write", "round 1", "round 2", "round 3", "round 4", "round 5", "best"], rows);
+printTable(`write-path-micro: microseconds per call, ${fmt(n)} pods, five rounds; KB allocated per call`, ['write', 'round 1', 'round 2', 'round 3', 'round 4', 'round 5', 'best', 'KB per call'], rows);
+
+/** Bytes allocated while `work` runs, garbage included (V8's sampling heap profiler). */
+async function allocated(work: () => void): Promise<number> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (err, r) => (err ? reject(err) : resolve(r))));
+  await post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  work();
+  const r = (await post('HeapProfiler.stopSampling')) as { profile: { head: AllocNode } };
+  session.disconnect();
+  const sum = (node: AllocNode): number => node.children.reduce((acc, c) => acc + sum(c), node.selfSize);
+  return sum(r.profile.head);
+}
+
+interface AllocNode {
+  selfSize: number;
+  children: AllocNode[];
+}

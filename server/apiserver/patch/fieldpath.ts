@@ -143,13 +143,19 @@ export class FieldSet {
     return out;
   }
 
+  /**
+   * Members of either set. The result shares the subtrees only one side has (sets are not
+   * changed in place once built: see stripSystemFields), so adding a few paths to a large
+   * set copies only the nodes on those paths.
+   */
   union(other: FieldSet): FieldSet {
-    const out = this.clone();
-    out.member ||= other.member;
-    for (const [pe, c] of other.children) {
-      const mine = out.children.get(pe);
-      out.setChild(pe, mine ? mine.union(c) : c.clone());
+    const out = new FieldSet();
+    out.member = this.member || other.member;
+    for (const [pe, c] of this.children) {
+      const o = other.children.get(pe);
+      out.setChild(pe, o ? c.union(o) : c);
     }
+    for (const [pe, o] of other.children) if (!this.children.has(pe)) out.setChild(pe, o);
     return out;
   }
 
@@ -175,13 +181,13 @@ export class FieldSet {
     return true;
   }
 
-  /** Members of this set that are not members of `other`. */
+  /** Members of this set that are not members of `other` (sharing the subtrees `other` does not reach). */
   difference(other: FieldSet): FieldSet {
     const out = new FieldSet();
     out.member = this.member && !other.member;
     for (const [pe, c] of this.children) {
       const o = other.children.get(pe);
-      const d = o ? c.difference(o) : c.clone();
+      const d = o ? c.difference(o) : c;
       if (!d.isEmpty()) out.setChild(pe, d);
     }
     return out;

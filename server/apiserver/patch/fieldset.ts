@@ -192,17 +192,23 @@ export const SYSTEM_METADATA = ['name', 'namespace', 'creationTimestamp', 'selfL
 
 /**
  * Drops apiVersion, kind and system metadata from a set, as upstream does before recording
- * it. The set is changed in place (callers pass sets they just built) and returned.
+ * it. The root is changed in place (callers pass sets they just built) and returned; the
+ * metadata node is replaced by a trimmed copy, never changed, as set operations share
+ * subtrees between sets.
  */
 export function stripSystemFields(set: FieldSet): FieldSet {
   const out = set;
   out.deleteChild(fieldElement('apiVersion'));
   out.deleteChild(fieldElement('kind'));
-  const meta = out.child(fieldElement('metadata'));
+  const metaPe = fieldElement('metadata');
+  const meta = out.child(metaPe);
   if (meta) {
-    meta.member = false;
-    for (const f of SYSTEM_METADATA) meta.deleteChild(fieldElement(f));
-    if (meta.isEmpty()) out.deleteChild(fieldElement('metadata'));
+    const trimmed = new FieldSet();
+    for (const [pe, c] of meta.children) if (!SYSTEM_METADATA_ELEMENTS.has(pe)) trimmed.setChild(pe, c);
+    if (trimmed.isEmpty()) out.deleteChild(metaPe);
+    else out.setChild(metaPe, trimmed);
   }
   return out;
 }
+
+const SYSTEM_METADATA_ELEMENTS: ReadonlySet<string> = new Set(SYSTEM_METADATA.map(fieldElement));
