@@ -101,12 +101,43 @@ async function installAndCheck(c: NodeCtx, which: 'helm' | 'helm3'): Promise<voi
   const count = Object.fromEntries(reviews.items.map((i) => [i.metadata.name, i.count]));
   c.t.deepEqual(count, { allowed: 1, denied: 1 }, 'what the webhook saw, read through the aggregated API');
 
+  if (which === 'helm') await trustAndOutage(c, rel, vwc, group, secret.data['ca.crt']);
+
   const un = await helm(['uninstall', rel, '--wait', '--timeout', '60s']);
   c.t.is(un.code, 0, un.stderr);
   c.t.is((await c.run(['get', 'validatingwebhookconfiguration', vwc])).code, 1, 'the webhook configuration went with the release');
   c.t.is((await c.run(['get', 'apiservice', `v1alpha1.${group}`])).code, 1, 'the APIService went with the release');
   // What the hooks made is not the release's (as upstream): the Secret and the Jobs stay.
   c.t.is(await c.ok(['get', 'secret,job', '-o', 'name']), `secret/${rel}-webhook-tls\njob.batch/${rel}-certgen-create\njob.batch/${rel}-certgen-patch\n`);
+}
+
+/**
+ * The caBundle is what the apiserver trusts: another CA there and the call fails TLS
+ * verification (failurePolicy Fail: the write is refused). Then the server goes (scaled to 0):
+ * the webhook has no endpoints, and the APIService turns unavailable and answers 503.
+ */
+async function trustAndOutage(c: NodeCtx, rel: string, vwc: string, group: string, ca: string): Promise<void> {
+  const setBundle = (value: string) => c.ok(['patch', 'validatingwebhookconfiguration', vwc, '--type=json', '-p', JSON.stringify([{ op: 'replace', path: '/webhooks/0/clientConfig/caBundle', value }])]);
+  const other = await c.ok(['config', 'view', '--raw', '-o', 'jsonpath={.clusters[0].cluster.certificate-authority-data}']);
+  await setBundle(other);
+  const untrusted = await c.run(['create', '-f', '-'], { stdin: configMap('untrusted', { fine: 'x' }) });
+  c.t.is(untrusted.code, 1, 'refused: the webhook could not be called');
+  c.t.regex(untrusted.stderr.trim(), new RegExp(`^Error from server \\(InternalError\\): error when creating "STDIN": Internal error occurred: failed calling webhook "${WEBHOOK}": failed to call webhook: Post "https://${rel}-webhook\\.${c.ns}\\.svc:443/validate\\?timeout=5s": tls: failed to verify certificate: x509: certificate signed by unknown authority$`));
+  await setBundle(ca);
+  c.t.regex(await c.ok(['create', '-f', '-'], { stdin: configMap('trusted-again', { fine: 'x' }) }), /configmap\/trusted-again created/);
+
+  await c.ok(['scale', 'deployment', `${rel}-webhook`, '--replicas=0']);
+  const reason = await c.waitFor('the APIService unavailable', async () => {
+    const r = await c.ok(['get', 'apiservice', `v1alpha1.${group}`, '-o', 'jsonpath={.status.conditions[?(@.type=="Available")].status} {.status.conditions[?(@.type=="Available")].reason}']);
+    return r.startsWith('False ') ? r : undefined;
+  }, 60_000);
+  c.t.regex(reason, /^False (MissingEndpoints|EndpointsNotFound)$/);
+  const down = await c.run(['create', '-f', '-'], { stdin: configMap('nobody-home', { fine: 'x' }) });
+  c.t.is(down.stderr.trim(), `Error from server (InternalError): error when creating "STDIN": Internal error occurred: failed calling webhook "${WEBHOOK}": failed to call webhook: Post "https://${rel}-webhook.${c.ns}.svc:443/validate?timeout=5s": no endpoints available for service "${rel}-webhook"`);
+  const raw = await c.run(['get', '--raw', `/apis/${group}/v1alpha1`]);
+  c.t.is(raw.code, 1);
+  c.t.regex(raw.stderr, /\(ServiceUnavailable\)/);
+  c.t.log(`untrusted: ${untrusted.stderr.trim()}\nno server: ${raw.stderr.trim()}`);
 }
 
 export const certgenScenarios: NodeScenario[] = [

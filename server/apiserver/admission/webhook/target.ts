@@ -20,8 +20,8 @@ export interface ClientConfig {
 /** Where to send: a URL, and the TLS server name to check the certificate against. */
 export interface Target {
   url: URL;
-  /** The URL errors name: a service target's `https://<svc>.<ns>.svc:<port>`, as upstream's. */
-  shown: URL;
+  /** The URL errors name: a service target's `https://<svc>.<ns>.svc:<port>`, as upstream's (`:443` too). */
+  shown: string;
   servername: string | undefined;
 }
 
@@ -50,15 +50,28 @@ export async function resolveTarget(reader: ClusterReader, cc: ClientConfig, tim
     const url = withTimeout(new URL(cc.url));
     const host = url.hostname.replace(/^\[|\]$/g, '');
     // Node checks an IP against the certificate's IP SANs itself; SNI never carries an IP.
-    return { url, shown: url, servername: isIP(host) ? undefined : host };
+    return { url, shown: url.href, servername: isIP(host) ? undefined : host };
   }
   const s = cc.service;
   if (!s) throw new CallError('webhook has no clientConfig.url nor clientConfig.service');
   const ref = { namespace: s.namespace, name: s.name, port: s.port ?? 443 };
-  const shown = withTimeout(new URL(`https://${s.name}.${s.namespace}.svc:${ref.port}${s.path ?? ''}`));
+  // A URL drops the scheme's default port; upstream's message keeps it.
+  const u = withTimeout(new URL(`https://${s.name}.${s.namespace}.svc:${ref.port}${s.path ?? ''}`));
+  const shown = `https://${s.name}.${s.namespace}.svc:${ref.port}${u.pathname}${u.search}`;
   const ep = await resolveService(reader, ref);
   if (!isEndpoint(ep)) throw new CallError(`Post "${shown}": ${unreachable(ref, ep)}`);
   return { url: withTimeout(new URL(`${ep.url.origin}${s.path ?? ''}`)), shown, servername: ep.servername };
+}
+
+// Node's verifier codes for a chain it cannot anchor in the caBundle; Go's client (upstream)
+// says "certificate signed by unknown authority" for each of them.
+const UNKNOWN_AUTHORITY = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT']);
+
+/** A transport failure in the words of upstream's Go client where they differ from Node's. */
+function transportError(e: Error): string {
+  if (e.name === 'AbortError' || e.name === 'TimeoutError') return 'context deadline exceeded';
+  if (UNKNOWN_AUTHORITY.has((e as NodeJS.ErrnoException).code ?? '')) return 'tls: failed to verify certificate: x509: certificate signed by unknown authority';
+  return e.message;
 }
 
 /** POSTs JSON to the target trusting only the caBundle; a transport failure is a CallError. */
@@ -77,12 +90,10 @@ export function postJson(target: Target, caBundle: string | undefined, body: str
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-        res.on('error', (e: Error) => reject(new CallError(`Post "${target.shown}": ${e.message}`)));
+        res.on('error', (e: Error) => reject(new CallError(`Post "${target.shown}": ${transportError(e)}`)));
       },
     );
-    req.on('error', (e: Error) =>
-      reject(new CallError(`Post "${target.shown}": ${e.name === 'AbortError' || e.name === 'TimeoutError' ? 'context deadline exceeded' : e.message}`)),
-    );
+    req.on('error', (e: Error) => reject(new CallError(`Post "${target.shown}": ${transportError(e)}`)));
     req.end(body);
   });
 }
