@@ -118,7 +118,7 @@ function rssRows(r: RunResult): string[][] {
 
 export async function benchScheduling(opts: SchedulingOptions = {}): Promise<void> {
   // Compiled, as bin/kubets.js runs kubets (./scheduling/compiled.ts).
-  if (!COMPILED && !process.env.BENCH_FROM_SOURCE) return runCompiled(opts);
+  if (!COMPILED && !process.env.KUBETS_FROM_SOURCE) return runCompiled(opts);
   // The apiserver's process, as `kubets server` starts it (server/heap-growth.ts).
   tuneHeapGrowth();
   const nodes = opts.nodes ?? 1000;

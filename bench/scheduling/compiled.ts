@@ -4,7 +4,7 @@
 // from the bundle), which is not what the memory figures are about. `npm run bench -- scheduling`
 // (tsx) bundles the bench's three entries beside kubets's bundle (dist/bench-*.mjs, packages
 // external, as scripts/build.mjs) and runs the compiled bench in a child with the same options;
-// it forks the compiled control-plane and sim children. BENCH_FROM_SOURCE=1 runs all under tsx.
+// it forks the compiled control-plane and sim children. KUBETS_FROM_SOURCE=1 (as for bench/node) runs all under tsx.
 
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
@@ -39,7 +39,7 @@ export async function runCompiled(options: object): Promise<void> {
     },
     chunkNames: 'bench-[name]-[hash]',
   });
-  process.stderr.write(`bench/scheduling: compiled into dist/bench-*.mjs in ${Math.round(performance.now() - t0)} ms (BENCH_FROM_SOURCE=1: under tsx)\n`);
+  process.stderr.write(`bench/scheduling: compiled into dist/bench-*.mjs in ${Math.round(performance.now() - t0)} ms (KUBETS_FROM_SOURCE=1: under tsx)\n`);
   const child = spawn(process.execPath, [`${root}/dist/bench-scheduling.mjs`, JSON.stringify(options)], { stdio: 'inherit' });
   const stop = (sig: NodeJS.Signals) => child.kill(sig);
   process.on('SIGINT', stop);
