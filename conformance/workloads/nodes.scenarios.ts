@@ -67,6 +67,61 @@ spec:
     },
   },
   {
+    title: 'preemption: a pod of higher priority that fits nowhere evicts a lower one (a Preempted event), is nominated to its node and runs there',
+    id: 'preempt',
+    timeoutMs: 120_000,
+    async run(c) {
+      // 6 of a node's 8 cpu each: the two cannot share it, whatever else runs there. Both
+      // tolerate a cordon (the drain scenario may cordon any node meanwhile); the high one is
+      // pinned to the node the low one got.
+      const pod = (name: string, priorityClass: string, node?: string) => `apiVersion: v1
+kind: Pod
+metadata: {name: ${name}}
+spec:
+  priorityClassName: ${priorityClass}
+  ${node ? `nodeSelector: {kubernetes.io/hostname: ${node}}` : ''}
+  tolerations: [{key: node.kubernetes.io/unschedulable, operator: Exists, effect: NoSchedule}]
+  terminationGracePeriodSeconds: 1
+  containers:
+  - {name: c, image: nginx, resources: {requests: {cpu: "6"}}}
+`;
+      await c.ok(['apply', '-f', '-'], {
+        stdin: `apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: preempt-low}
+value: 100
+---
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: preempt-high}
+value: 1000
+`,
+      });
+      await c.ok(['apply', '-f', '-'], { stdin: pod('low', 'preempt-low') });
+      const node = await c.waitFor('low Running', async () => (await pods(c)).find((p) => p.name === 'low' && p.phase === 'Running')?.node || undefined);
+      const lowUid = await c.ok(['get', 'pod', 'low', '-o', 'jsonpath={.metadata.uid}']);
+      await c.ok(['apply', '-f', '-'], { stdin: pod('high', 'preempt-high', node) });
+      const where = await c.waitFor('high Running on the node', async () => {
+        const rows = await pods(c);
+        const high = rows.find((p) => p.name === 'high');
+        return high?.phase === 'Running' && !rows.some((p) => p.name === 'low') ? high.node : undefined;
+      }, 90_000);
+      c.t.is(where, node);
+      c.t.is(await c.ok(['get', 'pod', 'high', '-o', 'jsonpath={.status.nominatedNodeName}']), node);
+      const highUid = await c.ok(['get', 'pod', 'high', '-o', 'jsonpath={.metadata.uid}']);
+      const preempted = await c.ok(['get', 'events', '--field-selector', `involvedObject.uid=${lowUid},reason=Preempted`, '-o', 'jsonpath={.items[*].message}']);
+      c.t.is(preempted, `Preempted by pod ${highUid} on node ${node}`);
+      const failed = await c.ok(['get', 'events', '--field-selector', 'involvedObject.name=high,reason=FailedScheduling', '-o', 'jsonpath={.items[0].message}']);
+      c.t.regex(failed, /^0\/\d+ nodes are available: .*1 Insufficient cpu/);
+      // A class that does not exist: the Priority admission plugin refuses the pod.
+      const missing = await c.run(['apply', '-f', '-'], { stdin: pod('orphan', 'preempt-missing') });
+      c.t.is(missing.code, 1);
+      c.t.regex(missing.stderr, /pods "orphan" is forbidden: no PriorityClass with name preempt-missing was found/);
+      await c.ok(['delete', 'pod', 'high', '--wait=false']);
+      await c.ok(['delete', 'priorityclass', 'preempt-low', 'preempt-high']);
+    },
+  },
+  {
     title: 'cordon and drain move pods to other nodes, one eviction at a time under a PodDisruptionBudget',
     id: 'drain',
     bothVersions: true,

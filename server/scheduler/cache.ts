@@ -164,50 +164,70 @@ export class SchedulerCache implements NodeSnapshot {
       ni = emptyNodeInfo(st.nodeName);
       this.#nodes.set(st.nodeName, ni);
     }
-    const p = st.info;
-    ni.pods.set(p.key, p);
-    for (const [k, v] of p.requests) ni.requested.set(k, (ni.requested.get(k) ?? 0) + v);
-    ni.requestedCpu += p.cpu;
-    ni.requestedMemory += p.memory;
-    ni.requestedEphemeralStorage += p.ephemeralStorage;
-    ni.nonZeroCpu += p.nonZeroCpu;
-    ni.nonZeroMemory += p.nonZeroMemory;
-    for (const hp of p.hostPorts) {
-      const k = `${hp.protocol}/${hp.port}`;
-      let ips = ni.usedPorts.get(k);
-      if (!ips) ni.usedPorts.set(k, (ips = new Set()));
-      ips.add(hp.hostIP);
-    }
-    ni.podPriorities.set(p.priority, (ni.podPriorities.get(p.priority) ?? 0) + 1);
-    if (p.spreadOwner) ni.podsByOwner.set(p.spreadOwner, (ni.podsByOwner.get(p.spreadOwner) ?? 0) + 1);
-    if (p.hasAffinity) ni.podsWithAffinity++;
-    ni.generation++;
-    if (p.hasAffinity) this.#syncAffinity(ni);
+    addPodToNode(ni, st.info);
+    if (st.info.hasAffinity) this.#syncAffinity(ni);
   }
 
   #unaccount(st: PodState): void {
     const ni = this.#nodes.get(st.nodeName);
     if (!ni) return;
-    const p = st.info;
-    ni.pods.delete(p.key);
-    for (const [k, v] of p.requests) ni.requested.set(k, (ni.requested.get(k) ?? 0) - v);
-    ni.requestedCpu -= p.cpu;
-    ni.requestedMemory -= p.memory;
-    ni.requestedEphemeralStorage -= p.ephemeralStorage;
-    ni.nonZeroCpu -= p.nonZeroCpu;
-    ni.nonZeroMemory -= p.nonZeroMemory;
-    for (const hp of p.hostPorts) ni.usedPorts.get(`${hp.protocol}/${hp.port}`)?.delete(hp.hostIP);
-    const samePriority = (ni.podPriorities.get(p.priority) ?? 0) - 1;
-    if (samePriority > 0) ni.podPriorities.set(p.priority, samePriority);
-    else ni.podPriorities.delete(p.priority);
-    if (p.spreadOwner) {
-      const sameOwner = (ni.podsByOwner.get(p.spreadOwner) ?? 0) - 1;
-      if (sameOwner > 0) ni.podsByOwner.set(p.spreadOwner, sameOwner);
-      else ni.podsByOwner.delete(p.spreadOwner);
-    }
-    if (p.hasAffinity) ni.podsWithAffinity--;
-    ni.generation++;
-    if (p.hasAffinity) this.#syncAffinity(ni);
+    removePodFromNode(ni, st.info);
+    if (st.info.hasAffinity) this.#syncAffinity(ni);
     if (ni.pods.size === 0 && !this.#known.has(st.nodeName)) this.#nodes.delete(st.nodeName);
   }
+}
+
+/** Counts a pod on a node: its requests, host ports, priority, owner and affinity. */
+export function addPodToNode(ni: NodeInfo, p: PodInfo): void {
+  ni.pods.set(p.key, p);
+  for (const [k, v] of p.requests) ni.requested.set(k, (ni.requested.get(k) ?? 0) + v);
+  ni.requestedCpu += p.cpu;
+  ni.requestedMemory += p.memory;
+  ni.requestedEphemeralStorage += p.ephemeralStorage;
+  ni.nonZeroCpu += p.nonZeroCpu;
+  ni.nonZeroMemory += p.nonZeroMemory;
+  for (const hp of p.hostPorts) {
+    const k = `${hp.protocol}/${hp.port}`;
+    let ips = ni.usedPorts.get(k);
+    if (!ips) ni.usedPorts.set(k, (ips = new Set()));
+    ips.add(hp.hostIP);
+  }
+  ni.podPriorities.set(p.priority, (ni.podPriorities.get(p.priority) ?? 0) + 1);
+  if (p.spreadOwner) ni.podsByOwner.set(p.spreadOwner, (ni.podsByOwner.get(p.spreadOwner) ?? 0) + 1);
+  if (p.hasAffinity) ni.podsWithAffinity++;
+  ni.generation++;
+}
+
+/** The reverse of addPodToNode. */
+export function removePodFromNode(ni: NodeInfo, p: PodInfo): void {
+  ni.pods.delete(p.key);
+  for (const [k, v] of p.requests) ni.requested.set(k, (ni.requested.get(k) ?? 0) - v);
+  ni.requestedCpu -= p.cpu;
+  ni.requestedMemory -= p.memory;
+  ni.requestedEphemeralStorage -= p.ephemeralStorage;
+  ni.nonZeroCpu -= p.nonZeroCpu;
+  ni.nonZeroMemory -= p.nonZeroMemory;
+  for (const hp of p.hostPorts) ni.usedPorts.get(`${hp.protocol}/${hp.port}`)?.delete(hp.hostIP);
+  const samePriority = (ni.podPriorities.get(p.priority) ?? 0) - 1;
+  if (samePriority > 0) ni.podPriorities.set(p.priority, samePriority);
+  else ni.podPriorities.delete(p.priority);
+  if (p.spreadOwner) {
+    const sameOwner = (ni.podsByOwner.get(p.spreadOwner) ?? 0) - 1;
+    if (sameOwner > 0) ni.podsByOwner.set(p.spreadOwner, sameOwner);
+    else ni.podsByOwner.delete(p.spreadOwner);
+  }
+  if (p.hasAffinity) ni.podsWithAffinity--;
+  ni.generation++;
+}
+
+/** A copy to change without touching the cache (preemption's what-if). */
+export function copyNodeInfo(ni: NodeInfo): NodeInfo {
+  return {
+    ...ni,
+    requested: new Map(ni.requested),
+    pods: new Map(ni.pods),
+    usedPorts: new Map([...ni.usedPorts].map(([k, v]) => [k, new Set(v)])),
+    podPriorities: new Map(ni.podPriorities),
+    podsByOwner: new Map(ni.podsByOwner),
+  };
 }

@@ -4,7 +4,7 @@
 
 import {
   CycleState, SUCCESS, isRejection,
-  type ClusterEvent, type FilterPlugin, type NodeInfo, type NodeSnapshot, type Plugin, type PodInfo, type PostFilterPlugin,
+  type ClusterEvent, type FilterPlugin, type Nomination, type NodeInfo, type NodeSnapshot, type Plugin, type PodInfo, type PostFilterPlugin,
   type PreBindPlugin, type PreFilterPlugin, type PreScorePlugin, type ReservePlugin, type ScorePlugin, type Status,
 } from './types.ts';
 
@@ -20,8 +20,14 @@ export function numFeasibleNodesToFind(numAllNodes: number, percentage = 0): num
   return Math.max(MIN_FEASIBLE_NODES_TO_FIND, Math.floor((numAllNodes * pct) / 100));
 }
 
+/** The plugins whose PreFilter answered Skip this cycle (their Filter is not asked). */
+const SKIPPED_KEY = 'framework/skipped';
+
 /** Why no node fits: per-node statuses plus the PreFilter and PostFilter messages. */
 export class FitError extends Error {
+  /** PostFilter's preemption: the node the pod is nominated to, and whom to evict for it. */
+  nominated?: Nomination;
+
   constructor(
     readonly numAllNodes: number,
     readonly statuses: Map<string, Status>,
@@ -140,6 +146,7 @@ export class Framework {
       }
     }
     const filters = this.filter.filter((p) => !skipped.has(p.name));
+    state.write(SKIPPED_KEY, skipped);
     const want = numFeasibleNodesToFind(nodes.length, this.#percentage);
     const feasible = this.#feasible;
     feasible.length = 0;
@@ -173,11 +180,26 @@ export class Framework {
 
   #postFilter(state: CycleState, pod: PodInfo, snapshot: NodeSnapshot, err: FitError): FitError {
     for (const p of this.postFilter) {
-      const s = p.postFilter(state, pod, err.statuses, snapshot);
+      const s = p.postFilter(state, pod, err.statuses, snapshot, this);
       if (s.reasons.length) err.postFilterMsg = s.reasons.join(', ');
-      if (s.code === 'Success') break;
+      if (s.code === 'Success') {
+        err.nominated = s.nominated;
+        break;
+      }
     }
     return err;
+  }
+
+  /** Every Filter plugin on one node, the first rejection returned (PostFilter's what-if). */
+  runFilters(state: CycleState, pod: PodInfo, node: NodeInfo): Status {
+    const skipped = state.read<Set<string>>(SKIPPED_KEY);
+    for (const f of this.filter) {
+      if (skipped?.has(f.name)) continue;
+      const s = f.filter(state, pod, node);
+      if (s.code === 'Success' || s.code === 'Skip') continue;
+      return { ...s, plugin: f.name };
+    }
+    return SUCCESS;
   }
 
   #prioritize(state: CycleState, pod: PodInfo, nodes: NodeInfo[], snapshot: NodeSnapshot): number[] {

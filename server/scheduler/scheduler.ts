@@ -14,7 +14,8 @@ import { defaultPlugins } from './plugins/registry.ts';
 import { NAME as VOLUME_BINDING, PVCS, PVS, STORAGE_CLASSES } from './plugins/volume-binding/index.ts';
 import { SchedulingQueue, type QueuedPodInfo } from './queue.ts';
 import { podKey, sameStrings, updatePodInfo } from './resources.ts';
-import { CycleState, type Node, type Plugin, type Pod } from './types.ts';
+import { PREEMPTION_BY_SCHEDULER } from './plugins/default-preemption/index.ts';
+import { CycleState, type Node, type Nomination, type Plugin, type Pod } from './types.ts';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
 
@@ -139,7 +140,8 @@ export function startScheduler(opts: SchedulerOptions): Scheduler {
     },
   });
 
-  async function recordFailure(pod: Pod, message: string): Promise<void> {
+  /** FailedScheduling, the PodScheduled condition and (after a preemption) status.nominatedNodeName. */
+  async function recordFailure(pod: Pod, message: string, nominatedNodeName?: string): Promise<void> {
     recorder.event(pod, 'Warning', 'FailedScheduling', message);
     const ns = pod.metadata?.namespace ?? '';
     const podName = pod.metadata?.name ?? '';
@@ -147,7 +149,8 @@ export function startScheduler(opts: SchedulerOptions): Scheduler {
     const conditions = ((current.status?.conditions as Array<Record<string, unknown>> | undefined) ?? []).slice();
     const i = conditions.findIndex((c) => c.type === 'PodScheduled');
     const prev = i >= 0 ? conditions[i] : undefined;
-    if (prev && prev.status === 'False' && prev.reason === 'Unschedulable' && prev.message === message) return;
+    const nominate = nominatedNodeName !== undefined && current.status?.nominatedNodeName !== nominatedNodeName;
+    if (!nominate && prev && prev.status === 'False' && prev.reason === 'Unschedulable' && prev.message === message) return;
     const cond = {
       type: 'PodScheduled',
       status: 'False',
@@ -159,10 +162,30 @@ export function startScheduler(opts: SchedulerOptions): Scheduler {
     if (i >= 0) conditions[i] = cond;
     else conditions.push(cond);
     try {
-      await client.patch(PODS, ns, podName, 'merge', { status: { conditions } }, { subresource: 'status' });
+      await client.patch(PODS, ns, podName, 'merge', { status: { conditions, ...(nominate && { nominatedNodeName }) } }, { subresource: 'status' });
     } catch (err) {
       log.debug('updating PodScheduled condition failed', { pod: `${ns}/${podName}`, err: (err as Error).message });
     }
+  }
+
+  /** Preemption's eviction, as upstream's: each victim marked DisruptionTarget, deleted, and told why (a Preempted event). */
+  async function preempt(pod: Pod, n: Nomination): Promise<void> {
+    const message = `${pod.spec?.schedulerName ?? name}: preempting to accommodate a higher priority pod`;
+    await Promise.all(
+      n.victims.map(async ({ pod: victim }) => {
+        const ns = victim.metadata?.namespace ?? '';
+        const victimName = victim.metadata?.name ?? '';
+        const cond = { type: 'DisruptionTarget', status: 'True', reason: PREEMPTION_BY_SCHEDULER, message, lastTransitionTime: rfc3339(clock.now()) };
+        try {
+          await client.patch(PODS, ns, victimName, 'strategic', { status: { conditions: [cond] } }, { subresource: 'status' });
+          await client.delete(PODS, ns, victimName);
+        } catch (err) {
+          if ((err as { code?: number }).code !== 404) log.warn('preempting a pod failed', { pod: `${ns}/${victimName}`, preemptor: podKey(pod), err: (err as Error).message });
+          return;
+        }
+        recorder.event(victim, 'Normal', 'Preempted', `Preempted by pod ${pod.metadata?.uid ?? ''} on node ${n.nodeName}`);
+      }),
+    );
   }
 
   function releaseSlot(): void {
@@ -224,7 +247,11 @@ export function startScheduler(opts: SchedulerOptions): Scheduler {
         const message = err.numAllNodes === 0 ? 'no nodes available to schedule pods' : err.message;
         log.debug('unschedulable', { pod: key, message });
         queue.addUnschedulable(q, err.unschedulablePlugins);
-        void recordFailure(q.info.pod, message);
+        void recordFailure(q.info.pod, message, err.nominated?.nodeName);
+        if (err.nominated) {
+          log.debug('preempting', { pod: key, node: err.nominated.nodeName, victims: err.nominated.victims.map((v) => v.key) });
+          void preempt(q.info.pod, err.nominated);
+        }
       } else {
         log.error('scheduling cycle failed', { pod: key, err: (err as Error).message });
         queue.addBackoff(q);

@@ -145,9 +145,25 @@ export interface PreFilterPlugin extends Plugin {
 export interface FilterPlugin extends Plugin {
   filter(state: CycleState, pod: PodInfo, node: NodeInfo): Status;
 }
+/** A node the pod may have once these pods are gone (preemption). */
+export interface Nomination {
+  nodeName: string;
+  victims: PodInfo[];
+}
+
+/** What PostFilter answers: Success with a nomination, or why it could not help. */
+export interface PostFilterStatus extends Status {
+  nominated?: Nomination;
+}
+
+/** The framework's filters, for a PostFilter that asks what-if (preemption). */
+export interface FilterRunner {
+  runFilters(state: CycleState, pod: PodInfo, node: NodeInfo): Status;
+}
+
 export interface PostFilterPlugin extends Plugin {
   /** Called when no node fits; the message becomes the tail of FailedScheduling. */
-  postFilter(state: CycleState, pod: PodInfo, statuses: Map<string, Status>, snapshot: NodeSnapshot): Status;
+  postFilter(state: CycleState, pod: PodInfo, statuses: Map<string, Status>, snapshot: NodeSnapshot, filters: FilterRunner): PostFilterStatus;
 }
 export interface PreScorePlugin extends Plugin {
   preScore(state: CycleState, pod: PodInfo, nodes: NodeInfo[], snapshot: NodeSnapshot): Status;

@@ -22,11 +22,23 @@ test('ServiceAccount: "default" unless named; the deprecated alias follows', asy
   t.like(await admitted(serviceAccount(), { serviceAccount: 'old' }), { serviceAccountName: 'old', serviceAccount: 'old' });
 });
 
-test('Priority: system classes have their value, others 0; preemption defaults', async (t) => {
-  t.like(await admitted(priority(), {}), { priority: 0, preemptionPolicy: 'PreemptLowerPriority' });
-  t.like(await admitted(priority(), { priorityClassName: 'system-node-critical' }), { priority: 2000001000 });
-  t.like(await admitted(priority(), { priorityClassName: 'system-cluster-critical', preemptionPolicy: 'Never' }), { priority: 2000000000, preemptionPolicy: 'Never' });
-  t.like(await admitted(priority(), { priority: 7 }), { priority: 7 });
+test('Priority: the class\'s value and preemptionPolicy; the global default; upstream\'s refusals', async (t) => {
+  let classes: KubeObject[] = [{ metadata: { name: 'batch' }, value: 1000, preemptionPolicy: 'Never' } as KubeObject];
+  const plugin = priority({ listObjects: async () => classes });
+  t.like(await admitted(plugin, {}), { priority: 0, preemptionPolicy: 'PreemptLowerPriority' });
+  t.like(await admitted(plugin, { priorityClassName: 'system-node-critical' }), { priority: 2000001000 });
+  t.like(await admitted(plugin, { priorityClassName: 'batch' }), { priority: 1000, preemptionPolicy: 'Never' });
+  t.like(await admitted(plugin, { priorityClassName: 'batch', priority: 1000 }), { priority: 1000 });
+  await t.throwsAsync(admitted(plugin, { priorityClassName: 'nope' }), { message: 'pods "p" is forbidden: no PriorityClass with name nope was found' });
+  await t.throwsAsync(admitted(plugin, { priority: 7 }), {
+    message: 'pods "p" is forbidden: the integer value of priority (7) must not be provided in pod spec; priority admission controller computed 0 from the given PriorityClass name',
+  });
+  await t.throwsAsync(admitted(plugin, { priorityClassName: 'batch', preemptionPolicy: 'PreemptLowerPriority' }), {
+    message: 'pods "p" is forbidden: the string value of PreemptionPolicy (PreemptLowerPriority) must not be provided in pod spec; priority admission controller computed Never from the given PriorityClass name',
+  });
+  // A global default names itself on pods without a class (the lowest when several are).
+  classes = [...classes, { metadata: { name: 'hi-default' }, value: 50, globalDefault: true } as KubeObject, { metadata: { name: 'lo-default' }, value: 10, globalDefault: true } as KubeObject];
+  t.like(await admitted(plugin, {}), { priorityClassName: 'lo-default', priority: 10, preemptionPolicy: 'PreemptLowerPriority' });
 });
 
 test('DefaultTolerationSeconds: not-ready and unreachable for 300 s, not twice', async (t) => {

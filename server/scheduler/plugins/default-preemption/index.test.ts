@@ -1,26 +1,63 @@
 import test from 'ava';
+import { FitError, Framework } from '../../framework.ts';
+import { defaultPlugins } from '../registry.ts';
 import { cacheOf, makeNode, makePod, podInfo } from '../../testing/objects.ts';
-import { unresolvable, unschedulable, type Status } from '../../types.ts';
-import { diagnose, REASON_NO_VICTIMS, REASON_NOT_HELPFUL } from './index.ts';
+import { CycleState, type Nomination, type Pod, type PodInfo } from '../../types.ts';
+import { pickOne, REASON_NO_VICTIMS, REASON_NOT_HELPFUL, REASON_WAITING } from './index.ts';
 
-test('diagnose: victims are pods of lower priority, counted as pods come and go', (t) => {
-  const nodes = ['low', 'same', 'empty', 'tainted'].map((n) => makeNode(n));
-  const cache = cacheOf(nodes, [
-    makePod('a', { nodeName: 'low', priority: 0 }),
-    makePod('b', { nodeName: 'low', priority: 100 }),
-    makePod('c', { nodeName: 'same', priority: 100 }),
-  ]);
-  const statuses = new Map<string, Status>([
-    ['low', unschedulable('Insufficient cpu')],
-    ['same', unschedulable('Insufficient cpu')],
-    ['empty', unschedulable('Insufficient cpu')],
-    ['tainted', unresolvable('node(s) had untolerated taint {a: }')],
-  ]);
-  const pod = podInfo(makePod('p', { priority: 100 }));
-  const reasons = () => Object.fromEntries([...diagnose(pod, statuses, cache)].map(([n, s]) => [n, s.reasons[0]]));
-  t.deepEqual(reasons(), { low: 'Insufficient cpu', same: REASON_NO_VICTIMS, empty: REASON_NO_VICTIMS, tainted: REASON_NOT_HELPFUL });
-  cache.removePod('default/a');
-  t.is(reasons().low, REASON_NO_VICTIMS, 'the only lower-priority pod is gone');
-  cache.setPod(makePod('d', { nodeName: 'same', priority: -5 }));
-  t.is(reasons().same, 'Insufficient cpu');
+/** One scheduling cycle with the default plugins: the FitError it ends in. */
+function fail(nodes: ReturnType<typeof makeNode>[], pods: Pod[], pod: Pod): FitError {
+  const fw = new Framework({ plugins: defaultPlugins().plugins });
+  try {
+    fw.schedulePod(new CycleState(), podInfo(pod), cacheOf(nodes, pods));
+  } catch (e) {
+    if (e instanceof FitError) return e;
+    throw e;
+  }
+  throw new Error('the pod fit');
+}
+
+const victimsOf = (n: Nomination | undefined) => n && { node: n.nodeName, victims: n.victims.map((v) => v.pod.metadata?.name) };
+
+test('victims: the fewest pods of lower priority whose going lets the pod fit, the more important ones given back first', (t) => {
+  const nodes = [makeNode('n1', { cpu: '4' }), makeNode('n2', { cpu: '4' })];
+  const pods = [
+    makePod('low-a', { nodeName: 'n1', cpu: '2', priority: 0 }),
+    makePod('low-b', { nodeName: 'n1', cpu: '1', priority: 10 }),
+    makePod('mid', { nodeName: 'n1', cpu: '1', priority: 100 }),
+    makePod('high', { nodeName: 'n2', cpu: '3', priority: 1000 }),
+  ];
+  const err = fail(nodes, pods, makePod('p', { cpu: '2', priority: 500 }));
+  // n1: without low-a and low-b 2 cpu are free; low-b (more important) comes back and still fits.
+  t.deepEqual(victimsOf(err.nominated), { node: 'n1', victims: ['low-a'] });
+  t.is(err.message, '0/2 nodes are available: 2 Insufficient cpu.', 'a nomination adds nothing to FailedScheduling');
+});
+
+test('the node whose victims matter least: lowest highest priority, then lowest sum, then fewest', (t) => {
+  const v = (name: string, priority: number, startTime = '2026-01-01T00:00:00Z'): PodInfo => podInfo({ ...makePod(name, { priority }), status: { startTime } });
+  t.is(pickOne([{ nodeName: 'a', victims: [v('x', 5)] }, { nodeName: 'b', victims: [v('y', 1), v('z', 1)] }]).nodeName, 'b');
+  t.is(pickOne([{ nodeName: 'a', victims: [v('x', 1), v('w', 1)] }, { nodeName: 'b', victims: [v('y', 1)] }]).nodeName, 'b');
+  t.is(pickOne([{ nodeName: 'a', victims: [v('x', -5), v('w', 1)] }, { nodeName: 'b', victims: [v('y', 1), v('z', 0)] }]).nodeName, 'a');
+  t.is(pickOne([{ nodeName: 'a', victims: [v('x', 1, '2026-01-01T00:00:00Z')] }, { nodeName: 'b', victims: [v('y', 1, '2026-02-01T00:00:00Z')] }]).nodeName, 'b', 'the victim that started last');
+});
+
+test('no preemption: why per node, in upstream words; preemptionPolicy Never; a terminating victim on the nominated node', (t) => {
+  const nodes = [makeNode('low', { cpu: '2' }), makeNode('same', { cpu: '2' }), makeNode('tainted', { cpu: '2', taints: [{ key: 'a', effect: 'NoSchedule' }] })];
+  const pods = [makePod('a', { nodeName: 'low', cpu: '1', priority: 0 }), makePod('b', { nodeName: 'low', cpu: '1', priority: 100 }), makePod('c', { nodeName: 'same', cpu: '2', priority: 100 })];
+  // Needs 2 cpu: on `low` only 1 would be free without `a`.
+  const err = fail(nodes, pods, makePod('p', { cpu: '2', priority: 100 }));
+  t.is(err.nominated, undefined);
+  t.is(
+    err.message,
+    `0/3 nodes are available: 1 node(s) had untolerated taint {a: }, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Insufficient cpu, 1 ${REASON_NO_VICTIMS}, 1 ${REASON_NOT_HELPFUL}.`,
+  );
+  const never = fail(nodes, pods, makePod('p', { cpu: '1', priority: 1000, spec: { preemptionPolicy: 'Never' } }));
+  t.is(never.nominated, undefined);
+  t.regex(never.message, /preemption: not eligible due to preemptionPolicy=Never\.$/);
+
+  const dying = { ...makePod('a', { nodeName: 'low', cpu: '1', priority: 0 }), metadata: { name: 'a', namespace: 'default', uid: 'uid-a', deletionTimestamp: '2026-12-07T00:00:00Z' } };
+  dying.status = { phase: 'Running', conditions: [{ type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler' }] };
+  const waiting = fail(nodes, [dying, pods[1], pods[2]], { ...makePod('p', { cpu: '1', priority: 1000 }), status: { phase: 'Pending', nominatedNodeName: 'low' } });
+  t.is(waiting.nominated, undefined);
+  t.true(waiting.message.endsWith(` ${REASON_WAITING}`), waiting.message);
 });

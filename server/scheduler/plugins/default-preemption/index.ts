@@ -1,38 +1,112 @@
-// DefaultPreemption, diagnosis only: kubets does not evict victims yet, but it tells, in
-// upstream's words, why preemption could not help, so FailedScheduling reads the same.
-// Nodes rejected as unresolvable cannot be helped; others can only be helped by evicting
-// lower-priority pods, and a node without any has no victims.
+// DefaultPreemption: when no node fits a pod, find a node where evicting pods of lower
+// priority makes it fit, as upstream's PostFilter does:
+// - a pod with preemptionPolicy Never, or one already nominated to a node where a pod of lower
+//   priority is still terminating from an earlier preemption, does not preempt (it waits);
+// - per node (not rejected as unresolvable): remove every pod of lower priority from a copy of
+//   the node and ask every Filter plugin; if the pod fits, give back the most important ones
+//   (higher priority, then the longer running) while it still fits: the rest are the victims;
+// - the node whose victims matter least wins: the lowest highest victim priority, then the
+//   lowest sum of priorities, then the fewest victims, then the latest started.
+// The scheduler then nominates the node (status.nominatedNodeName), marks the victims
+// DisruptionTarget and deletes them; the pod schedules once they are gone. Not done: PDBs are
+// not weighed, Filter state of other pods (inter-pod affinity, topology spread) is not
+// recomputed without the victims, and other pods do not yet see the nomination.
+// When nothing can help, FailedScheduling says why per node, in upstream's words.
 
+import { addPodToNode, copyNodeInfo, removePodFromNode } from '../../cache.ts';
 import { fitErrorMessage } from '../../framework.ts';
-import { unschedulable, type NodeSnapshot, type PodInfo, type PostFilterPlugin, type Status } from '../../types.ts';
+import type { CycleState, FilterRunner, Nomination, NodeInfo, NodeSnapshot, Pod, PodInfo, PostFilterPlugin, PostFilterStatus, Status } from '../../types.ts';
+import { unschedulable } from '../../types.ts';
 
 export const NAME = 'DefaultPreemption';
 export const REASON_NOT_HELPFUL = 'Preemption is not helpful for scheduling';
 export const REASON_NO_VICTIMS = 'No preemption victims found for incoming pod';
 export const REASON_NOT_ELIGIBLE = 'not eligible due to preemptionPolicy=Never';
+export const REASON_WAITING = 'not eligible due to a terminating pod on the nominated node.';
 
-/** The per-node preemption verdicts (upstream's nodesWherePreemptionMightHelp + victim search). */
-export function diagnose(pod: PodInfo, statuses: Map<string, Status>, snapshot: NodeSnapshot): Map<string, Status> {
-  const out = new Map<string, Status>();
-  for (const [name, s] of statuses) {
-    if (s.code === 'UnschedulableAndUnresolvable') {
-      out.set(name, { code: s.code, reasons: [REASON_NOT_HELPFUL] });
-      continue;
+/** Upstream's DisruptionTarget reason for a pod the scheduler preempts. */
+export const PREEMPTION_BY_SCHEDULER = 'PreemptionByScheduler';
+
+/** Deleted by an earlier preemption and still terminating. */
+export function terminatingByPreemption(pod: Pod): boolean {
+  if (!pod.metadata?.deletionTimestamp) return false;
+  const conditions = (pod.status?.conditions ?? []) as { type?: string; reason?: string }[];
+  return conditions.some((c) => c.type === 'DisruptionTarget' && c.reason === PREEMPTION_BY_SCHEDULER);
+}
+
+const startOf = (p: PodInfo) => Date.parse(String(p.pod.status?.startTime ?? p.pod.metadata?.creationTimestamp ?? '')) || 0;
+
+/** Upstream's MoreImportantPod: higher priority first, then the one that started earlier. */
+function moreImportant(a: PodInfo, b: PodInfo): number {
+  return b.priority - a.priority || startOf(a) - startOf(b);
+}
+
+/** The victims on one node, or the reason that node cannot be helped. */
+export function selectVictims(state: CycleState, pod: PodInfo, ni: NodeInfo, filters: FilterRunner): PodInfo[] | Status {
+  const lower = [...ni.pods.values()].filter((p) => p.priority < pod.priority);
+  if (lower.length === 0) return { code: 'UnschedulableAndUnresolvable', reasons: [REASON_NO_VICTIMS] };
+  const what = copyNodeInfo(ni);
+  for (const p of lower) removePodFromNode(what, p);
+  const without = filters.runFilters(state, pod, what);
+  if (without.code !== 'Success') return without;
+  const victims: PodInfo[] = [];
+  for (const p of lower.sort(moreImportant)) {
+    addPodToNode(what, p);
+    if (filters.runFilters(state, pod, what).code !== 'Success') {
+      removePodFromNode(what, p);
+      victims.push(p);
     }
-    let victims = false;
-    for (const priority of snapshot.get(name)?.podPriorities.keys() ?? []) if (priority < pod.priority) victims = true;
-    // With victims a real preemption would evict some; we only report the node's own reasons.
-    out.set(name, victims ? s : { code: 'UnschedulableAndUnresolvable', reasons: [REASON_NO_VICTIMS] });
   }
-  return out;
+  return victims;
+}
+
+/** Upstream's pickOneNodeForPreemption (without PDB violations, which are not weighed). */
+export function pickOne(candidates: Nomination[]): Nomination {
+  const key = (c: Nomination) => {
+    const highest = Math.max(...c.victims.map((v) => v.priority));
+    const sum = c.victims.reduce((n, v) => n + v.priority + 2 ** 31, 0);
+    const latest = Math.min(...c.victims.filter((v) => v.priority === highest).map(startOf));
+    return [highest, sum, c.victims.length, -latest];
+  };
+  let best = candidates[0];
+  let bestKey = key(best);
+  for (const c of candidates.slice(1)) {
+    const k = key(c);
+    const i = k.findIndex((x, j) => x !== bestKey[j]);
+    if (i >= 0 && k[i] < bestKey[i]) {
+      best = c;
+      bestKey = k;
+    }
+  }
+  return best;
 }
 
 export function newDefaultPreemption(): PostFilterPlugin {
   return {
     name: NAME,
-    postFilter(_state, pod: PodInfo, statuses: Map<string, Status>, snapshot: NodeSnapshot): Status {
+    postFilter(state, pod: PodInfo, statuses: Map<string, Status>, snapshot: NodeSnapshot, filters: FilterRunner): PostFilterStatus {
       if (pod.pod.spec?.preemptionPolicy === 'Never') return unschedulable(`preemption: ${REASON_NOT_ELIGIBLE}`);
-      const verdicts = diagnose(pod, statuses, snapshot);
+      const nominated = pod.pod.status?.nominatedNodeName as string | undefined;
+      if (nominated && statuses.get(nominated)?.code !== 'UnschedulableAndUnresolvable') {
+        const ni = snapshot.get(nominated);
+        for (const p of ni?.pods.values() ?? []) {
+          if (p.priority < pod.priority && terminatingByPreemption(p.pod)) return unschedulable(REASON_WAITING.replace(/\.$/, ''));
+        }
+      }
+      const verdicts = new Map<string, Status>();
+      const candidates: Nomination[] = [];
+      for (const [name, s] of statuses) {
+        const ni = snapshot.get(name);
+        if (s.code === 'UnschedulableAndUnresolvable' || !ni) {
+          verdicts.set(name, { code: 'UnschedulableAndUnresolvable', reasons: [REASON_NOT_HELPFUL] });
+          continue;
+        }
+        const v = selectVictims(state, pod, ni, filters);
+        if (!Array.isArray(v)) verdicts.set(name, v);
+        else if (v.length > 0) candidates.push({ nodeName: name, victims: v });
+        else verdicts.set(name, s); // fits without evicting anyone: not preemption's to solve
+      }
+      if (candidates.length > 0) return { code: 'Success', reasons: [], nominated: pickOne(candidates) };
       const msg = fitErrorMessage(statuses.size, verdicts).replace(/\.$/, '');
       return unschedulable(`preemption: ${msg}`);
     },
