@@ -149,6 +149,8 @@ export interface FilterPlugin extends Plugin {
 export interface Nomination {
   nodeName: string;
   victims: PodInfo[];
+  /** Victims whose eviction breaks a PodDisruptionBudget. */
+  violations?: number;
 }
 
 /** What PostFilter answers: Success with a nomination, or why it could not help. */

@@ -40,7 +40,8 @@ export function defaultPlugins(disabled: string[] = [], cluster?: VolumeBindingD
   const weights: Record<string, number> = {};
   for (const e of inTreeRegistry) {
     if (disabled.includes(e.name)) continue;
-    plugins.push(e.factory());
+    // DefaultPreemption weighs PodDisruptionBudgets when it has the cluster's informers.
+    plugins.push(e.name === DEFAULT_PREEMPTION && cluster ? newDefaultPreemption(cluster) : e.factory());
     if (e.weight !== undefined) weights[e.name] = e.weight;
     // VolumeBinding reads claims, volumes and classes: only a scheduler with a cluster gets it.
     if (e.name === NODE_RESOURCES_FIT && cluster && !disabled.includes(VOLUME_BINDING)) plugins.push(newVolumeBinding(cluster));

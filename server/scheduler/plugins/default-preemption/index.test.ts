@@ -3,7 +3,8 @@ import { FitError, Framework } from '../../framework.ts';
 import { defaultPlugins } from '../registry.ts';
 import { cacheOf, makeNode, makePod, podInfo } from '../../testing/objects.ts';
 import { CycleState, type Nomination, type Pod, type PodInfo } from '../../types.ts';
-import { pickOne, REASON_NO_VICTIMS, REASON_NOT_HELPFUL, REASON_WAITING } from './index.ts';
+import { pickOne, REASON_NO_VICTIMS, REASON_NOT_HELPFUL, REASON_WAITING, selectVictims, splitByBudgets } from './index.ts';
+import type { KubeObject } from '../../../../api/types.ts';
 
 /** One scheduling cycle with the default plugins: the FitError it ends in. */
 function fail(nodes: ReturnType<typeof makeNode>[], pods: Pod[], pod: Pod): FitError {
@@ -60,4 +61,30 @@ test('no preemption: why per node, in upstream words; preemptionPolicy Never; a 
   const waiting = fail(nodes, [dying, pods[1], pods[2]], { ...makePod('p', { cpu: '1', priority: 1000 }), status: { phase: 'Pending', nominatedNodeName: 'low' } });
   t.is(waiting.nominated, undefined);
   t.true(waiting.message.endsWith(` ${REASON_WAITING}`), waiting.message);
+});
+
+const budget = (name: string, app: string, disruptionsAllowed: number, disruptedPods?: Record<string, string>) =>
+  ({ metadata: { name, namespace: 'default' }, spec: { selector: { matchLabels: { app } } }, status: { disruptionsAllowed, disruptedPods } }) as KubeObject;
+
+test('PodDisruptionBudgets: each victim uses one disruption of the budgets selecting it; past zero it breaks them', (t) => {
+  const p = (name: string, app: string) => podInfo(makePod(name, { labels: { app } }));
+  const { violating, other } = splitByBudgets([p('a1', 'a'), p('a2', 'a'), p('b1', 'b'), p('c1', 'c')], [budget('a', 'a', 1), budget('b', 'b', 0, { b1: '2026-12-07T00:00:00Z' })]);
+  t.deepEqual(violating.map((v) => v.pod.metadata?.name), ['a2']);
+  t.deepEqual(other.map((v) => v.pod.metadata?.name), ['a1', 'b1', 'c1'], 'b1 is already counted as disrupted; c1 has no budget');
+});
+
+test('preemption prefers the node whose victims break no PodDisruptionBudget', (t) => {
+  const nodes = [makeNode('n1', { cpu: '4' }), makeNode('n2', { cpu: '4' })];
+  const pods = [makePod('guarded', { nodeName: 'n1', cpu: '4', priority: 0, labels: { app: 'a' } }), makePod('free', { nodeName: 'n2', cpu: '4', priority: 0, labels: { app: 'b' } })];
+  const fw = new Framework({ plugins: defaultPlugins().plugins });
+  const cache = cacheOf(nodes, pods);
+  const state = new CycleState();
+  const pod = podInfo(makePod('p', { cpu: '2', priority: 100 }));
+  t.throws(() => fw.schedulePod(state, pod, cache)); // fills the cycle state the filters read
+  const budgets = [budget('a', 'a', 0)];
+  const n1 = selectVictims(state, pod, cache.get('n1')!, fw, budgets);
+  const n2 = selectVictims(state, pod, cache.get('n2')!, fw, budgets);
+  t.like(n1, { nodeName: 'n1', violations: 1 });
+  t.like(n2, { nodeName: 'n2', violations: 0 });
+  t.is(pickOne([n1 as Nomination, n2 as Nomination]).nodeName, 'n2');
 });

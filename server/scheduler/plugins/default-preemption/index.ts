@@ -3,16 +3,22 @@
 // - a pod with preemptionPolicy Never, or one already nominated to a node where a pod of lower
 //   priority is still terminating from an earlier preemption, does not preempt (it waits);
 // - per node (not rejected as unresolvable): remove every pod of lower priority from a copy of
-//   the node and ask every Filter plugin; if the pod fits, give back the most important ones
-//   (higher priority, then the longer running) while it still fits: the rest are the victims;
-// - the node whose victims matter least wins: the lowest highest victim priority, then the
-//   lowest sum of priorities, then the fewest victims, then the latest started.
+//   the node and ask every Filter plugin; if the pod fits, give pods back while it still fits:
+//   first those whose eviction would break a PodDisruptionBudget (none allowed left), then
+//   the others, the most important first (higher priority, then the longer running); the rest
+//   are the victims;
+// - the node whose victims matter least wins: the fewest budgets broken, then the lowest
+//   highest victim priority, the lowest sum of priorities, the fewest victims, the latest
+//   started.
 // The scheduler then nominates the node (status.nominatedNodeName), marks the victims
-// DisruptionTarget and deletes them; the pod schedules once they are gone. Not done: PDBs are
-// not weighed, Filter state of other pods (inter-pod affinity, topology spread) is not
-// recomputed without the victims, and other pods do not yet see the nomination.
+// DisruptionTarget and deletes them; the pod schedules once they are gone. Not done: Filter
+// state of other pods (inter-pod affinity, topology spread) is not recomputed without the
+// victims, and other pods do not yet see the nomination.
 // When nothing can help, FailedScheduling says why per node, in upstream's words.
 
+import { labelSelectorFromObject, type LabelSelector } from '../../../../api/meta/labels.ts';
+import type { InformerFactory, Lister, ResourceRef } from '../../../../client/types.ts';
+import type { KubeObject } from '../../../../api/types.ts';
 import { addPodToNode, copyNodeInfo, removePodFromNode } from '../../cache.ts';
 import { fitErrorMessage } from '../../framework.ts';
 import type { CycleState, FilterRunner, Nomination, NodeInfo, NodeSnapshot, Pod, PodInfo, PostFilterPlugin, PostFilterStatus, Status } from '../../types.ts';
@@ -41,8 +47,41 @@ function moreImportant(a: PodInfo, b: PodInfo): number {
   return b.priority - a.priority || startOf(a) - startOf(b);
 }
 
-/** The victims on one node, or the reason that node cannot be helped. */
-export function selectVictims(state: CycleState, pod: PodInfo, ni: NodeInfo, filters: FilterRunner): PodInfo[] | Status {
+export const PDBS: ResourceRef = { group: 'policy', version: 'v1', plural: 'poddisruptionbudgets', kind: 'PodDisruptionBudget', namespaced: true };
+
+type Budget = KubeObject & { spec?: { selector?: LabelSelector }; status?: { disruptionsAllowed?: number; disruptedPods?: Record<string, string> } };
+
+/**
+ * Upstream's filterPodsWithPDBViolation: in order of importance, each pod uses one disruption of
+ * every budget that selects it (one that already counts it as disrupted excepted); a pod that
+ * takes a budget below zero would violate it.
+ */
+export function splitByBudgets(pods: PodInfo[], budgets: Budget[]): { violating: PodInfo[]; other: PodInfo[] } {
+  const allowed = budgets.map((b) => b.status?.disruptionsAllowed ?? 0);
+  const selectors = budgets.map((b) => {
+    try {
+      const sel = labelSelectorFromObject(b.spec?.selector);
+      return sel.empty ? undefined : sel; // upstream: an empty selector matches nothing here
+    } catch {
+      return undefined;
+    }
+  });
+  const violating: PodInfo[] = [];
+  const other: PodInfo[] = [];
+  for (const p of pods) {
+    let breaks = false;
+    budgets.forEach((b, i) => {
+      if (b.metadata?.namespace !== p.pod.metadata?.namespace || !selectors[i]?.matches(p.pod.metadata?.labels)) return;
+      if (b.status?.disruptedPods?.[p.pod.metadata?.name ?? '']) return;
+      if (--allowed[i] < 0) breaks = true;
+    });
+    (breaks ? violating : other).push(p);
+  }
+  return { violating, other };
+}
+
+/** The victims on one node and how many budgets they break, or the reason that node cannot be helped. */
+export function selectVictims(state: CycleState, pod: PodInfo, ni: NodeInfo, filters: FilterRunner, budgets: Budget[] = []): Nomination | Status {
   const lower = [...ni.pods.values()].filter((p) => p.priority < pod.priority);
   if (lower.length === 0) return { code: 'UnschedulableAndUnresolvable', reasons: [REASON_NO_VICTIMS] };
   const what = copyNodeInfo(ni);
@@ -50,23 +89,27 @@ export function selectVictims(state: CycleState, pod: PodInfo, ni: NodeInfo, fil
   const without = filters.runFilters(state, pod, what);
   if (without.code !== 'Success') return without;
   const victims: PodInfo[] = [];
-  for (const p of lower.sort(moreImportant)) {
-    addPodToNode(what, p);
-    if (filters.runFilters(state, pod, what).code !== 'Success') {
+  let violations = 0;
+  const { violating, other } = splitByBudgets(lower.sort(moreImportant), budgets);
+  for (const [group, breaks] of [[violating, true], [other, false]] as const) {
+    for (const p of group) {
+      addPodToNode(what, p);
+      if (filters.runFilters(state, pod, what).code === 'Success') continue;
       removePodFromNode(what, p);
       victims.push(p);
+      if (breaks) violations++;
     }
   }
-  return victims;
+  return { nodeName: ni.name, victims, violations };
 }
 
-/** Upstream's pickOneNodeForPreemption (without PDB violations, which are not weighed). */
+/** Upstream's pickOneNodeForPreemption. */
 export function pickOne(candidates: Nomination[]): Nomination {
   const key = (c: Nomination) => {
     const highest = Math.max(...c.victims.map((v) => v.priority));
     const sum = c.victims.reduce((n, v) => n + v.priority + 2 ** 31, 0);
     const latest = Math.min(...c.victims.filter((v) => v.priority === highest).map(startOf));
-    return [highest, sum, c.victims.length, -latest];
+    return [c.violations ?? 0, highest, sum, c.victims.length, -latest];
   };
   let best = candidates[0];
   let bestKey = key(best);
@@ -81,7 +124,9 @@ export function pickOne(candidates: Nomination[]): Nomination {
   return best;
 }
 
-export function newDefaultPreemption(): PostFilterPlugin {
+/** `cluster`: the informers to read PodDisruptionBudgets from (without them none are weighed). */
+export function newDefaultPreemption(cluster?: { informers: InformerFactory }): PostFilterPlugin {
+  const budgets: Lister<Budget> | undefined = cluster?.informers.informer<Budget>(PDBS).lister;
   return {
     name: NAME,
     postFilter(state, pod: PodInfo, statuses: Map<string, Status>, snapshot: NodeSnapshot, filters: FilterRunner): PostFilterStatus {
@@ -101,9 +146,9 @@ export function newDefaultPreemption(): PostFilterPlugin {
           verdicts.set(name, { code: 'UnschedulableAndUnresolvable', reasons: [REASON_NOT_HELPFUL] });
           continue;
         }
-        const v = selectVictims(state, pod, ni, filters);
-        if (!Array.isArray(v)) verdicts.set(name, v);
-        else if (v.length > 0) candidates.push({ nodeName: name, victims: v });
+        const v = selectVictims(state, pod, ni, filters, budgets?.list());
+        if (!('victims' in v)) verdicts.set(name, v);
+        else if (v.victims.length > 0) candidates.push(v);
         else verdicts.set(name, s); // fits without evicting anyone: not preemption's to solve
       }
       if (candidates.length > 0) return { code: 'Success', reasons: [], nominated: pickOne(candidates) };
