@@ -125,6 +125,16 @@ async function trustAndOutage(c: NodeCtx, rel: string, vwc: string, group: strin
   c.t.regex(untrusted.stderr.trim(), new RegExp(`^Error from server \\(InternalError\\): error when creating "STDIN": Internal error occurred: failed calling webhook "${WEBHOOK}": failed to call webhook: Post "https://${rel}-webhook\\.${c.ns}\\.svc:443/validate\\?timeout=5s": tls: failed to verify certificate: x509: certificate signed by unknown authority$`));
   await setBundle(ca);
   c.t.regex(await c.ok(['create', '-f', '-'], { stdin: configMap('trusted-again', { fine: 'x' }) }), /configmap\/trusted-again created/);
+  // The same for the APIService: its availability check fails TLS verification.
+  const apiservice = `v1alpha1.${group}`;
+  await c.ok(['patch', 'apiservice', apiservice, '--type=merge', '-p', JSON.stringify({ spec: { caBundle: other } })]);
+  const failed = await c.waitFor('the APIService failing its check', async () => {
+    const s = JSON.parse(await c.ok(['get', 'apiservice', apiservice, '-o', 'jsonpath={.status.conditions[?(@.type=="Available")]}'])) as { status: string; reason: string; message: string };
+    return s.status === 'False' ? s : undefined;
+  }, 60_000);
+  const url = `https://[0-9.]+:8443/apis/${group.replace(/\./g, '\\.')}/v1alpha1`;
+  c.t.is(failed.reason, 'FailedDiscoveryCheck');
+  c.t.regex(failed.message, new RegExp(`^failing or missing response from ${url}: Get "${url}": tls: failed to verify certificate: x509: certificate signed by unknown authority$`));
 
   await c.ok(['scale', 'deployment', `${rel}-webhook`, '--replicas=0']);
   const reason = await c.waitFor('the APIService unavailable', async () => {
@@ -137,7 +147,7 @@ async function trustAndOutage(c: NodeCtx, rel: string, vwc: string, group: strin
   const raw = await c.run(['get', '--raw', `/apis/${group}/v1alpha1`]);
   c.t.is(raw.code, 1);
   c.t.regex(raw.stderr, /\(ServiceUnavailable\)/);
-  c.t.log(`untrusted: ${untrusted.stderr.trim()}\nno server: ${raw.stderr.trim()}`);
+  c.t.log(`untrusted: ${untrusted.stderr.trim()}\n${failed.message}\nno server: ${raw.stderr.trim()}`);
 }
 
 export const certgenScenarios: NodeScenario[] = [

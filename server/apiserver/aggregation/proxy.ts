@@ -6,6 +6,7 @@
 
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse, OutgoingHttpHeaders } from 'node:http';
+import { dialError } from './dial-error.ts';
 import type { Endpoint } from './resolve.ts';
 import type { ProxyIdentity, RemoteUser } from './types.ts';
 
@@ -63,7 +64,7 @@ export function proxy(ep: Endpoint, trust: TlsTrust, id: ProxyIdentity, user: Re
       if (!res.headersSent) {
         // Upstream's proxy answers a failed dial 503 with its reason in plain text.
         res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
-        res.end(`Error trying to reach service: '${e.message}'\n`);
+        res.end(`Error trying to reach service: '${dialError(e)}'\n`);
       } else res.destroy();
       resolve();
     });
@@ -89,7 +90,7 @@ export function fetchFrom(ep: Endpoint, trust: TlsTrust, id: ProxyIdentity, path
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new Error(`Get "${url.href}": context deadline exceeded`)));
-    req.on('error', (e) => reject(e.message.startsWith('Get "') ? e : new Error(`Get "${url.href}": ${e.message}`)));
+    req.on('error', (e) => reject(e.message.startsWith('Get "') ? e : new Error(`Get "${url.href}": ${dialError(e)}`)));
     req.end();
   });
 }

@@ -8,6 +8,7 @@
 
 import { request } from 'node:https';
 import { isIP } from 'node:net';
+import { dialError } from '../../aggregation/dial-error.ts';
 import { isEndpoint, resolveService, type Unavailable } from '../../aggregation/resolve.ts';
 import type { ClusterReader, ServiceReference } from '../../aggregation/types.ts';
 
@@ -63,17 +64,6 @@ export async function resolveTarget(reader: ClusterReader, cc: ClientConfig, tim
   return { url: withTimeout(new URL(`${ep.url.origin}${s.path ?? ''}`)), shown, servername: ep.servername };
 }
 
-// Node's verifier codes for a chain it cannot anchor in the caBundle; Go's client (upstream)
-// says "certificate signed by unknown authority" for each of them.
-const UNKNOWN_AUTHORITY = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT']);
-
-/** A transport failure in the words of upstream's Go client where they differ from Node's. */
-function transportError(e: Error): string {
-  if (e.name === 'AbortError' || e.name === 'TimeoutError') return 'context deadline exceeded';
-  if (UNKNOWN_AUTHORITY.has((e as NodeJS.ErrnoException).code ?? '')) return 'tls: failed to verify certificate: x509: certificate signed by unknown authority';
-  return e.message;
-}
-
 /** POSTs JSON to the target trusting only the caBundle; a transport failure is a CallError. */
 export function postJson(target: Target, caBundle: string | undefined, body: string, timeoutMs: number): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
@@ -90,10 +80,10 @@ export function postJson(target: Target, caBundle: string | undefined, body: str
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-        res.on('error', (e: Error) => reject(new CallError(`Post "${target.shown}": ${transportError(e)}`)));
+        res.on('error', (e: Error) => reject(new CallError(`Post "${target.shown}": ${dialError(e)}`)));
       },
     );
-    req.on('error', (e: Error) => reject(new CallError(`Post "${target.shown}": ${transportError(e)}`)));
+    req.on('error', (e: Error) => reject(new CallError(`Post "${target.shown}": ${dialError(e)}`)));
     req.end(body);
   });
 }
