@@ -225,13 +225,11 @@ function isEmptyObject(o: JsonObject): boolean {
 function writeChildren(node: FieldSet, out: JsonObject): boolean {
   const size = node.children.size;
   if (size === 0) return false;
-  let keys: PathElement[] | IterableIterator<PathElement> = node.children.keys();
-  if (size > 1) {
-    const k = [...keys];
-    if (!keysSorted(k)) {
-      if (sameKind(k)) k.sort();
-      else k.sort(comparePathElements);
-    }
+  let keys: Iterable<PathElement> = node.children.keys();
+  if (size > 1 && !keysSorted(node.children.keys())) {
+    const k = [...node.children.keys()];
+    if (sameKind(k)) insertionSort(k, (a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    else insertionSort(k, comparePathElements);
     keys = k;
   }
   let wrote = false;
@@ -260,7 +258,28 @@ function sameKind(keys: PathElement[]): boolean {
   return true;
 }
 
-function keysSorted(keys: PathElement[]): boolean {
-  for (let i = 1; i < keys.length; i++) if (comparePathElements(keys[i - 1]!, keys[i]!) > 0) return false;
+function keysSorted(keys: Iterable<PathElement>): boolean {
+  let prev: PathElement | undefined;
+  for (const k of keys) {
+    if (prev !== undefined && comparePathElements(prev, k) > 0) return false;
+    prev = k;
+  }
   return true;
+}
+
+/** In place; a node has few children, and Array.prototype.sort allocated a work array for each. */
+function insertionSort(keys: PathElement[], compare: (a: PathElement, b: PathElement) => number): void {
+  if (keys.length > 32) {
+    keys.sort(compare);
+    return;
+  }
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && compare(keys[j]!, k) > 0) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = k;
+  }
 }

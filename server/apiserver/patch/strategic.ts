@@ -49,7 +49,10 @@ export function mergeMap(from: JsonObject, patch: JsonObject, schema: PatchSchem
   applyRetainKeys(original, patch);
 
   const orders: Array<[string, unknown[]]> = [];
-  for (const [key, value] of Object.entries(patch)) {
+  // Patches are decoded JSON (plain objects): `for in` walks their own keys without the array
+  // of [key, value] pairs Object.entries builds.
+  for (const key in patch) {
+    const value = patch[key];
     if (key.startsWith(DELETE_FROM_PRIMITIVE_LIST)) {
       const field = key.slice(DELETE_FROM_PRIMITIVE_LIST.length);
       if (!Array.isArray(value)) throw badRequest('invalid patch format of primitive list');
@@ -67,7 +70,8 @@ export function mergeMap(from: JsonObject, patch: JsonObject, schema: PatchSchem
     if (Array.isArray(current)) serverOrder.set(field, [...current]);
   }
 
-  for (const [key, value] of Object.entries(patch)) {
+  for (const key in patch) {
+    const value = patch[key];
     if (key === PATCH || key === RETAIN_KEYS) continue;
     if (key.startsWith(DELETE_FROM_PRIMITIVE_LIST) || key.startsWith(SET_ELEMENT_ORDER)) continue;
     const sub = schema?.field(key);
