@@ -2,6 +2,7 @@
 // like upstream's percentageOfNodesToScore, and turns a failed cycle into a FitError whose
 // message has upstream's shape ("0/3 nodes are available: ... preemption: ...").
 
+import { addPodToNode, copyNodeInfo } from './cache.ts';
 import {
   CycleState, SUCCESS, isRejection,
   type ClusterEvent, type FilterPlugin, type Nomination, type NodeInfo, type NodeSnapshot, type Plugin, type PodInfo, type PostFilterPlugin,
@@ -131,7 +132,12 @@ export class Framework {
   }
 
   /** One scheduling cycle up to (not including) Reserve. Throws FitError when nothing fits. */
-  schedulePod(state: CycleState, pod: PodInfo, snapshot: NodeSnapshot): ScheduleResult {
+  /**
+   * `nominated`: pods nominated to nodes by preemption, not yet bound. A node must also fit the
+   * pod with those of them of equal or higher priority counted on it (upstream's
+   * RunFilterPluginsWithNominatedPods), so the room made for a preemptor is not taken by others.
+   */
+  schedulePod(state: CycleState, pod: PodInfo, snapshot: NodeSnapshot, nominated?: ReadonlyMap<string, PodInfo[]>): ScheduleResult {
     const nodes = snapshot.list();
     if (nodes.length === 0) throw new FitError(0, new Map(), new Set());
     const skipped = new Set<string>();
@@ -165,6 +171,7 @@ export class Framework {
         failed = { ...s, plugin: f.name };
         break;
       }
+      if (!failed && nominated?.size) failed = this.#failsWithNominated(state, pod, node, nominated);
       if (failed) {
         statuses.set(node.name, failed);
         rejectors.add(failed.plugin as string);
@@ -188,6 +195,15 @@ export class Framework {
       }
     }
     return err;
+  }
+
+  #failsWithNominated(state: CycleState, pod: PodInfo, node: NodeInfo, nominated: ReadonlyMap<string, PodInfo[]>): Status | undefined {
+    const ahead = nominated.get(node.name)?.filter((q) => q.key !== pod.key && q.priority >= pod.priority && !node.pods.has(q.key));
+    if (!ahead?.length) return undefined;
+    const what = copyNodeInfo(node);
+    for (const q of ahead) addPodToNode(what, q);
+    const s = this.runFilters(state, pod, what);
+    return s.code === 'Success' ? undefined : s;
   }
 
   /** Every Filter plugin on one node, the first rejection returned (PostFilter's what-if). */

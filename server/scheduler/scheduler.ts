@@ -13,9 +13,9 @@ import { FitError, Framework } from './framework.ts';
 import { defaultPlugins } from './plugins/registry.ts';
 import { NAME as VOLUME_BINDING, PVCS, PVS, STORAGE_CLASSES } from './plugins/volume-binding/index.ts';
 import { SchedulingQueue, type QueuedPodInfo } from './queue.ts';
-import { podKey, sameStrings, updatePodInfo } from './resources.ts';
+import { newPodInfo, podKey, sameStrings, updatePodInfo } from './resources.ts';
 import { PREEMPTION_BY_SCHEDULER } from './plugins/default-preemption/index.ts';
-import { CycleState, type Node, type Nomination, type Plugin, type Pod } from './types.ts';
+import { CycleState, type Node, type Nomination, type Plugin, type Pod, type PodInfo } from './types.ts';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
 
@@ -74,6 +74,27 @@ export function startScheduler(opts: SchedulerOptions): Scheduler {
   let inFlight = 0;
   let slotWaiters: Array<() => void> = [];
 
+  // Pods nominated to a node by preemption, until bound or gone: others of lower priority must
+  // leave them the room (upstream's nominator).
+  const nominated = new Map<string, PodInfo[]>();
+  const nominatedOn = new Map<string, string>();
+  function unnominate(key: string): void {
+    const node = nominatedOn.get(key);
+    if (node === undefined) return;
+    nominatedOn.delete(key);
+    const left = (nominated.get(node) ?? []).filter((q) => q.key !== key);
+    if (left.length) nominated.set(node, left);
+    else nominated.delete(node);
+  }
+  function nominate(info: PodInfo, node: string | undefined): void {
+    if (nominatedOn.get(info.key) === node && node !== undefined) return;
+    unnominate(info.key);
+    if (!node) return;
+    nominatedOn.set(info.key, node);
+    nominated.set(node, [...(nominated.get(node) ?? []), info]);
+  }
+  const nominationOf = (p: Pod) => (p.status?.nominatedNodeName as string | undefined) || undefined;
+
   const responsible = (p: Pod) => (p.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME) === name;
   const pending = (p: Pod) => !p.spec?.nodeName && !p.metadata?.deletionTimestamp && !isTerminal(p) && responsible(p);
 
@@ -107,10 +128,15 @@ export function startScheduler(opts: SchedulerOptions): Scheduler {
         if (isTerminal(p)) return;
         cache.setPod(p);
         queue.moveAllOnEvent({ resource: 'Pod', action: 'Add' });
-      } else if (pending(p)) queue.add(p);
+      } else if (pending(p)) {
+        queue.add(p);
+        if (nominationOf(p)) nominate(newPodInfo(p), nominationOf(p));
+      }
     },
     update(old, p) {
       const key = podKey(p);
+      if (p.spec?.nodeName || !pending(p)) unnominate(key);
+      else if (nominationOf(p) !== nominatedOn.get(key)) nominate(newPodInfo(p), nominationOf(p));
       if (p.spec?.nodeName) {
         queue.delete(key);
         if (isTerminal(p)) {
@@ -132,6 +158,7 @@ export function startScheduler(opts: SchedulerOptions): Scheduler {
     },
     delete(p) {
       const key = podKey(p);
+      unnominate(key);
       queue.delete(key);
       if (cache.has(key)) {
         cache.removePod(key);
@@ -149,8 +176,8 @@ export function startScheduler(opts: SchedulerOptions): Scheduler {
     const conditions = ((current.status?.conditions as Array<Record<string, unknown>> | undefined) ?? []).slice();
     const i = conditions.findIndex((c) => c.type === 'PodScheduled');
     const prev = i >= 0 ? conditions[i] : undefined;
-    const nominate = nominatedNodeName !== undefined && current.status?.nominatedNodeName !== nominatedNodeName;
-    if (!nominate && prev && prev.status === 'False' && prev.reason === 'Unschedulable' && prev.message === message) return;
+    const newNomination = nominatedNodeName !== undefined && current.status?.nominatedNodeName !== nominatedNodeName;
+    if (!newNomination && prev && prev.status === 'False' && prev.reason === 'Unschedulable' && prev.message === message) return;
     const cond = {
       type: 'PodScheduled',
       status: 'False',
@@ -162,7 +189,7 @@ export function startScheduler(opts: SchedulerOptions): Scheduler {
     if (i >= 0) conditions[i] = cond;
     else conditions.push(cond);
     try {
-      await client.patch(PODS, ns, podName, 'merge', { status: { conditions, ...(nominate && { nominatedNodeName }) } }, { subresource: 'status' });
+      await client.patch(PODS, ns, podName, 'merge', { status: { conditions, ...(newNomination && { nominatedNodeName }) } }, { subresource: 'status' });
     } catch (err) {
       log.debug('updating PodScheduled condition failed', { pod: `${ns}/${podName}`, err: (err as Error).message });
     }
@@ -241,7 +268,7 @@ export function startScheduler(opts: SchedulerOptions): Scheduler {
     const state = new CycleState();
     let nodeName: string;
     try {
-      nodeName = fw.schedulePod(state, q.info, cache).nodeName;
+      nodeName = fw.schedulePod(state, q.info, cache, nominated).nodeName;
     } catch (err) {
       if (err instanceof FitError) {
         const message = err.numAllNodes === 0 ? 'no nodes available to schedule pods' : err.message;
@@ -249,6 +276,7 @@ export function startScheduler(opts: SchedulerOptions): Scheduler {
         queue.addUnschedulable(q, err.unschedulablePlugins);
         void recordFailure(q.info.pod, message, err.nominated?.nodeName);
         if (err.nominated) {
+          nominate(q.info, err.nominated.nodeName);
           log.debug('preempting', { pod: key, node: err.nominated.nodeName, victims: err.nominated.victims.map((v) => v.key) });
           void preempt(q.info.pod, err.nominated);
         }

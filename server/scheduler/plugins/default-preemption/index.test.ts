@@ -88,3 +88,19 @@ test('preemption prefers the node whose victims break no PodDisruptionBudget', (
   t.like(n2, { nodeName: 'n2', violations: 0 });
   t.is(pickOne([n1 as Nomination, n2 as Nomination]).nodeName, 'n2');
 });
+
+test('a pod nominated to a node keeps its room there: a pod of lower priority is not placed where it would take it', (t) => {
+  const nodes = [makeNode('n1', { cpu: '4' }), makeNode('n2', { cpu: '4' })];
+  const pods = [makePod('busy', { nodeName: 'n2', cpu: '3', priority: 0 })];
+  const fw = new Framework({ plugins: defaultPlugins().plugins });
+  const cache = cacheOf(nodes, pods);
+  const preemptor = podInfo(makePod('preemptor', { cpu: '3', priority: 1000 }));
+  const nominated = new Map([['n1', [preemptor]]]);
+  // 3 cpu: n1 fits it only if the nominated preemptor is not counted; n2 is full.
+  const low = podInfo(makePod('low', { cpu: '3', priority: 10 }));
+  const err = t.throws(() => fw.schedulePod(new CycleState(), low, cache, nominated), { instanceOf: FitError });
+  t.is(err?.message.split('.')[0], '0/2 nodes are available: 2 Insufficient cpu');
+  // One of higher priority than the nominated pod is not held back; nor is the nominated pod itself.
+  t.is(fw.schedulePod(new CycleState(), podInfo(makePod('urgent', { cpu: '3', priority: 5000 })), cache, nominated).nodeName, 'n1');
+  t.is(fw.schedulePod(new CycleState(), preemptor, cache, nominated).nodeName, 'n1');
+});

@@ -11,9 +11,10 @@
 //   highest victim priority, the lowest sum of priorities, the fewest victims, the latest
 //   started.
 // The scheduler then nominates the node (status.nominatedNodeName), marks the victims
-// DisruptionTarget and deletes them; the pod schedules once they are gone. Not done: Filter
+// DisruptionTarget and deletes them; the pod schedules once they are gone, other pods of lower
+// priority leaving it the room (Framework.schedulePod's nominated pods). Not done: Filter
 // state of other pods (inter-pod affinity, topology spread) is not recomputed without the
-// victims, and other pods do not yet see the nomination.
+// victims.
 // When nothing can help, FailedScheduling says why per node, in upstream's words.
 
 import { labelSelectorFromObject, type LabelSelector } from '../../../../api/meta/labels.ts';
