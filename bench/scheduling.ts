@@ -108,7 +108,7 @@ function rssRows(r: RunResult): string[][] {
     const b = m?.endBreakdown;
     if (!m || !b) return;
     const mb = (n: number) => fmt(n / MB);
-    rows.push([`${fmt(r.nodes)}/${fmt(r.pods)}`, what, mb(b.rss), mb(b.heapTotal), `${mb(b.external)} / ${mb(b.arrayBuffers)} (peak ${mb(m.peakExternal)})`, mb(b.fileBacked), mb(b.mallocMain), `${mb(b.mallocThreadArenas)} (${b.threadArenas})`, mb(b.otherAnonymous)]);
+    rows.push([`${fmt(r.nodes)}/${fmt(r.pods)}`, what, `${fmt(m.fullGcs)} (${fmt(m.fullGcMs / 1000, 1)} s)`, mb(b.rss), mb(b.heapTotal), `${mb(b.external)} / ${mb(b.arrayBuffers)} (peak ${mb(m.peakExternal)})`, mb(b.fileBacked), mb(b.mallocMain), `${mb(b.mallocThreadArenas)} (${b.threadArenas})`, mb(b.otherAnonymous)]);
   };
   row(r.cp === 'inproc' || r.sim === 'inproc' ? 'apiserver + more' : 'apiserver', r.mainMemory);
   row('control plane', r.cpMemory);
@@ -163,8 +163,8 @@ export async function benchScheduling(opts: SchedulingOptions = {}): Promise<voi
     results.flatMap(memoryRows),
   );
   printTable(
-    'bench/scheduling: where the RSS was when the workload ended (MB; smaps Rss by mapping; V8 heap pages are part of "other anonymous")',
-    ['nodes/pods', 'process', 'RSS', 'V8 heapTotal', 'external / arrayBuffers', 'file-backed', 'malloc main arena', 'malloc thread arenas (count)', 'other anonymous'],
+    'bench/scheduling: full GCs, and where the RSS was when the workload ended (MB; smaps Rss by mapping; V8 heap pages are part of "other anonymous")',
+    ['nodes/pods', 'process', 'full GCs in the workload (pause)', 'RSS', 'V8 heapTotal', 'external / arrayBuffers', 'file-backed', 'malloc main arena', 'malloc thread arenas (count)', 'other anonymous'],
     results.flatMap(rssRows),
   );
   for (const r of results) {

@@ -16,6 +16,7 @@ import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
 import { renameSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { rssBreakdown, type RssBreakdown } from './rss-breakdown.ts';
 
 export interface MemoryFigures {
@@ -29,6 +30,9 @@ export interface MemoryFigures {
   endHeap: number;
   /** Highest sampled memory outside the V8 heap that Node counts (external includes arrayBuffers). */
   peakExternal: number;
+  /** Full (mark-compact) GCs from the start of the workload to its end: how many, and their pause in ms. */
+  fullGcs: number;
+  fullGcMs: number;
   /** Where the RSS is when the workload ended, before the full GC that weighs the live heap. */
   endBreakdown: RssBreakdown;
 }
@@ -45,6 +49,9 @@ export class MemorySampler {
   private peakRss = 0;
   private peakHeapUsed = 0;
   private peakExternal = 0;
+  private fullGcs = 0;
+  private fullGcMs = 0;
+  private gcObserver: PerformanceObserver | undefined;
   private startRss = 0;
   private startHeap = 0;
   private ended: { endHeap: number; endRss: number; endBreakdown: RssBreakdown } | undefined;
@@ -67,6 +74,14 @@ export class MemorySampler {
 
   /** The workload starts now. */
   mark(): void {
+    this.gcObserver = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        if (((e as { detail?: { kind?: number } }).detail)?.kind !== constants.NODE_PERFORMANCE_GC_MAJOR) continue;
+        this.fullGcs++;
+        this.fullGcMs += e.duration;
+      }
+    });
+    this.gcObserver.observe({ entryTypes: ['gc'] });
     this.startHeap = liveHeap();
     this.startRss = process.memoryUsage().rss;
     if (process.env.BENCH_ALLOC_PROFILE) {
@@ -86,6 +101,7 @@ export class MemorySampler {
     if (this.ended) return;
     this.sample();
     clearInterval(this.timer);
+    this.gcObserver?.disconnect();
     const endBreakdown = rssBreakdown();
     this.ended = { endHeap: liveHeap(), endRss: process.memoryUsage().rss, endBreakdown };
     const profiler = this.profiler;
@@ -107,7 +123,7 @@ export class MemorySampler {
   finish(name: string): MemoryFigures {
     this.end(name);
     const { endHeap, endRss, endBreakdown } = this.ended!;
-    return { peakRss: this.peakRss, peakHeapUsed: this.peakHeapUsed, peakExternal: this.peakExternal, startRss: this.startRss, startHeap: this.startHeap, endRss, endHeap, endBreakdown };
+    return { peakRss: this.peakRss, peakHeapUsed: this.peakHeapUsed, peakExternal: this.peakExternal, fullGcs: this.fullGcs, fullGcMs: this.fullGcMs, startRss: this.startRss, startHeap: this.startHeap, endRss, endHeap, endBreakdown };
   }
 }
 
