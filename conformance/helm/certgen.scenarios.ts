@@ -50,20 +50,32 @@ async function installAndCheck(c: NodeCtx, which: 'helm' | 'helm3'): Promise<voi
   const group = `${rel}.${c.ns}.certgen.kubets.io`;
   const vwc = `${rel}-${c.ns}-certgen`;
   const jp = (what: string[], path: string) => c.ok(['get', ...what, '-o', `jsonpath=${path}`]);
+  // The termination message of the Job's pod (by the Job's uid: the pods of an earlier Job of
+  // the same name may still be going).
+  const jobSaid = async (job: string) => {
+    const uid = await jp(['job', job], '{.metadata.uid}');
+    return jp(['pods', '-l', `batch.kubernetes.io/controller-uid=${uid}`], '{.items[0].status.containerStatuses[0].state.terminated.message}');
+  };
+  const t0 = Date.now();
+  const phases: string[] = [];
+  const phase = (what: string) => phases.push(`${what} ${((Date.now() - t0) / 1000).toFixed(1)}s`);
   await toolsImage(c);
+  phase('image');
 
-  const inst = await helm(['install', rel, CHART, ...(which === 'helm' ? ['--wait=watcher'] : ['--wait']), '--timeout', '120s']);
+  const wait = which === 'helm' ? ['--wait=watcher'] : ['--wait'];
+  const inst = await helm(['install', rel, CHART, ...wait, '--timeout', '120s']);
   if (inst.code !== 0) {
     // What the hook pods said.
     c.t.log((await c.run(['logs', '-l', `app.kubernetes.io/instance=${rel}`, '--prefix', '--tail=20'])).stdout);
   }
   c.t.is(inst.code, 0, `${bin.name} install: ${inst.stderr}${inst.stdout}`);
   c.t.regex(inst.stdout, /STATUS: deployed/);
+  phase('install');
 
   // Both hook Jobs ran in containers: Complete, with what their script said at its end.
   for (const [step, said] of [['create', `created secret ${rel}-webhook-tls`], ['patch', `patched ${vwc} and v1alpha1.${group}`]]) {
     c.t.is(await jp(['job', `${rel}-certgen-${step}`], '{.status.conditions[?(@.type=="Complete")].status}'), 'True', `${step} Job Complete`);
-    c.t.is(await jp(['pods', '-l', `job-name=${rel}-certgen-${step}`], '{.items[0].status.containerStatuses[0].state.terminated.message}'), said);
+    c.t.is(await jobSaid(`${rel}-certgen-${step}`), said);
   }
   // The hook RBAC went once its hooks succeeded (hook-succeeded).
   c.t.is((await c.run(['get', 'serviceaccount', `${rel}-certgen`])).code, 1, 'the hook ServiceAccount is deleted');
@@ -101,10 +113,27 @@ async function installAndCheck(c: NodeCtx, which: 'helm' | 'helm3'): Promise<voi
   const count = Object.fromEntries(reviews.items.map((i) => [i.metadata.name, i.count]));
   c.t.deepEqual(count, { allowed: 1, denied: 1 }, 'what the webhook saw, read through the aggregated API');
 
+  // Upgrade: both hooks run again; create finds the Secret and keeps it, patch writes the same
+  // CA, and the upgrade's apply (Helm 4 server-side, Helm 3 a three-way merge) leaves the
+  // caBundle that neither manifest has alone.
+  const up = await helm(['upgrade', rel, CHART, ...wait, '--timeout', '120s']);
+  c.t.is(up.code, 0, `${bin.name} upgrade: ${up.stderr}`);
+  c.t.regex(up.stdout, /REVISION: 2/);
+  phase('upgrade');
+  c.t.is(await jobSaid(`${rel}-certgen-create`), `secret ${rel}-webhook-tls exists`);
+  c.t.is(await jp(['job', `${rel}-certgen-patch`], '{.status.conditions[?(@.type=="Complete")].status}'), 'True');
+  c.t.is(await jp(['secret', `${rel}-webhook-tls`], '{.data.ca\\.crt}'), secret.data['ca.crt']);
+  c.t.is(await jp(['validatingwebhookconfiguration', vwc], '{.webhooks[0].clientConfig.caBundle}'), secret.data['ca.crt']);
+  const deniedAgain = await c.run(['create', '-f', '-'], { stdin: configMap('bad2', { forbidden2: 'x' }) });
+  c.t.regex(deniedAgain.stderr, /admission webhook "validate\.certgen\.kubets\.io" denied the request: key "forbidden2" is not allowed in ConfigMap "bad2"/);
+
   if (which === 'helm') await trustAndOutage(c, rel, vwc, group, secret.data['ca.crt']);
+  phase('checks');
 
   const un = await helm(['uninstall', rel, '--wait', '--timeout', '60s']);
   c.t.is(un.code, 0, un.stderr);
+  phase('uninstall');
+  c.t.log(`${bin.name}: ${phases.join(', ')}`);
   c.t.is((await c.run(['get', 'validatingwebhookconfiguration', vwc])).code, 1, 'the webhook configuration went with the release');
   c.t.is((await c.run(['get', 'apiservice', `v1alpha1.${group}`])).code, 1, 'the APIService went with the release');
   // What the hooks made is not the release's (as upstream): the Secret and the Jobs stay.
