@@ -13,7 +13,7 @@ const run = promisify(execFile);
 
 export interface ToolsImageOptions {
   tag: string;
-  /** A statically linked kubectl (Go builds are). */
+  /** kubectl (Go builds are static; a dynamic one gets its libraries too). */
   kubectl: string;
   /** Defaults to the running node. */
   node?: string;
@@ -42,7 +42,7 @@ export async function buildToolsImage(out: string, opts: ToolsImageOptions): Pro
   if (!openssl) throw new Error('openssl is not on PATH');
   const node = opts.node ?? process.execPath;
   const files = new Map<string, string>([[openssl, '/usr/bin/openssl'], [opts.kubectl, '/usr/bin/kubectl'], [node, '/usr/bin/node']]);
-  for (const bin of [openssl, node]) for (const lib of await sharedLibraries(bin)) files.set(lib, lib);
+  for (const bin of [openssl, node, opts.kubectl]) for (const lib of await sharedLibraries(bin)) files.set(lib, lib);
   // OPENSSLDIR: "/usr/lib/ssl" — `openssl req` reads openssl.cnf from there.
   const dir = /OPENSSLDIR:\s*"([^"]+)"/.exec((await run(openssl, ['version', '-d'])).stdout)?.[1];
   if (dir && existsSync(join(dir, 'openssl.cnf'))) files.set(join(dir, 'openssl.cnf'), join(dir, 'openssl.cnf'));
