@@ -101,6 +101,12 @@ function memoryRows(r: RunResult): string[][] {
   return rows;
 }
 
+/** V8's biggest spaces, committed/used MB: old space's gap is fragmentation and room the heap grew into. */
+function spaceSizes(spaces: Record<string, { size: number; used: number }> | undefined): string {
+  const big = Object.entries(spaces ?? {}).filter(([, v]) => v.size >= 4 * MB).sort((a, b) => b[1].size - a[1].size);
+  return big.map(([k, v]) => `${k.replace(/_space$/, '')} ${fmt(v.size / MB)}/${fmt(v.used / MB)}`).join(', ');
+}
+
 /** Where each process's RSS was when the workload ended (./scheduling/rss-breakdown.ts). */
 function rssRows(r: RunResult): string[][] {
   const rows: string[][] = [];
@@ -108,7 +114,7 @@ function rssRows(r: RunResult): string[][] {
     const b = m?.endBreakdown;
     if (!m || !b) return;
     const mb = (n: number) => fmt(n / MB);
-    rows.push([`${fmt(r.nodes)}/${fmt(r.pods)}`, what, `${fmt(m.fullGcs)} (${fmt(m.fullGcMs / 1000, 1)} s)`, mb(b.rss), mb(b.heapTotal), `${mb(b.external)} / ${mb(b.arrayBuffers)} (peak ${mb(m.peakExternal)})`, mb(b.fileBacked), mb(b.mallocMain), `${mb(b.mallocThreadArenas)} (${b.threadArenas})`, mb(b.otherAnonymous)]);
+    rows.push([`${fmt(r.nodes)}/${fmt(r.pods)}`, what, `${fmt(m.fullGcs)} (${fmt(m.fullGcMs / 1000, 1)} s)`, mb(b.rss), mb(b.heapTotal), `${mb(b.external)} / ${mb(b.arrayBuffers)} (peak ${mb(m.peakExternal)})`, mb(b.fileBacked), mb(b.mallocMain), `${mb(b.mallocThreadArenas)} (${b.threadArenas})`, mb(b.otherAnonymous), spaceSizes(b.spaces)]);
   };
   row(r.cp === 'inproc' || r.sim === 'inproc' ? 'apiserver + more' : 'apiserver', r.mainMemory);
   row('control plane', r.cpMemory);
@@ -164,7 +170,7 @@ export async function benchScheduling(opts: SchedulingOptions = {}): Promise<voi
   );
   printTable(
     'bench/scheduling: full GCs, and where the RSS was when the workload ended (MB; smaps Rss by mapping; V8 heap pages are part of "other anonymous")',
-    ['nodes/pods', 'process', 'full GCs in the workload (pause)', 'RSS', 'V8 heapTotal', 'external / arrayBuffers', 'file-backed', 'malloc main arena', 'malloc thread arenas (count)', 'other anonymous'],
+    ['nodes/pods', 'process', 'full GCs in the workload (pause)', 'RSS', 'V8 heapTotal', 'external / arrayBuffers', 'file-backed', 'malloc main arena', 'malloc thread arenas (count)', 'other anonymous', 'V8 spaces committed/used'],
     results.flatMap(rssRows),
   );
   for (const r of results) {

@@ -38,6 +38,8 @@ export interface MemoryFigures {
 }
 
 setFlagsFromString('--expose-gc');
+// BENCH_V8_FLAGS='--a --b': V8 flags each bench process sets at start (those V8 reads at run time).
+for (const flag of (process.env.BENCH_V8_FLAGS ?? '').split(/\s+/).filter(Boolean)) setFlagsFromString(flag);
 const gc = runInNewContext('gc') as () => void;
 
 function liveHeap(): number {

@@ -7,6 +7,7 @@
 // A figure is resident bytes (Rss), so untouched reservations count for nothing.
 
 import { readFileSync } from 'node:fs';
+import { getHeapSpaceStatistics } from 'node:v8';
 
 export interface RssBreakdown {
   rss: number;
@@ -19,6 +20,8 @@ export interface RssBreakdown {
   /** How many thread arenas glibc made (MALLOC_ARENA_MAX caps them). */
   threadArenas: number;
   otherAnonymous: number;
+  /** V8's spaces: committed (size) and used, by space name (old_space, new_space, large_object_space, ...). */
+  spaces: Record<string, { size: number; used: number }>;
 }
 
 const ARENA = 64 * 1024 * 1024;
@@ -72,5 +75,6 @@ export function rssBreakdown(): RssBreakdown {
   } catch {
     // Not Linux: Node's own figures only.
   }
-  return { rss: m.rss, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, ...kinds };
+  const spaces = Object.fromEntries(getHeapSpaceStatistics().map((sp) => [sp.space_name, { size: sp.space_size, used: sp.space_used_size }]));
+  return { rss: m.rss, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, ...kinds, spaces };
 }
