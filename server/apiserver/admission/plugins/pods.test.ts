@@ -22,6 +22,34 @@ test('ServiceAccount: "default" unless named; the deprecated alias follows', asy
   t.like(await admitted(serviceAccount(), { serviceAccount: 'old' }), { serviceAccountName: 'old', serviceAccount: 'old' });
 });
 
+test('ServiceAccount: the API credentials as a projected volume in every container, unless automount is off', async (t) => {
+  const sas: Record<string, KubeObject> = { quiet: { metadata: { name: 'quiet' }, automountServiceAccountToken: false } as KubeObject };
+  const plugin = serviceAccount({ getObject: async (_g, _r, _ns, name) => sas[name] });
+  const spec = await admitted(plugin, { initContainers: [{ name: 'init', image: 'i' }], containers: [{ name: 'a', image: 'i' }, { name: 'b', image: 'i', volumeMounts: [{ name: 'own', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }] }] });
+  const vol = spec.volumes?.[0] as { name: string; projected: { defaultMode: number; sources: Record<string, unknown>[] } };
+  t.regex(vol.name, /^kube-api-access-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+  t.deepEqual(vol.projected, {
+    defaultMode: 420,
+    sources: [
+      { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+      { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+      { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+    ],
+  });
+  const mount = { name: vol.name, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' };
+  t.deepEqual(spec.initContainers![0].volumeMounts, [mount]);
+  t.deepEqual(spec.containers![0].volumeMounts, [mount]);
+  t.deepEqual(spec.containers![1].volumeMounts, [{ name: 'own', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }], 'its own mount there stays alone');
+  // Off by the pod, or by its service account when the pod does not say; the pod's word wins.
+  t.is((await admitted(plugin, { automountServiceAccountToken: false, containers: [{ name: 'a', image: 'i' }] })).volumes, undefined);
+  t.is((await admitted(plugin, { serviceAccountName: 'quiet', containers: [{ name: 'a', image: 'i' }] })).volumes, undefined);
+  t.is((await admitted(plugin, { serviceAccountName: 'quiet', automountServiceAccountToken: true, containers: [{ name: 'a', image: 'i' }] })).volumes?.length, 1);
+  // A mirror pod is left as it is.
+  const mirror: KubeObject = { metadata: { name: 'm', namespace: 'default', annotations: { 'kubernetes.io/config.mirror': 'x' } }, spec: { containers: [{ name: 'a', image: 'i' }] } };
+  await plugin.admit!(attributes('CREATE', 'pods', { object: mirror }));
+  t.deepEqual(mirror.spec, { containers: [{ name: 'a', image: 'i' }] });
+});
+
 test('Priority: the class\'s value and preemptionPolicy; the global default; upstream\'s refusals', async (t) => {
   let classes: KubeObject[] = [{ metadata: { name: 'batch' }, value: 1000, preemptionPolicy: 'Never' } as KubeObject];
   const plugin = priority({ listObjects: async () => classes });
