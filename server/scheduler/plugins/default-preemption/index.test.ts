@@ -3,7 +3,7 @@ import { FitError, Framework } from '../../framework.ts';
 import { defaultPlugins } from '../registry.ts';
 import { cacheOf, makeNode, makePod, podInfo } from '../../testing/objects.ts';
 import { CycleState, type Nomination, type Pod, type PodInfo } from '../../types.ts';
-import { pickOne, REASON_NO_VICTIMS, REASON_NOT_HELPFUL, REASON_WAITING, selectVictims, splitByBudgets } from './index.ts';
+import { candidatesToFind, pickOne, REASON_NO_VICTIMS, REASON_NOT_HELPFUL, REASON_WAITING, selectVictims, splitByBudgets } from './index.ts';
 import type { KubeObject } from '../../../../api/types.ts';
 
 /** One scheduling cycle with the default plugins: the FitError it ends in. */
@@ -103,4 +103,8 @@ test('a pod nominated to a node keeps its room there: a pod of lower priority is
   // One of higher priority than the nominated pod is not held back; nor is the nominated pod itself.
   t.is(fw.schedulePod(new CycleState(), podInfo(makePod('urgent', { cpu: '3', priority: 5000 })), cache, nominated).nodeName, 'n1');
   t.is(fw.schedulePod(new CycleState(), preemptor, cache, nominated).nodeName, 'n1');
+});
+
+test('the search stops at 10% of the nodes, at least 100, as upstream', (t) => {
+  t.deepEqual([3, 100, 999, 1000, 5000].map(candidatesToFind), [3, 100, 100, 100, 500]);
 });

@@ -9,7 +9,8 @@
 //   are the victims;
 // - the node whose victims matter least wins: the fewest budgets broken, then the lowest
 //   highest victim priority, the lowest sum of priorities, the fewest victims, the latest
-//   started.
+//   started. As upstream, the search stops once 10% of the nodes (at least 100) are candidates
+//   that break no budget, starting from a random node.
 // The scheduler then nominates the node (status.nominatedNodeName), marks the victims
 // DisruptionTarget and deletes them; the pod schedules once they are gone, other pods of lower
 // priority leaving it the room (Framework.schedulePod's nominated pods). Not done: Filter
@@ -104,6 +105,11 @@ export function selectVictims(state: CycleState, pod: PodInfo, ni: NodeInfo, fil
   return { nodeName: ni.name, victims, violations };
 }
 
+/** Upstream's minCandidateNodesPercentage (10) and minCandidateNodesAbsolute (100). */
+export function candidatesToFind(nodes: number): number {
+  return Math.min(nodes, Math.max(100, Math.floor(nodes / 10)));
+}
+
 /** Upstream's pickOneNodeForPreemption. */
 export function pickOne(candidates: Nomination[]): Nomination {
   const key = (c: Nomination) => {
@@ -141,16 +147,26 @@ export function newDefaultPreemption(cluster?: { informers: InformerFactory }): 
       }
       const verdicts = new Map<string, Status>();
       const candidates: Nomination[] = [];
-      for (const [name, s] of statuses) {
+      const pdbs = budgets?.list();
+      // As upstream's dry run: from a random node on, until enough candidates that break no
+      // budget (10% of the nodes, at least 100) are found.
+      const entries = [...statuses];
+      const want = candidatesToFind(entries.length);
+      const offset = Math.floor(Math.random() * entries.length);
+      let clean = 0;
+      for (let i = 0; i < entries.length && clean < want; i++) {
+        const [name, s] = entries[(offset + i) % entries.length];
         const ni = snapshot.get(name);
         if (s.code === 'UnschedulableAndUnresolvable' || !ni) {
           verdicts.set(name, { code: 'UnschedulableAndUnresolvable', reasons: [REASON_NOT_HELPFUL] });
           continue;
         }
-        const v = selectVictims(state, pod, ni, filters, budgets?.list());
+        const v = selectVictims(state, pod, ni, filters, pdbs);
         if (!('victims' in v)) verdicts.set(name, v);
-        else if (v.victims.length > 0) candidates.push(v);
-        else verdicts.set(name, s); // fits without evicting anyone: not preemption's to solve
+        else if (v.victims.length > 0) {
+          candidates.push(v);
+          if (!v.violations) clean++;
+        } else verdicts.set(name, s); // fits without evicting anyone: not preemption's to solve
       }
       if (candidates.length > 0) return { code: 'Success', reasons: [], nominated: pickOne(candidates) };
       const msg = fitErrorMessage(statuses.size, verdicts).replace(/\.$/, '');
