@@ -36,9 +36,13 @@ export function listMetaOf(m: ListMeta): Record<string, unknown> {
 }
 
 /** A List as JSON text, joining items that are already serialized when possible. */
-export function listJson(rt: ResourceType, items: KubeObject[], serialized: string[] | undefined, m: ListMeta): string {
+/**
+ * A list's JSON from its page: the items' cached JSON when the page has it (`raw`), else the
+ * items serialized. `items` is read only then: a cache page parses its items on first read.
+ */
+export function listJson(rt: ResourceType, page: { readonly items: KubeObject[]; readonly raw?: string[] }, m: ListMeta): string {
   const head = `{"kind":${JSON.stringify(rt.kind + 'List')},"apiVersion":${JSON.stringify(groupVersion(rt))},"metadata":${JSON.stringify(listMetaOf(m))},"items":[`;
-  const parts = serialized ?? items.map((i) => JSON.stringify(i));
+  const parts = page.raw ?? page.items.map((i) => JSON.stringify(i));
   return head + parts.join(',') + ']}';
 }
 

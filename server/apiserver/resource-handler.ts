@@ -107,7 +107,7 @@ async function serveResource(
       if (o.as === 'PartialObjectMetadataList' || o.as === 'PartialObjectMetadata') {
         return reply(200, encode(partialObjectMetadataList(page.items, o.asVersion ?? 'v1', lm), o), ctx);
       }
-      return reply(200, encodeJsonText(listJson(rt, page.items, page.raw, lm), o), ctx);
+      return reply(200, encodeJsonText(listJson(rt, page, lm), o), ctx);
     }
     case 'watch': {
       const o = out(true);
@@ -175,7 +175,7 @@ async function serveResource(
       ctx.dryRun = wq.dryRun || bodyDryRun(body);
       const predicate = api.predicate(rt, lq.labelSelector, lq.fieldSelector);
       const items = await engine.deleteCollection(ctx, { predicate }, parseDeleteOptions(query, body));
-      return reply(200, encodeJsonText(listJson(rt, items, undefined, { resourceVersion: '' }), o), ctx);
+      return reply(200, encodeJsonText(listJson(rt, { items }, { resourceVersion: '' }), o), ctx);
     }
   }
   throw methodNotAllowed();
