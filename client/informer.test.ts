@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { KubeObject } from '../api/types.ts';
 import { ApiError } from './errors.ts';
-import { createInformerFactory, stripManagedFields } from './informer.ts';
+import { createInformerFactory, dropsManagedFields, stripManagedFields } from './informer.ts';
 import { configMaps, eventually, namespaces, startTestServer, type TestServer } from '../testing/test-server.ts';
 import type { Client, ObjectList, WatchEvent, WatchHandle } from './types.ts';
 
@@ -180,4 +180,27 @@ test('informer: waitForSync rejects when stopped before syncing', async (t) => {
   const waiting = factory.waitForSync();
   factory.stop();
   await t.throwsAsync(waiting, { message: /stopped before it synced/ });
+});
+
+test('informer: a transform that drops managedFields (dropsManagedFields) asks the watch to leave them out; any other does not', async (t) => {
+  const asked: Array<boolean | undefined> = [];
+  const base = ts.client();
+  const c: Client = { ...base, watch: (r, ns, o, cb) => (asked.push(o.omitManagedFields), base.watch(r, ns, o, cb)) };
+  const ns = 'inf-omit';
+  await base.create(namespaces, '', { metadata: { name: ns } });
+  const transforms = [stripManagedFields, dropsManagedFields((o: KubeObject) => stripManagedFields({ ...o })), (o: KubeObject) => o];
+  for (const [i, transform] of transforms.entries()) {
+    const factory = createInformerFactory(c, { transform });
+    t.teardown(() => factory.stop());
+    const inf = factory.informer(configMaps);
+    factory.start();
+    await factory.waitForSync();
+    const name = `cm-${i}`;
+    await base.create(configMaps, ns, { metadata: { name }, data: { a: '1' } });
+    await eventually(() => inf.lister.get(ns, name) !== undefined, 5000, name);
+    const dropping = i < 2;
+    t.is(inf.lister.get(ns, name)?.metadata?.managedFields === undefined, dropping, `${name}: managedFields dropped only by a dropping transform`);
+    factory.stop();
+  }
+  t.deepEqual(asked, [true, true, false]);
 });

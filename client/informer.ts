@@ -34,6 +34,18 @@ export function stripManagedFields(obj: KubeObject): KubeObject {
   return obj;
 }
 
+const droppingManagedFields = new WeakSet<(obj: KubeObject) => KubeObject>([stripManagedFields]);
+
+/**
+ * Marks `transform` as one that drops metadata.managedFields (stripManagedFields, compactObjects,
+ * the sim's pod view): an informer with it asks its watch to leave them out of the decoded events
+ * (WatchOptions.omitManagedFields), so they are not parsed only to be dropped.
+ */
+export function dropsManagedFields<F extends (obj: KubeObject) => KubeObject>(transform: F): F {
+  droppingManagedFields.add(transform);
+  return transform;
+}
+
 const MAX_BACKOFF_MS = 30_000;
 
 export class SharedInformer<T extends KubeObject> implements Informer<T> {
@@ -54,6 +66,8 @@ export class SharedInformer<T extends KubeObject> implements Informer<T> {
   lastResourceVersion = '';
   /** How many full lists have been made (1 after sync; more after 410s and failures). */
   lists = 0;
+  /** The transform drops managedFields: the watch need not decode them (see dropsManagedFields). */
+  private readonly omitManagedFields: boolean;
 
   constructor(
     private readonly client: Client,
@@ -67,6 +81,7 @@ export class SharedInformer<T extends KubeObject> implements Informer<T> {
       this.rejectSynced = reject;
     });
     this.syncedPromise.catch(() => {});
+    this.omitManagedFields = opts.transform !== undefined && droppingManagedFields.has(opts.transform);
   }
 
   addEventHandler(h: EventHandler<T>): void {
@@ -187,7 +202,7 @@ export class SharedInformer<T extends KubeObject> implements Informer<T> {
     this.watchHandle = this.client.watch<T>(
       this.r,
       '',
-      { resourceVersion: this.lastResourceVersion, allowWatchBookmarks: true, timeoutSeconds },
+      { resourceVersion: this.lastResourceVersion, allowWatchBookmarks: true, timeoutSeconds, omitManagedFields: this.omitManagedFields },
       (e) => this.onWatchEvent(e),
     );
     return this.watchHandle.done;

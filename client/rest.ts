@@ -175,7 +175,7 @@ export function createClient(config: RestConfig): RestClient {
           res.on('end', () => reject(ApiError.fromResponse(res.statusCode ?? 0, text, `watch ${path}`)));
           return;
         }
-        const decoder = new WatchDecoder();
+        const decoder = new WatchDecoder(opts.omitManagedFields);
         let error: ApiError | undefined;
         const deliver = (events: WatchEvent[]) => {
           for (const e of events) {

@@ -12,7 +12,7 @@
 // back in it with the next few objects.
 
 import type { KubeObject } from '../api/types.ts';
-import { stripManagedFields } from './informer.ts';
+import { dropsManagedFields, stripManagedFields } from './informer.ts';
 
 export const INTERN_TABLE_SIZE = 8192;
 /** V8 already shares short strings from JSON.parse (internalized); longer ones are worth a lookup. */
@@ -59,5 +59,5 @@ export class StringInterner {
 
 /** managedFields dropped, strings shared: the control plane's transform. */
 export function compactObjects(interner = new StringInterner()): (obj: KubeObject) => KubeObject {
-  return (obj) => interner.internAll(stripManagedFields(obj));
+  return dropsManagedFields((obj) => interner.internAll(stripManagedFields(obj)));
 }

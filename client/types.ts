@@ -62,6 +62,11 @@ export interface WatchOptions extends ListOptions {
   allowWatchBookmarks?: boolean;
   timeoutSeconds?: number;
   sendInitialEvents?: boolean;
+  /**
+   * Client-side, not sent: the caller drops every object's metadata.managedFields (an informer
+   * whose transform does), so the client may leave them out when it decodes the events.
+   */
+  omitManagedFields?: boolean;
 }
 
 export interface WatchHandle {

@@ -10,7 +10,7 @@
 
 import type { Pod } from '../../api/core/pod/types.ts';
 import type { KubeObject } from '../../api/types.ts';
-import { createInformerFactory } from '../../client/informer.ts';
+import { createInformerFactory, dropsManagedFields } from '../../client/informer.ts';
 import type { Client, Clock, InformerFactory, Log, ResourceRef, WatchOptions } from '../../client/types.ts';
 import { heartbeatNode, LEASE_RENEW_JITTER, LEASE_RENEW_MS, nodeHeartbeat, type HeartbeatNode } from '../common/heartbeat.ts';
 import { statusDiff, type JsonObject } from '../common/status-patch.ts';
@@ -235,7 +235,7 @@ export function startSimulatedNodes(opts: SimulatedNodesOptions): SimulatedNodes
     if (exitMs !== undefined) scheduleExit(entry, exitMs);
   }
 
-  const podInformers = opts.podInformers ?? createInformerFactory(boundPodsClient(client), { log, clock, transform: (o) => simPodView(o as Pod) });
+  const podInformers = opts.podInformers ?? createInformerFactory(boundPodsClient(client), { log, clock, transform: dropsManagedFields((o) => simPodView(o as Pod)) });
   const podInformer = podInformers.informer<Pod>(PODS);
   podInformer.addEventHandler({
     add: onPod,
