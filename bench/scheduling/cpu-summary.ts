@@ -1,11 +1,13 @@
 // Sums a V8 .cpuprofile (BENCH_CP_CPU_PROF / KUBETS_SIM_CPU_PROF) by function and by file: self
 // time (the innermost frame) and total time (every frame on the stack, counted once per sample).
-//   node --import=tsx bench/scheduling/cpu-summary.ts FILE [--top N] [--pods N] [--grep TEXT]
+//   node --import=tsx bench/scheduling/cpu-summary.ts FILE [--top N] [--pods N] [--grep TEXT] [--dist DIR]
 // --pods N also prints CPU-ms per pod; --grep keeps only the functions whose name or file
-// contains TEXT (for the total-time table).
+// contains TEXT (for the total-time table); --dist DIR reads the bundles' source maps from a
+// copy of dist/ taken after the run (the next run rebuilds dist/ under other names).
 
 import { existsSync, readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 interface CallFrame { functionName: string; url: string; lineNumber: number; columnNumber: number }
@@ -22,6 +24,7 @@ const option = (name: string): string | undefined => {
 const top = Number(option('--top') ?? 40);
 const pods = Number(option('--pods') ?? 0);
 const grep = option('--grep');
+const dist = option('--dist');
 
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map<number, ProfileNode>();
@@ -36,7 +39,8 @@ const maps = new Map<string, SourceMap | undefined>();
 function sourceMap(url: string): SourceMap | undefined {
   if (!url.startsWith('file://') || !url.endsWith('.mjs')) return undefined;
   if (!maps.has(url)) {
-    const path = `${fileURLToPath(url)}.map`;
+    const file = fileURLToPath(url);
+    const path = `${dist ? join(dist, basename(file)) : file}.map`;
     maps.set(url, existsSync(path) ? new SourceMap(JSON.parse(readFileSync(path, 'utf8'))) : undefined);
   }
   return maps.get(url);
