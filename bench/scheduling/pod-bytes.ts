@@ -25,34 +25,35 @@ function podJson(i: number): string {
   return template.replace(/"name":"(bench-[^"]*?)-([a-z0-9]{5})"/g, `"name":"$1-${u.slice(-5)}"`).replace(/"uid":"([0-9a-f]{8})/g, `"uid":"${u}`).replace(/T(\d\d):(\d\d):(\d\d)Z/g, `T$1:$2:${String(i % 60).padStart(2, '0')}Z`).replace(/"10\.244\.(\d+)\.(\d+)"/g, `"10.244.$1.${i % 250}"`);
 }
 
-function perPod(make: (json: string, i: number) => unknown): number {
+/** Live bytes per pod: on the V8 heap, and outside it in ArrayBuffers (the watch cache's JSON bytes). */
+function perPod(make: (json: string, i: number) => unknown): [number, number] {
   const jsons = Array.from({ length: n }, (_, i) => podJson(i));
   gc!();
-  const before = process.memoryUsage().heapUsed;
+  const before = process.memoryUsage();
   const kept = jsons.map((j, i) => make(j, i));
   gc!();
-  const after = process.memoryUsage().heapUsed;
+  const after = process.memoryUsage();
   if (kept.length !== n) throw new Error('lost');
-  return (after - before) / n;
+  return [(after.heapUsed - before.heapUsed) / n, (after.arrayBuffers - before.arrayBuffers) / n];
 }
 
 const compact = compactObjects();
 const kb = (b: number) => (b / 1024).toFixed(1);
-const rows: [string, number][] = [
+const rows: [string, [number, number]][] = [
   ['parsed pod (informer, no transform)', perPod((j) => JSON.parse(j))],
   ['parsed, managedFields dropped (control plane informer)', perPod((j) => stripManagedFields(JSON.parse(j) as KubeObject))],
   ['parsed, managedFields dropped, strings shared (control plane informer, compactObjects)', perPod((j) => compact(JSON.parse(j) as KubeObject))],
   ['simPodView (sim informer)', perPod((j) => simPodView(JSON.parse(j) as Pod))],
-  ['watch cache entry, before: frozen object + JSON', perPod((j) => { const o = deepFreeze(JSON.parse(j)); return { key: `k${j.length}`, object: o, raw: JSON.stringify(o) }; })],
+  ['watch cache entry, first: frozen object + JSON', perPod((j) => { const o = deepFreeze(JSON.parse(j)); return { key: `k${j.length}`, object: o, raw: JSON.stringify(o) }; })],
 ];
 const cache = new WatchCache(1);
 rows.push([
-  'watch cache entry, now: JSON only',
+  'watch cache entry, now: JSON bytes only (off the V8 heap)',
   perPod((j, i) => {
     const o = JSON.parse(j) as KubeObject;
     cache.apply({ type: 'ADDED', key: `/registry/pods/bench/${i}`, value: encodeObject(o), revision: i + 1 });
     return i;
   }),
 ]);
-console.log(`one pod (${template.length} bytes of JSON), ${n} copies; live heap per pod:`);
-for (const [what, bytes] of rows) console.log(`${kb(bytes).padStart(7)} KB  ${what}`);
+console.log(`one pod (${template.length} bytes of JSON), ${n} copies; live per pod, V8 heap + ArrayBuffers:`);
+for (const [what, [heap, buffers]] of rows) console.log(`${kb(heap).padStart(7)} + ${kb(buffers).padStart(5)} KB  ${what}`);

@@ -8,7 +8,7 @@ import type { Output } from './negotiate.ts';
 
 export interface Encoded {
   contentType: string;
-  body: string;
+  body: string | Buffer;
 }
 
 export function encode(value: unknown, out: Output): Encoded {
@@ -16,9 +16,9 @@ export function encode(value: unknown, out: Output): Encoded {
   return { contentType: 'application/json', body: out.pretty ? JSON.stringify(value, null, 2) + '\n' : JSON.stringify(value) };
 }
 
-/** Encodes an already-serialized JSON document for the chosen output. */
-export function encodeJsonText(json: string, out: Output): Encoded {
-  if (out.format === 'yaml' || out.pretty) return encode(JSON.parse(json), out);
+/** Encodes an already-serialized JSON document (text or UTF-8 bytes) for the chosen output. */
+export function encodeJsonText(json: string | Buffer, out: Output): Encoded {
+  if (out.format === 'yaml' || out.pretty) return encode(JSON.parse(json.toString()), out);
   return { contentType: 'application/json', body: json };
 }
 
@@ -35,14 +35,28 @@ export function listMetaOf(m: ListMeta): Record<string, unknown> {
   return lm;
 }
 
-/** A List as JSON text, joining items that are already serialized when possible. */
+const COMMA = Buffer.from(',');
+const LIST_END = Buffer.from(']}');
+
 /**
  * A list's JSON from its page: the items' cached JSON when the page has it (`raw`), else the
  * items serialized. `items` is read only then: a cache page parses its items on first read.
+ * The watch cache's bytes are copied into the answer as they are (no string of them, no
+ * re-encoding).
  */
-export function listJson(rt: ResourceType, page: { readonly items: KubeObject[]; readonly raw?: string[] }, m: ListMeta): string {
+export function listJson(rt: ResourceType, page: { readonly items: KubeObject[]; readonly raw?: readonly (string | Buffer)[] }, m: ListMeta): string | Buffer {
   const head = `{"kind":${JSON.stringify(rt.kind + 'List')},"apiVersion":${JSON.stringify(groupVersion(rt))},"metadata":${JSON.stringify(listMetaOf(m))},"items":[`;
-  const parts = page.raw ?? page.items.map((i) => JSON.stringify(i));
+  const raw = page.raw;
+  if (raw?.some(Buffer.isBuffer)) {
+    const parts: Buffer[] = [Buffer.from(head)];
+    raw.forEach((p, i) => {
+      if (i) parts.push(COMMA);
+      parts.push(typeof p === 'string' ? Buffer.from(p) : p);
+    });
+    parts.push(LIST_END);
+    return Buffer.concat(parts);
+  }
+  const parts = raw ?? page.items.map((i) => JSON.stringify(i));
   return head + parts.join(',') + ']}';
 }
 

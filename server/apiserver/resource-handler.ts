@@ -9,7 +9,7 @@ import type { ApiContext, SubresourceHandler } from './api-context.ts';
 import { defaultTypeMeta, isBuiltinResource } from './type-meta.ts';
 import { bodyType, negotiateOutput, type BodyType, type Output } from './negotiate.ts';
 import { decodeBody, duplicateJsonFields, readBody } from './body.ts';
-import { encode, encodeJsonText, listJson, partialObjectMetadata, partialObjectMetadataList } from './output.ts';
+import { encode, encodeJsonText, listJson, partialObjectMetadata, partialObjectMetadataList, type Encoded } from './output.ts';
 import { bodyDryRun, parseDeleteOptions, parseListQuery, parseWriteQuery } from './query.ts';
 import type { ResourceRequest } from './request-info.ts';
 import { writtenJson, type RequestContext, type UserInfo } from './registry/types.ts';
@@ -305,12 +305,12 @@ function objectReply(api: ApiContext, rt: ResourceType, obj: KubeObject, o: Outp
 }
 
 /** An object as plain JSON, reusing the watch cache's serialization of a write's result. */
-function encodeObject(obj: KubeObject, o: Output): { contentType: string; body: string } {
+function encodeObject(obj: KubeObject, o: Output): Encoded {
   const json = o.format === 'json' && !o.pretty ? writtenJson.get(obj) : undefined;
   return json !== undefined ? { contentType: 'application/json', body: json } : encode(obj, o);
 }
 
-function reply(code: number, e: { contentType: string; body: string }, ctx: RequestContext): Reply {
+function reply(code: number, e: Encoded, ctx: RequestContext): Reply {
   const r: Reply = { code, contentType: e.contentType, body: e.body };
   if (ctx.warnings.length) r.headers = { Warning: warningHeader(ctx.warnings) };
   return r;

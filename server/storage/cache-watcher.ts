@@ -5,7 +5,7 @@
 
 import type { KubeObject } from '../../api/types.ts';
 import type { Predicate, WatchEvent } from './objects.ts';
-import type { CacheEvent } from './watch-cache.ts';
+import type { CacheEvent, CachedJson } from './watch-cache.ts';
 
 export interface WatcherSpec {
   /** Only keys under this prefix (e.g. one namespace). */
@@ -23,7 +23,7 @@ const deletedViews = new WeakMap<CacheEvent, WatchEvent>();
  * A watch event that sends the cached JSON and parses the object only when a reader asks
  * (a conversion): streamed as JSON, it is never parsed for this watcher.
  */
-export function lazyWatchEvent(type: WatchEvent['type'], from: { raw: string; readonly object: KubeObject; readonly parsed?: KubeObject }): WatchEvent {
+export function lazyWatchEvent(type: WatchEvent['type'], from: { raw: CachedJson; readonly object: KubeObject; readonly parsed?: KubeObject }): WatchEvent {
   // A live event's object is parsed already, once for every watcher: hand it out, so that an
   // in-process consumer (the node authorizer's graph) does not parse it again.
   const parsed = from.parsed;

@@ -389,14 +389,14 @@ export class Cacher {
   }
 
   /**
-   * A page of the cache. Its items are the cached JSON; the parsed objects (a Table, a
+   * A page of the cache. Its items are the cached JSON (bytes); the parsed objects (a Table, a
    * conversion) are parsed on first use of `items`, so a JSON list parses nothing. With a
    * predicate, the objects it was given are the items.
    */
   private listFromCache(prefix: string, limit: number, predicate: Predicate | undefined): ListResult {
     const revision = this.cache.revision;
     const parsed: KubeObject[] = [];
-    const raw: string[] = [];
+    const raw: Buffer[] = [];
     const result = { raw, resourceVersion: String(revision) } as ListResult;
     let lastKey = '';
     for (const e of this.cache.candidates(prefix, this.cache.pin(predicate))) {

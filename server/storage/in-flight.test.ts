@@ -15,6 +15,7 @@ const cases: Array<[string, KubeObject]> = [
   ['metadata in the middle, a stale resourceVersion, undefined members', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { resourceVersion: '7', name: 'b', namespace: 'default', uid: undefined }, data: { k: 'v', gone: undefined as unknown as string } }],
   ['metadata holding only a name, last', { apiVersion: 'v1', kind: 'ConfigMap', data: { resourceVersion: '3' }, metadata: { name: 'c' } }],
   ['no metadata', { apiVersion: 'v1', kind: 'ConfigMap', data: { n: '1' } }],
+  ['non-ASCII text (the cache keeps UTF-8 bytes)', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'd', annotations: { 'é': 'ü' } }, data: { t: 'héllo ✓ 日本語 😀 \u2028' } }],
 ];
 
 for (const [name, obj] of cases) {
@@ -27,7 +28,7 @@ for (const [name, obj] of cases) {
     await store.create(key, structuredClone(obj));
     await store.guaranteedUpdate(key, (cur) => ({ ...cur!, data: { ...(cur!.data as object), more: 'yes' } }));
     const kv = (await backend.get(key))!;
-    t.is(cacher.peek(key)!.raw, JSON.stringify(decodeObject(kv.value, kv.modRevision)));
+    t.is(cacher.peek(key)!.raw.toString(), JSON.stringify(decodeObject(kv.value, kv.modRevision)));
     cacher.close();
     await backend.close();
   });

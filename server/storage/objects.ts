@@ -27,8 +27,11 @@ export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ER
 export interface WatchEvent {
   type: WatchEventType;
   object: KubeObject;
-  /** JSON of object when already serialized (the watch cache shares one string among watchers). */
-  raw?: string;
+  /**
+   * JSON of object when already serialized: the watch cache's UTF-8 bytes, shared by every
+   * watcher and written to the socket as they are (never to be written to), or a string.
+   */
+  raw?: string | Buffer;
 }
 
 /**
@@ -51,8 +54,8 @@ export interface ListOptions {
 
 export interface ListResult {
   items: KubeObject[];
-  /** items as JSON, when served from the watch cache: a response joins them without serializing. */
-  raw?: string[];
+  /** items as JSON, when served from the watch cache (its bytes): a response joins them without serializing. */
+  raw?: (string | Buffer)[];
   resourceVersion: string;
   continue?: string;
   remainingItemCount?: number;

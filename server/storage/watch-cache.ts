@@ -2,27 +2,43 @@
 // sorted order for paged lists, and a sliding window of recent events for watches that resume at
 // a revision. No I/O and no async: ./cacher.ts feeds it from the one backend watch.
 //
-// Each object is kept once, as its JSON (resourceVersion in): what every list and watch sends
-// as is. A parsed object is what a filter, a Table or a conversion needs; it is parsed when
-// asked for and not kept, except an event's while it is dispatched to the watchers (parsed
-// once for all of them, then released). A parsed pod costs ~3x its JSON in V8 objects: at
-// 30,000 pods, keeping both cost the apiserver ~300 MB more than the JSON alone.
+// Each object is kept once, as its JSON (resourceVersion in) in UTF-8 bytes off the V8 heap:
+// what every list and watch writes to the socket as is. A parsed object is what a filter, a
+// Table or a conversion needs; it is parsed when asked for and not kept, except an event's
+// while it is dispatched to the watchers (parsed once for all of them, then released). A parsed
+// pod costs ~3x its JSON in V8 objects: at 30,000 pods, keeping both cost the apiserver ~300 MB
+// more than the JSON alone. As a string the JSON sat in V8's old space, and every write
+// replacing a pod's string left old-space pages part-empty that V8 kept committed (and the heap
+// growth multiplied): as bytes it is malloc'd memory, freed when its Buffer is collected.
 
 import type { KubeObject } from '../../api/types.ts';
 import { CacheIndexes, type IndexFunc, type Pin } from './cache-index.ts';
 import { decodeObject, type Predicate } from './objects.ts';
 import type { KeyValue, StoreEvent } from './types.ts';
 
+/** A cached JSON: UTF-8 bytes, shared by every list and watch; never to be written to. */
+export type CachedJson = Buffer;
+
+/**
+ * The bytes of a JSON string in an allocation of their own: Buffer.from(string) under 4 KB
+ * slices Node's shared 8 KB pool, and a slab stays alive while any slice of it does.
+ */
+export function jsonBytes(json: string): CachedJson {
+  const buf = Buffer.allocUnsafeSlow(Buffer.byteLength(json));
+  buf.write(json);
+  return buf;
+}
+
 /** Parses a cached JSON: frozen, as every object the cache hands out. */
-export function parseFrozen(raw: string): KubeObject {
-  return deepFreeze(JSON.parse(raw) as KubeObject);
+export function parseFrozen(raw: CachedJson): KubeObject {
+  return deepFreeze(JSON.parse(raw.toString()) as KubeObject);
 }
 
 export class CacheEntry {
   constructor(
     readonly key: string,
     /** JSON of the object, resourceVersion included. */
-    readonly raw: string,
+    readonly raw: CachedJson,
     /** The object's resourceVersion (its last write's revision). */
     readonly revision: number,
     /** Its values of the cache's indexed fields (./cache-index.ts), in the indexers' order. */
@@ -44,10 +60,10 @@ export class CacheEvent {
     public type: 'ADDED' | 'MODIFIED' | 'DELETED',
     readonly key: string,
     /** JSON of the object, resourceVersion included. */
-    readonly raw: string,
+    readonly raw: CachedJson,
     readonly revision: number,
     /** JSON of the state before this event (MODIFIED, DELETED), for filters that must see transitions. */
-    readonly prevRaw: string | undefined,
+    readonly prevRaw: CachedJson | undefined,
     object?: KubeObject,
     /** Indexed values after and before the change (see CacheEntry.indexed). */
     readonly indexed?: readonly string[],
@@ -153,7 +169,7 @@ export class WatchCache {
       const object = decodeObject(kv.value, kv.modRevision);
       const indexed = this.indexes?.valuesOf(object);
       if (indexed) this.indexes!.add(kv.key, indexed);
-      this.entries.set(kv.key, new CacheEntry(kv.key, JSON.stringify(object), kv.modRevision, indexed));
+      this.entries.set(kv.key, new CacheEntry(kv.key, jsonBytes(JSON.stringify(object)), kv.modRevision, indexed));
     }
     this.sorted = [...this.entries.keys()].sort();
     this.ring.fill(undefined);
@@ -174,7 +190,7 @@ export class WatchCache {
     const indexed = this.indexes?.valuesOf(object);
     // The key string the cache holds already (its map and sorted keys), not one more per write.
     const key = prev?.key ?? ev.key;
-    const entry = new CacheEntry(key, raw ?? JSON.stringify(object), ev.revision, indexed);
+    const entry = new CacheEntry(key, jsonBytes(raw ?? JSON.stringify(object)), ev.revision, indexed);
     const out = new CacheEvent(ev.type, key, entry.raw, ev.revision, prev?.raw, object, indexed, prev?.indexed);
     if (prev?.indexed) this.indexes!.remove(key, prev.indexed);
     if (indexed && ev.type !== 'DELETED') this.indexes!.add(key, indexed);

@@ -61,17 +61,17 @@ export class CachedResourceStore implements ResourceStore {
   }
 }
 
-/** The longest `,"resourceVersion":"N"` (or `,"metadata":{...}` around it) a cached JSON adds to the stored form. */
+/** The longest `,"resourceVersion":"N"` (or `,"metadata":{...}` around it) a cached JSON adds to the stored form (bytes, ASCII). */
 const MAX_RV_CHARS = 64;
 
 /** A cache entry as guaranteedUpdate's starting point: its JSON is the stored form with resourceVersion added. */
 function cachedState(e: CacheEntry): CachedState {
   return {
     revision: e.revision,
-    object: () => JSON.parse(e.raw) as KubeObject,
+    object: () => JSON.parse(e.raw.toString()) as KubeObject,
     unchanged(value) {
-      const extra = e.raw.length - value.length;
-      return extra > 0 && extra <= MAX_RV_CHARS && encodeObject(JSON.parse(e.raw) as KubeObject) === value;
+      const extra = e.raw.length - Buffer.byteLength(value);
+      return extra > 0 && extra <= MAX_RV_CHARS && encodeObject(JSON.parse(e.raw.toString()) as KubeObject) === value;
     },
   };
 }

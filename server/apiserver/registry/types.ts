@@ -13,7 +13,7 @@ export type { ListOptions, ListResult, Preconditions, WatchEvent } from '../../s
  * state (its entry for the key at the written resourceVersion): the response reuses it
  * instead of serializing again. Objects are not changed after a write returns them.
  */
-export const writtenJson = new WeakMap<KubeObject, string>();
+export const writtenJson = new WeakMap<KubeObject, string | Buffer>();
 
 /** How the engine watches: the watch cache's options, its prefix being the engine's to choose. */
 export type StoreWatchOptions = Omit<CacheWatchOptions, 'prefix'>;
