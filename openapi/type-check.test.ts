@@ -1,7 +1,7 @@
 import test from 'ava';
 import { performance } from 'node:perf_hooks';
 import { builtinDefinitions, INT_OR_STRING, QUANTITY } from './definitions.ts';
-import { definitionChecker, typeProblems } from './type-check.ts';
+import { definitionChecker, typeAndUnknownFields, typeProblems } from './type-check.ts';
 
 const POD = 'io.k8s.api.core.v1.Pod';
 
@@ -68,4 +68,11 @@ test('every builtin definition gets a checker, and an empty object passes it', (
   }
   t.log(`checkers for all ${names.length} definitions: ${(performance.now() - started).toFixed(1)} ms`);
   t.is(definitionChecker('io.k8s.api.core.v1.Nope'), undefined);
+});
+
+test('one walk gives the type problems and the fields a struct does not declare', (t) => {
+  const r = typeAndUnknownFields(POD, { metadata: { name: 'a', bogus: 1 }, spec: { containers: [{ name: 'c', imagex: 'i', ports: 'no' }] } });
+  t.deepEqual(r.problems.map((p) => p.path.join('.')), ['spec.containers.0.ports']);
+  t.deepEqual(r.unknownFields, ['.metadata.bogus', '.spec.containers[0].imagex']);
+  t.deepEqual(typeAndUnknownFields(POD, { metadata: { labels: { any: 'key' } } }).unknownFields, [], 'a map takes any key');
 });

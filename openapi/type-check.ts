@@ -20,7 +20,19 @@ export interface TypeProblem {
   value: unknown;
 }
 
-type Checker = (value: unknown, path: (string | number)[], out: TypeProblem[]) => void;
+/**
+ * `unknown`, when given, also collects every field a struct does not declare, as a path
+ * (.spec.containers[0].imagex): the unknown-field detection of fieldValidation in the same
+ * walk (unknown-fields.ts is the same rule, walked on its own).
+ */
+type Checker = (value: unknown, path: (string | number)[], out: TypeProblem[], unknown?: string[]) => void;
+
+/** `.spec.containers[0].imagex`: field names after a dot, list indexes in brackets. */
+function unknownPath(path: (string | number)[], key: string): string {
+  let s = '';
+  for (const p of path) s += typeof p === 'number' ? `[${p}]` : `.${p}`;
+  return `${s}.${key}`;
+}
 
 const INT_RANGES: Record<string, [number, number]> = {
   int32: [-2147483648, 2147483647],
@@ -75,7 +87,7 @@ export function definitionChecker(name: string): Checker | undefined {
   if (!def) return undefined;
   // Registered before building, so that recursive definitions (JSONSchemaProps) find themselves.
   let built: Checker = ANYTHING;
-  const lazy: Checker = (v, path, out) => built(v, path, out);
+  const lazy: Checker = (v, path, out, unknown) => built(v, path, out, unknown);
   byDefinition.set(name, lazy);
   built = build(def);
   byDefinition.set(name, built);
@@ -84,9 +96,9 @@ export function definitionChecker(name: string): Checker | undefined {
 
 function refChecker(name: string): Checker {
   let target: Checker | undefined;
-  return (v, path, out) => {
+  return (v, path, out, unknown) => {
     target ??= definitionChecker(name) ?? ANYTHING;
-    target(v, path, out);
+    target(v, path, out, unknown);
   };
 }
 
@@ -101,7 +113,7 @@ function build(s: Schema): Checker {
   const items = s.items ? build(s.items) : undefined;
   const values = typeof s.additionalProperties === 'object' ? build(s.additionalProperties) : undefined;
   const expected = [type];
-  return (v, path, out) => {
+  return (v, path, out, unknown) => {
     const t = jsonTypeOf(v);
     if (t === 'null') return; // Go decodes null as the zero value
     if (!accepts(expected, t)) {
@@ -116,19 +128,36 @@ function build(s: Schema): Checker {
       const list = v as unknown[];
       for (let i = 0; i < list.length; i++) {
         path.push(i);
-        items(list[i], path, out);
+        items(list[i], path, out, unknown);
         path.pop();
       }
     } else if (t === 'object' && (propMap || values)) {
-      for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-        const check = propMap?.get(k) ?? values;
-        if (!check) continue; // unknown fields are the business of fieldValidation
+      const o = v as Record<string, unknown>;
+      for (const k in o) {
+        let check = propMap?.get(k);
+        if (!check) {
+          if (propMap && unknown) unknown.push(unknownPath(path, k));
+          check = values;
+          if (!check) continue;
+        }
         path.push(k);
-        check(x, path, out);
+        check(o[k], path, out, unknown);
         path.pop();
       }
     }
   };
+}
+
+/**
+ * The type problems of obj against a definition and, in the same walk, the fields it does not
+ * declare (as unknownFields gives them, which it equals when there is no type problem).
+ */
+export function typeAndUnknownFields(definition: string, obj: unknown): { problems: TypeProblem[]; unknownFields: string[] } {
+  const check = definitionChecker(definition);
+  const problems: TypeProblem[] = [];
+  const unknownFields: string[] = [];
+  check?.(obj, [], problems, unknownFields);
+  return { problems, unknownFields };
 }
 
 /** Every type problem of obj against a definition, in document order. */

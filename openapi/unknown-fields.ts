@@ -3,35 +3,16 @@
 // unknown fields (RawExtension, FieldsV1, JSON of CRD schemas) are not looked into.
 
 import { builtinDefinitions } from './definitions.ts';
-import { resolve, type Definitions, type Schema } from './schema.ts';
+import { typeAndUnknownFields } from './type-check.ts';
 
-function walk(defs: Definitions, schema: Schema | undefined, value: unknown, path: string, out: string[]): void {
-  const s = resolve(defs, schema);
-  if (!s || s['x-kubernetes-preserve-unknown-fields'] || value === null || typeof value !== 'object') return;
-  if (Array.isArray(value)) {
-    if (s.type !== 'array') return;
-    value.forEach((v, i) => walk(defs, s.items, v, `${path}[${i}]`, out));
-    return;
-  }
-  const obj = value as Record<string, unknown>;
-  if (s.properties) {
-    for (const [k, v] of Object.entries(obj)) {
-      const p = s.properties[k];
-      if (p) walk(defs, p, v, `${path}.${k}`, out);
-      else out.push(`${path}.${k}`);
-    }
-  } else if (typeof s.additionalProperties === 'object') {
-    for (const [k, v] of Object.entries(obj)) walk(defs, s.additionalProperties, v, `${path}.${k}`, out);
-  }
-}
-
-/** Paths of the fields of obj that definition does not know, e.g. [".spec.foo"]. */
+/**
+ * Paths of the fields of obj that definition does not know, e.g. [".spec.foo"]: found by the
+ * type checker's walk (type-check.ts), which the write path runs once for both. A value of the
+ * wrong type is not looked into (such a body is a 400 before fields are counted).
+ */
 export function unknownFields(definition: string, obj: unknown): string[] {
-  const defs = builtinDefinitions().definitions;
-  if (!defs[definition]) return [];
-  const out: string[] = [];
-  walk(defs, defs[definition], obj, '', out);
-  return out;
+  if (!builtinDefinitions().definitions[definition]) return [];
+  return typeAndUnknownFields(definition, obj).unknownFields;
 }
 
 /** Upstream's text for one unknown field: `unknown field "spec.foo"`. */

@@ -5,7 +5,7 @@
 
 import { badRequest, fieldError, type FieldError, type StatusError } from '../api/meta/errors.ts';
 import { builtinDefinitions } from './definitions.ts';
-import { typeProblems, type TypeProblem } from './type-check.ts';
+import { typeAndUnknownFields, typeProblems, type TypeProblem } from './type-check.ts';
 import { fieldPath, goType, jsonKind, locate } from './walk.ts';
 
 export interface SchemaError extends FieldError {
@@ -19,6 +19,16 @@ export type BodyValidator = (obj: unknown) => SchemaError[];
 export function validatorFor(definition: string): BodyValidator | undefined {
   if (!builtinDefinitions().definitions[definition]) return undefined;
   return (obj: unknown) => typeProblems(definition, obj).map((p) => toSchemaError(definition, p));
+}
+
+/**
+ * The type errors of obj and, from the same walk, the fields it does not declare (for
+ * fieldValidation; as unknown-fields.ts finds them); undefined if there is no such definition.
+ */
+export function checkBody(definition: string, obj: unknown): { errors: SchemaError[]; unknownFields: string[] } | undefined {
+  if (!builtinDefinitions().definitions[definition]) return undefined;
+  const { problems, unknownFields } = typeAndUnknownFields(definition, obj);
+  return { errors: problems.map((p) => toSchemaError(definition, p)), unknownFields };
 }
 
 function toSchemaError(definition: string, p: TypeProblem): SchemaError {

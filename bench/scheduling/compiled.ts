@@ -5,6 +5,7 @@
 // (tsx) bundles the bench's three entries beside kubets's bundle (dist/bench-*.mjs, packages
 // external, as scripts/build.mjs) and runs the compiled bench in a child with the same options;
 // it forks the compiled control-plane and sim children. KUBETS_FROM_SOURCE=1 (as for bench/node) runs all under tsx.
+// BENCH_MAIN_CPU_PROF=DIR profiles the compiled main process (apiserver and the bench's watch).
 
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
@@ -40,7 +41,10 @@ export async function runCompiled(options: object): Promise<void> {
     chunkNames: 'bench-[name]-[hash]',
   });
   process.stderr.write(`bench/scheduling: compiled into dist/bench-*.mjs in ${Math.round(performance.now() - t0)} ms (KUBETS_FROM_SOURCE=1: under tsx)\n`);
-  const child = spawn(process.execPath, [`${root}/dist/bench-scheduling.mjs`, JSON.stringify(options)], { stdio: 'inherit' });
+  // BENCH_MAIN_CPU_PROF=DIR: a .cpuprofile of the compiled bench's process (the apiserver's) there.
+  const profileDir = process.env.BENCH_MAIN_CPU_PROF;
+  const prof = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...prof, `${root}/dist/bench-scheduling.mjs`, JSON.stringify(options)], { stdio: 'inherit' });
   const stop = (sig: NodeJS.Signals) => child.kill(sig);
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -6,8 +6,11 @@
 // time per pod (from /proc: the worker's is not in it), which the load on a shared host
 // disturbs far less than a rate or the thread's busy wall time. BENCH_PODS pods per round
 // (default 3,000), BENCH_ROUNDS rounds (default 3) after a warm-up round of 500.
+// BENCH_ALLOC_PROFILE=DIR samples what the main thread allocates in the measured rounds,
+// garbage included, into DIR/pod-writes-PID.heapprofile (read it with alloc-summary.ts).
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApiServer } from '../../server/apiserver/app.ts';
@@ -32,6 +35,7 @@ export async function benchPodWrites(opts: { pods?: number; rounds?: number } = 
   try {
     const setup = target(adminAgent(pki, 4), server.url);
     let first = 0;
+    let allocations: Session | undefined;
     for (let round = 0; round <= rounds; round++) {
       const ns = `pods-${round}`;
       await expect(setup, 201, 'POST', '/api/v1/namespaces', JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }));
@@ -43,9 +47,13 @@ export async function benchPodWrites(opts: { pods?: number; rounds?: number } = 
       const cpuMs = mainThreadCpuMs() - cpu0;
       const perCommit = writesPerCommit(server.backend, commits0).perCommit;
       first += count;
-      if (round === 0) continue; // warm-up: JIT, connections
+      if (round === 0) {
+        allocations = startAllocationProfile(); // from the first measured round on
+        continue; // warm-up: JIT, connections
+      }
       rows.push([String(round), fmt(count), fmt(cpuMs / count, 2), fmt(r.figures.opsPerSec), fmt(r.figures.p99Ms), perCommit === undefined ? '' : fmt(perCommit, 1), fmt(load1, 1)]);
     }
+    if (allocations) await stopAllocationProfile(allocations, join(process.env.BENCH_ALLOC_PROFILE!, `pod-writes-${process.pid}.heapprofile`));
   } finally {
     await load.close();
     await server.close();
@@ -56,4 +64,24 @@ export async function benchPodWrites(opts: { pods?: number; rounds?: number } = 
     ['round', 'pods', 'apiserver thread CPU ms per pod', 'pods/s', 'pod p99 ms (4 calls)', 'writes per commit', 'host load (1m)'],
     rows,
   );
+}
+
+/** Samples every allocation of this thread, collected ones included, when BENCH_ALLOC_PROFILE is set. */
+function startAllocationProfile(): Session | undefined {
+  if (!process.env.BENCH_ALLOC_PROFILE) return undefined;
+  const session = new Session();
+  session.connect();
+  session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as object);
+  return session;
+}
+
+function stopAllocationProfile(session: Session, file: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    session.post('HeapProfiler.stopSampling', (err, r) => {
+      session.disconnect();
+      if (err) return reject(err);
+      writeFileSync(file, JSON.stringify(r.profile));
+      resolve();
+    });
+  });
 }

@@ -11,9 +11,8 @@ import { buildOpenAPIV3Index, groupVersionOfV3Path, servedOpenAPIV3GroupVersion 
 import type { OpenApiDocs } from './routes.ts';
 import type { BodyType } from './negotiate.ts';
 import { definitionForKind } from '../../openapi/definitions.ts';
-import { validatorFor, decodeError } from '../../openapi/validate.ts';
+import { checkBody, decodeError } from '../../openapi/validate.ts';
 import { checkPatchedTypes } from '../../openapi/patch-errors.ts';
-import { unknownFields } from '../../openapi/unknown-fields.ts';
 import { patchSchemaFor, type PatchSchema as OpenApiNode } from '../../openapi/merge-keys.ts';
 import type { ListStrategy, PatchSchema } from './patch/index.ts';
 import { patchSchemaFromJsonSchema } from './patch/json-schema.ts';
@@ -83,10 +82,11 @@ export function schemaHooks(): SchemaHooks {
       if (rt.schema) return { errors: [], unknownFields: rt.schema.prune(obj) };
       const def = definitionFor(rt);
       if (!def) return { errors: [], unknownFields: [] };
-      // Type errors are decode errors upstream: a 400, not a 422.
-      const errs = validatorFor(def)?.(obj) ?? [];
-      if (errs.length) throw decodeError(rt.kind, rt.version, errs);
-      return { errors: [], unknownFields: unknownFields(def, obj) };
+      // Type errors are decode errors upstream: a 400, not a 422. One walk finds both.
+      const checked = checkBody(def, obj);
+      if (!checked) return { errors: [], unknownFields: [] };
+      if (checked.errors.length) throw decodeError(rt.kind, rt.version, checked.errors);
+      return { errors: [], unknownFields: checked.unknownFields };
     },
   };
 }

@@ -244,7 +244,7 @@ async function handleSubresource(
       const r = await engine.updateWith(ctx, info.name, (live) => {
         if (!live) throw NOT_FOUND();
         return api.patch(rt, type, live, patch, ctx, wq.force, 'status');
-      }, 'status', false);
+      }, 'status', false, { copyOnWrite: true });
       return reply(200, encodeObject(r.object, o), ctx);
     }
   }

@@ -134,8 +134,10 @@ export class PriorityLevel {
     const t = this.now();
     let active = 0;
     let asked = 0;
+    // A plain loop: this runs several times per request over every queue (128 for most levels).
     for (const q of this.queues) {
-      asked += q.seatsInUse + q.sum((w) => w.maxSeats);
+      asked += q.seatsInUse;
+      for (const w of q.waiting) asked += w.maxSeats;
       if (q.waiting.length > 0 || q.executing > 0) active++;
     }
     if (active > 0) this.r += ((t - this.rAt) / 1000) * (Math.min(asked, this.limit) / active);

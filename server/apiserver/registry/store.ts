@@ -294,6 +294,9 @@ export class GenericStore {
    * body, a patch applied to it). forceAllowCreate: server-side apply may create.
    * opts.managedFields false: a server-side write that upstream makes straight to storage,
    * outside the field manager (pods/binding): no managedFields entry for it.
+   * opts.copyOnWrite: `produce` never writes into the object it is given (it copies what it
+   * changes, as the patch engines do), so it gets the attempt's own decoded object rather than a
+   * copy; honoured for the writes whose later steps write no nested value (see sharesCurrent).
    */
   async updateWith(
     ctx: RequestContext,
@@ -301,7 +304,7 @@ export class GenericStore {
     produce: (current: KubeObject | undefined) => KubeObject | Promise<KubeObject>,
     subresource: string | undefined,
     forceAllowCreate: boolean,
-    opts: { managedFields?: boolean } = {},
+    opts: { managedFields?: boolean; copyOnWrite?: boolean } = {},
   ): Promise<WriteResult> {
     const key = this.key(ctx.namespace, name);
     const allowCreate = forceAllowCreate || !!this.rt.strategy?.allowCreateOnUpdate;
@@ -317,7 +320,13 @@ export class GenericStore {
       // `stored` was decoded for this attempt (never the shared cached object): no copy needed.
       const current = stored ? await this.read(stored) : undefined;
       old = current;
-      const next = await produce(current ? clone(current) : undefined);
+      const shared = !!current && !!opts.copyOnWrite && this.sharesCurrent(subresource);
+      let next = await produce(current && !shared ? clone(current) : current);
+      if (shared) {
+        // The steps below set keys on the root and on metadata: never on current's own.
+        if (next === current) next = { ...next };
+        if (next.metadata && next.metadata === current.metadata) next.metadata = { ...next.metadata };
+      }
       const m = meta(next);
       if (m.name !== undefined && m.name !== name) {
         throw badRequest(`the name of the object (${m.name}) does not match the name on the URL (${name})`);
@@ -395,17 +404,32 @@ export class GenericStore {
     this.validate(ctx, next, current, this.rt.strategy?.validateUpdate?.(next, current) ?? []);
   }
 
+  /**
+   * Whether an update of `subresource` may leave `next` sharing nested values with `current`
+   * (decoded for this attempt, read-only from there on): nothing after the producer writes into
+   * them but on the root and metadata (admission, field manager and validation only read; the
+   * write serializes). Not so for the main resource (strategies' prepareForUpdate edit the
+   * spec) or for a status whose strategy prepares it (a custom resource's defaults).
+   */
+  private sharesCurrent(subresource: string | undefined): boolean {
+    if (subresource === 'status') return !this.rt.strategy?.prepareForStatusUpdate;
+    return subresource === 'binding';
+  }
+
   /** Status writes keep the old spec and the old metadata but for managedFields. */
   private prepareStatusUpdate(ctx: RequestContext, next: KubeObject, current: KubeObject): void {
     const status = next.status;
     const managedFields = meta(next).managedFields;
     const annotations = this.rt.strategy?.statusUpdatesAnnotations ? meta(next).annotations : undefined;
     for (const k of Object.keys(next)) delete next[k];
-    // Everything of the current object in its order, copied, but its status: the new one
-    // takes its place (copying the old one only to drop it was half the work).
+    // Everything of the current object in its order but its status: the new one takes its
+    // place. Shared with current when nothing writes into them (sharesCurrent), else copied;
+    // metadata, which the field manager and the store set keys on, always gets its own.
+    const share = this.sharesCurrent('status');
     for (const k of Object.keys(current)) {
-      if (k !== 'status') {
-        if (current[k] !== undefined) next[k] = clone(current[k]);
+      if (k === 'metadata') next.metadata = share ? { ...current.metadata } : clone(current.metadata);
+      else if (k !== 'status') {
+        if (current[k] !== undefined) next[k] = share ? current[k] : clone(current[k]);
       } else if (status !== undefined) next.status = status;
     }
     if (status !== undefined) next.status = status;

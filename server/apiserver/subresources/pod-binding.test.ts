@@ -42,3 +42,19 @@ test('a binding without a target name is 422; of a missing pod 404', async (t) =
   t.is((await t.throwsAsync(binding.create!(env.ctx(), 'nope', { target: { name: 'n1' } }), { instanceOf: StatusError })).code, 404);
   await env.close();
 });
+
+test('a binding turns an existing PodScheduled condition True in its place and keeps the others', async (t) => {
+  const { env, pods, binding } = await setup();
+  const conditions = [
+    { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', lastProbeTime: null, lastTransitionTime: '2024-01-01T00:00:00Z' },
+    { type: 'Ready', status: 'False', lastProbeTime: null, lastTransitionTime: '2024-01-01T00:00:00Z' },
+  ];
+  await pods.updateWith(env.ctx(), 'p', (cur) => ({ ...cur!, status: { conditions } }), 'status', false);
+  await binding.create!(env.ctx(), 'p', { target: { name: 'n1' } });
+  const p = await pods.get(env.ctx(), 'p');
+  const now = NOW.toISOString().replace('.000', '');
+  t.deepEqual((p.status as { conditions: unknown[] }).conditions, [{ ...conditions[0], status: 'True', lastTransitionTime: now }, conditions[1]]);
+  t.is((p.spec as { nodeName?: string }).nodeName, 'n1');
+  t.like((p.spec as { containers: unknown[] }).containers[0], { name: 'c', image: 'x:1' });
+  await env.close();
+});
