@@ -163,7 +163,7 @@ export function createEventRecorder(opts: EventRecorderOptions): EventRecorder {
   async function write(w: Write, obj: KubeObject, type: EventType, reason: string): Promise<void> {
     if (w.count > 1) {
       try {
-        await opts.client.patch(EVENTS, w.namespace, w.name, 'strategic', { count: w.count, lastTimestamp: w.last, message: w.message });
+        await opts.client.patch(EVENTS, w.namespace, w.name, 'strategic', { count: w.count, lastTimestamp: w.last, message: w.message }, { omitManagedFields: true });
         return;
       } catch (e) {
         if (!isNotFound(e)) throw e;
@@ -192,7 +192,7 @@ export function createEventRecorder(opts: EventRecorderOptions): EventRecorder {
       count: w.count,
       reportingComponent: opts.component,
       reportingInstance: host,
-    });
+    }, { omitManagedFields: true });
   }
 
   return {

@@ -2,7 +2,7 @@ import test from 'ava';
 import type { KubeObject } from '../api/types.ts';
 import { ApiError, isAlreadyExists, isConflict, isNotFound } from './errors.ts';
 import { createLoopbackClient } from './rest.ts';
-import { configMaps, startTestServer, type TestServer } from '../testing/test-server.ts';
+import { configMaps, namespaces, startTestServer, type TestServer } from '../testing/test-server.ts';
 import type { PatchType, WatchEvent } from './types.ts';
 
 let ts: TestServer;
@@ -56,6 +56,23 @@ test('create, get, list, update, patch (every type), delete a ConfigMap', async 
   t.true(isNotFound(e));
 });
 
+test('omitManagedFields: the answer of a write is decoded without managedFields; the server keeps them, also through a PUT that leaves them out', async (t) => {
+  const c = ts.client();
+  // Its own namespace: the watch test below reads the first ConfigMap event in default.
+  const ns = 'omit-managed-fields';
+  await c.create(namespaces, '', { metadata: { name: ns } });
+  const made = await c.create(configMaps, ns, cm('omit', { a: '1' }), { fieldManager: 'one', omitManagedFields: true });
+  t.is(made.metadata?.name, 'omit');
+  t.truthy(made.metadata?.resourceVersion);
+  t.false('managedFields' in (made.metadata ?? {}));
+  const updated = await c.update(configMaps, ns, { ...made, data: { a: '2' } }, { fieldManager: 'two', omitManagedFields: true });
+  t.deepEqual([updated.data, 'managedFields' in (updated.metadata ?? {})], [{ a: '2' }, false]);
+  const patched = await c.patch<KubeObject & { data?: Record<string, string> }>(configMaps, ns, 'omit', 'merge', { data: { b: '3' } }, { fieldManager: 'three', omitManagedFields: true });
+  t.deepEqual([patched.data, 'managedFields' in (patched.metadata ?? {})], [{ a: '2', b: '3' }, false]);
+  const got = await c.get(configMaps, ns, 'omit');
+  t.deepEqual(got.metadata?.managedFields?.map((f) => (f as { manager?: string }).manager).sort(), ['one', 'three', 'two']);
+});
+
 test('errors carry the Status: AlreadyExists, Conflict, NotFound', async (t) => {
   const c = ts.client();
   const first = await c.create(configMaps, 'default', cm('errs'));
@@ -104,7 +121,7 @@ test('watch streams events, ends on timeoutSeconds, and stop() aborts', async (t
     seen.filter((e) => e.object.metadata?.name === 'watched').map((e) => e.type),
     ['ADDED', 'MODIFIED', 'DELETED'],
   );
-  t.is(seen[0].object.metadata?.uid, obj.metadata?.uid);
+  t.is(seen.find((e) => e.object.metadata?.name === 'watched')?.object.metadata?.uid, obj.metadata?.uid);
 
   const w2 = c.watch(configMaps, ns, {}, () => {});
   setTimeout(() => w2.stop(), 50);

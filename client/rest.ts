@@ -12,6 +12,7 @@ import { ApiError } from './errors.ts';
 import { TokenBucket } from './token-bucket.ts';
 import { deleteBody, listQuery, PATCH_CONTENT_TYPES, patchQuery, resourcePath, watchQuery, withQuery, writeQuery } from './paths.ts';
 import { WatchDecoder } from './watch-stream.ts';
+import { parseWithoutManagedFields } from './without-managed-fields.ts';
 
 export interface RestConfig {
   /** https://host:port of the apiserver. */
@@ -129,7 +130,7 @@ export function createClient(config: RestConfig): RestClient {
     });
   }
 
-  async function request<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+  async function request<T>(method: string, path: string, body?: unknown, contentType = 'application/json', omitManagedFields = false): Promise<T> {
     const buf = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
     for (let attempt = 0; ; attempt++) {
       if (!unlimited) await throttle();
@@ -146,7 +147,7 @@ export function createClient(config: RestConfig): RestClient {
         }
         throw e;
       }
-      if (r.code >= 200 && r.code < 300) return (r.text ? JSON.parse(r.text) : undefined) as T;
+      if (r.code >= 200 && r.code < 300) return (r.text ? (omitManagedFields ? parseWithoutManagedFields(r.text, 'object') : JSON.parse(r.text)) : undefined) as T;
       // Too many requests: the server says when to come back (APF); a few polite retries.
       if (r.code === 429 && attempt < MAX_429_RETRIES) {
         await new Promise((res) => setTimeout(res, Math.min(r.retryAfter ?? 1, 10) * 1000));
@@ -234,11 +235,11 @@ export function createClient(config: RestConfig): RestClient {
     list: <T extends KubeObject>(r: ResourceRef, ns: string, o?: ListOptions) =>
       request<ObjectList<T>>('GET', withQuery(resourcePath(r, ns), listQuery(o))),
     create: <T extends KubeObject>(r: ResourceRef, ns: string, obj: T | KubeObject, o: WriteOptions & { name?: string } = {}) =>
-      request<T>('POST', withQuery(resourcePath(r, ns, o.name, o.subresource), writeQuery(o)), o.subresource ? obj : typed(r, obj)),
+      request<T>('POST', withQuery(resourcePath(r, ns, o.name, o.subresource), writeQuery(o)), o.subresource ? obj : typed(r, obj), undefined, o.omitManagedFields),
     update: <T extends KubeObject>(r: ResourceRef, ns: string, obj: T, o: WriteOptions = {}) => {
       const name = obj.metadata?.name;
       if (!name) return Promise.reject(new TypeError('update: the object has no metadata.name'));
-      return request<T>('PUT', withQuery(resourcePath(r, ns, name, o.subresource), writeQuery(o)), o.subresource ? obj : typed(r, obj));
+      return request<T>('PUT', withQuery(resourcePath(r, ns, name, o.subresource), writeQuery(o)), o.subresource ? obj : typed(r, obj), undefined, o.omitManagedFields);
     },
     patch: <T extends KubeObject>(r: ResourceRef, ns: string, name: string, type: PatchType, patch: unknown, o: PatchOptions = {}) => {
       let q: URLSearchParams;
@@ -247,7 +248,7 @@ export function createClient(config: RestConfig): RestClient {
       } catch (e) {
         return Promise.reject(e);
       }
-      return request<T>('PATCH', withQuery(resourcePath(r, ns, name, o.subresource), q), patch, PATCH_CONTENT_TYPES[type]);
+      return request<T>('PATCH', withQuery(resourcePath(r, ns, name, o.subresource), q), patch, PATCH_CONTENT_TYPES[type], o.omitManagedFields);
     },
     delete: async (r: ResourceRef, ns: string, name: string, o?: DeleteOptions) => {
       await request('DELETE', resourcePath(r, ns, name), deleteBody(o));

@@ -36,6 +36,11 @@ export interface WriteOptions {
   fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
   /** 'status', 'scale', 'binding', 'eviction'... */
   subresource?: string;
+  /**
+   * Client-side, not sent: the caller never reads the answer's metadata.managedFields, so the
+   * client may leave them out when it decodes it (./without-managed-fields.ts).
+   */
+  omitManagedFields?: boolean;
 }
 
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';

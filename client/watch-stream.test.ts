@@ -1,5 +1,5 @@
 import test from 'ava';
-import { skipArray, WatchDecoder } from './watch-stream.ts';
+import { WatchDecoder } from './watch-stream.ts';
 import type { WatchEvent } from './types.ts';
 
 const ev = (type: string, name: string) => JSON.stringify({ type, object: { metadata: { name } } }) + '\n';
@@ -67,10 +67,3 @@ for (const [name, object] of omitCases) {
     t.deepEqual(new WatchDecoder().push(line), [full(object)] as unknown as WatchEvent[]);
   });
 }
-
-test('skipArray: the index past a JSON array, -1 when it does not close', (t) => {
-  const text = 'x:[1,"]",["a\\"]"],{"b":[]}],y';
-  t.is(skipArray(text, 2), text.length - 2);
-  t.is(skipArray('[1,[2]', 0), -1);
-  t.is(skipArray('["\\\\"]', 0), 6);
-});

@@ -64,10 +64,12 @@ export function nodeHeartbeat(deps: HeartbeatDeps): Heartbeat {
     try {
       if (n.lease) {
         const spec = { ...(n.lease.spec as Record<string, unknown>), renewTime: microTime(now) };
-        n.lease = await client.update(LEASES, LEASE_NAMESPACE, { ...n.lease, spec });
+        // The answer without managedFields (never read): the next renewal's PUT then leaves them
+        // out, which keeps the live ones, as sending them back unchanged does.
+        n.lease = await client.update(LEASES, LEASE_NAMESPACE, { ...n.lease, spec }, { omitManagedFields: true });
         return;
       }
-      n.lease = await client.create(LEASES, LEASE_NAMESPACE, buildLease(n.name, n.uid, now));
+      n.lease = await client.create(LEASES, LEASE_NAMESPACE, buildLease(n.name, n.uid, now), { omitManagedFields: true });
     } catch (err) {
       const code = (err as { code?: number }).code;
       if (code === 409) n.lease = await client.get(LEASES, LEASE_NAMESPACE, n.name).catch(() => undefined);

@@ -156,7 +156,8 @@ export function startSimulatedNodes(opts: SimulatedNodesOptions): SimulatedNodes
     try {
       // The uid makes the patch fail on a namesake pod created after ours was deleted.
       const patch = { metadata: { uid: pod.metadata?.uid }, status: diff };
-      const patched = await client.patch<Pod>(PODS, pod.metadata?.namespace ?? '', pod.metadata?.name ?? '', 'strategic', patch, { subresource: 'status' });
+      // The answer's managedFields are not decoded: simPodView drops them.
+      const patched = await client.patch<Pod>(PODS, pod.metadata?.namespace ?? '', pod.metadata?.name ?? '', 'strategic', patch, { subresource: 'status', omitManagedFields: true });
       // When the watch brought this very version first, share the informer's copy: a second
       // copy per pod would be kept until the pod's next event, for a running pod never.
       const seen = podInformer.lister.get(patched.metadata?.namespace ?? '', patched.metadata?.name ?? '');

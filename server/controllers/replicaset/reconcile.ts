@@ -97,7 +97,8 @@ export function newReplicaSetReconciler(deps: ReplicaSetDeps): (key: string) => 
       const { created, error } = await slowStartCreate(n, async () => {
         try {
           // The same template object for every create: the client only serializes it.
-          const made = await client.create(R.pods, ns, pod);
+          // Only the answer's name is read: its managedFields are not decoded.
+          const made = await client.create(R.pods, ns, pod, { omitManagedFields: true });
           podCreated(rec, rs, made.metadata?.name ?? '');
         } catch (e) {
           podCreateFailed(rec, rs, e);
