@@ -1,4 +1,5 @@
 import test from 'ava';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import type { KubeObject } from '../api/types.ts';
 import { ApiError, isAlreadyExists, isConflict, isNotFound } from './errors.ts';
 import { createLoopbackClient } from './rest.ts';
@@ -154,4 +155,23 @@ test('no answer is code 0', async (t) => {
   const dead = ts.client({ server: 'https://127.0.0.1:1', timeoutMs: 2000 });
   const e = await t.throwsAsync(dead.list(configMaps, 'default'));
   t.is((e as ApiError).code, 0);
+});
+
+test('a server that never answers: the call fails after timeoutMs with code 0, and the next call gets a new connection', async (t) => {
+  // Accepts TCP connections and says nothing (not even the TLS handshake).
+  const sockets: Socket[] = [];
+  const silent = createServer((s) => void sockets.push(s));
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  t.teardown(() => {
+    for (const s of sockets) s.destroy();
+    silent.close();
+  });
+  const c = ts.client({ server: `https://127.0.0.1:${(silent.address() as AddressInfo).port}`, timeoutMs: 300 });
+  t.teardown(() => c.close());
+  for (const round of [1, 2]) {
+    const e = await t.throwsAsync(c.get(configMaps, 'default', 'x'));
+    t.is((e as ApiError).code, 0);
+    t.regex((e as Error).message, /no answer within 300 ms/);
+    t.is(sockets.length, round);
+  }
 });
