@@ -45,6 +45,7 @@ const rows: [string, [number, number]][] = [
   ['parsed, managedFields dropped, strings shared (control plane informer, compactObjects)', perPod((j) => compact(JSON.parse(j) as KubeObject))],
   ['simPodView (sim informer)', perPod((j) => simPodView(JSON.parse(j) as Pod))],
   ['watch cache entry, first: frozen object + JSON', perPod((j) => { const o = deepFreeze(JSON.parse(j)); return { key: `k${j.length}`, object: o, raw: JSON.stringify(o) }; })],
+  ['watch cache entry, then: JSON string only', perPod((j, i) => ({ key: `/registry/pods/bench/${i}`, raw: JSON.stringify(JSON.parse(j)), revision: i + 1 }))],
 ];
 const cache = new WatchCache(1);
 rows.push([
