@@ -97,3 +97,15 @@ test('an update that changes nothing writes nothing: the resourceVersion stays',
   t.is(r.object.metadata!.resourceVersion, created.metadata!.resourceVersion);
   await env.close();
 });
+
+test('from the cache, a change that keeps the length is written and the same body again is not (bytes compared, UTF-8 included)', async (t) => {
+  const { env, cms } = await setup();
+  const first = (await cms.update(env.ctx(), 'a', configMap('a', { v: 'é1' }))).object;
+  const changed = (await cms.update(env.ctx(), 'a', configMap('a', { v: 'é2' }))).object;
+  t.is(data(changed).v, 'é2');
+  t.true(Number(changed.metadata!.resourceVersion) > Number(first.metadata!.resourceVersion));
+  const again = (await cms.update(env.ctx(), 'a', configMap('a', { v: 'é2' }))).object;
+  t.is(again.metadata!.resourceVersion, changed.metadata!.resourceVersion);
+  t.is(data(await cms.get(env.ctx(), 'a')).v, 'é2');
+  await env.close();
+});

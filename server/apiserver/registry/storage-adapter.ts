@@ -71,7 +71,17 @@ function cachedState(e: CacheEntry): CachedState {
     object: () => JSON.parse(e.raw.toString()) as KubeObject,
     unchanged(value) {
       const extra = e.raw.length - Buffer.byteLength(value);
-      return extra > 0 && extra <= MAX_RV_CHARS && encodeObject(JSON.parse(e.raw.toString()) as KubeObject) === value;
+      if (extra <= 0 || extra > MAX_RV_CHARS) return false;
+      // Metadata's resourceVersion, last in it (as rawAt and decodeObject put it): when it is
+      // the only such fragment, the stored form is the same bytes around it, and a renewed
+      // Lease (same length, a new renewTime) is told apart without parsing and encoding it.
+      const fragment = `,"resourceVersion":"${e.revision}"`;
+      const at = e.raw.indexOf(fragment);
+      if (at < 0 || extra !== fragment.length || e.raw.indexOf(fragment, at + 1) >= 0) {
+        return encodeObject(JSON.parse(e.raw.toString()) as KubeObject) === value;
+      }
+      const bytes = Buffer.from(value);
+      return e.raw.compare(bytes, 0, at, 0, at) === 0 && e.raw.compare(bytes, at, bytes.length, at + fragment.length) === 0;
     },
   };
 }
