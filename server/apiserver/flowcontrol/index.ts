@@ -76,6 +76,8 @@ export class FlowControl {
   private schemas: KubeObject[] = [];
   private readonly levels = new Map<string, PriorityLevel>();
   private exempt = new Map<string, string>();
+  /** Every priority level's name, exempt or limited: made at each refresh, not per request. */
+  private levelNames: ReadonlySet<string> = new Set();
   private timer: NodeJS.Timeout | undefined;
   /** FlowSchema name@resourceVersion whose Dangling condition was written: not again until it changes. */
   private written = new Set<string>();
@@ -118,6 +120,7 @@ export class FlowControl {
       else this.levels.set(name, new PriorityLevel(name, l.metadata!.uid ?? '', limit, queuing, this.deps.queueTimeoutMs ?? 15_000));
     }
     for (const name of [...this.levels.keys()]) if (!live.has(name)) this.levels.delete(name);
+    this.levelNames = new Set([...this.exempt.keys(), ...this.levels.keys()]);
     this.schemas = orderFlowSchemas(schemas);
     await this.markDangling(schemas, new Set(levels.map((l) => l.metadata!.name!)));
   }
@@ -164,8 +167,7 @@ export class FlowControl {
   ): Promise<void> {
     const watch = info.isResourceRequest && info.verb === 'watch';
     if (watch) void finished.then(this.watches.register(info));
-    const levelNames = new Set([...this.exempt.keys(), ...this.levels.keys()]);
-    const c = classify(this.schemas, levelNames, user, info);
+    const c = classify(this.schemas, this.levelNames, user, info);
     if (!c) return run();
     const level = this.levels.get(c.level);
     setHeader('X-Kubernetes-PF-FlowSchema-UID', c.flowSchema.metadata?.uid ?? '');
