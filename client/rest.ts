@@ -71,11 +71,10 @@ export function createClient(config: RestConfig): RestClient {
     rejectUnauthorized: !config.insecureSkipTLSVerify,
   };
   const timeoutMs = config.timeoutMs ?? 60_000;
-  // The calls' timeout is the agent's: each socket keeps one idle timer, refreshed as bytes move,
-  // where a timeout per request armed a new timer on the socket for every call and the agent
-  // disarmed it when the socket went back to the pool (~2% of the control plane's CPU). A socket
-  // idle in the pool that long is closed.
-  const agent = new https.Agent({ keepAlive: true, maxSockets: config.maxSockets ?? 64, timeout: timeoutMs, ...tls });
+  // The timeout is per call (req.setTimeout). An agent-wide timeout instead saved nothing: at the
+  // end of each response Node disarms the call's socket timer and the agent re-arms its own, the
+  // same two timer operations per call (profiles at 1,000 nodes / 10,000 pods, 00:09-00:16).
+  const agent = new https.Agent({ keepAlive: true, maxSockets: config.maxSockets ?? 64, ...tls });
   const watchAgent = new https.Agent({ keepAlive: true, ...tls });
   const bucket = new TokenBucket(config.qps ?? 200, config.burst ?? 400, () => Date.now());
   const userAgent = config.userAgent ?? 'kubets-client';
@@ -128,7 +127,7 @@ export function createClient(config: RestConfig): RestClient {
         });
         res.on('error', (e) => reject(ApiError.noAnswer(`${method} ${path}`, e)));
       });
-      req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+      req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
       req.on('error', (e) => reject(Object.assign(ApiError.noAnswer(`${method} ${path}`, e), { target, refused: refusedConnection(e) })));
       req.end(body);
     });

@@ -1,7 +1,7 @@
 // Sums a V8 .cpuprofile (BENCH_CP_CPU_PROF / KUBETS_SIM_CPU_PROF) by function and by file: self
 // time (the innermost frame) and total time (every frame on the stack, counted once per sample).
 //   node --import=tsx bench/scheduling/cpu-summary.ts FILE [--top N] [--pods N] [--grep TEXT] [--dist DIR]
-// --pods N also prints CPU-ms per pod; --grep keeps only the functions whose name or file
+// --pods N also prints CPU-ms per pod; --samples counts samples (1 ms each) instead of their time; --grep keeps only the functions whose name or file
 // contains TEXT (for the total-time table); --dist DIR reads the bundles' source maps from a
 // copy of dist/ taken after the run (the next run rebuilds dist/ under other names).
 
@@ -25,6 +25,9 @@ const top = Number(option('--top') ?? 40);
 const pods = Number(option('--pods') ?? 0);
 const grep = option('--grep');
 const dist = option('--dist');
+// --samples: count samples instead of summing their time deltas. On a loaded host a sample taken
+// after the process was descheduled carries the whole wait; counts weigh every sample alike.
+const bySamples = args.includes('--samples');
 
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map<number, ProfileNode>();
@@ -60,7 +63,7 @@ const totalFn = new Map<string, number>();
 let busy = 0;
 let idle = 0;
 for (let i = 0; i < profile.samples.length; i++) {
-  const us = profile.timeDeltas[i + 1] ?? 0;
+  const us = bySamples ? 1000 : (profile.timeDeltas[i + 1] ?? 0);
   const node = byId.get(profile.samples[i]!)!;
   const name = node.callFrame.functionName;
   if (name === '(idle)' || name === '(program)') {
