@@ -125,7 +125,6 @@ function freezeTree(v: object): void {
   }
 }
 
-
 /** First index i in sorted with sorted[i] >= key. */
 function lowerBound(sorted: readonly string[], key: string): number {
   let lo = 0;
