@@ -48,21 +48,6 @@ export class SchedulerCache implements NodeSnapshot {
   /** Known nodes with pods that have affinity terms, kept as pods come and go. */
   readonly #affinityNodes = new Set<NodeInfo>();
   #affinityList: NodeInfo[] | undefined;
-  /** Per spread owner, its pods per node name: each NodeInfo's podsByOwner, owner-major. */
-  readonly #byOwner = new Map<string, Map<string, number>>();
-
-  ownerCounts(owner: string): ReadonlyMap<string, number> | undefined {
-    return this.#byOwner.get(owner);
-  }
-
-  #countOwner(owner: string, nodeName: string, delta: number): void {
-    let counts = this.#byOwner.get(owner);
-    if (!counts) this.#byOwner.set(owner, (counts = new Map()));
-    const n = (counts.get(nodeName) ?? 0) + delta;
-    if (n > 0) counts.set(nodeName, n);
-    else counts.delete(nodeName);
-    if (counts.size === 0) this.#byOwner.delete(owner);
-  }
 
   list(): NodeInfo[] {
     if (!this.#list) this.#list = [...this.#known].sort().map((n) => this.#nodes.get(n) as NodeInfo);
@@ -180,7 +165,6 @@ export class SchedulerCache implements NodeSnapshot {
       this.#nodes.set(st.nodeName, ni);
     }
     addPodToNode(ni, st.info);
-    if (st.info.spreadOwner) this.#countOwner(st.info.spreadOwner, st.nodeName, 1);
     if (st.info.hasAffinity) this.#syncAffinity(ni);
   }
 
@@ -188,7 +172,6 @@ export class SchedulerCache implements NodeSnapshot {
     const ni = this.#nodes.get(st.nodeName);
     if (!ni) return;
     removePodFromNode(ni, st.info);
-    if (st.info.spreadOwner) this.#countOwner(st.info.spreadOwner, st.nodeName, -1);
     if (st.info.hasAffinity) this.#syncAffinity(ni);
     if (ni.pods.size === 0 && !this.#known.has(st.nodeName)) this.#nodes.delete(st.nodeName);
   }

@@ -122,12 +122,6 @@ export interface NodeSnapshot {
   get(name: string): NodeInfo | undefined;
   /** Nodes with at least one pod that has (anti-)affinity terms (upstream's HavePodsWithAffinityList). */
   withAffinity(): NodeInfo[];
-  /**
-   * Optional: a workload's pods per node name (PodInfo.spreadOwner; what each NodeInfo's
-   * podsByOwner holds for it), undefined when it has none. One table read for ~420 nodes per cycle
-   * instead of one small Map per node: at 1,000 nodes those were cache misses (~80 ns each).
-   */
-  ownerCounts?(owner: string): ReadonlyMap<string, number> | undefined;
 }
 
 export type ClusterEventResource = 'Node' | 'Pod' | 'PersistentVolumeClaim' | 'PersistentVolume' | 'StorageClass';

@@ -28,11 +28,7 @@ const DEFAULT_HOSTNAME_MAX_SKEW = 3;
 interface DefaultState {
   owner: string;
   weight: number;
-  /** The owner's pods per node name, when the snapshot keeps them owner-major (ownerCounts). */
-  counts?: ReadonlyMap<string, number>;
 }
-
-const NONE: ReadonlyMap<string, number> = new Map();
 
 interface RawConstraint {
   maxSkew: number;
@@ -127,8 +123,7 @@ export function newPodTopologySpread(): PreFilterPlugin & FilterPlugin & PreScor
       if (constraints.length === 0) {
         const own = (pod.pod.spec?.topologySpreadConstraints as unknown[] | undefined)?.length ?? 0;
         if (own > 0 || !pod.spreadOwner) return SKIP;
-        const counts = snapshot.ownerCounts ? (snapshot.ownerCounts(pod.spreadOwner) ?? NONE) : undefined;
-        state.write(DEFAULT_KEY, { owner: pod.spreadOwner, weight: Math.log(nodes.length + 2), counts } satisfies DefaultState);
+        state.write(DEFAULT_KEY, { owner: pod.spreadOwner, weight: Math.log(nodes.length + 2) } satisfies DefaultState);
         return SUCCESS;
       }
       const counts = countDomains(pod.pod, constraints, snapshot.list());
@@ -137,7 +132,7 @@ export function newPodTopologySpread(): PreFilterPlugin & FilterPlugin & PreScor
     },
     score(state: CycleState, _pod: PodInfo, node: NodeInfo): number {
       const def = state.read<DefaultState>(DEFAULT_KEY);
-      if (def) return (((def.counts ? def.counts.get(node.name) : node.podsByOwner.get(def.owner)) ?? 0) + DEFAULT_HOSTNAME_MAX_SKEW - 1) * def.weight;
+      if (def) return ((node.podsByOwner.get(def.owner) ?? 0) + DEFAULT_HOSTNAME_MAX_SKEW - 1) * def.weight;
       const st = state.read<{ constraints: Constraint[]; counts: Array<Map<string, number>>; weights: number[] }>(SCORE_KEY);
       if (!st) return 0;
       let s = 0;
