@@ -23,6 +23,8 @@ export interface ApiContext {
   predicate(rt: ResourceType, labelSelector: string | undefined, fieldSelector: string | undefined): ((obj: KubeObject) => boolean) | undefined;
   /** Default watch timeout when the client gives none (upstream: 30-60 min). */
   watchTimeoutSeconds(): number;
+  /** A watch closed for not reading its events (./watch.ts slowWatchers): counted, logged. */
+  watcherTerminated?(rt: ResourceType, bufferedBytes: number): void;
   /** Subresources served by a handler outside the generic engine (scale, binding, eviction...). */
   subresource?(rt: ResourceType, name: string): SubresourceHandler | undefined;
   /** Kinds whose create is a question answered from authn/authz (the review kinds), never stored. */

@@ -289,6 +289,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     onChange: () => routes.invalidate(),
   });
   const openapi = aggregation.openapi(createOpenApiDocs(() => registry.all()));
+  const metrics = new ApiMetrics();
   const api: ApiContext = {
     lookup: (g, v, p) => registry.get(g, v, p),
     engine: engineFor,
@@ -301,6 +302,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     },
     predicate: buildPredicate,
     watchTimeoutSeconds: () => 1800 + Math.floor(Math.random() * 1800),
+    watcherTerminated: (rt, bufferedBytes) => {
+      metrics.terminatedWatchers.inc({ group: rt.group, resource: rt.plural });
+      log.warn('forcing watcher close due to unresponsiveness', { resource: rt.group ? `${rt.plural}.${rt.group}` : rt.plural, bufferedBytes });
+    },
   };
   api.subresource = subresourceHandlers(engineFor, (group, plural) => engineFor(registryByPlural(registry, group, plural)));
   // Logs, exec, attach, port-forward and node proxy reach the kubelet with the admin client certificate (system:masters).
@@ -309,7 +314,6 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   api.subresource = (rt, sub) => builtin(rt, sub) ?? streaming(rt.group, rt.plural, sub);
 
   let ready = false;
-  const metrics = new ApiMetrics();
   const serverAddress = `${opts.bindAddress === '0.0.0.0' ? '127.0.0.1' : opts.bindAddress}:${opts.port}`;
   const routes = createRoutes({
     resources: () => registry.all(),

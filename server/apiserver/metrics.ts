@@ -20,6 +20,7 @@ export class ApiMetrics {
   private readonly duration: Histogram<string>;
   readonly inflight: Gauge<string>;
   readonly watchers: Gauge<string>;
+  readonly terminatedWatchers: Counter<string>;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -46,6 +47,12 @@ export class ApiMetrics {
       name: 'apiserver_longrunning_requests',
       help: 'Gauge of all active long-running apiserver requests broken out by verb, group, version, resource, scope and component.',
       labelNames: ['verb', 'group', 'version', 'resource', 'subresource', 'scope', 'component'],
+      registers: [this.registry],
+    });
+    this.terminatedWatchers = new Counter({
+      name: 'apiserver_terminated_watchers_total',
+      help: 'Counter of watchers closed due to unresponsiveness broken by resource type.',
+      labelNames: ['group', 'resource'],
       registers: [this.registry],
     });
   }

@@ -40,6 +40,15 @@ export function rawEventLine(type: WatchEvent['type'], raw: Buffer): Buffer {
   return line;
 }
 
+/**
+ * A watcher that stops reading is closed, as upstream's cache closes one whose buffer stays
+ * full ("forcing watcher close due to unresponsiveness"): once more than maxBufferedBytes wait
+ * to be sent and none of them has left for stallMs, the connection is dropped and what it held
+ * is freed. The client sees the stream end and watches again. A watch's initial events (its
+ * whole state, up to ~140 MB at 30,000 pods) may wait longer while the client reads them.
+ */
+export const slowWatchers = { maxBufferedBytes: 16 * 1024 * 1024, stallMs: 10_000 };
+
 export async function serveWatch(
   api: ApiContext,
   rt: ResourceType,
@@ -82,11 +91,33 @@ export async function serveWatch(
     return JSON.stringify({ type: e.type, object: e.object }) + '\n';
   };
 
+  // What was still waiting after the last write, and when some of it last left.
+  let pendingAfterWrite = 0;
+  let progressAt = performance.now();
+  const unresponsive = (): boolean => {
+    const pending = res.writableLength;
+    const now = performance.now();
+    if (pending < pendingAfterWrite || pending <= slowWatchers.maxBufferedBytes) {
+      progressAt = now;
+      return false;
+    }
+    return now - progressAt > slowWatchers.stallMs;
+  };
+
   const write = (e: WatchEvent) => {
     if (ended) return;
     writeHead();
+    if (unresponsive()) {
+      api.watcherTerminated?.(rt, res.writableLength);
+      ended = true;
+      if (timer) clearTimeout(timer);
+      handle?.stop();
+      res.destroy();
+      return;
+    }
     const line = eventLine(e);
     res.write(out.format === 'yaml' ? yaml.dump(JSON.parse(line.toString())) + '---\n' : line);
+    pendingAfterWrite = res.writableLength;
   };
 
   let handle: { stop(): void } | undefined;
