@@ -166,9 +166,10 @@ async function trustAndOutage(c: NodeCtx, rel: string, vwc: string, group: strin
   c.t.regex(failed.message, new RegExp(`^failing or missing response from ${url}: Get "${url}": tls: failed to verify certificate: x509: certificate signed by unknown authority$`));
 
   await c.ok(['scale', 'deployment', `${rel}-webhook`, '--replicas=0']);
-  const reason = await c.waitFor('the APIService unavailable', async () => {
+  // Still False from the check above (FailedDiscoveryCheck) until the controller sees no endpoints.
+  const reason = await c.waitFor('the APIService unavailable for want of endpoints', async () => {
     const r = await c.ok(['get', 'apiservice', `v1alpha1.${group}`, '-o', 'jsonpath={.status.conditions[?(@.type=="Available")].status} {.status.conditions[?(@.type=="Available")].reason}']);
-    return r.startsWith('False ') ? r : undefined;
+    return r.startsWith('False ') && !r.endsWith(' FailedDiscoveryCheck') ? r : undefined;
   }, 60_000);
   c.t.regex(reason, /^False (MissingEndpoints|EndpointsNotFound)$/);
   const down = await c.run(['create', '-f', '-'], { stdin: configMap('nobody-home', { fine: 'x' }) });
