@@ -114,7 +114,7 @@ test('informer: resync calls update(obj, same obj)', async (t) => {
   await factory.waitForSync();
   await c.create(configMaps, 'default', { metadata: { name: 'resync' } });
   await eventually(() => resyncs >= 2, 3000, 'two resyncs');
-  t.pass();
+  t.true(resyncs >= 2, `resyncs: ${resyncs}`);
 });
 
 // A fake server for the 410 path: the first watch answers Gone once `release()` is called;
