@@ -143,10 +143,11 @@ value: 1000
       try {
         c.t.regex(await c.ok(['cordon', node]), new RegExp(`node/${node} cordoned`));
         c.t.is(await c.ok(['get', 'node', node, '-o', 'jsonpath={.spec.unschedulable}']), 'true');
-        const drained = await c.run(['drain', node, '--ignore-daemonsets', '--delete-emptydir-data', '--timeout=90s'], { timeoutMs: 100_000 });
+        // Only this scenario's pods: the file's other scenarios run beside it on the same nodes,
+        // and a bare pod of theirs (preemption's) would stop a drain without --force.
+        const drained = await c.run(['drain', node, '--pod-selector=app=app', '--ignore-daemonsets', '--delete-emptydir-data', '--timeout=90s'], { timeoutMs: 100_000 });
         c.t.is(drained.code, 0, drained.stderr);
         c.t.regex(drained.stdout, new RegExp(`node/${node} drained`));
-        // Other scenarios' pods went too; this namespace's pods are what we check.
         for (const p of before.filter((x) => x.node === node)) c.t.regex(drained.stdout, new RegExp(`pod/${p.name} evicted`));
         const after = await c.waitFor(`3 Running pods of app off ${node}`, async () => {
           const all = await pods(c, 'app=app');
